@@ -1,0 +1,86 @@
+/* conf.h - liaisond.conf: one table of keys, loaded and checked once. */
+#ifndef LIAISON_CONF_H
+#define LIAISON_CONF_H
+
+#include <glib.h>
+
+#define CONF_ERROR conf_error_quark()
+GQuark conf_error_quark(void);
+
+/* sysexits(3) codes, shared by both programs. */
+enum {
+	EX_OK_ = 0, EX_USAGE_ = 64, EX_DATAERR_ = 65, EX_NOINPUT_ = 66,
+	EX_UNAVAILABLE_ = 69, EX_SOFTWARE_ = 70, EX_CANTCREAT_ = 73,
+	EX_IOERR_ = 74, EX_TEMPFAIL_ = 75, EX_CONFIG_ = 78
+};
+
+enum conf_tls { CONF_TLS_NONE, CONF_TLS_STARTTLS, CONF_TLS_TLS };
+
+struct conf {
+	char *path;            /* file it came from, or "(embedded default)" */
+	char *dir;             /* folder relative paths are resolved against */
+
+	/* [liaisond] */
+	char **listen;         /* "host:port" or "unix:/path", NULL-terminated */
+	char **statements_address;
+	char *state_dir;
+	gint64 max_message_size;
+	int max_connections;
+	int idle_timeout;      /* seconds */
+	int max_recipients;
+	int max_line_length;   /* command line, incl. CRLF */
+	int max_bad_commands;
+	int socket_mode;       /* octal, e.g. 0660 */
+	char *socket_group;    /* "" = leave as is */
+	int drain_timeout;     /* seconds SIGTERM waits for transactions */
+	int commit_batch;      /* messages per group commit, at most */
+	char *log_level;       /* debug|info|warning|error */
+
+	/* [parser] */
+	int parse_timeout;     /* seconds one message may take */
+	int parse_attempts;    /* before parse_failed */
+	int max_mime_depth;
+	int max_mime_parts;
+	int max_header_count;
+	gint64 max_header_size;
+
+	/* [directory] */
+	char *directory_file;  /* "" = no directory */
+
+	/* [notify] */
+	char *smtp_url;        /* "" = hold all mail in the outbox */
+	char *from;
+	char *secretariat;
+	char *liaison_coordinators;
+	char *base_url;
+	char *smtp_user;
+	char *smtp_password_file;
+	enum conf_tls tls;
+	int retry_lifetime;    /* seconds */
+	char *reminder_days;   /* "14,7,3,1,0" */
+	int smtp_timeout;      /* seconds per SMTP transaction */
+};
+
+/* conf_load - read FILE (NULL: the embedded default) into a new conf. */
+struct conf *conf_load(const char *file, GError **error);
+
+/* conf_load_text - parse config text as if read from FILE_LABEL in DIR. */
+struct conf *conf_load_text(const char *text, const char *file_label,
+    const char *dir, GError **error);
+
+/* conf_path_for - the config path a program should use: ARG, else
+ * $LIAISOND_CONFIG, else NULL (the embedded default). */
+const char *conf_path_for(const char *arg);
+
+/* conf_is_statements_address - does ADDR (no <>) match statements_address? */
+gboolean conf_is_statements_address(const struct conf *c, const char *addr);
+
+/* conf_reminder_days - reminder_days parsed, descending; free with g_array_unref. */
+GArray *conf_reminder_days(const struct conf *c);
+
+/* conf_dump - every key with its effective value, for docs and debugging. */
+void conf_dump(const struct conf *c, GString *out);
+
+void conf_free(struct conf *c);
+
+#endif

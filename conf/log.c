@@ -1,0 +1,73 @@
+/* log.c - key=value log lines; the stderr stream is locked per line. */
+#include "conf/log.h"
+
+#include <glib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int level = LOG_INFO_;
+static const char *prefix = "liaisond";
+static const char *const names[] = { "debug", "info", "warning", "error" };
+
+void
+log_set_level(const char *name)
+{
+	for (int i = 0; i < 4; i++)
+		if (name && strcmp(name, names[i]) == 0)
+			level = i;
+}
+
+void
+log_set_prefix(const char *prog)
+{
+	prefix = prog;
+}
+
+int
+log_enabled(enum log_level l)
+{
+	return (int)l >= level;
+}
+
+void
+log_msg(enum log_level l, const char *fmt, ...)
+{
+	if (!log_enabled(l))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	g_autofree char *body = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	/* Without journald in front (make run, tests) a timestamp helps; journald
+	 * stamps lines itself, so it is left out when stderr goes there. */
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autofree char *ts = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
+	flockfile(stderr);
+	if (g_getenv("JOURNAL_STREAM"))
+		fprintf(stderr, "%s: level=%s %s\n", prefix, names[l], body);
+	else
+		fprintf(stderr, "%s.%03dZ %s: level=%s %s\n", ts,
+		    g_date_time_get_microsecond(now) / 1000, prefix, names[l], body);
+	fflush(stderr);
+	funlockfile(stderr);
+}
+
+const char *
+log_quote(const char *value)
+{
+	static __thread char buf[512];
+	size_t n = 0;
+	if (!value)
+		return "-";
+	buf[n++] = '"';
+	for (const char *p = value; *p && n < sizeof(buf) - 3; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == '"' || ch == '\\')
+			buf[n++] = '\\';
+		buf[n++] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
+	}
+	buf[n++] = '"';
+	buf[n] = '\0';
+	return buf;
+}

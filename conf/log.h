@@ -1,0 +1,25 @@
+/* log.h - one line per event, key=value, on stderr (journald adds the time). */
+#ifndef LIAISON_LOG_H
+#define LIAISON_LOG_H
+
+enum log_level { LOG_DEBUG_, LOG_INFO_, LOG_WARNING_, LOG_ERROR_ };
+
+/* log_set_level - "debug", "info", "warning" or "error"; unknown names keep info. */
+void log_set_level(const char *name);
+/* log_set_prefix - program name put at the front of every line. */
+void log_set_prefix(const char *prog);
+int log_enabled(enum log_level l);
+
+/* log_msg - FMT is key=value pairs, e.g. "event=lmtp_accept session=%s". */
+void log_msg(enum log_level l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define log_debug(...) do { if (log_enabled(LOG_DEBUG_)) log_msg(LOG_DEBUG_, __VA_ARGS__); } while (0)
+#define log_info(...) log_msg(LOG_INFO_, __VA_ARGS__)
+#define log_warning(...) log_msg(LOG_WARNING_, __VA_ARGS__)
+#define log_error(...) log_msg(LOG_ERROR_, __VA_ARGS__)
+
+/* log_quote - VALUE made safe for a key=value line (quoted, no control
+ * characters); returns a static per-thread buffer valid until the next call. */
+const char *log_quote(const char *value);
+
+#endif

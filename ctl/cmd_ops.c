@@ -1,0 +1,6 @@
+/* cmd_ops.c - liaisonctl commands (filled in by its issue). */
+#include "ctl/ctl.h"
+
+const struct ctl_cmd ctl_cmds_ops[] = {
+	{ NULL, NULL, NULL, NULL, NULL },
+};

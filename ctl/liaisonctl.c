@@ -1,0 +1,185 @@
+/* liaisonctl.c - the secretariat's and the operator's command line. */
+#include "ctl/ctl.h"
+#include "conf/log.h"
+#include "store/store.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct ctl_cmd *const tables[] = {
+	ctl_cmds_msg, ctl_cmds_stmt, ctl_cmds_queue, ctl_cmds_notify, ctl_cmds_conf, ctl_cmds_ops,
+};
+
+static const struct ctl_cmd *
+find_cmd(const char *name)
+{
+	for (size_t t = 0; t < G_N_ELEMENTS(tables); t++)
+		for (const struct ctl_cmd *c = tables[t]; c->name; c++)
+			if (strcmp(c->name, name) == 0)
+				return c;
+	return NULL;
+}
+
+static void
+print_commands(FILE *f)
+{
+	fprintf(f, "usage: liaisonctl [--config FILE] [--by NAME] COMMAND [ARGS] [--json]\n\ncommands:\n");
+	for (size_t t = 0; t < G_N_ELEMENTS(tables); t++)
+		for (const struct ctl_cmd *c = tables[t]; c->name; c++)
+			fprintf(f, "  %-14s %s\n", c->name, c->summary);
+	fprintf(f, "  %-14s %s\n", "help", "help COMMAND: what a command does");
+}
+
+static int
+cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_commands(stdout);
+		return 0;
+	}
+	const struct ctl_cmd *c = find_cmd(argv[1]);
+	if (!c)
+		return ctl_fail(EX_USAGE_, "no command '%s' (liaisonctl help lists them)", argv[1]);
+	printf("usage: liaisonctl %s %s\n\n%s\n", c->name, c->usage, c->summary);
+	if (c->help && *c->help)
+		printf("\n%s\n", c->help);
+	return 0;
+}
+
+int
+ctl_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("liaisonctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return code;
+}
+
+int
+ctl_fail_error(GError *error)
+{
+	int code = EX_SOFTWARE_;
+	if (error->domain == STORE_ERROR) {
+		switch (error->code) {
+		case STORE_ERR_TEMP: code = EX_TEMPFAIL_; break;
+		case STORE_ERR_DATA: case STORE_ERR_NOTFOUND: case STORE_ERR_CONFLICT:
+			code = EX_DATAERR_; break;
+		case STORE_ERR_SCHEMA: code = EX_UNAVAILABLE_; break;
+		}
+	} else if (error->domain == CONF_ERROR) {
+		code = EX_CONFIG_;
+	} else if (error->domain == G_FILE_ERROR) {
+		code = error->code == G_FILE_ERROR_NOENT ? EX_NOINPUT_ : EX_IOERR_;
+	}
+	ctl_fail(code, "%s", error->message);
+	g_error_free(error);
+	return code;
+}
+
+int
+ctl_usage(const struct ctl_cmd *cmd)
+{
+	fprintf(stderr, "usage: liaisonctl %s %s\n", cmd->name, cmd->usage);
+	return EX_USAGE_;
+}
+
+gint64
+ctl_parse_id(const char *s)
+{
+	char *end;
+	if (!s || !g_ascii_isdigit(*s))
+		return -1;
+	gint64 v = g_ascii_strtoll(s, &end, 10);
+	return *end == '\0' && v > 0 ? v : -1;
+}
+
+void
+ctl_print_json(JsonNode *node)
+{
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	json_generator_set_pretty(gen, TRUE);
+	json_generator_set_root(gen, node);
+	g_autofree char *text = json_generator_to_data(gen, NULL);
+	puts(text);
+	json_node_unref(node);
+}
+
+struct store *
+ctl_store(struct ctl *c)
+{
+	GError *error = NULL;
+	if (c->store)
+		return c->store;
+	c->store = store_open(c->conf->state_dir, &error);
+	if (!c->store)
+		exit(ctl_fail_error(error));
+	return c->store;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctl c = { 0 };
+	const char *config = NULL, *by = NULL;
+	GPtrArray *args = g_ptr_array_new();
+	int rc;
+
+	log_set_prefix("liaisonctl");
+	/* Global options may stand anywhere; --json is global so that every
+	 * listing takes it in the same way. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			config = argv[++i];
+		else if (g_str_has_prefix(argv[i], "--config="))
+			config = argv[i] + 9;
+		else if (strcmp(argv[i], "--by") == 0 && i + 1 < argc)
+			by = argv[++i];
+		else if (strcmp(argv[i], "--json") == 0)
+			c.json = TRUE;
+		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			g_ptr_array_add(args, (char *)"help");
+		else
+			g_ptr_array_add(args, argv[i]);
+	}
+	g_ptr_array_add(args, NULL);
+	int nargs = (int)args->len - 1;
+	char **av = (char **)args->pdata;
+
+	if (nargs == 0) {
+		print_commands(stderr);
+		rc = EX_USAGE_;
+		goto out;
+	}
+	if (strcmp(av[0], "help") == 0) {
+		rc = cmd_help(nargs, av);
+		goto out;
+	}
+	const struct ctl_cmd *cmd = find_cmd(av[0]);
+	if (!cmd) {
+		rc = ctl_fail(EX_USAGE_, "unknown command '%s' (liaisonctl help lists them)", av[0]);
+		goto out;
+	}
+
+	c.config_path = conf_path_for(config);
+	c.actor = by ? by : g_getenv("SUDO_USER") ? g_getenv("SUDO_USER") :
+	    g_getenv("USER") ? g_getenv("USER") : "unknown";
+	GError *error = NULL;
+	/* check-config reports a broken config itself; everything else needs one. */
+	c.conf = conf_load(c.config_path, &error);
+	if (!c.conf && strcmp(cmd->name, "check-config") != 0) {
+		rc = ctl_fail_error(error);
+		goto out;
+	}
+	g_clear_error(&error);
+	rc = cmd->run(&c, nargs, av);
+out:
+	store_close(c.store);
+	conf_free(c.conf);
+	g_ptr_array_free(args, TRUE);
+	return rc;
+}

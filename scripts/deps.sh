@@ -1,0 +1,33 @@
+#!/bin/sh
+# deps.sh - install the Debian packages liaisond needs, only those missing.
+# Runs as root with no TTY (CI, a fresh host). apt-get update runs once, and only
+# when something is missing, so a machine that has everything is not touched.
+set -eu
+
+PKGS="build-essential pkg-config libgmime-3.0-dev libetpan-dev libsqlite3-dev
+libcurl4-gnutls-dev libcmocka-dev libjson-glib-dev libxml2-dev libarchive-dev
+libpoppler-glib-dev postfix swaks python3-aiosmtpd sqlite3 systemd
+dovecot-lmtpd clang libclang-rt-14-dev"
+
+missing=""
+for p in $PKGS; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing Debian packages:$missing (run as root, or install them)" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# Postfix must not configure or start the host's own mail system: the tests
+# run a private instance from their own folder.
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+apt-get update -qq
+# libcurl4-gnutls-dev, never -openssl-dev: that one conflicts with libetpan-dev.
+apt-get install -y -q --no-install-recommends $missing

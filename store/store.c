@@ -1,0 +1,239 @@
+/* store.c - open the database, migrate the schema, transactions. */
+#include "store/store_private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+extern const char *const schema[];
+extern const int schema_count;
+
+G_DEFINE_QUARK(liaisond-store-error-quark, store_error)
+
+/* is_temporary - errors that a retry may cure; everything else is ours to fix. */
+static gboolean
+is_temporary(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_FULL: case SQLITE_IOERR:
+	case SQLITE_NOMEM: case SQLITE_CANTOPEN: case SQLITE_PROTOCOL: case SQLITE_READONLY:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+int
+store_set_sqlite_error(struct store *s, int rc, const char *what, GError **error)
+{
+	int code = is_temporary(rc) ? STORE_ERR_TEMP :
+	    (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_ERR_DATA : STORE_ERR_SCHEMA;
+	g_set_error(error, STORE_ERROR, code, "%s: %s", what,
+	    s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+	return -1;
+}
+
+int
+store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, GError **error)
+{
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+	if (rc != SQLITE_OK)
+		return store_set_sqlite_error(s, rc, "prepare", error);
+	return 0;
+}
+
+int
+store_exec(struct store *s, const char *sql, GError **error)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		int code = is_temporary(rc) ? STORE_ERR_TEMP : STORE_ERR_SCHEMA;
+		g_set_error(error, STORE_ERROR, code, "%s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+make_dir(const char *path, GError **error)
+{
+	if (g_mkdir_with_parents(path, 0750) != 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "mkdir %s: %s", path,
+		    g_strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_fsync_dir(const char *dir, GError **error)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "fsync %s: %s", dir,
+		    g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int
+store_schema_latest(void)
+{
+	return schema_count;
+}
+
+int
+store_schema_version(struct store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
+/* migrate - apply each schema file above user_version in its own transaction.
+ * A database from a newer program is refused: we cannot know its meaning. */
+static int
+migrate(struct store *s, GError **error)
+{
+	int v = store_schema_version(s);
+	if (v < 0)
+		return store_set_sqlite_error(s, sqlite3_errcode(s->db), "read schema version", error);
+	if (v > schema_count) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_SCHEMA,
+		    "database schema version %d is newer than this program's (%d): "
+		    "run the newer liaisond, or restore a backup", v, schema_count);
+		return -1;
+	}
+	for (int i = v; i < schema_count; i++) {
+		g_autofree char *bump = g_strdup_printf("PRAGMA user_version = %d", i + 1);
+		if (store_begin(s, error) < 0)
+			return -1;
+		if (store_exec(s, schema[i], error) < 0 || store_exec(s, bump, error) < 0) {
+			g_prefix_error(error, "migration to schema version %d: ", i + 1);
+			store_rollback(s);
+			return -1;
+		}
+		if (store_commit(s, error) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *state_dir, GError **error)
+{
+	struct store *s = g_new0(struct store, 1);
+	s->state_dir = g_strdup(state_dir);
+	s->tmp_dir = g_build_filename(state_dir, "tmp", NULL);
+	s->msg_dir = g_build_filename(state_dir, "msg", NULL);
+	s->blob_dir = g_build_filename(state_dir, "blobs", NULL);
+	g_autofree char *path = g_build_filename(state_dir, "liaisond.db", NULL);
+
+	if (make_dir(s->tmp_dir, error) < 0 || make_dir(s->msg_dir, error) < 0 ||
+	    make_dir(s->blob_dir, error) < 0)
+		goto fail;
+	int rc = sqlite3_open_v2(path, &s->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		store_set_sqlite_error(s, rc, path, error);
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	/* synchronous=FULL: a COMMIT has reached the disk when it returns, which
+	 * is what a 250 promises (WAL with NORMAL may lose the last commits). */
+	if (store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	    " PRAGMA foreign_keys = ON;", error) < 0)
+		goto fail;
+	if (migrate(s, error) < 0)
+		goto fail;
+	return s;
+fail:
+	g_prefix_error(error, "store %s: ", state_dir);
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	if (!s)
+		return;
+	if (s->db)
+		sqlite3_close_v2(s->db);
+	g_free(s->state_dir);
+	g_free(s->tmp_dir);
+	g_free(s->msg_dir);
+	g_free(s->blob_dir);
+	g_free(s);
+}
+
+const char *
+store_state_dir(const struct store *s)
+{
+	return s->state_dir;
+}
+
+int
+store_begin(struct store *s, GError **error)
+{
+	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : store_set_sqlite_error(s, rc, "begin", error);
+}
+
+int
+store_commit(struct store *s, GError **error)
+{
+	int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		return 0;
+	store_set_sqlite_error(s, rc, "commit", error);
+	store_rollback(s);
+	return -1;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+char *
+store_now(void)
+{
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	return g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+int
+store_event(struct store *s, gint64 statement, const char *actor, const char *kind,
+    const char *detail, gboolean private_, GError **error)
+{
+	sqlite3_stmt *st;
+	g_autofree char *now = store_now();
+	if (store_prepare(s, &st, "INSERT INTO events(statement, at, actor, kind, detail, private)"
+	    " VALUES (?, ?, ?, ?, ?, ?)", error) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, statement);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, actor, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, detail ? detail : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 6, private_ ? 1 : 0);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, "add event", error);
+}

@@ -1,0 +1,55 @@
+/* store.h - the SQLite database and the files under state_dir.
+ *
+ * state_dir/liaisond.db      the database (WAL, synchronous=FULL)
+ * state_dir/tmp/             messages being received (not yet durable)
+ * state_dir/msg/             raw messages, one file each, never changed
+ * state_dir/blobs/ab/<sha>   decoded attachments, content-addressed
+ *
+ * All SQL lives in store/. Other layers use the functions in store*.h. */
+#ifndef LIAISON_STORE_H
+#define LIAISON_STORE_H
+
+#include <glib.h>
+
+#define STORE_ERROR store_error_quark()
+GQuark store_error_quark(void);
+
+/* Error classes: each maps to one reply class in the daemon and one exit code
+ * in liaisonctl, so callers switch on these, never on SQLite's codes. */
+enum store_error_code {
+	STORE_ERR_TEMP = 1,    /* may pass: busy, locked, disk full, I/O, no memory -> 4xx / 75 */
+	STORE_ERR_DATA,        /* the input is wrong -> 5xx / 65 */
+	STORE_ERR_NOTFOUND,    /* no such row -> 65 */
+	STORE_ERR_CONFLICT,    /* changed since read -> 65 */
+	STORE_ERR_SCHEMA,      /* database newer than this program, or corrupt -> 69 */
+};
+
+struct store;
+
+/* store_open - open (creating if needed) the database and folders under
+ * STATE_DIR and bring the schema up to date. */
+struct store *store_open(const char *state_dir, GError **error);
+void store_close(struct store *s);
+
+const char *store_state_dir(const struct store *s);
+/* store_schema_version - user_version after migration; store_schema_latest - ours. */
+int store_schema_version(struct store *s);
+int store_schema_latest(void);
+
+/* Transactions: BEGIN IMMEDIATE (take the write lock up front, so a busy
+ * database fails here, not half-way), COMMIT, ROLLBACK. */
+int store_begin(struct store *s, GError **error);
+int store_commit(struct store *s, GError **error);
+void store_rollback(struct store *s);
+
+/* store_now - the current time as stored: ISO 8601 UTC with a Z. */
+char *store_now(void);
+
+/* store_event - add a history event for STATEMENT (inside the caller's transaction). */
+int store_event(struct store *s, gint64 statement, const char *actor, const char *kind,
+    const char *detail, gboolean private_, GError **error);
+
+/* store_fsync_dir - fsync a folder so that a new or renamed entry is durable. */
+int store_fsync_dir(const char *dir, GError **error);
+
+#endif

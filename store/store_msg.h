@@ -1,0 +1,47 @@
+/* store_msg.h - receiving raw messages durably, exactly once.
+ *
+ * A message is streamed into a spool file under state_dir/tmp while it
+ * arrives (memory does not grow with its size), then committed in a batch:
+ * every file fsynced and renamed into msg/, the folder fsynced once, and all
+ * rows inserted in ONE synchronous=FULL transaction (group commit). Only when
+ * store_msg_commit() returns may the daemon answer 250. */
+#ifndef LIAISON_STORE_MSG_H
+#define LIAISON_STORE_MSG_H
+
+#include <glib.h>
+#include "store/store.h"
+
+struct store_spool;
+
+/* store_spool_new - start a message: a new file under state_dir/tmp. */
+struct store_spool *store_spool_new(struct store *s, GError **error);
+/* store_spool_write - append bytes as received (after dot-unstuffing);
+ * hashes them and notes the Message-ID from the header section. */
+int store_spool_write(struct store_spool *sp, const void *buf, size_t len, GError **error);
+gint64 store_spool_size(const struct store_spool *sp);
+/* store_spool_free - drop the spool; removes its file unless committed. */
+void store_spool_free(struct store_spool *sp);
+
+struct store_envelope {
+	const char *envelope_from;         /* "" for <> */
+	const char *const *recipients;     /* accepted RCPTs, in order, NULL-terminated */
+	const char *client;                /* "127.0.0.1:40000", "unix", "liaisonctl" */
+	const char *session_id;
+};
+
+/* Outcome of one message in a batch. */
+struct store_msg_result {
+	gint64 id;             /* the message's id (the earlier one for a duplicate) */
+	gboolean duplicate;    /* already recorded: answer 250, nothing new stored */
+	GError *error;         /* set when this message failed; STORE_ERR_TEMP -> 451 */
+};
+
+/* store_msg_commit - make N spooled messages durable in one transaction.
+ * Fills RESULTS[i] for each; returns the number that failed. */
+int store_msg_commit(struct store *s, struct store_spool *const *spools,
+    const struct store_envelope *envs, struct store_msg_result *results, int n);
+
+/* store_msg_path - absolute path of message ID's raw file, or NULL and ERROR. */
+char *store_msg_path(struct store *s, gint64 id, GError **error);
+
+#endif

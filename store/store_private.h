@@ -1,0 +1,24 @@
+/* store_private.h - shared by the files of store/ only. */
+#ifndef LIAISON_STORE_PRIVATE_H
+#define LIAISON_STORE_PRIVATE_H
+
+#include <sqlite3.h>
+#include "store/store.h"
+
+struct store {
+	sqlite3 *db;
+	char *state_dir;
+	char *tmp_dir, *msg_dir, *blob_dir;
+};
+
+/* store_set_sqlite_error - fill ERROR from the database's last error, classed
+ * temporary or not; WHAT says which operation failed. Returns -1. */
+int store_set_sqlite_error(struct store *s, int rc, const char *what, GError **error);
+
+/* store_prepare - a prepared statement, or -1 and ERROR. */
+int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, GError **error);
+
+/* store_exec - run SQL without results. */
+int store_exec(struct store *s, const char *sql, GError **error);
+
+#endif
