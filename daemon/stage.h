@@ -1,0 +1,18 @@
+/* stage.h - the work after a message is durable: parsing (and its worker). */
+#ifndef LIAISON_STAGE_H
+#define LIAISON_STAGE_H
+
+#include "conf/conf.h"
+
+/* stage_start - start the parse stage; it processes every message in state
+ * 'received' (also those left by a crash) oldest first. */
+int stage_start(const struct conf *c, GError **error);
+/* stage_kick - new messages were committed. Cheap; callable from any thread. */
+void stage_kick(void);
+/* stage_reload - SIGHUP: load the directory again; a broken file is logged and
+ * the old directory kept. */
+void stage_reload(void);
+/* stage_stop - finish the message in hand (bounded), then stop. */
+void stage_stop(void);
+
+#endif

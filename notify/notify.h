@@ -1,0 +1,24 @@
+/* notify.h - the mail liaisond sends: routing, acknowledgement, rejection,
+ * secretariat notice, reminders; queued durably, sent by libcurl. */
+#ifndef LIAISON_NOTIFY_H
+#define LIAISON_NOTIFY_H
+
+#include "conf/conf.h"
+#include "conf/directory.h"
+#include "parser/statement.h"
+
+struct store;
+
+/* notify_queue_statement - queue the mail for ST's new state (posted: routing
+ * + ack; rejected: rejection + secretariat; ignored: nothing). Must be called
+ * inside the transaction that saves ST (store_begin .. store_commit). */
+int notify_queue_statement(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, GError **error);
+
+/* notify_sender_start / _stop - the thread that delivers the outbox. */
+struct notify_sender;
+struct notify_sender *notify_sender_start(const struct conf *c, GError **error);
+void notify_sender_kick(struct notify_sender *ns);      /* new mail queued */
+void notify_sender_stop(struct notify_sender *ns);
+
+#endif

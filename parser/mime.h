@@ -1,0 +1,48 @@
+/* mime.h - a stored message read with GMime: the body, the parts, the forward.
+ * Produced by mime_parse_file(), consumed by fields_extract() and validate. */
+#ifndef LIAISON_MIME_H
+#define LIAISON_MIME_H
+
+#include <glib.h>
+#include "conf/conf.h"
+#include "parser/statement.h"
+
+struct store;
+
+/* The headers of the message that carries the statement: the forwarded
+ * original when a forward was unwrapped, else the outer message. All values
+ * are decoded to UTF-8 (RFC 2047) and never contain CR, LF or NUL. */
+struct mail_headers {
+	char *subject;
+	char *from;            /* the From header as written (decoded) */
+	char *to, *cc;
+	char *date;
+	char *message_id;      /* without <> */
+	char *in_reply_to;     /* without <> */
+	GPtrArray *references; /* char *, without <> */
+};
+
+struct parsed_mail {
+	struct mail_headers h;         /* of the statement's message (original if forwarded) */
+	struct mail_headers outer;     /* of the message as received */
+	char *envelope_from;           /* "" for <> */
+	char *forwarded_by;            /* bare address of the forwarder, or NULL */
+	gboolean auto_generated;       /* bounce, DSN, Auto-Submitted != no, out of office */
+	char *body;                    /* the chosen text body, UTF-8 ("" when none) */
+	gboolean body_from_html;
+	GPtrArray *attachments;        /* struct attachment *: every non-body part, stored as a blob */
+	GPtrArray *attachment_paths;   /* char *: blob path of each attachment, same order */
+	GPtrArray *text_attachments;   /* char *: decoded text of text/plain attachments, in order */
+	GPtrArray *documents;          /* struct document *: text read from .docx/.pdf/.zip (doc.h) */
+	GPtrArray *defects;            /* char *: GMime warnings and limit hits, for mime_defect */
+	gboolean charset_guessed;      /* undeclared 8-bit text decoded by guess */
+};
+
+/* mime_parse_file - parse the raw message at PATH (seekable stream; parts are
+ * decoded straight into blobs, never held whole in memory). Attachments are
+ * written under state_dir/blobs and fsynced before this returns. */
+struct parsed_mail *mime_parse_file(const char *path, const char *envelope_from,
+    const struct conf *c, struct store *s, GError **error);
+void parsed_mail_free(struct parsed_mail *pm);
+
+#endif
