@@ -176,6 +176,8 @@ load_addresses(struct loader *ld, GKeyFile *kf, const char *section, const char 
 		g_error_free(e);
 		return;
 	}
+	if (list->len == 0)
+		problem(ld, section, key, "'%s' has no address (an empty group)", v);
 	for (guint i = 0; i < list->len; i++)
 		g_ptr_array_add(into, list->pdata[i]);
 	g_ptr_array_set_free_func(list, NULL);
