@@ -21,6 +21,8 @@ static const struct { const char *w1, *w2; int hint; } noise[] = {
 	{ "co", "chair", DIR_HINT_NONE }, { "co", "chairs", DIR_HINT_NONE },
 };
 
+#define NAME_WORDS_MAX 16   /* longest group name we try to match, in words */
+
 static gboolean
 all_digits(const char *s)
 {
@@ -283,7 +285,7 @@ descend(const struct directory *d, const struct dir_group *g, GPtrArray *t, guin
 	for (guint guard = 0; start < t->len && guard < t->len; guard++) {
 		GHashTable *scope = g_hash_table_lookup(d->scopes, g);
 		gboolean moved = FALSE;
-		for (guint len = t->len - start; scope && len >= 1; len--) {
+		for (guint len = MIN(t->len - start, NAME_WORDS_MAX); scope && len >= 1; len--) {
 			g_autofree char *key = join(t, start, start + len);
 			GPtrArray *a = g_hash_table_lookup(scope, key);
 			if (!a)
@@ -404,8 +406,9 @@ match_text(const struct directory *d, const char *text)
 		return m;
 	}
 	/* An SDO body named at the front: the most specific sub-group the rest
-	 * names, else the body itself ("3GPP TSG RAN WG1" -> 3gpp). */
-	for (guint len = t->len - 1; len >= 1; len--) {
+	 * names, else the body itself ("3GPP TSG RAN WG1" -> 3gpp). Names are
+	 * a few words; a long run of words is prose, and would cost n^2. */
+	for (guint len = MIN(t->len - 1, NAME_WORDS_MAX); t->len <= 4 * NAME_WORDS_MAX && len >= 1; len--) {
 		g_autofree char *key = join(t, 0, len);
 		g = g_hash_table_lookup(d->full, key);
 		if (g && g->type == DIR_SDO) {
