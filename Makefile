@@ -73,7 +73,12 @@ $(B)/gen/default_conf.c: conf/default.conf scripts/embed.sh
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-unit: $(UNIT_BIN)
+# An LD_PRELOAD shim for the disk-full fault test (tests/fault/enospc.c).
+$(B)/tests/libenospc.so: tests/fault/enospc.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+
+unit: $(UNIT_BIN) $(B)/tests/libenospc.so
 
 # make run: the daemon in the foreground on the embedded default config.
 run: deps
