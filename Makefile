@@ -163,6 +163,16 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR)
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 
+# make bench: liaisond against a private Dovecot LMTP, same load (a benchmark,
+# never a test). BENCH_SCALE=0.2 for a quick look.
+$(B)/bench/lmtp_load: tests/bench/lmtp_load.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+bench: deps
+	$(MAKE) all $(B)/bench/lmtp_load
+	LIAISON_BUILD=$(CURDIR)/$(B) /usr/bin/python3 tests/bench/bench.py
+
 clean:
 	rm -rf build build-asan build-fuzz
 
