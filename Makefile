@@ -9,6 +9,10 @@ PKGS      := gmime-3.0 libetpan sqlite3 libcurl json-glib-1.0 libxml-2.0 libarch
 ifeq ($(SAN),1)
 B         ?= build-asan
 SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(SAN),fuzz)
+B         ?= build-fuzz
+CC        := clang
+SANFLAGS  := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 else
 B         ?= build
 SANFLAGS  :=
@@ -27,9 +31,12 @@ D_OBJ     := $(patsubst %.c,$(B)/%.o,$(wildcard daemon/*.c))
 C_OBJ     := $(patsubst %.c,$(B)/%.o,$(wildcard ctl/*.c))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_SECONDS ?= 30
 SCHEMA    := $(sort $(wildcard store/schema/*.sql))
 
-.PHONY: all deps run check check-plain check-asan unit bench fuzz install uninstall clean
+.PHONY: all deps run check check-plain check-asan unit bench fuzz fuzz-build install uninstall clean
 all: $(B)/liaisond $(B)/liaisonctl
 
 deps:
@@ -66,7 +73,12 @@ $(B)/gen/default_conf.c: conf/default.conf scripts/embed.sh
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-unit: $(UNIT_BIN)
+# An LD_PRELOAD shim for the disk-full fault test (tests/fault/enospc.c).
+$(B)/tests/libenospc.so: tests/fault/enospc.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+
+unit: $(UNIT_BIN) $(B)/tests/libenospc.so
 
 # make run: the daemon in the foreground on the embedded default config.
 run: deps
@@ -87,6 +99,28 @@ check-plain: deps
 check-asan: deps
 	$(MAKE) SAN=1 all unit
 	sh tests/run.sh build-asan
+
+# make bench: liaisond against a private Dovecot LMTP, same load (a benchmark,
+# never a test). BENCH_SCALE=0.2 for a quick look.
+$(B)/bench/lmtp_load: tests/bench/lmtp_load.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+bench: deps
+	$(MAKE) all $(B)/bench/lmtp_load
+	LIAISON_BUILD=$(CURDIR)/$(B) /usr/bin/python3 tests/bench/bench.py
+
+# make fuzz: every libFuzzer target (tests/fuzz/fuzz_*.c) for FUZZ_SECONDS each,
+# seeded from tests/fuzz/corpus/NAME, the test corpus and ../shared/corpora.
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libliaison.a
+	clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libliaison.a $(LDLIBS)
+
+fuzz-build: deps
+	$(MAKE) SAN=fuzz build-fuzz/libliaison.a
+	$(MAKE) SAN=fuzz $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
 clean:
 	rm -rf build build-asan build-fuzz
