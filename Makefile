@@ -44,34 +44,39 @@ deps:
 
 $(B)/libliaison.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(B)/liaisond: $(D_OBJ) $(B)/libliaison.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/liaisonctl: $(C_OBJ) $(B)/libliaison.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libliaison.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libliaison.a $(LDLIBS) -lcmocka
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libliaison.a $(LDLIBS) -lcmocka
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # The schema migrations and the embedded default config are plain text files
 # in the tree; they are turned into C strings here so that both binaries carry them.
 $(B)/gen/schema.c: $(SCHEMA) scripts/embed.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed.sh schema $(SCHEMA) > $@
+	@sh scripts/embed.sh schema $(SCHEMA) > $@
 
 $(B)/gen/default_conf.c: conf/default.conf scripts/embed.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed.sh default_conf conf/default.conf > $@
+	@sh scripts/embed.sh default_conf conf/default.conf > $@
 
 $(B)/gen/%.o: $(B)/gen/%.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 # An LD_PRELOAD shim for the disk-full fault test (tests/fault/enospc.c).
 $(B)/tests/libenospc.so: tests/fault/enospc.c
