@@ -55,6 +55,15 @@ static const struct { const char *text, *want; } cases[] = {
 	{ "IETF MPLS WG, IEEE 802.1", "mpls,ieee-802.1" },
 	{ "CCAMP, MPLS, and DetNet WGs", "ccamp,mpls,detnet" },
 	{ "SA2, CT4", "3gpp-sa2,3gpp-ct4" },
+	{ "ITU-T SG15 and SG13", "itu-t-sg15,itu-t-sg13" },
+	{ "3GPP SA2 and SA3", "3gpp-sa2,3gpp-sa3" },
+	{ "3GPP TSG SA WG2 and WG3", "3gpp-sa2,3gpp-sa3" },   /* WG3 of the same TSG */
+	{ "3GPP TSG CT WG1 & WG4", "3gpp-ct1,3gpp-ct4" },
+	{ "3GPP TSG SA WG3, WG2", "3gpp-sa3,3gpp-sa2" },
+	{ "ITU-T SG15, WG3", "itu-t-sg15,!" },            /* no WG3 in ITU-T */
+	{ "3GPP TSG SA and CT", "3gpp-tsgsa,3gpp-tsgct" },
+	{ "IETF TLS and QUIC WG chairs", "tls,quic" },
+	{ "3GPP TSG RAN and GERAN", "3gpp,!" },           /* neither exists: the body, then free text */
 	{ "IETF QUIC and Frobnicator WGs", "quic,!" },
 	/* Other bodies: the most specific group that exists. */
 	{ "3GPP TSG SA WG3 (SA3)", "3gpp-sa3" },
