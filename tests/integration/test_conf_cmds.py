@@ -99,11 +99,14 @@ def check_config_broken_config_itself():
     tmp = tmpdir()
     path = os.path.join(tmp, "liaisond.conf")
     with open(path, "w") as f:
-        f.write("[liaisond]\nmax_connections = lots\n")
+        f.write("[liaisond]\nmax_connections = lots\nlisten_on = x\n[notify]\ntls = maybe\n")
     p = ctl(path, "check-config")
     L.eq(p.returncode, 78, "exit status")
-    L.ok("[liaisond] max_connections: 'lots' is not a whole number" in p.stdout + p.stderr,
-         "reason in %r" % (p.stdout + p.stderr))
+    for want in (path + ": [liaisond] max_connections: 'lots' is not a whole number",
+                 path + ": [liaisond] listen_on: unknown key",
+                 path + ": [notify] tls: 'maybe' is not one of: none, starttls, tls"):
+        L.ok(want in p.stdout.splitlines(), "%r in %r" % (want, p.stdout))
+    L.ok("3 problems" in p.stdout, "every problem counted")
     p = ctl(os.path.join(tmp, "missing.conf"), "check-config")
     L.eq(p.returncode, 78, "exit status for a missing config")
     L.ok("missing.conf" in p.stdout + p.stderr, "names the missing file")
