@@ -18,7 +18,7 @@ static const struct {
 	const char *want[8];
 } bad[] = {
 	{ "unknown_type.conf", {
-	  "unknown_type.conf:2: [quic] type: 'wgg' is not a group type (wg, rg, area, ietf, iesg, iab, irtf or sdo)" } },
+	  "unknown_type.conf:2: [quic] type: 'wgg' is not a group type (wg, rg, area, ietf, iesg, iab, irtf or sdo); did you mean wg?" } },
 	{ "missing_type.conf", {
 	  "missing_type.conf:1: [quic]: type is missing" } },
 	{ "unknown_key.conf", {
@@ -60,6 +60,10 @@ static const struct {
 	  "syntax.conf:6: '[broken' is not a [section] line" } },
 	{ "bad_acronym.conf", {
 	  "bad_acronym.conf:1: [quic wg]: a section name is the group's acronym" } },
+	{ "singletons.conf", {
+	  "singletons.conf:3: [ietf] parent: the ietf has no parent",
+	  "singletons.conf:10: [ietf2] type: there is only one ietf, and [ietf] is it already",
+	  "singletons.conf:17: [iesg-too] type: there is only one iesg, and [iesg] is it already" } },
 	{ "many.conf", {
 	  "many.conf:4: [quic] parent: no group [nowhere]",
 	  "many.conf:5: [quic] list: 'not an address'",
