@@ -96,10 +96,10 @@ dir_norm_full(const char *text)
 	return join(t, 0, t->len);
 }
 
-char *
-dir_norm_loose(const char *text, int *hint)
+/* loose_of - the words of T without those that do not name a group. */
+static char *
+loose_of(GPtrArray *t, int *hint)
 {
-	g_autoptr(GPtrArray) t = tokens(text ? text : "");
 	GString *s = g_string_new(NULL);
 	*hint = DIR_HINT_NONE;
 	for (guint i = 0; i < t->len; i++) {
@@ -121,6 +121,13 @@ dir_norm_loose(const char *text, int *hint)
 		g_string_append(s, w);
 	}
 	return g_string_free(s, FALSE);
+}
+
+char *
+dir_norm_loose(const char *text, int *hint)
+{
+	g_autoptr(GPtrArray) t = tokens(text ? text : "");
+	return loose_of(t, hint);
 }
 
 guint
@@ -368,7 +375,7 @@ match_text(const struct directory *d, const char *text, gboolean prefix)
 	g_autoptr(GPtrArray) t = tokens(text);
 	g_autofree char *full = join(t, 0, t->len);
 	int hint;
-	g_autofree char *loose = dir_norm_loose(text, &hint);
+	g_autofree char *loose = loose_of(t, &hint);
 	const struct dir_group *g;
 
 	if (!*full)
@@ -426,6 +433,18 @@ resolved:
 	return m;
 }
 
+/* is_below - is G a sub-group (at any depth) of ANCESTOR? */
+static gboolean
+is_below(const struct directory *d, const struct dir_group *g, const struct dir_group *ancestor)
+{
+	for (guint n = 0; g && g->parent && n <= d->groups->len; n++) {
+		g = g_hash_table_lookup(d->by_acronym, g->parent);
+		if (g == ancestor)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* match_one - one name; an abbreviation in parentheses ("3GPP TSG SA WG3
  * (SA3)") is tried when the rest does not resolve. */
 static struct dir_match *
@@ -447,11 +466,18 @@ match_one(const struct directory *d, const char *text, gboolean prefix)
 	}
 	g_autofree char *rest = g_string_free(outside, FALSE);
 	struct dir_match *best = match_text(d, rest, prefix);
-	for (guint i = 0; i < inside->len && best->kind != DIR_MATCH_RESOLVED; i++) {
+	for (guint i = 0; i < inside->len; i++) {
+		/* A resolved SDO may still be refined: "3GPP TSG SA (SA3)" is SA3. */
+		const struct dir_group *was = best->kind == DIR_MATCH_RESOLVED ?
+		    best->groups->pdata[0] : NULL;
+		if (was && was->type != DIR_SDO)
+			break;
 		struct dir_match *m = match_text(d, inside->pdata[i], prefix);
 		gboolean main_empty = strspn(rest, " \t") == strlen(rest);
-		if (m->kind == DIR_MATCH_RESOLVED || main_empty ||
-		    (m->kind == DIR_MATCH_AMBIGUOUS && best->kind == DIR_MATCH_UNKNOWN)) {
+		gboolean better = was ? m->kind == DIR_MATCH_RESOLVED &&
+		    is_below(d, m->groups->pdata[0], was) : m->kind == DIR_MATCH_RESOLVED ||
+		    main_empty || (m->kind == DIR_MATCH_AMBIGUOUS && best->kind == DIR_MATCH_UNKNOWN);
+		if (better) {
 			directory_match_free(best);
 			best = m;
 		} else {
