@@ -163,6 +163,7 @@ load_directory(struct ctl *c, struct directory **out)
 {
 	GPtrArray *problems = NULL;
 	if (!*c->conf->directory_file) {
+		fprintf(stderr, "liaisonctl: no directory ([directory] file is not set)\n");
 		*out = directory_new_empty();
 		return 0;
 	}
