@@ -258,7 +258,7 @@ test_charsets(void **state)
 
 static const struct { const char *in; const char *want; } names[] = {
 	{ "../../etc/passwd", "____etc_passwd" },
-	{ "..\\..\\boot.ini", "__boot.ini" },  /* the quoted-string eats the backslashes */,
+	{ "..\\..\\boot.ini", "__boot.ini" },  /* the quoted-string eats the backslashes */
 	{ "/abs/path.pdf", "_abs_path.pdf" },
 	{ "a\x01" "b\x7f" "c.doc", "a_b_c.doc" },
 	{ "..", "attachment-1.bin" },
