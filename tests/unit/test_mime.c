@@ -354,6 +354,223 @@ test_defects(void **state)
 	parsed_mail_free(pm);
 }
 
+static void
+test_forward_attached(void **state)
+{
+	struct parsed_mail *pm = parse(*state,
+	    "From: WG Chair <chair@ietf.org>\nTo: statements@ietf.org\nSubject: Fwd: LS on QUIC\n"
+	    "Message-ID: <fwd@ietf.org>\nContent-Type: multipart/mixed; boundary=O\n\n"
+	    "--O\nContent-Type: text/plain\n\nPlease post this.\n"
+	    "--O\nContent-Type: message/rfc822\n\n"
+	    "From: Jane <jane@3gpp.org>\nTo: chair@ietf.org\nSubject: LS on QUIC\nDate: Mon, 2 Sep 2024 10:00:00 +0000\n"
+	    "Message-ID: <orig@3gpp.org>\nContent-Type: multipart/mixed; boundary=I\n\n"
+	    "--I\nContent-Type: text/plain\n\nTitle: LS on QUIC\nOriginal body\n"
+	    "--I\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=S2-2401234.pdf\n\nPDF\n"
+	    "--I--\n"
+	    "--O\nContent-Type: application/zip; name=extra.zip\n\nZIP\n"
+	    "--O--\n");
+	assert_string_equal(pm->forwarded_by, "chair@ietf.org");
+	assert_string_equal(pm->h.subject, "LS on QUIC");
+	assert_string_equal(pm->h.from, "Jane <jane@3gpp.org>");
+	assert_string_equal(pm->h.message_id, "orig@3gpp.org");
+	assert_string_equal(pm->outer.message_id, "fwd@ietf.org");
+	assert_string_equal(pm->body, "Title: LS on QUIC\nOriginal body");
+	assert_int_equal(pm->attachments->len, 2);
+	assert_string_equal(att(pm, 0)->filename, "S2-2401234.pdf");
+	assert_string_equal(att(pm, 1)->filename, "extra.zip");
+	/* body + 2 attachments + the cover note = every leaf. */
+	assert_int_equal(pm->leaf_parts, 4);
+	assert_int_equal(pm->skipped_parts, 1);
+	parsed_mail_free(pm);
+}
+
+static void
+test_rfc822_not_forward(void **state)
+{
+	/* A statement (it has a Title: line) that carries a mail as an attachment. */
+	struct parsed_mail *pm = parse(*state,
+	    "From: jane@3gpp.org\nSubject: LS on X\nContent-Type: multipart/mixed; boundary=O\n\n"
+	    "--O\nContent-Type: text/plain\n\nTitle: LS on X\n"
+	    "--O\nContent-Type: message/rfc822\n\nFrom: x@y.org\nSubject: earlier\n\nhello\n--O--\n");
+	assert_null(pm->forwarded_by);
+	assert_int_equal(pm->attachments->len, 1);
+	assert_string_equal(att(pm, 0)->content_type, "message/rfc822");
+	assert_string_equal(att(pm, 0)->filename, "earlier.eml");
+	parsed_mail_free(pm);
+}
+
+static const struct { const char *name, *body, *from, *subject, *rest; } inline_fwds[] = {
+	{ "gmail",
+	  "FYI\n\n---------- Forwarded message ---------\nFrom: Jane Doe <jane@3gpp.org>\n"
+	  "Date: Mon, Sep 2, 2024 at 10:00 AM\nSubject: LS on QUIC\nTo: <chair@ietf.org>\n\n\nTitle: LS on QUIC\nBody\n",
+	  "Jane Doe <jane@3gpp.org>", "LS on QUIC", "Title: LS on QUIC\nBody\n" },
+	{ "thunderbird",
+	  "\n\n-------- Forwarded Message --------\nSubject: \tLS on X\nDate: \tMon, 2 Sep 2024 10:00:00 +0200\n"
+	  "From: \tBob <bob@itu.int>\nTo: \tchair@ietf.org\n\nTitle: LS on X\n",
+	  "Bob <bob@itu.int>", "LS on X", "Title: LS on X\n" },
+	{ "apple",
+	  "Begin forwarded message:\n\nFrom: Ann <ann@ieee.org>\nSubject: Liaison on Y\nDate: 2 September 2024 at 10:00:00 CEST\n"
+	  "To: chair@ietf.org\n\nBody Y\n",
+	  "Ann <ann@ieee.org>", "Liaison on Y", "Body Y\n" },
+	{ "outlook",
+	  "Please post.\n\n________________________________\nFrom: Doe, Jane <jane@bbf.org>\n"
+	  "Sent: Monday, September 2, 2024 10:00 AM\nTo: chair@ietf.org\nSubject: LS on Z\n\nBody Z\n",
+	  "Doe, Jane <jane@bbf.org>", "LS on Z", "Body Z\n" },
+	{ "outlook-bare",
+	  "From: Jane Doe [mailto:jane@bbf.org]\nSent: Monday, September 2, 2024 10:00 AM\nTo: chair@ietf.org\n"
+	  "Subject: LS on W\n\nBody W\n",
+	  "Jane Doe <jane@bbf.org>", "LS on W", "Body W\n" },
+	{ "original-message",
+	  "-----Original Message-----\nFrom: x@etsi.org\nSent: Tuesday\nSubject: LS on V\n\nBody V\n",
+	  "x@etsi.org", "LS on V", "Body V\n" },
+	{ "german",
+	  "-------- Weitergeleitete Nachricht --------\nBetreff: LS zu U\nDatum: Mon, 2 Sep 2024\nVon: Uwe <uwe@din.de>\n"
+	  "An: chair@ietf.org\n\nBody U\n",
+	  "Uwe <uwe@din.de>", "LS zu U", "Body U\n" },
+};
+
+static void
+test_forward_inline(void **state)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(inline_fwds); i++) {
+		g_autofree char *msg = g_strdup_printf("From: WG Chair <Chair@IETF.org>\nSubject: Fwd: x\n"
+		    "Content-Type: text/plain; charset=utf-8\n\n%s", inline_fwds[i].body);
+		struct parsed_mail *pm = parse(*state, msg);
+		if (!pm->forwarded_by)
+			fail_msg("%s: not seen as a forward", inline_fwds[i].name);
+		assert_string_equal(pm->forwarded_by, "Chair@ietf.org");
+		if (strcmp(pm->h.from, inline_fwds[i].from) || strcmp(pm->h.subject, inline_fwds[i].subject) ||
+		    strcmp(pm->body, inline_fwds[i].rest))
+			fail_msg("%s: from '%s' subject '%s' body '%s'", inline_fwds[i].name, pm->h.from,
+			    pm->h.subject, pm->body);
+		parsed_mail_free(pm);
+	}
+	/* A 4053bis body with From:/To: labels is not a forward. */
+	struct parsed_mail *pm = parse(*state, "From: jane@3gpp.org\nSubject: LS\n\n"
+	    "Title: LS on QUIC\nFrom: 3GPP SA2\nTo: IETF QUIC WG\nSubject: nothing\n\nText\n");
+	assert_null(pm->forwarded_by);
+	assert_string_equal(pm->h.subject, "LS");
+	parsed_mail_free(pm);
+}
+
+static const struct { const char *headers; const char *envelope; gboolean yes; } autos[] = {
+	{ "Subject: LS on X\n", "jane@3gpp.org", FALSE },
+	{ "Subject: LS on X\n", "", TRUE },
+	{ "Subject: LS on X\nAuto-Submitted: auto-replied\n", "jane@3gpp.org", TRUE },
+	{ "Subject: LS on X\nAuto-Submitted: no\n", "jane@3gpp.org", FALSE },
+	{ "Subject: Out of Office: LS on X\n", "jane@3gpp.org", TRUE },
+	{ "Subject: Automatic reply: LS on X\n", "jane@3gpp.org", TRUE },
+	{ "Subject: Re: LS on X\nX-Autoreply: yes\n", "jane@3gpp.org", TRUE },
+	{ "Subject: LS\nPrecedence: auto_reply\n", "jane@3gpp.org", TRUE },
+	{ "Subject: Undeliverable: LS on X\n", "postmaster@x.org", TRUE },
+	{ "Subject: Report\nContent-Type: multipart/report; report-type=delivery-status; boundary=R\n", "x@y.org", TRUE },
+};
+
+static void
+test_auto_generated(void **state)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(autos); i++) {
+		g_autofree char *msg = g_strdup_printf("From: a@b.org\n%s\n--R\nContent-Type: text/plain\n\n"
+		    "x\n--R\nContent-Type: message/delivery-status\n\nStatus: 5.0.0\n--R--\n", autos[i].headers);
+		struct parsed_mail *pm = parse_env(*state, msg, autos[i].envelope);
+		if (pm->auto_generated != autos[i].yes)
+			fail_msg("case %zu (%s): auto_generated %d", i, autos[i].headers, pm->auto_generated);
+		parsed_mail_free(pm);
+	}
+}
+
+/* insert_message - a messages row as the LMTP side would commit it. */
+static void
+insert_message(struct fx *f, gint64 id, const char *file, const char *envelope)
+{
+	g_autofree char *db = g_build_filename(f->dir, "liaisond.db", NULL);
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	g_autofree char *sql = g_strdup_printf("INSERT INTO messages(id, received_at, envelope_from, size,"
+	    " sha256, dedupe_key, path, client, session_id) VALUES (%" G_GINT64_FORMAT ", '2026-01-01T00:00:00Z',"
+	    " '%s', 1, 'x', 'k%" G_GINT64_FORMAT "', '%s', 'test', 's')", id, envelope, id, file);
+	char *err = NULL;
+	if (sqlite3_exec(h, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("insert: %s", err);
+	sqlite3_close(h);
+}
+
+static void
+test_pipeline_and_store(void **state)
+{
+	struct fx *f = *state;
+	const char *msg = "From: Jane <jane@3GPP.org>\r\nSubject: LS on QUIC\r\nMessage-ID: <p1@3gpp.org>\r\n"
+	    "Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\n"
+	    "Title: LS on QUIC\r\n--B\r\nContent-Type: application/pdf\r\n"
+	    "Content-Disposition: attachment; filename=ls.pdf\r\n\r\n%PDF\r\n--B--\r\n";
+	g_autofree char *path = g_build_filename(f->dir, "msg", "1.eml", NULL);
+	assert_true(g_file_set_contents(path, msg, -1, NULL));
+	insert_message(f, 1, "msg/1.eml", "jane@3gpp.org");
+	GError *e = NULL;
+	if (pipeline_process(f->s, f->c, NULL, 1, "liaisond", &e) < 0)
+		fail_msg("pipeline: %s", e->message);
+	struct statement *st = store_stmt_load(f->s, 1, &e);
+	assert_non_null(st);
+	assert_non_null(st->state);
+	assert_int_equal(st->attachments->len, 1);
+	assert_string_equal(((struct attachment *)st->attachments->pdata[0])->filename, "ls.pdf");
+	assert_string_equal(st->body, "Title: LS on QUIC");
+	assert_string_equal(st->submitter, "jane@3gpp.org");
+	int v1 = st->version;
+	statement_free(st);
+
+	/* Reprocess replaces the rows and bumps the version. */
+	assert_int_equal(pipeline_process(f->s, f->c, NULL, 1, "secretariat", &e), 0);
+	st = store_stmt_load(f->s, 1, &e);
+	assert_int_equal(st->attachments->len, 1);
+	assert_int_equal(st->version, v1 + 1);
+
+	JsonObject *o = json_object_new();
+	store_stmt_json_add(o, st);
+	static const char *const keys[] = { "state", "title", "purpose", "deadline", "from_groups",
+		"to_groups", "from_contacts", "to_contacts", "from_liaison_contact", "to_liaison_contact",
+		"body", "attachments", "other_identifiers", "related", "forwarded_by", "problems" };
+	assert_int_equal(json_object_get_size(o), G_N_ELEMENTS(keys));
+	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+		assert_true(json_object_has_member(o, keys[i]));
+	JsonObject *a0 = json_array_get_object_element(json_object_get_array_member(o, "attachments"), 0);
+	assert_int_equal(json_object_get_size(a0), 4);
+	assert_int_equal(json_object_get_int_member(a0, "size"), 4);
+	json_object_unref(o);
+	statement_free(st);
+
+	char *blob = NULL;
+	struct attachment *a = store_stmt_attachment(f->s, 1, 1, &blob, &e);
+	assert_non_null(a);
+	gchar *data;
+	gsize len;
+	assert_true(g_file_get_contents(blob, &data, &len, NULL));
+	assert_int_equal(len, 4);
+	assert_memory_equal(data, "%PDF", 4);
+	g_free(data);
+	g_free(blob);
+	attachment_free(a);
+	assert_null(store_stmt_attachment(f->s, 1, 2, NULL, &e));
+	g_clear_error(&e);
+
+	/* Attempts and parse_failed. */
+	insert_message(f, 2, "msg/missing.eml", "x@y.org");
+	assert_int_equal(store_stmt_next_received(f->s, &e), 2);
+	int before = -1;
+	assert_int_equal(store_stmt_attempt(f->s, 2, &before, &e), 0);
+	assert_int_equal(before, 0);
+	assert_int_equal(store_stmt_attempt(f->s, 2, &before, &e), 0);
+	assert_int_equal(before, 1);
+	assert_int_equal(pipeline_process(f->s, f->c, NULL, 2, "liaisond", &e), -1);
+	g_clear_error(&e);
+	assert_int_equal(pipeline_fail(f->s, f->c, NULL, 2, "liaisond", "3 attempts", &e), 0);
+	st = store_stmt_load(f->s, 2, &e);
+	assert_string_equal(st->state, "rejected");
+	assert_true(statement_has_problem(st, "parse_failed"));
+	statement_free(st);
+	assert_int_equal(store_stmt_next_received(f->s, &e), 0);
+}
+
 int
 main(void)
 {
@@ -369,6 +586,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_deep_nesting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_parts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forward_attached, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rfc822_not_forward, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forward_inline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auto_generated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pipeline_and_store, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
