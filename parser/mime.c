@@ -383,6 +383,14 @@ walk(struct walk *w, GMimeObject *o, int depth)
 	}
 	if (GMIME_IS_MULTIPART(o)) {
 		GMimeMultipart *mp = GMIME_MULTIPART(o);
+		if (g_mime_multipart_get_count(mp) == 0) {
+			/* GMime found no parts (a boundary it could not use): whatever
+			 * text there is stays reachable as one attachment. */
+			defect(w->pm, "a multipart without readable parts kept whole as one attachment");
+			w->pm->leaf_parts++;
+			store_part(w, o);
+			return;
+		}
 		if (depth >= w->c->max_mime_depth) {
 			/* Kept whole, as one attachment, rather than lost. */
 			if (!w->depth_reported)
@@ -400,8 +408,10 @@ walk(struct walk *w, GMimeObject *o, int depth)
 	if (o == w->unwrapped)
 		return;   /* walked as a layer of its own */
 	w->pm->leaf_parts++;
-	if (o == w->body)
+	if (o == w->body) {
+		w->pm->body_parts++;
 		return;
+	}
 	if (g_hash_table_contains(w->skip, o)) {
 		w->pm->skipped_parts++;
 		return;
@@ -523,6 +533,26 @@ parse_layers(struct walk *w, GMimeMessage *outer)
 	}
 }
 
+/* read_unparsed - GMime found no message at all (no header section): the
+ * whole file, bounded, is the body, so its text is not lost. */
+static void
+read_unparsed(struct walk *w, const char *path)
+{
+	struct parsed_mail *pm = w->pm;
+	defect(pm, "no header section; the whole message was read as its text");
+	pm->leaf_parts = pm->body_parts = 1;
+	g_autoptr(GMappedFile) mf = g_mapped_file_new(path, FALSE, NULL);
+	if (!mf) {
+		pm->body = g_strdup("");
+		return;
+	}
+	gsize len = MIN(g_mapped_file_get_length(mf), (gsize)MIME_MAX_BODY_BYTES);
+	gboolean guessed = FALSE;
+	pm->body = mime_to_utf8(g_mapped_file_get_contents(mf), len, NULL, &guessed);
+	pm->charset_guessed |= guessed;
+	g_strstrip(pm->body);
+}
+
 struct parsed_mail *
 mime_parse_file(const char *path, const char *envelope_from, const struct conf *c,
     struct store *s, GError **error)
@@ -548,8 +578,7 @@ mime_parse_file(const char *path, const char *envelope_from, const struct conf *
 	struct walk w = { .c = c, .s = s, .pm = pm };
 	w.skip = g_hash_table_new(NULL, NULL);
 	if (!m) {
-		defect(pm, "no message could be read from the file");
-		pm->body = g_strdup("");
+		read_unparsed(&w, path);
 	} else {
 		parse_layers(&w, m);
 		g_object_unref(m);

@@ -37,8 +37,9 @@ struct parsed_mail {
 	GPtrArray *defects;            /* char *: GMime warnings and limit hits, for mime_defect */
 	gboolean charset_guessed;      /* undeclared 8-bit text decoded by guess */
 	/* Accounting, so that a lost part shows (the parsed event, the corpus
-	 * test): every leaf part seen = body + attachments + skipped_parts. */
+	 * test): leaf_parts = body_parts + attachments + skipped_parts. */
 	int leaf_parts;
+	int body_parts;                /* 1 when a part was read as the body (even if empty) */
 	int skipped_parts;             /* alternative renditions of the body, forward cover notes */
 };
 

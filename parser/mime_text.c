@@ -45,6 +45,8 @@ char *
 mime_to_utf8(const char *bytes, gsize len, const char *charset, gboolean *guessed)
 {
 	char *out = NULL;
+	if (!bytes || len == 0)
+		return g_strdup("");
 	if (charset && *charset) {
 		const char *name = g_mime_charset_iconv_name(charset);
 		if (g_ascii_strcasecmp(name, "UTF-8") == 0 || g_ascii_strcasecmp(name, "us-ascii") == 0 ||

@@ -95,7 +95,7 @@ pipeline_process(struct store *s, const struct conf *c, const struct directory *
 		st->state = g_strdup(statement_has_errors(st) ? "rejected" : "posted");
 	}
 	g_autofree char *detail = g_strdup_printf("leaf_parts=%d body=%d attachments=%u skipped=%d%s",
-	    pm->leaf_parts, pm->body && *pm->body ? 1 : 0, pm->attachments->len, pm->skipped_parts,
+	    pm->leaf_parts, pm->body_parts, pm->attachments->len, pm->skipped_parts,
 	    pm->forwarded_by ? " forwarded=1" : "");
 	int rc = save(s, c, dir, st, actor, detail, error);
 	if (rc == 0)
