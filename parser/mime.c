@@ -130,6 +130,7 @@ read_headers(struct walk *w, GMimeMessage *m, struct mail_headers *h)
 		defect(w->pm, "header section of %" G_GINT64_FORMAT " bytes, more than "
 		    "max_header_size (%" G_GINT64_FORMAT ")", size, w->c->max_header_size);
 
+	mime_headers_clear(h);
 	h->subject = get_clean(m, "Subject");
 	h->from = get_clean(m, "From");
 	h->to = get_clean(m, "To");
