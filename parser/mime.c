@@ -22,6 +22,7 @@ struct walk {
 	GMimeObject *unwrapped;       /* the message/rfc822 part walked as its own layer */
 	int parts;                    /* every part seen, against max_mime_parts */
 	gboolean parts_reported, depth_reported;
+	gboolean envelope_unknown;    /* imported file: "" is not the null sender */
 	GError *error;                /* a blob could not be written: temporary */
 };
 
@@ -482,7 +483,7 @@ parse_layers(struct walk *w, GMimeMessage *outer)
 	int n = 0;
 
 	read_headers(w, outer, &pm->outer);
-	pm->auto_generated = mime_auto_generated(outer, pm->envelope_from);
+	pm->auto_generated = mime_auto_generated(outer, w->envelope_unknown ? NULL : pm->envelope_from);
 	layers[0] = outer;
 	for (;;) {
 		bodies[n] = choose_body(w, g_mime_message_get_mime_part(layers[n]), 0);
@@ -576,7 +577,7 @@ mime_parse_file(const char *path, const char *envelope_from, const struct conf *
 	g_mime_parser_options_set_warning_callback(opts, on_warning, pm);
 	GMimeMessage *m = g_mime_parser_construct_message(parser, opts);
 
-	struct walk w = { .c = c, .s = s, .pm = pm };
+	struct walk w = { .c = c, .s = s, .pm = pm, .envelope_unknown = !envelope_from };
 	w.skip = g_hash_table_new(NULL, NULL);
 	if (!m) {
 		read_unparsed(&w, path);

@@ -45,7 +45,8 @@ struct parsed_mail {
 
 /* mime_parse_file - parse the raw message at PATH (seekable stream; parts are
  * decoded straight into blobs, never held whole in memory). Attachments are
- * written under state_dir/blobs and fsynced before this returns. */
+ * written under state_dir/blobs and fsynced before this returns.
+ * ENVELOPE_FROM NULL: unknown (an imported file), pm->envelope_from is "". */
 struct parsed_mail *mime_parse_file(const char *path, const char *envelope_from,
     const struct conf *c, struct store *s, GError **error);
 void parsed_mail_free(struct parsed_mail *pm);

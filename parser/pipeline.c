@@ -72,12 +72,16 @@ int
 pipeline_process(struct store *s, const struct conf *c, const struct directory *dir,
     gint64 id, const char *actor, GError **error)
 {
-	char *path = NULL, *envelope_from = NULL;
-	if (store_stmt_message(s, id, &path, &envelope_from, error) < 0)
+	char *path = NULL, *envelope_from = NULL, *client = NULL;
+	if (store_stmt_message(s, id, &path, &envelope_from, &client, error) < 0)
 		return -1;
-	struct parsed_mail *pm = mime_parse_file(path, envelope_from, c, s, error);
+	/* A file imported with `liaisonctl submit` has no envelope sender of its
+	 * own: "" there means unknown, not the null sender of a bounce. */
+	gboolean imported = client && !strcmp(client, "liaisonctl") && !*envelope_from;
+	struct parsed_mail *pm = mime_parse_file(path, imported ? NULL : envelope_from, c, s, error);
 	g_free(path);
 	g_free(envelope_from);
+	g_free(client);
 	if (!pm)
 		return -1;
 

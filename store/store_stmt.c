@@ -216,10 +216,11 @@ store_stmt_save(struct store *s, struct statement *st, GError **error)
 
 int
 store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_from,
-    GError **error)
+    char **client, GError **error)
 {
 	sqlite3_stmt *q;
-	if (store_prepare(s, &q, "SELECT path, envelope_from FROM messages WHERE id = ?", error) < 0)
+	if (store_prepare(s, &q, "SELECT path, envelope_from, client FROM messages WHERE id = ?",
+	    error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
 	int rc = sqlite3_step(q);
@@ -227,6 +228,8 @@ store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_from
 		g_autofree char *rel = col_text(q, 0);
 		*path = g_path_is_absolute(rel) ? g_strdup(rel) : g_build_filename(s->state_dir, rel, NULL);
 		*envelope_from = col_text(q, 1);
+		if (client)
+			*client = col_text(q, 2);
 		sqlite3_finalize(q);
 		return 0;
 	}

@@ -35,9 +35,10 @@ int store_stmt_summary(struct store *s, gint64 id, char **state, char **title,
     int *problems, GError **error);
 
 /* For the parse stage. */
-/* store_stmt_message - the raw file (absolute path) and envelope sender of message ID. */
+/* store_stmt_message - the raw file (absolute path), envelope sender and
+ * client ("liaisonctl" for `liaisonctl submit`) of message ID. */
 int store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_from,
-    GError **error);
+    char **client, GError **error);
 /* store_stmt_next_received - the oldest message in state 'received'; 0 when none, -1 on error. */
 gint64 store_stmt_next_received(struct store *s, GError **error);
 /* store_stmt_attempt - count one parse attempt of ID in its own commit,
