@@ -57,10 +57,25 @@ spawn(struct child *ch)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	/* liaisond blocks TERM/INT/HUP in every thread (it reads them from a
+	 * signalfd); the worker starts with none blocked and default actions. */
+	posix_spawnattr_t attr;
+	posix_spawnattr_init(&attr);
+	sigset_t none, deflt;
+	sigemptyset(&none);
+	sigemptyset(&deflt);
+	sigaddset(&deflt, SIGTERM);
+	sigaddset(&deflt, SIGINT);
+	sigaddset(&deflt, SIGHUP);
+	sigaddset(&deflt, SIGPIPE);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &deflt);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	char *argv[] = { sv.exe, "--worker", "parse", sv.config ? "--config" : NULL, sv.config, NULL };
 	pid_t pid;
-	int rc = posix_spawn(&pid, sv.exe, &fa, NULL, argv, environ);
+	int rc = posix_spawn(&pid, sv.exe, &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	close(in[0]);
 	close(out[1]);
 	if (rc != 0) {

@@ -161,7 +161,9 @@ stage_worker_main(int argc, char **argv)
 			g_clear_error(&e);
 			wait_commands(&w, 1000);
 		} else if (id == 0) {
-			wait_commands(&w, 60000);
+			/* A kick comes with every LMTP commit; the short wait also
+			 * finds files recorded by `liaisonctl submit`, which cannot kick. */
+			wait_commands(&w, 1000);
 		} else {
 			process_one(&w, id);
 			wait_commands(&w, 0);
