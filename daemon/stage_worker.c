@@ -73,7 +73,7 @@ process_one(struct worker *w, gint64 id)
 {
 	GError *e = NULL;
 	int before = 0;
-	if (store_stmt_attempt(w->s, id, &before, &e) < 0) {
+	if (store_stmt_attempt(w->s, id, w->c->parse_attempts, &before, &e) < 0) {
 		log_error("event=parse_attempt_error id=%" G_GINT64_FORMAT " reason=%s", id,
 		    log_quote(e->message));
 		g_error_free(e);

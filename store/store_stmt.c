@@ -258,7 +258,7 @@ store_stmt_next_received(struct store *s, GError **error)
 
 /* bump_attempts - add DELTA to parse_attempts of ID in a commit of its own. */
 static int
-bump_attempts(struct store *s, gint64 id, int delta, int *before, GError **error)
+bump_attempts(struct store *s, gint64 id, int delta, int max, int *before, GError **error)
 {
 	sqlite3_stmt *q;
 	if (store_begin(s, error) < 0)
@@ -276,6 +276,10 @@ bump_attempts(struct store *s, gint64 id, int delta, int *before, GError **error
 	}
 	if (before)
 		*before = n;
+	if (delta > 0 && n >= max) {   /* out of attempts: the caller fails it */
+		store_rollback(s);
+		return 0;
+	}
 	if (store_prepare(s, &q, "UPDATE messages SET parse_attempts = MAX(0, parse_attempts + ?)"
 	    " WHERE id = ?", error) < 0)
 		goto fail;
@@ -290,13 +294,13 @@ fail:
 }
 
 int
-store_stmt_attempt(struct store *s, gint64 id, int *before, GError **error)
+store_stmt_attempt(struct store *s, gint64 id, int max, int *before, GError **error)
 {
-	return bump_attempts(s, id, 1, before, error);
+	return bump_attempts(s, id, 1, max, before, error);
 }
 
 int
 store_stmt_attempt_undo(struct store *s, gint64 id, GError **error)
 {
-	return bump_attempts(s, id, -1, NULL, error);
+	return bump_attempts(s, id, -1, 0, NULL, error);
 }

@@ -42,8 +42,9 @@ int store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_
 /* store_stmt_next_received - the oldest message in state 'received'; 0 when none, -1 on error. */
 gint64 store_stmt_next_received(struct store *s, GError **error);
 /* store_stmt_attempt - count one parse attempt of ID in its own commit,
- * before trying (a crash then still counts); *BEFORE gets the earlier count. */
-int store_stmt_attempt(struct store *s, gint64 id, int *before, GError **error);
+ * before trying (a crash then still counts); *BEFORE gets the earlier count.
+ * Nothing is counted when MAX attempts were made already. */
+int store_stmt_attempt(struct store *s, gint64 id, int max, int *before, GError **error);
 /* store_stmt_attempt_undo - take back an attempt that failed for a temporary reason. */
 int store_stmt_attempt_undo(struct store *s, gint64 id, GError **error);
 

@@ -557,10 +557,14 @@ test_pipeline_and_store(void **state)
 	insert_message(f, 2, "msg/missing.eml", "x@y.org");
 	assert_int_equal(store_stmt_next_received(f->s, &e), 2);
 	int before = -1;
-	assert_int_equal(store_stmt_attempt(f->s, 2, &before, &e), 0);
+	assert_int_equal(store_stmt_attempt(f->s, 2, 2, &before, &e), 0);
 	assert_int_equal(before, 0);
-	assert_int_equal(store_stmt_attempt(f->s, 2, &before, &e), 0);
+	assert_int_equal(store_stmt_attempt(f->s, 2, 2, &before, &e), 0);
 	assert_int_equal(before, 1);
+	assert_int_equal(store_stmt_attempt(f->s, 2, 2, &before, &e), 0);
+	assert_int_equal(before, 2);   /* out of attempts: not counted again */
+	assert_int_equal(store_stmt_attempt(f->s, 2, 2, &before, &e), 0);
+	assert_int_equal(before, 2);
 	assert_int_equal(pipeline_process(f->s, f->c, NULL, 2, "liaisond", &e), -1);
 	g_clear_error(&e);
 	assert_int_equal(pipeline_fail(f->s, f->c, NULL, 2, "liaisond", "3 attempts", &e), 0);
