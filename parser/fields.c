@@ -421,18 +421,21 @@ copy_message(struct statement *st, const struct parsed_mail *pm)
 			g_ptr_array_add(st->references, g_strdup(pm->h.references->pdata[i]));
 }
 
-/* mail_problems - GMime's complaints and a guessed charset, as warnings. */
+/* mail_problems - GMime's complaints and a guessed charset, as warnings,
+ * unless the pipeline has recorded them already. */
 static void
 mail_problems(struct statement *st, const struct parsed_mail *pm)
 {
-	for (guint i = 0; pm->defects && i < pm->defects->len && i < DEFECTS_SHOWN; i++)
-		statement_problem(st, "mime_defect", SEV_WARNING, "",
-		    "The message's MIME structure is damaged (%s); check that no part is missing.",
-		    (const char *)pm->defects->pdata[i]);
-	if (pm->defects && pm->defects->len > DEFECTS_SHOWN)
-		statement_problem(st, "mime_defect", SEV_WARNING, "",
-		    "%u more MIME defects were found.", pm->defects->len - DEFECTS_SHOWN);
-	if (pm->charset_guessed)
+	if (!statement_has_problem(st, "mime_defect")) {
+		for (guint i = 0; pm->defects && i < pm->defects->len && i < DEFECTS_SHOWN; i++)
+			statement_problem(st, "mime_defect", SEV_WARNING, "",
+			    "The message's MIME structure is damaged (%s); check that no part is missing.",
+			    (const char *)pm->defects->pdata[i]);
+		if (pm->defects && pm->defects->len > DEFECTS_SHOWN)
+			statement_problem(st, "mime_defect", SEV_WARNING, "",
+			    "%u more MIME defects were found.", pm->defects->len - DEFECTS_SHOWN);
+	}
+	if (pm->charset_guessed && !statement_has_problem(st, "charset_guessed"))
 		statement_problem(st, "charset_guessed", SEV_WARNING, "body",
 		    "The text did not say which character set it uses; it was read as UTF-8, "
 		    "else windows-1252. Check accented letters.");
