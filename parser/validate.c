@@ -76,15 +76,30 @@ candidates(const struct dir_match *m)
 	return g_string_free(s, FALSE);
 }
 
-/* check_to - each To body must be one IETF group of the directory. */
+/* from_ietf - the statement is the IETF's own, sent out to another body. */
+static gboolean
+from_ietf(const struct statement *st, const struct directory *dir)
+{
+	for (guint i = 0; i < st->from_groups->len; i++) {
+		const struct group_ref *g = st->from_groups->pdata[i];
+		const struct dir_group *dg = g->acronym && dir ? directory_get(dir, g->acronym) : NULL;
+		if (dg && dg->type != DIR_SDO)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* check_to - each To body must be one group of the directory: an IETF group,
+ * or, for a statement the IETF sends out (recorded for linking), any body. */
 static void
 check_to(struct statement *st, const struct directory *dir)
 {
+	gboolean outgoing = from_ietf(st, dir);
 	for (guint i = 0; i < st->to_groups->len; i++) {
 		const struct group_ref *g = st->to_groups->pdata[i];
 		const struct dir_group *dg = g->acronym && dir ? directory_get(dir, g->acronym) : NULL;
 		if (dg) {
-			if (dg->type == DIR_SDO)
+			if (dg->type == DIR_SDO && !outgoing)
 				statement_problem(st, "unknown_to", SEV_ERROR, "to_groups",
 				    "To names '%s', which is not an IETF group (it is %s); the liaison "
 				    "manager must find the right recipient.", g->text, dg->name);
