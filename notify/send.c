@@ -14,6 +14,7 @@
 #include "conf/log.h"
 
 #include <curl/curl.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DUE_BATCH   32        /* mails per database read */
@@ -34,8 +35,10 @@ struct notify_sender {
 /* One SMTP exchange: what the server said last, and to which command. */
 struct exchange {
 	GString *lines;           /* the reply being read (multi-line replies) */
-	char *reply;              /* the last complete reply, one line per line */
-	char verb[12];            /* MAIL, RCPT, DATA, EHLO, AUTH, ... */
+	char *reply;              /* the last complete reply to a command but QUIT */
+	int code;                 /* its code */
+	char reply_verb[12];      /* the command it answered */
+	char verb[12];            /* our last command: MAIL, RCPT, DATA, EHLO, AUTH, ... */
 	const char *data;
 	gsize len, pos;
 };
@@ -73,10 +76,17 @@ on_debug(CURL *h, curl_infotype type, char *text, size_t len, void *arg)
 		if (x->lines->len)
 			g_string_append(x->lines, " / ");
 		g_string_append(x->lines, clean);
-		/* "250 ok" ends a reply, "250-..." continues it. */
+		/* "250 ok" ends a reply, "250-..." continues it. The 221 to the QUIT
+		 * that curl sends after a refusal must not hide the refusal. */
 		if (len < 4 || text[3] != '-') {
-			g_free(x->reply);
-			x->reply = g_string_free(x->lines, FALSE);
+			if (strcmp(x->verb, "QUIT") != 0) {
+				g_free(x->reply);
+				x->reply = g_string_free(x->lines, FALSE);
+				x->code = len >= 3 && g_ascii_isdigit(text[0]) ? atoi(text) : 0;
+				memcpy(x->reply_verb, x->verb, sizeof x->reply_verb);
+			} else {
+				g_string_free(x->lines, TRUE);
+			}
 			x->lines = g_string_new(NULL);
 		}
 	}
@@ -112,15 +122,14 @@ smtp_send(struct notify_sender *ns, const struct outbox_mail *m, const char *rcp
 	curl_easy_setopt(h, CURLOPT_DEBUGDATA, &x);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	CURLcode res = curl_easy_perform(h);
-	long code = 0;
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	long code = x.code;
 	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, NULL);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
 	curl_slist_free_all(list);
 
 	enum outcome out;
-	gboolean per_tx = strcmp(x.verb, "MAIL") == 0 || strcmp(x.verb, "RCPT") == 0 ||
-	    strcmp(x.verb, "DATA") == 0;
+	gboolean per_tx = strcmp(x.reply_verb, "MAIL") == 0 || strcmp(x.reply_verb, "RCPT") == 0 ||
+	    strcmp(x.reply_verb, "DATA") == 0;
 	if (res == CURLE_OK)
 		out = SENT;
 	else if (code >= 500 && code < 600 && per_tx)
@@ -305,12 +314,16 @@ static gpointer
 sender_main(gpointer arg)
 {
 	struct notify_sender *ns = arg;
+	int busy = 0;
 	for (;;) {
 		int n = *ns->c->smtp_url ? deliver_due(ns) : 0;
+		/* After a pass that did something, look again at once (it may have
+		 * queued a notice for the secretariat), but not forever: a mail
+		 * whose state cannot be written would otherwise spin. */
+		busy = n > 0 ? busy + 1 : 0;
 		g_mutex_lock(&ns->lock);
 		gint64 until = g_get_monotonic_time() + POLL_SECS * G_TIME_SPAN_SECOND;
-		/* A full batch means more may be due: go on at once. */
-		while (!ns->stop && !ns->kicked && n < DUE_BATCH)
+		while (!ns->stop && !ns->kicked && (n == 0 || busy > 10))
 			if (!g_cond_wait_until(&ns->cond, &ns->lock, until))
 				break;
 		gboolean stop = ns->stop;
@@ -318,6 +331,8 @@ sender_main(gpointer arg)
 		g_mutex_unlock(&ns->lock);
 		if (stop)
 			break;
+		if (busy > 10)
+			busy = 0;
 	}
 	return NULL;
 }

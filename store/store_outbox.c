@@ -283,9 +283,10 @@ store_outbox_attempt_done(struct store *s, gint64 id, const char *last_error,
 	 * the attempt itself had no error of its own. */
 	if (store_prepare(s, &st, "UPDATE outbox SET attempts = attempts + 1, state = ?1,"
 	    " next_attempt_at = coalesce(?2, next_attempt_at),"
-	    " last_error = coalesce(?3, CASE WHEN ?1 = 'failed' THEN (SELECT address || ': ' ||"
-	    "   last_error FROM outbox_recipients WHERE outbox = ?4 AND state = 'failed'"
-	    "   ORDER BY position LIMIT 1) END, last_error)"
+	    " last_error = CASE WHEN ?1 = 'sent' THEN NULL ELSE coalesce(?3, CASE WHEN ?1 ="
+	    "   'failed' THEN (SELECT address || ': ' || last_error FROM outbox_recipients"
+	    "   WHERE outbox = ?4 AND state = 'failed' ORDER BY position LIMIT 1) END,"
+	    "   last_error) END"
 	    " WHERE id = ?4", error) < 0)
 		return -1;
 	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
