@@ -20,6 +20,9 @@ struct notify_sender;
 struct notify_sender *notify_sender_start(const struct conf *c, GError **error);
 void notify_sender_kick(struct notify_sender *ns);      /* new mail queued */
 void notify_sender_stop(struct notify_sender *ns);
+/* notify_kick - kick the sender running in this process, if any: for the parse
+ * stage after it committed a statement. Cheap; callable from any thread. */
+void notify_kick(void);
 
 /* notify_queue_routing - queue the routing mail of posted ST again (resend),
  * inside the caller's transaction. */

@@ -21,6 +21,10 @@
 #define POLL_SECS   2         /* liaisonctl queues mail too (remind, resend, retry) */
 #define DELAY_MAX   3600      /* the longest wait between two attempts */
 
+/* The sender of this process, for notify_kick (the parse stage has no handle). */
+G_LOCK_DEFINE_STATIC(running);
+static struct notify_sender *running;
+
 struct notify_sender {
 	const struct conf *c;
 	struct store *s;
@@ -405,6 +409,9 @@ notify_sender_start(const struct conf *c, GError **error)
 	ns->thread = g_thread_try_new("notify", sender_main, ns, error);
 	if (!ns->thread)
 		goto fail;
+	G_LOCK(running);
+	running = ns;
+	G_UNLOCK(running);
 	return ns;
 fail:
 	notify_sender_stop(ns);
@@ -423,10 +430,22 @@ notify_sender_kick(struct notify_sender *ns)
 }
 
 void
+notify_kick(void)
+{
+	G_LOCK(running);
+	notify_sender_kick(running);
+	G_UNLOCK(running);
+}
+
+void
 notify_sender_stop(struct notify_sender *ns)
 {
 	if (!ns)
 		return;
+	G_LOCK(running);
+	if (running == ns)
+		running = NULL;
+	G_UNLOCK(running);
 	if (ns->thread) {
 		g_mutex_lock(&ns->lock);
 		ns->stop = TRUE;
