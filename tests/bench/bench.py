@@ -1,0 +1,236 @@
+"""bench.py - `make bench`: liaisond against Dovecot's LMTP, same load, same run.
+
+For each case (message kind and size x concurrent clients) it runs, alternating
+A B A B with each side starting from empty state:
+  A = liaisond (plain build) with a fresh state_dir, full durability;
+  B = a private Dovecot (dovecot-lmtpd) delivering to a Maildir with
+      mail_fsync=always, from its own folder on a loopback port.
+The load generator (tests/bench/lmtp_load.c) keeps one connection per client.
+liaisond's "statements/s" counts until the last message has left state
+'received' (parsed, validated, stored, mail queued). CPU seconds per message
+and peak RSS cover liaisond and its worker processes.
+
+This is a benchmark, never a test: it prints figures, it asserts nothing
+except that every message was acknowledged.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(TOP, "tests", "lib"))
+import liaison as L  # noqa: E402
+
+BUILD = os.environ.get("LIAISON_BUILD", os.path.join(TOP, "build"))
+LOAD = os.path.join(BUILD, "bench", "lmtp_load")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_tree(pid):
+    """PID and its descendants (liaisond's parse/notify workers)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for t in os.listdir("/proc/%d/task" % p):
+                with open("/proc/%d/task/%s/children" % (p, t)) as f:
+                    todo.extend(int(x) for x in f.read().split())
+        except OSError:
+            pass
+    return out
+
+
+def cpu_seconds(pids):
+    total = 0.0
+    for p in pids:
+        try:
+            with open("/proc/%d/stat" % p) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / CLK
+        except (OSError, IndexError):
+            pass
+    return total
+
+
+def peak_rss_mb(pids):
+    peak = 0
+    for p in pids:
+        try:
+            with open("/proc/%d/status" % p) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+        except OSError:
+            pass
+    return peak / 1024.0
+
+
+def run_load(port, clients, messages, size, kind, rcpt, tag):
+    p = subprocess.run([LOAD, "--port", str(port), "--clients", str(clients),
+                        "--messages", str(messages), "--size", str(size), "--kind", kind,
+                        "--rcpt", rcpt, "--run", tag], capture_output=True, text=True,
+                       timeout=1800)
+    res = dict(kv.split("=", 1) for kv in p.stdout.split())
+    if p.returncode != 0 or int(res.get("errors", 1)) != 0:
+        raise SystemExit("load generator failed: %s %s" % (p.stdout, p.stderr))
+    return {k: float(v) for k, v in res.items()}
+
+
+def liaisond_case(clients, messages, size, kind, tag):
+    d = L.Daemon(unix=False, directory=L.EXAMPLE_DIRECTORY, tmp=tempfile.mkdtemp(prefix="bench-l-"))
+    d.start()
+    try:
+        pids = proc_tree(d.proc.pid)
+        cpu0 = cpu_seconds(pids)
+        t0 = time.monotonic()
+        r = run_load(d.port, clients, messages, size, kind, "statements@ietf.org", tag)
+        db = sqlite3.connect(os.path.join(d.state_dir, "liaisond.db"), timeout=30)
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            left = db.execute("SELECT count(*) FROM messages WHERE state = 'received'").fetchone()[0]
+            if left == 0:
+                break
+            time.sleep(0.02)
+        processed_s = time.monotonic() - t0
+        stored = db.execute("SELECT count(*) FROM messages").fetchone()[0]
+        db.close()
+        pids = proc_tree(d.proc.pid)
+        r["statements_per_s"] = stored / processed_s if left == 0 else 0.0
+        r["cpu_ms_per_msg"] = (cpu_seconds(pids) - cpu0) * 1e3 / max(1, r["acked"])
+        r["peak_rss_mb"] = peak_rss_mb(pids)
+        r["stored"] = stored
+        return r
+    finally:
+        d.close()
+        shutil.rmtree(d.tmp, ignore_errors=True)
+
+
+DOVECOT_CONF = """base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+protocols = lmtp
+listen = 127.0.0.1
+ssl = no
+mail_location = maildir:{d}/mail/%n
+mail_fsync = always
+mail_uid = nobody
+mail_gid = nogroup
+first_valid_uid = 1
+passdb {{
+  driver = static
+  args = nopassword=y
+}}
+userdb {{
+  driver = static
+  args = uid=nobody gid=nogroup home={d}/mail/%n
+}}
+service lmtp {{
+  inet_listener lmtp {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  process_min_avail = 2
+}}
+service anvil {{
+  chroot =
+}}
+"""
+
+
+def dovecot_case(clients, messages, size, kind, tag):
+    d = tempfile.mkdtemp(prefix="bench-d-")
+    os.chmod(d, 0o755)
+    os.makedirs(os.path.join(d, "mail"))
+    shutil.chown(os.path.join(d, "mail"), "nobody", "nogroup")
+    port = L.free_port()
+    conf = os.path.join(d, "dovecot.conf")
+    with open(conf, "w") as f:
+        f.write(DOVECOT_CONF.format(d=d, port=port))
+    subprocess.run(["dovecot", "-c", conf], check=True, timeout=60)
+    pidfile = os.path.join(d, "run", "master.pid")
+    try:
+        L.wait_for(lambda: os.path.exists(pidfile), 20, "dovecot to start")
+        L.wait_for(lambda: _connects(port), 20, "dovecot lmtp")
+        with open(pidfile) as f:
+            master = int(f.read())
+        pids = proc_tree(master)
+        cpu0 = cpu_seconds(pids)
+        r = run_load(port, clients, messages, size, kind, "bench@bench.example", tag)
+        pids = proc_tree(master)
+        r["cpu_ms_per_msg"] = (cpu_seconds(pids) - cpu0) * 1e3 / max(1, r["acked"])
+        r["peak_rss_mb"] = peak_rss_mb(pids)
+        r["statements_per_s"] = r["msgs_per_s"]
+        return r
+    finally:
+        try:
+            with open(pidfile) as f:
+                os.kill(int(f.read()), signal.SIGTERM)
+            L.wait_for(lambda: not os.path.exists(pidfile), 20, "dovecot to stop")
+        except (OSError, L.CheckFailed):
+            pass
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _connects(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def big_message(size):
+    """One 100 MB message: liaisond's peak RSS and time."""
+    return liaisond_case(1, 1, size, "pdf", "big")
+
+
+def main():
+    cases = [
+        ("50KB text", 50 * 1024, "text", 1, int(400 * SCALE)),
+        ("50KB text", 50 * 1024, "text", 8, int(3000 * SCALE)),
+        ("50KB text", 50 * 1024, "text", 20, int(3000 * SCALE)),
+        ("1MB pdf", 1024 * 1024, "pdf", 1, int(100 * SCALE)),
+        ("1MB pdf", 1024 * 1024, "pdf", 8, int(400 * SCALE)),
+        ("1MB pdf", 1024 * 1024, "pdf", 20, int(400 * SCALE)),
+    ]
+    rows = []
+    for name, size, kind, clients, n in cases:
+        best = {"A": [], "B": []}
+        for rnd in range(ROUNDS):
+            tag = "%s-%d-%d" % (kind, clients, rnd)
+            best["A"].append(liaisond_case(clients, n, size, kind, "a" + tag))
+            best["B"].append(dovecot_case(clients, n, size, kind, "b" + tag))
+        # the median round of each side (with 2 rounds: the mean)
+        a = {k: sum(r[k] for r in best["A"]) / ROUNDS for k in best["A"][0]}
+        b = {k: sum(r[k] for r in best["B"]) / ROUNDS for k in best["B"][0]}
+        rows.append((name, clients, n, a, b))
+        print("%-10s c=%-2d n=%-5d liaisond %7.1f msg/s %7.1f stmt/s p99 %6.1f ms | dovecot %7.1f msg/s p99 %6.1f ms | ratio %.2f"
+              % (name, clients, n, a["msgs_per_s"], a["statements_per_s"], a["p99_ms"],
+                 b["msgs_per_s"], b["p99_ms"], a["statements_per_s"] / b["msgs_per_s"]), flush=True)
+    big = big_message(100 * 1024 * 1024)
+    print()
+    print("| case | clients | msgs | liaisond msg/s | statements/s | MB/s | p50 ms | p99 ms | CPU ms/msg | peak RSS MB | Dovecot msg/s | Dovecot p99 ms | ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, clients, n, a, b in rows:
+        print("| %s | %d | %d | %.0f | %.0f | %.1f | %.1f | %.1f | %.2f | %.0f | %.0f | %.1f | %.2f |" % (
+            name, clients, n, a["msgs_per_s"], a["statements_per_s"], a["mb_per_s"], a["p50_ms"],
+            a["p99_ms"], a["cpu_ms_per_msg"], a["peak_rss_mb"], b["msgs_per_s"], b["p99_ms"],
+            a["statements_per_s"] / b["msgs_per_s"]))
+    print()
+    print("single 100 MB message: %.2f s, liaisond peak RSS %.0f MB" % (big["seconds"], big["peak_rss_mb"]))
+    print(json.dumps({"rows": [{"case": r[0], "clients": r[1], "liaisond": r[3], "dovecot": r[4]} for r in rows],
+                      "big": big}), file=open(os.path.join(BUILD, "bench.json"), "w"))
+
+
+if __name__ == "__main__":
+    main()
