@@ -169,11 +169,17 @@ doc_kind_of(const char *path, const char *filename, const char *content_type)
 		return DOC_KIND_PDF;
 	if (n >= 8 && memcmp(magic, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
 		return says_word || says_docx || !*ext ? DOC_KIND_UNREADABLE : DOC_KIND_NONE;
+	if (!path) {          /* name and type only */
+		if (says_docx)
+			return DOC_KIND_DOCX;
+		if (says_pdf)
+			return DOC_KIND_PDF;
+		if (says_zip)
+			return DOC_KIND_ZIP;
+	}
 	/* The name promises a document the bytes are not: say so. */
-	if (says_docx || says_pdf || says_word || (says_zip && path))
+	if (says_docx || says_pdf || says_word || says_zip)
 		return DOC_KIND_UNREADABLE;
-	if (says_zip)
-		return DOC_KIND_ZIP;
 	if (says_text)
 		return DOC_KIND_TEXT;
 	return DOC_KIND_NONE;

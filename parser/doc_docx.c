@@ -142,6 +142,8 @@ docx_end_para(struct docx_walk *w)
 	GString *p = g_ptr_array_steal_index(w->paras, w->paras->len - 1);
 	/* A paragraph may hold line breaks (w:br): each is a line of its own. */
 	char **lines = g_strsplit(p->str, "\n", -1);
+	if (!*lines)
+		docx_line(w, "");     /* an empty paragraph separates sections */
 	for (char **l = lines; *l; l++)
 		docx_line(w, g_strchomp(*l));
 	g_strfreev(lines);

@@ -8,7 +8,9 @@ char *
 doc_pdf_text(const char *path, const char *name, struct doc_ctx *c, struct doc_result *r)
 {
 	GError *err = NULL;
-	char *uri = g_filename_to_uri(path, NULL, &err);
+	char *abs = g_canonicalize_filename(path, NULL);
+	char *uri = g_filename_to_uri(abs, NULL, &err);
+	g_free(abs);
 	if (!uri) {
 		doc_warn(r, "%s: cannot be opened (%s)", name, err->message);
 		g_error_free(err);
