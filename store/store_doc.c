@@ -67,3 +67,54 @@ store_doc_load(struct store *s, gint64 id, GPtrArray *out, gboolean with_text, G
 		return store_set_sqlite_error(s, r, "load documents", error);
 	return 0;
 }
+
+/* meta_strings - metadata KEY as an array of strings: an array as stored, or a
+ * string as written split at commas and semicolons ("FS_A, FS_B"). */
+static JsonArray *
+meta_strings(JsonObject *meta, const char *key)
+{
+	JsonArray *a = json_array_new();
+	JsonNode *n = meta && json_object_has_member(meta, key) ?
+	    json_object_get_member(meta, key) : NULL;
+	if (n && JSON_NODE_HOLDS_ARRAY(n)) {
+		JsonArray *src = json_node_get_array(n);
+		for (guint i = 0; i < json_array_get_length(src); i++) {
+			JsonNode *e = json_array_get_element(src, i);
+			if (JSON_NODE_HOLDS_VALUE(e) && json_node_get_value_type(e) == G_TYPE_STRING)
+				json_array_add_string_element(a, json_node_get_string(e));
+		}
+	} else if (n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING) {
+		char **parts = g_regex_split_simple("\\s*[,;]\\s*", json_node_get_string(n), 0, 0);
+		for (char **p = parts; *p; p++)
+			if (*g_strstrip(*p))
+				json_array_add_string_element(a, *p);
+		g_strfreev(parts);
+	}
+	return a;
+}
+
+void
+store_doc_json_add(JsonObject *o, const struct statement *st)
+{
+	JsonArray *docs = json_array_new();
+	for (guint i = 0; st->documents && i < st->documents->len; i++) {
+		const struct document *d = st->documents->pdata[i];
+		JsonObject *dj = json_object_new();
+		json_object_set_string_member(dj, "filename", d->filename ? d->filename : "");
+		json_object_set_string_member(dj, "role", g_strcmp0(d->role, "statement") == 0 ?
+		    "statement" : "attachment");
+		json_object_set_int_member(dj, "text_chars", d->text_chars);
+		json_array_add_object_element(docs, dj);
+	}
+	json_object_set_array_member(o, "documents", docs);
+	JsonObject *m = st->metadata;
+	const char *release = m && json_object_has_member(m, "release") &&
+	    JSON_NODE_HOLDS_VALUE(json_object_get_member(m, "release")) ?
+	    json_object_get_string_member(m, "release") : NULL;
+	if (release)
+		json_object_set_string_member(o, "release", release);
+	else
+		json_object_set_null_member(o, "release");
+	json_object_set_array_member(o, "work_items", meta_strings(m, "work_items"));
+	json_object_set_array_member(o, "next_meetings", meta_strings(m, "next_meetings"));
+}

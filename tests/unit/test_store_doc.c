@@ -126,11 +126,36 @@ test_save_load_search(void **state)
 	statement_free(st);
 }
 
+static void
+test_json(void **state)
+{
+	struct statement *st = statement_new();
+	g_ptr_array_add(st->documents, doc("S3-243456.docx", "statement", "abc"));
+	((struct document *)st->documents->pdata[0])->text_chars = 3;
+	g_ptr_array_add(st->documents, doc("annex.pdf", NULL, NULL));
+	json_object_set_string_member(st->metadata, "work_items", "FS_ATSSS_Ph4, FS_QUIC;X");
+	JsonArray *nm = json_array_new();
+	json_array_add_string_element(nm, "SA3#118 14 - 18 October 2024 Hyderabad, IN");
+	json_object_set_array_member(st->metadata, "next_meetings", nm);
+	JsonObject *o = json_object_new();
+	store_doc_json_add(o, st);
+	JsonNode *n = json_node_init_object(json_node_alloc(), o);
+	g_autofree char *got = json_to_string(n, FALSE);
+	assert_string_equal(got, "{\"documents\":[{\"filename\":\"S3-243456.docx\",\"role\":"
+	    "\"statement\",\"text_chars\":3},{\"filename\":\"annex.pdf\",\"role\":\"attachment\","
+	    "\"text_chars\":0}],\"release\":null,\"work_items\":[\"FS_ATSSS_Ph4\",\"FS_QUIC\",\"X\"],"
+	    "\"next_meetings\":[\"SA3#118 14 - 18 October 2024 Hyderabad, IN\"]}");
+	json_node_unref(n);
+	json_object_unref(o);
+	statement_free(st);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_save_load_search, setup, teardown),
+		cmocka_unit_test(test_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
