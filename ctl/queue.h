@@ -12,12 +12,14 @@
 /* The commands that read or change whole statements need the parser, the
  * statement store and notify from the other issues; until those are in the
  * tree they answer "unavailable" instead of breaking the build. */
+#ifndef QUEUE_HAVE_PARSER
 #if __has_include("store/store_stmt.h") && __has_include("parser/pipeline.c") && \
     __has_include("parser/fields.c") && __has_include("parser/validate.c") && \
     __has_include("notify/notify_queue.c")
 #define QUEUE_HAVE_PARSER 1
 #else
 #define QUEUE_HAVE_PARSER 0
+#endif
 #endif
 
 #if __has_include("conf/directory.c")
