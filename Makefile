@@ -44,34 +44,39 @@ deps:
 
 $(B)/libliaison.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(B)/liaisond: $(D_OBJ) $(B)/libliaison.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/liaisonctl: $(C_OBJ) $(B)/libliaison.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libliaison.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libliaison.a $(LDLIBS) -lcmocka
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libliaison.a $(LDLIBS) -lcmocka
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # The schema migrations and the embedded default config are plain text files
 # in the tree; they are turned into C strings here so that both binaries carry them.
 $(B)/gen/schema.c: $(SCHEMA) scripts/embed.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed.sh schema $(SCHEMA) > $@
+	@sh scripts/embed.sh schema $(SCHEMA) > $@
 
 $(B)/gen/default_conf.c: conf/default.conf scripts/embed.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed.sh default_conf conf/default.conf > $@
+	@sh scripts/embed.sh default_conf conf/default.conf > $@
 
 $(B)/gen/%.o: $(B)/gen/%.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 # An LD_PRELOAD shim for the disk-full fault test (tests/fault/enospc.c).
 $(B)/tests/libenospc.so: tests/fault/enospc.c
@@ -99,6 +104,81 @@ check-plain: deps
 check-asan: deps
 	$(MAKE) SAN=1 all unit
 	sh tests/run.sh build-asan
+
+# make install / uninstall. PREFIX=/usr for a system install (units then go
+# to /usr/lib/systemd/system); DESTDIR stages into a folder (packaging,
+# tests). The config in /etc is never overwritten: liaisond.conf.example is
+# always refreshed, liaisond.conf and directory.conf only written when absent.
+SYSCONFDIR  ?= /etc
+BINDIR      ?= $(PREFIX)/bin
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/liaisond
+LIBDIR_SD   ?= $(PREFIX)/lib
+UNITDIR     ?= $(LIBDIR_SD)/systemd/system
+SYSUSERSDIR ?= $(LIBDIR_SD)/sysusers.d
+TMPFILESDIR ?= $(LIBDIR_SD)/tmpfiles.d
+CONFDIR     := $(SYSCONFDIR)/liaisond
+UNITS       := liaisond.service liaisond.socket liaisond-remind.service liaisond-remind.timer
+MAN5        := man/liaisond.conf.5
+MAN8        := man/liaisond.8 man/liaisonctl.8
+DIR_EXAMPLE := conf/directory.example.conf
+DOCS        := $(wildcard docs/operations.md README.md)
+INSTALL     ?= install
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(CONFDIR) $(DESTDIR)$(DOCDIR)
+	$(INSTALL) -m 0755 $(B)/liaisond $(DESTDIR)$(SBINDIR)/liaisond
+	$(INSTALL) -m 0755 $(B)/liaisonctl $(DESTDIR)$(BINDIR)/liaisonctl
+	$(INSTALL) -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	@# The units name /usr/sbin, /usr/bin and /etc; other prefixes are written in.
+	for u in $(UNITS); do \
+	    sed -e 's|/usr/sbin/liaisond|$(SBINDIR)/liaisond|g' \
+	        -e 's|/usr/bin/liaisonctl|$(BINDIR)/liaisonctl|g' \
+	        -e 's|/etc/liaisond/|$(CONFDIR)/|g' systemd/$$u > $(DESTDIR)$(UNITDIR)/$$u.tmp && \
+	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.tmp && \
+	    mv $(DESTDIR)$(UNITDIR)/$$u.tmp $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	$(INSTALL) -m 0644 systemd/liaisond.sysusers $(DESTDIR)$(SYSUSERSDIR)/liaisond.conf
+	$(INSTALL) -m 0644 systemd/liaisond.tmpfiles $(DESTDIR)$(TMPFILESDIR)/liaisond.conf
+	sed -e 's|/etc/liaisond/|$(CONFDIR)/|g' etc/liaisond.conf > $(DESTDIR)$(CONFDIR)/liaisond.conf.example
+	$(if $(wildcard $(DIR_EXAMPLE)),$(INSTALL) -m 0644 $(DIR_EXAMPLE) $(DESTDIR)$(CONFDIR)/directory.conf.example)
+	chmod 0644 $(DESTDIR)$(CONFDIR)/liaisond.conf.example
+	[ -e $(DESTDIR)$(CONFDIR)/liaisond.conf ] || \
+	    $(INSTALL) -m 0644 $(DESTDIR)$(CONFDIR)/liaisond.conf.example $(DESTDIR)$(CONFDIR)/liaisond.conf
+	$(if $(wildcard $(DIR_EXAMPLE)),[ -e $(DESTDIR)$(CONFDIR)/directory.conf ] || \
+	    $(INSTALL) -m 0644 $(DIR_EXAMPLE) $(DESTDIR)$(CONFDIR)/directory.conf)
+	$(if $(DOCS),$(INSTALL) -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/)
+	@# On the live system (no DESTDIR, as root): the user, the folders, and
+	@# systemd told about the new units. Enabling is left to the operator.
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+	    if command -v systemd-sysusers >/dev/null; then systemd-sysusers $(SYSUSERSDIR)/liaisond.conf; fi; \
+	    if command -v systemd-tmpfiles >/dev/null; then systemd-tmpfiles --create $(TMPFILESDIR)/liaisond.conf; fi; \
+	    if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+	    echo "installed; next: edit $(CONFDIR)/liaisond.conf, then systemctl enable --now liaisond.socket liaisond.service liaisond-remind.timer"; \
+	fi
+
+# uninstall removes what install wrote, except the operator's data: the
+# config files are kept when changed from the examples, /var/lib/liaisond
+# always (remove it by hand once it is backed up).
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/liaisond $(DESTDIR)$(BINDIR)/liaisonctl
+	rm -f $(DESTDIR)$(MANDIR)/man5/liaisond.conf.5 $(DESTDIR)$(MANDIR)/man8/liaisond.8 \
+	    $(DESTDIR)$(MANDIR)/man8/liaisonctl.8
+	for u in $(UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/liaisond.conf $(DESTDIR)$(TMPFILESDIR)/liaisond.conf
+	for f in liaisond.conf directory.conf; do \
+	    if cmp -s $(DESTDIR)$(CONFDIR)/$$f $(DESTDIR)$(CONFDIR)/$$f.example; then \
+	        rm -f $(DESTDIR)$(CONFDIR)/$$f; \
+	    elif [ -e $(DESTDIR)$(CONFDIR)/$$f ]; then echo "kept $(DESTDIR)$(CONFDIR)/$$f (changed)"; fi; \
+	    rm -f $(DESTDIR)$(CONFDIR)/$$f.example; \
+	done
+	rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || true
+	rm -rf $(DESTDIR)$(DOCDIR)
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 
 # make bench: liaisond against a private Dovecot LMTP, same load (a benchmark,
 # never a test). BENCH_SCALE=0.2 for a quick look.
