@@ -15,7 +15,7 @@
 #ifndef QUEUE_HAVE_PARSER
 #if __has_include("store/store_stmt.h") && __has_include("parser/pipeline.c") && \
     __has_include("parser/fields.c") && __has_include("parser/validate.c") && \
-    __has_include("notify/notify_queue.c")
+    __has_include("notify/queue.c")
 #define QUEUE_HAVE_PARSER 1
 #else
 #define QUEUE_HAVE_PARSER 0
