@@ -256,16 +256,14 @@ run_editor(const struct statement *st, GHashTable *edits)
 		unlink(path);
 		return ctl_fail_error(error);
 	}
-	const char *editor = g_getenv("VISUAL") ? g_getenv("VISUAL") :
-	    g_getenv("EDITOR") ? g_getenv("EDITOR") : "vi";
-	/* through the shell, so that EDITOR="code --wait" works */
-	char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)"$LIAISONCTL_EDITOR \"$1\"",
-	    (char *)"sh", path, NULL };
-	g_autofree char **env = g_environ_setenv(g_get_environ(), "LIAISONCTL_EDITOR", editor, TRUE);
+	const char *editor = g_getenv("VISUAL") && *g_getenv("VISUAL") ? g_getenv("VISUAL") :
+	    g_getenv("EDITOR") && *g_getenv("EDITOR") ? g_getenv("EDITOR") : "vi";
+	/* through the shell, as git does, so that EDITOR="code --wait" works */
+	g_autofree char *script = g_strdup_printf("%s \"$1\"", editor);
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", script, (char *)"sh", path, NULL };
 	int status = 0;
-	gboolean ran = g_spawn_sync(NULL, argv, env, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
+	gboolean ran = g_spawn_sync(NULL, argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
 	    NULL, NULL, &status, &error);
-	g_strfreev(g_steal_pointer(&env));
 	if (!ran || !g_spawn_check_wait_status(status, NULL)) {
 		unlink(path);
 		if (error)

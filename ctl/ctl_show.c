@@ -12,7 +12,7 @@ print_history_of(struct ctl *c, gint64 id)
 {
 	GError *error = NULL;
 	GPtrArray *ev = store_admin_history(ctl_store(c), id, &error);
-	ctl_out_heading(stdout, "History (times in UTC)");
+	ctl_out_heading(stdout, "History");
 	if (!ev) {
 		printf("  (unreadable: %s)\n", error->message);
 		g_error_free(error);
