@@ -333,6 +333,16 @@ queue_problems_json(const struct statement *st)
 	return n;
 }
 
+/* edit_value - V as the mail form would say it: the stored purpose codes
+ * (for_action) are accepted as well as the words (For Action). */
+static const char *
+edit_value(const char *name, const char *v)
+{
+	if (strcmp(name, "purpose") == 0 && strchr(v, '_'))
+		return purpose_text(v);
+	return v;
+}
+
 /* apply_edits - EDITS (name -> value) onto ST; DETAIL gets "field: old -> new" lines. */
 static int
 apply_edits(struct statement *st, GHashTable *edits, const struct directory *dir, GString *detail)
@@ -346,7 +356,7 @@ apply_edits(struct statement *st, GHashTable *edits, const struct directory *dir
 		clear_field(st, name);
 		if (strcmp(name, "body") == 0) {
 			st->body = g_strdup(v);
-		} else if (*v && !fields_apply_label(st, fields[i].label, v, dir)) {
+		} else if (!fields_apply_label(st, fields[i].label, edit_value(name, v), dir)) {
 			return ctl_fail(EX_SOFTWARE_, "the parser does not take the label %s",
 			    fields[i].label);
 		}
