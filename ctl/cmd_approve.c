@@ -3,6 +3,7 @@
  * and the notice a sender gets when a statement is discarded. */
 #include "ctl/queue.h"
 #include "conf/addr.h"
+#include "conf/log.h"
 
 #include <gmime/gmime.h>
 #include <string.h>
@@ -50,6 +51,9 @@ describe_change(const struct admin_summary *b, const struct admin_summary *a)
 int
 queue_cmd_approve(struct ctl *c, int argc, char **argv)
 {
+	/* liaisond's info lines (mail queued, parsed) are for its journal, not
+	 * for the person at the terminal: the command says what happened */
+	log_set_level("warning");
 	GError *error = NULL;
 	gboolean force = FALSE;
 	int rc = 0;
@@ -190,6 +194,9 @@ reprocess_one(struct ctl *c, const struct directory *dir, gint64 id, gboolean fo
 int
 queue_cmd_reprocess(struct ctl *c, int argc, char **argv)
 {
+	/* liaisond's info lines (mail queued, parsed) are for its journal, not
+	 * for the person at the terminal: the command says what happened */
+	log_set_level("warning");
 	GError *error = NULL;
 	gboolean all = FALSE, force = FALSE;
 	int rc = 0;
