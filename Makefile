@@ -9,6 +9,10 @@ PKGS      := gmime-3.0 libetpan sqlite3 libcurl json-glib-1.0 libxml-2.0 libarch
 ifeq ($(SAN),1)
 B         ?= build-asan
 SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(SAN),fuzz)
+B         ?= build-fuzz
+CC        := clang
+SANFLAGS  := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 else
 B         ?= build
 SANFLAGS  :=
@@ -27,9 +31,12 @@ D_OBJ     := $(patsubst %.c,$(B)/%.o,$(wildcard daemon/*.c))
 C_OBJ     := $(patsubst %.c,$(B)/%.o,$(wildcard ctl/*.c))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_SECONDS ?= 30
 SCHEMA    := $(sort $(wildcard store/schema/*.sql))
 
-.PHONY: all deps run check check-plain check-asan unit bench fuzz install uninstall clean
+.PHONY: all deps run check check-plain check-asan unit bench fuzz fuzz-build install uninstall clean
 all: $(B)/liaisond $(B)/liaisonctl
 
 deps:
@@ -37,36 +44,46 @@ deps:
 
 $(B)/libliaison.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(B)/liaisond: $(D_OBJ) $(B)/libliaison.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/liaisonctl: $(C_OBJ) $(B)/libliaison.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libliaison.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libliaison.a $(LDLIBS) -lcmocka
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libliaison.a $(LDLIBS) -lcmocka
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # The schema migrations and the embedded default config are plain text files
 # in the tree; they are turned into C strings here so that both binaries carry them.
 $(B)/gen/schema.c: $(SCHEMA) scripts/embed.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed.sh schema $(SCHEMA) > $@
+	@sh scripts/embed.sh schema $(SCHEMA) > $@
 
 $(B)/gen/default_conf.c: conf/default.conf scripts/embed.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed.sh default_conf conf/default.conf > $@
+	@sh scripts/embed.sh default_conf conf/default.conf > $@
 
 $(B)/gen/%.o: $(B)/gen/%.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
-unit: $(UNIT_BIN)
+# An LD_PRELOAD shim for the disk-full fault test (tests/fault/enospc.c).
+$(B)/tests/libenospc.so: tests/fault/enospc.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+
+unit: $(UNIT_BIN) $(B)/tests/libenospc.so
 
 # make run: the daemon in the foreground on the embedded default config.
 run: deps
@@ -172,6 +189,18 @@ $(B)/bench/lmtp_load: tests/bench/lmtp_load.c
 bench: deps
 	$(MAKE) all $(B)/bench/lmtp_load
 	LIAISON_BUILD=$(CURDIR)/$(B) /usr/bin/python3 tests/bench/bench.py
+
+# make fuzz: every libFuzzer target (tests/fuzz/fuzz_*.c) for FUZZ_SECONDS each,
+# seeded from tests/fuzz/corpus/NAME, the test corpus and ../shared/corpora.
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libliaison.a
+	clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libliaison.a $(LDLIBS)
+
+fuzz-build: deps
+	$(MAKE) SAN=fuzz build-fuzz/libliaison.a
+	$(MAKE) SAN=fuzz $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
 clean:
 	rm -rf build build-asan build-fuzz

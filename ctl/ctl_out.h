@@ -1,0 +1,77 @@
+/* ctl_out.h - liaisonctl's human output: columns, wrapping, UTC dates, colour.
+ *
+ * Every human listing goes through here so that all commands look alike:
+ * columns aligned by display width (UTF-8 aware), long text wrapped to the
+ * terminal width (TIOCGWINSZ on stdout, else $COLUMNS, else 80), dates shown
+ * in UTC, colour only when stdout is a terminal and NO_COLOR is not set.
+ * The string-returning functions take the width explicitly so they can be
+ * tested; the printing ones use ctl_out_width(). */
+#ifndef LIAISON_CTL_OUT_H
+#define LIAISON_CTL_OUT_H
+
+#include <stdio.h>
+#include <glib.h>
+
+enum ctl_style { CTL_PLAIN, CTL_BOLD, CTL_DIM, CTL_RED, CTL_YELLOW, CTL_GREEN, CTL_CYAN };
+
+/* ctl_out_width - columns of the terminal on stdout, else $COLUMNS, else 80
+ * (never less than 40, so that wrapping stays readable). */
+int ctl_out_width(void);
+
+/* ctl_out_color - TRUE when colour may be used: stdout is a TTY and NO_COLOR
+ * is unset or empty (https://no-color.org). ctl_out_set_color forces it
+ * (-1: decide again from the environment). */
+gboolean ctl_out_color(void);
+void ctl_out_set_color(int on);
+
+/* ctl_out_style - the escape sequence that starts STYLE, or "" without colour;
+ * ctl_out_reset - the one that ends it. */
+const char *ctl_out_style(enum ctl_style style);
+const char *ctl_out_reset(void);
+
+/* ctl_out_display_width - columns TEXT takes on a terminal (wide CJK = 2,
+ * combining marks = 0). */
+int ctl_out_display_width(const char *text);
+
+/* ctl_out_wrap - TEXT wrapped at word boundaries to WIDTH columns; every line
+ * after the first is prefixed with INDENT spaces (the first line is assumed to
+ * start at column FIRST). Line breaks in TEXT are kept; words longer than a
+ * line are cut. Control characters other than \n and \t are dropped. */
+char *ctl_out_wrap(const char *text, int width, int first, int indent);
+
+/* ctl_out_truncate - TEXT cut to WIDTH columns, ending in "..." when cut;
+ * newlines and tabs become spaces. */
+char *ctl_out_truncate(const char *text, int width);
+
+/* ctl_out_time - a stored time (2026-11-22T04:00:00Z) as "2026-11-22 04:00 UTC";
+ * other text is returned as is. */
+char *ctl_out_time(const char *iso);
+
+/* ctl_out_age - how long ago ISO was, relative to NOW (NULL: now), as
+ * "45s", "12m", "5h", "3d 4h". */
+char *ctl_out_age(const char *iso, const char *now);
+
+/* ctl_out_size - a byte count for people: "812 B", "14.2 KB", "3.1 MB". */
+char *ctl_out_size(gint64 bytes);
+
+/* A table: header row, then rows of strings; columns aligned by display width.
+ * The LAST column takes the rest of the line and is wrapped under itself. */
+struct ctl_table;
+struct ctl_table *ctl_table_new(int ncols, ...);          /* ncols header strings */
+void ctl_table_add(struct ctl_table *t, ...);             /* ncols strings (NULL = "") */
+/* ctl_table_style - colour a cell of the last added row (e.g. error codes in red). */
+void ctl_table_style(struct ctl_table *t, int col, enum ctl_style style);
+/* ctl_table_render - the table as text for WIDTH columns. */
+char *ctl_table_render(struct ctl_table *t, int width);
+void ctl_table_print(struct ctl_table *t, FILE *f);
+guint ctl_table_rows(const struct ctl_table *t);
+void ctl_table_free(struct ctl_table *t);
+
+/* ctl_out_field - "Label:    value" with LABEL padded to LABEL_WIDTH and the
+ * value wrapped under itself; empty values print as "-". */
+void ctl_out_field(FILE *f, const char *label, int label_width, const char *value);
+
+/* ctl_out_heading - a section heading ("Problems", "History") in bold. */
+void ctl_out_heading(FILE *f, const char *title);
+
+#endif

@@ -1,0 +1,243 @@
+/* store_admin_search.c - the secretariat's reads across statements: full-text
+ * search (FTS5, schema 0004), posted statements for export, the outbox mails
+ * and related statements that show lists. */
+#include "store/store_admin_private.h"
+
+#include <string.h>
+
+/* fts_query - the user's words as an FTS5 query that cannot be a syntax
+ * error: each word a quoted phrase (so "S2-2401234" or "LS/QUIC" work as
+ * written), all required; a trailing * keeps its prefix meaning. NULL when
+ * there are no words. */
+static char *
+fts_query(const char *text)
+{
+	if (!text)
+		return NULL;
+	g_auto(GStrv) words = g_strsplit_set(text, " \t\r\n", -1);
+	GString *q = g_string_new(NULL);
+	for (int i = 0; words[i]; i++) {
+		GString *w = g_string_new(NULL);
+		gboolean prefix = FALSE;
+		for (const char *p = words[i]; *p; p++) {
+			if (*p == '"')
+				continue;
+			g_string_append_c(w, *p);
+		}
+		if (w->len > 1 && w->str[w->len - 1] == '*') {
+			prefix = TRUE;
+			g_string_truncate(w, w->len - 1);
+		}
+		if (w->len) {
+			if (q->len)
+				g_string_append(q, " AND ");
+			g_string_append_printf(q, "\"%s\"%s", w->str, prefix ? "*" : "");
+		}
+		g_string_free(w, TRUE);
+	}
+	if (!q->len) {
+		g_string_free(q, TRUE);
+		return NULL;
+	}
+	return g_string_free(q, FALSE);
+}
+
+/* read_summaries - step ST to the end; EXTRA_SNIPPET: column NCOLS is a snippet. */
+static GPtrArray *
+read_summaries(struct store *s, sqlite3_stmt *st, gboolean extra_snippet, const char *what,
+    GError **error)
+{
+	int rc;
+	GPtrArray *out = g_ptr_array_new_with_free_func(admin_summary_free);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct admin_summary *a = store_admin_read_summary(st);
+		if (extra_snippet && sqlite3_column_text(st, ADMIN_SUMMARY_NCOLS))
+			a->snippet = g_strdup((const char *)sqlite3_column_text(st,
+			    ADMIN_SUMMARY_NCOLS));
+		g_ptr_array_add(out, a);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_free(out, TRUE);
+		store_set_sqlite_error(s, rc, what, error);
+		return NULL;
+	}
+	return out;
+}
+
+GPtrArray *
+store_admin_search(struct store *s, const struct admin_search *q, GError **error)
+{
+	g_autofree char *match = fts_query(q->text);
+	GString *sql = g_string_new(ADMIN_SUMMARY_COLS);
+	GPtrArray *binds = g_ptr_array_new();
+	sqlite3_stmt *st;
+
+	if (match) {
+		/* the best few words around a hit, from whichever column matched */
+		g_string_append(sql, ", snippet(statement_fts, -1, '[', ']', '...', 12)"
+		    ADMIN_SUMMARY_FROM "JOIN statement_fts ON statement_fts.rowid = m.id"
+		    " WHERE statement_fts MATCH ?");
+		g_ptr_array_add(binds, match);
+	} else {
+		g_string_append(sql, ", NULL" ADMIN_SUMMARY_FROM "WHERE 1");
+	}
+	/* a group: its acronym exactly, or words of the name as written */
+	if (q->from && *q->from) {
+		g_string_append(sql, " AND EXISTS (SELECT 1 FROM statement_groups g WHERE"
+		    " g.statement = m.id AND g.side = 'from' AND (g.acronym = lower(?)"
+		    " OR g.text LIKE '%' || ? || '%'))");
+		g_ptr_array_add(binds, (char *)q->from);
+		g_ptr_array_add(binds, (char *)q->from);
+	}
+	if (q->to && *q->to) {
+		g_string_append(sql, " AND EXISTS (SELECT 1 FROM statement_groups g WHERE"
+		    " g.statement = m.id AND g.side = 'to' AND (g.acronym = lower(?)"
+		    " OR g.text LIKE '%' || ? || '%'))");
+		g_ptr_array_add(binds, (char *)q->to);
+		g_ptr_array_add(binds, (char *)q->to);
+	}
+	if (q->since && *q->since) {
+		g_string_append(sql, " AND m.received_at >= ?");
+		g_ptr_array_add(binds, (char *)q->since);
+	}
+	if (q->until && *q->until) {
+		g_string_append(sql, " AND m.received_at < ?");
+		g_ptr_array_add(binds, (char *)q->until);
+	}
+	if (q->state && *q->state) {
+		g_string_append(sql, " AND m.state = ?");
+		g_ptr_array_add(binds, (char *)q->state);
+	}
+	g_string_append(sql, " ORDER BY m.received_at DESC, m.id DESC");
+	if (q->limit > 0)
+		g_string_append_printf(sql, " LIMIT %d", q->limit);
+
+	int rc = store_prepare(s, &st, sql->str, error);
+	g_string_free(sql, TRUE);
+	if (rc < 0) {
+		g_ptr_array_free(binds, TRUE);
+		return NULL;
+	}
+	for (guint i = 0; i < binds->len; i++)
+		sqlite3_bind_text(st, (int)i + 1, g_ptr_array_index(binds, i), -1, SQLITE_TRANSIENT);
+	g_ptr_array_free(binds, TRUE);
+	return read_summaries(s, st, TRUE, "search", error);
+}
+
+/* read_ids - the first column of every row of SQL with TEXT bound (if not NULL). */
+static GArray *
+read_ids(struct store *s, const char *sql, const char *text, GError **error)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (store_prepare(s, &st, sql, error) < 0)
+		return NULL;
+	if (text)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(gint64));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(st, 0);
+		g_array_append_val(out, id);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(out);
+		store_set_sqlite_error(s, rc, "read ids", error);
+		return NULL;
+	}
+	return out;
+}
+
+GArray *
+store_admin_posted(struct store *s, const char *since, GError **error)
+{
+	if (since)
+		return read_ids(s, "SELECT m.id FROM messages m JOIN statements s ON s.id = m.id"
+		    " WHERE m.state = 'posted' AND coalesce(s.posted_at, m.received_at) >= ?"
+		    " ORDER BY coalesce(s.posted_at, m.received_at), m.id", since, error);
+	return read_ids(s, "SELECT m.id FROM messages m JOIN statements s ON s.id = m.id"
+	    " WHERE m.state = 'posted' ORDER BY coalesce(s.posted_at, m.received_at), m.id",
+	    NULL, error);
+}
+
+GArray *
+store_admin_ids_in_state(struct store *s, const char *state, GError **error)
+{
+	return read_ids(s, "SELECT id FROM messages WHERE state = ? ORDER BY received_at, id",
+	    state, error);
+}
+
+void
+admin_mail_free(gpointer p)
+{
+	struct admin_mail *m = p;
+	if (!m)
+		return;
+	g_free(m->kind);
+	g_free(m->state);
+	g_free(m->subject);
+	g_free(m->created_at);
+	g_free(m->last_error);
+	g_free(m->to);
+	g_free(m->cc);
+	g_free(m);
+}
+
+GPtrArray *
+store_admin_outbox_of(struct store *s, gint64 id, GError **error)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (store_prepare(s, &st, "SELECT o.id, o.kind, o.state, o.subject, o.created_at,"
+	    " o.last_error, o.attempts,"
+	    " (SELECT group_concat(address, ', ') FROM (SELECT address FROM outbox_recipients"
+	    "   WHERE outbox = o.id AND header = 'to' ORDER BY position)),"
+	    " (SELECT group_concat(address, ', ') FROM (SELECT address FROM outbox_recipients"
+	    "   WHERE outbox = o.id AND header = 'cc' ORDER BY position))"
+	    " FROM outbox o WHERE o.statement = ? ORDER BY o.id", error) < 0)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	GPtrArray *out = g_ptr_array_new_with_free_func(admin_mail_free);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct admin_mail *m = g_new0(struct admin_mail, 1);
+		m->id = sqlite3_column_int64(st, 0);
+		m->kind = g_strdup((const char *)sqlite3_column_text(st, 1));
+		m->state = g_strdup((const char *)sqlite3_column_text(st, 2));
+		m->subject = g_strdup((const char *)sqlite3_column_text(st, 3));
+		m->created_at = g_strdup((const char *)sqlite3_column_text(st, 4));
+		m->last_error = g_strdup((const char *)sqlite3_column_text(st, 5));
+		m->attempts = sqlite3_column_int(st, 6);
+		m->to = g_strdup(sqlite3_column_text(st, 7) ? (const char *)sqlite3_column_text(st, 7) : "");
+		m->cc = g_strdup(sqlite3_column_text(st, 8) ? (const char *)sqlite3_column_text(st, 8) : "");
+		g_ptr_array_add(out, m);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_free(out, TRUE);
+		store_set_sqlite_error(s, rc, "read outbox", error);
+		return NULL;
+	}
+	return out;
+}
+
+GPtrArray *
+store_admin_related(struct store *s, gint64 id, GError **error)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, ADMIN_SUMMARY_COLS ", r.relation FROM (SELECT related AS id,"
+	    " 'responds_to' AS relation FROM related WHERE statement = ?1"
+	    " UNION SELECT statement, 'answered_by' FROM related WHERE related = ?1) r"
+	    " JOIN messages m ON m.id = r.id LEFT JOIN statements s ON s.id = m.id"
+	    " ORDER BY m.id", error) < 0)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	GPtrArray *out = read_summaries(s, st, TRUE, "read related", error);
+	/* the extra column is the relation here, not a snippet */
+	for (guint i = 0; out && i < out->len; i++) {
+		struct admin_summary *a = g_ptr_array_index(out, i);
+		a->relation = a->snippet;
+		a->snippet = NULL;
+	}
+	return out;
+}
