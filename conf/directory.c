@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 static const char *const type_names[] = {
@@ -15,6 +16,9 @@ static const char *const known_keys[] = {
 	"type", "name", "parent", "list", "chairs", "ads", "liaison_managers", "contacts", "cc",
 	"aliases", "state", NULL,
 };
+
+/* The whole IETF and its partners are a few hundred groups, well under 1 MiB. */
+#define DIR_FILE_MAX (16 * 1024 * 1024)
 
 /* One load: where problems are collected and where lines are looked up. */
 struct loader {
@@ -503,6 +507,12 @@ directory_load(const char *path, GPtrArray **problems, GError **error)
 	ld.lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	ld.problems = g_ptr_array_new_with_free_func(g_free);
 	ld.broken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GStatBuf st;
+	if (g_stat(path, &st) == 0 && st.st_size > DIR_FILE_MAX) {
+		g_ptr_array_add(ld.problems, g_strdup_printf("%s: %lld bytes is too large for a "
+		    "directory (at most %d)", path, (long long)st.st_size, DIR_FILE_MAX));
+		goto out;
+	}
 	if (!g_file_get_contents(path, &text, NULL, &e)) {
 		g_ptr_array_add(ld.problems, g_strdup(e->message));
 		g_clear_error(&e);

@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "conf/directory.h"
 
@@ -115,6 +117,17 @@ test_missing_file(void **state)
 	assert_non_null(e);
 	g_error_free(e);
 	g_ptr_array_unref(problems);
+	/* A file far larger than any directory is refused before it is read. */
+	char path[] = "/tmp/test-directory-big-XXXXXX";
+	int fd = g_mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 17 * 1024 * 1024), 0);
+	close(fd);
+	assert_null(directory_load(path, &problems, NULL));
+	assert_int_equal(problems->len, 1);
+	assert_non_null(strstr(problems->pdata[0], "too large"));
+	g_ptr_array_unref(problems);
+	unlink(path);
 	/* PROBLEMS and ERROR may both be NULL. */
 	assert_null(directory_load(FIX "many.conf", NULL, NULL));
 }
