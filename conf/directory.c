@@ -518,13 +518,20 @@ directory_load(const char *path, GPtrArray **problems, GError **error)
 		g_clear_error(&e);
 		goto out;
 	}
-	if (!g_utf8_validate(text, -1, NULL)) {
-		g_ptr_array_add(ld.problems, g_strdup_printf("%s: not UTF-8 text", path));
+	const char *bad, *body = text;
+	if (!g_utf8_validate(text, -1, &bad)) {
+		int line = 1;
+		for (const char *p = text; p < bad; p++)
+			line += *p == '\n';
+		g_ptr_array_add(ld.problems, g_strdup_printf("%s:%d: not UTF-8 text (save the file "
+		    "as UTF-8)", path, line));
 		goto out;
 	}
-	scan_lines(&ld, text);
+	if (g_str_has_prefix(body, "\xef\xbb\xbf"))   /* a byte order mark some editors add */
+		body += 3;
+	scan_lines(&ld, body);
 	kf = g_key_file_new();
-	if (!g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_NONE, &e)) {
+	if (!g_key_file_load_from_data(kf, body, (gsize)-1, G_KEY_FILE_NONE, &e)) {
 		/* scan_lines has usually said where already; otherwise say what GKeyFile says. */
 		if (ld.problems->len == 0)
 			g_ptr_array_add(ld.problems, g_strdup_printf("%s: %s", path, e->message));

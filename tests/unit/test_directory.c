@@ -128,6 +128,26 @@ test_missing_file(void **state)
 	assert_non_null(strstr(problems->pdata[0], "too large"));
 	g_ptr_array_unref(problems);
 	unlink(path);
+	/* Not UTF-8: the line is named. A byte order mark is fine. */
+	static const struct { const char *text, *want; } odd[] = {
+		{ "[quic]\ntype = wg\nname = Q\xffIC\n", ":3: not UTF-8 text" },
+		{ "\xef\xbb\xbf[quic]\ntype = wg\nparent = x\n", ":3: [quic] parent: no group [x]" },
+		{ "[quic]\r\ntype = wg\r\nparent = x\r\n", ":3: [quic] parent: no group [x]" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(odd); i++) {
+		char tmp[] = "/tmp/test-directory-odd-XXXXXX";
+		int tfd = g_mkstemp(tmp);
+		assert_true(tfd >= 0);
+		assert_int_equal(write(tfd, odd[i].text, strlen(odd[i].text)), (ssize_t)strlen(odd[i].text));
+		close(tfd);
+		assert_null(directory_load(tmp, &problems, NULL));
+		assert_int_equal(problems->len, 1);
+		if (!g_str_has_prefix(problems->pdata[0], tmp) ||
+		    !g_str_has_prefix((char *)problems->pdata[0] + strlen(tmp), odd[i].want))
+			fail_msg("case %zu: got '%s', want '%s'", i, (char *)problems->pdata[0], odd[i].want);
+		g_ptr_array_unref(problems);
+		unlink(tmp);
+	}
 	/* PROBLEMS and ERROR may both be NULL. */
 	assert_null(directory_load(FIX "many.conf", NULL, NULL));
 }
