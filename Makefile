@@ -193,7 +193,9 @@ bench: deps
 # make fuzz: every libFuzzer target (tests/fuzz/fuzz_*.c) for FUZZ_SECONDS each,
 # seeded from tests/fuzz/corpus/NAME, the test corpus and ../shared/corpora.
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libliaison.a
-	clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libliaison.a $(LDLIBS)
+	@echo "  FUZZ    $@"
+	@clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libliaison.a \
+	    $(filter-out -specs=%,$(LDLIBS))
 
 fuzz-build: deps
 	$(MAKE) SAN=fuzz build-fuzz/libliaison.a
