@@ -91,11 +91,13 @@ run: deps
 	mkdir -p var
 	./$(B)/liaisond
 
-# make check: every test, plain build and ASan+UBSan build; one summary line.
+# make check: every test on the plain and the ASan+UBSan build, and each fuzz
+# target for a short while (FUZZ_SECONDS, 10 by default); one summary line.
 check: deps
 	$(MAKE) all unit
 	$(MAKE) SAN=1 all unit
-	sh tests/run.sh build build-asan
+	$(MAKE) fuzz-build
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-10} sh tests/run.sh build build-asan fuzz
 
 check-plain: deps
 	$(MAKE) all unit
