@@ -196,11 +196,14 @@ bench: deps
 # seeded from tests/fuzz/corpus/NAME, the test corpus and ../shared/corpora.
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libliaison.a
 	@echo "  FUZZ    $@"
-	@clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libliaison.a \
-	    $(filter-out -specs=%,$(LDLIBS))
+	@clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	    $(filter %.o,$^) build-fuzz/libliaison.a $(filter-out -specs=%,$(LDLIBS))
+
+# The command parser lives in the daemon, outside the library.
+build-fuzz/fuzz_lmtp: build-fuzz/daemon/lmtp_cmd.o
 
 fuzz-build: deps
-	$(MAKE) SAN=fuzz build-fuzz/libliaison.a
+	$(MAKE) SAN=fuzz build-fuzz/libliaison.a build-fuzz/daemon/lmtp_cmd.o
 	$(MAKE) SAN=fuzz $(FUZZ_BIN)
 
 fuzz: fuzz-build
