@@ -60,6 +60,7 @@ struct lmtp_conn {
 	char *rbuf;                /* input, pipelined commands wait here in order */
 	size_t rsize, rpos, rlen;
 	gboolean discarding;       /* skipping the rest of an over-long command line */
+	gint64 deadline;           /* monotonic time the current command must be in by */
 	GString *wbuf;             /* replies not yet sent */
 	int bad;                   /* protocol errors so far */
 	int messages;
@@ -201,12 +202,19 @@ flush(struct lmtp_conn *c)
 	return 0;
 }
 
+static gint64
+idle_span(const struct lmtp_conn *c)
+{
+	return (gint64)c->conf->idle_timeout * G_TIME_SPAN_SECOND;
+}
+
 enum fill_result { FILL_OK, FILL_EOF, FILL_TIMEOUT, FILL_DRAIN };
 
-/* fill - read more input. Called only when what is buffered holds no
- * complete command, so replies to pipelined commands go out in one write,
- * in order, just before we would wait. WATCH_DRAIN: between transactions a
- * stopping daemon may interrupt the wait; inside one it may not. */
+/* fill - read more input, waiting at most until c->deadline. Called only
+ * when what is buffered holds no complete command, so replies to pipelined
+ * commands go out in one write, in order, just before we would wait.
+ * WATCH_DRAIN: between transactions a stopping daemon may interrupt the
+ * wait; inside one it may not. */
 static enum fill_result
 fill(struct lmtp_conn *c, gboolean watch_drain)
 {
@@ -222,7 +230,10 @@ fill(struct lmtp_conn *c, gboolean watch_drain)
 		{ .fd = c->ctx->drain_fd, .events = POLLIN },
 	};
 	for (;;) {
-		int n = poll(p, watch_drain ? 2 : 1, c->conf->idle_timeout * 1000);
+		gint64 left = c->deadline - g_get_monotonic_time();
+		if (left <= 0)
+			return FILL_TIMEOUT;
+		int n = poll(p, watch_drain ? 2 : 1, (int)((left + 999) / 1000));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n == 0)
@@ -272,10 +283,10 @@ outcome_reply(struct lmtp_conn *c, enum lmtp_outcome o, const char *rcpt, gint64
 {
 	switch (o) {
 	case OUT_STORED:
-		reply(c, 250, ENH_OK, "<%s> stored as %" G_GINT64_FORMAT, rcpt, id);
+		reply(c, 250, ENH_OK, "<%s> stored, id=%" G_GINT64_FORMAT, rcpt, id);
 		break;
 	case OUT_DUPLICATE:
-		reply(c, 250, ENH_OK, "<%s> already stored as %" G_GINT64_FORMAT, rcpt, id);
+		reply(c, 250, ENH_OK, "<%s> already stored, id=%" G_GINT64_FORMAT, rcpt, id);
 		break;
 	case OUT_TOO_BIG:
 		reply(c, 552, ENH_TOO_BIG, "<%s> message exceeds %" G_GINT64_FORMAT " bytes", rcpt,
@@ -307,6 +318,8 @@ read_data(struct lmtp_conn *c, struct store_spool *sp, enum lmtp_outcome *out)
 	lmtp_data_init(&d);
 	while (!d.done) {
 		if (c->rpos == c->rlen) {
+			/* DATA may be long: the idle timeout applies to each read. */
+			c->deadline = g_get_monotonic_time() + idle_span(c);
 			enum fill_result r = fill(c, FALSE);
 			if (r != FILL_OK) {
 				end_fill(c, r);
@@ -570,11 +583,15 @@ lmtp_session_run(const struct lmtp_ctx *ctx, int fd, const char *client)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	log_info("event=lmtp_connect session=%s client=%s", c->id, log_quote(client));
 	reply(c, 220, NULL, "%s LMTP liaisond ready", g_get_host_name());
+	c->deadline = g_get_monotonic_time() + idle_span(c);
 	while (!c->hangup) {
 		const char *line;
 		size_t len;
 		if (next_line(c, &line, &len)) {
 			command(c, line, len);
+			/* The next command must be complete within idle_timeout,
+			 * however slowly it trickles in (slowloris). */
+			c->deadline = g_get_monotonic_time() + idle_span(c);
 			continue;
 		}
 		if (c->hangup)
