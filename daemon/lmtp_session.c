@@ -63,6 +63,7 @@ struct lmtp_conn {
 	gint64 deadline;           /* monotonic time the current command must be in by */
 	GString *wbuf;             /* replies not yet sent */
 	int bad;                   /* protocol errors so far */
+	int errors;                /* 4xx/5xx replies so far (for the log) */
 	int messages;
 	gboolean hangup;
 	const char *reason;        /* why the session ended, for the log */
@@ -146,9 +147,14 @@ is_bad(int code)
 	return code == 500 || code == 501 || code == 503 || code == 555;
 }
 
+/* Error replies logged at info level per session; past this a client that
+ * floods us (100,000 RCPTs) would flood the journal, so the rest go to debug. */
+#define LOGGED_ERRORS 100
+
 /* reply - THE reply function: format (one line per '\n' in the text, RFC 5321
  * 4.2.1 multi-line), log, count protocol errors, and hang up after a 421.
- * ENH NULL: no enhanced code (greeting, LHLO lines). */
+ * ENH NULL: no enhanced code (greeting, LHLO lines). Formats on the stack:
+ * a flood of commands must not mean a flood of allocations. */
 static void
 reply(struct lmtp_conn *c, int code, const char *enh, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -156,20 +162,26 @@ reply(struct lmtp_conn *c, int code, const char *enh, const char *fmt, ...)
 static void
 reply(struct lmtp_conn *c, int code, const char *enh, const char *fmt, ...)
 {
+	char text[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	g_autofree char *text = g_strdup_vprintf(fmt, ap);
+	g_vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-	for (int i = 0; lines[i]; i++)
-		g_string_append_printf(c->wbuf, "%d%c%s%s%s\r\n", code, lines[i + 1] ? '-' : ' ',
-		    enh ? enh : "", enh ? " " : "", lines[i]);
-	if (code >= 400)
-		log_info("event=lmtp_reply session=%s state=%s code=%d enh=%s text=%s", c->id,
-		    state_names[c->state], code, enh ? enh : "-", log_quote(lines[0]));
+	for (char *line = text; line; ) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		g_string_append_printf(c->wbuf, "%d%c%s%s%s\r\n", code, nl ? '-' : ' ',
+		    enh ? enh : "", enh ? " " : "", line);
+		line = nl ? nl + 1 : NULL;
+	}
+	if (code >= 400 && ++c->errors <= LOGGED_ERRORS)
+		log_info("event=lmtp_reply session=%s state=%s code=%d enh=%s text=%s%s", c->id,
+		    state_names[c->state], code, enh ? enh : "-", log_quote(text),
+		    c->errors == LOGGED_ERRORS ? " more=debug" : "");
 	else
 		log_debug("event=lmtp_reply session=%s code=%d text=%s", c->id, code,
-		    log_quote(lines[0]));
+		    log_quote(text));
 	if (code == 421) {
 		c->hangup = TRUE;
 		return;

@@ -145,8 +145,8 @@ test_cmd_table(void **state)
 		if (t->result != UNK && cmd.verb != t->verb)
 			fail_msg("line '%s': verb %s", t->line, lmtp_cmd_verb_name(cmd.verb));
 		if (r == LMTP_PARSE_OK) {
-			if (t->path && (!cmd.path || strcmp(cmd.path, t->path) != 0))
-				fail_msg("line '%s': path '%s'", t->line, cmd.path ? cmd.path : "(null)");
+			if (t->path && strcmp(cmd.path, t->path) != 0)
+				fail_msg("line '%s': path '%s'", t->line, cmd.path);
 			if (t->arg && (!cmd.arg || strcmp(cmd.arg, t->arg) != 0))
 				fail_msg("line '%s': arg '%s'", t->line, cmd.arg ? cmd.arg : "(null)");
 			if (cmd.size != t->size || cmd.body != t->body || cmd.smtputf8 != t->smtputf8 ||
