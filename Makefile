@@ -4,7 +4,7 @@
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 SAN       ?= 0
-PKGS      := gmime-3.0 libetpan sqlite3 libcurl json-glib-1.0 libxml-2.0 libarchive poppler-glib
+PKGS      := gmime-3.0 libetpan sqlite3 libcurl json-glib-1.0 libxml-2.0 libarchive poppler-glib gnutls
 
 ifeq ($(SAN),1)
 B         ?= build-asan

@@ -351,6 +351,14 @@ read_data(struct lmtp_conn *c, struct store_spool *sp, enum lmtp_outcome *out)
 			failed = TRUE;
 		}
 	}
+	/* The fsync of the message itself happens here, on this session's
+	 * thread, in parallel with other sessions; the group commit then only
+	 * renames, syncs the folder and commits. */
+	if (!too_big && !d.bare_eol && !failed && store_spool_sync(sp, &error) < 0) {
+		log_error("event=spool_failed session=%s reason=%s", c->id, log_quote(error->message));
+		g_clear_error(&error);
+		failed = TRUE;
+	}
 	*out = too_big ? OUT_TOO_BIG : d.bare_eol ? OUT_BARE_EOL : failed ? OUT_TEMP : OUT_STORED;
 	return TRUE;
 }
