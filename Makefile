@@ -60,6 +60,9 @@ $(B)/tests/%: tests/unit/%.c $(B)/libliaison.a
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libliaison.a $(LDLIBS) -lcmocka
 
+# These unit tests compile daemon files in (they are not in the library).
+$(B)/tests/test_lmtp_cmd $(B)/tests/test_lmtp_session: $(wildcard daemon/*.c daemon/*.h)
+
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
