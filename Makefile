@@ -94,11 +94,13 @@ run: deps
 	mkdir -p var
 	./$(B)/liaisond
 
-# make check: every test, plain build and ASan+UBSan build; one summary line.
+# make check: every test on the plain and the ASan+UBSan build, and each fuzz
+# target for a short while (FUZZ_SECONDS, 10 by default); one summary line.
 check: deps
 	$(MAKE) all unit
 	$(MAKE) SAN=1 all unit
-	sh tests/run.sh build build-asan
+	$(MAKE) fuzz-build
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-10} sh tests/run.sh build build-asan fuzz
 
 check-plain: deps
 	$(MAKE) all unit
@@ -148,12 +150,12 @@ install: all
 	$(INSTALL) -m 0644 systemd/liaisond.sysusers $(DESTDIR)$(SYSUSERSDIR)/liaisond.conf
 	$(INSTALL) -m 0644 systemd/liaisond.tmpfiles $(DESTDIR)$(TMPFILESDIR)/liaisond.conf
 	sed -e 's|/etc/liaisond/|$(CONFDIR)/|g' etc/liaisond.conf > $(DESTDIR)$(CONFDIR)/liaisond.conf.example
-	$(if $(wildcard $(DIR_EXAMPLE)),$(INSTALL) -m 0644 $(DIR_EXAMPLE) $(DESTDIR)$(CONFDIR)/directory.conf.example)
+	$(INSTALL) -m 0644 $(DIR_EXAMPLE) $(DESTDIR)$(CONFDIR)/directory.conf.example
 	chmod 0644 $(DESTDIR)$(CONFDIR)/liaisond.conf.example
 	[ -e $(DESTDIR)$(CONFDIR)/liaisond.conf ] || \
 	    $(INSTALL) -m 0644 $(DESTDIR)$(CONFDIR)/liaisond.conf.example $(DESTDIR)$(CONFDIR)/liaisond.conf
-	$(if $(wildcard $(DIR_EXAMPLE)),[ -e $(DESTDIR)$(CONFDIR)/directory.conf ] || \
-	    $(INSTALL) -m 0644 $(DIR_EXAMPLE) $(DESTDIR)$(CONFDIR)/directory.conf)
+	[ -e $(DESTDIR)$(CONFDIR)/directory.conf ] || \
+	    $(INSTALL) -m 0644 $(DIR_EXAMPLE) $(DESTDIR)$(CONFDIR)/directory.conf
 	$(if $(DOCS),$(INSTALL) -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/)
 	@# On the live system (no DESTDIR, as root): the user, the folders, and
 	@# systemd told about the new units. Enabling is left to the operator.
@@ -196,7 +198,9 @@ bench: deps
 # make fuzz: every libFuzzer target (tests/fuzz/fuzz_*.c) for FUZZ_SECONDS each,
 # seeded from tests/fuzz/corpus/NAME, the test corpus and ../shared/corpora.
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libliaison.a
-	clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libliaison.a $(LDLIBS)
+	@echo "  FUZZ    $@"
+	@clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libliaison.a \
+	    $(filter-out -specs=%,$(LDLIBS))
 
 fuzz-build: deps
 	$(MAKE) SAN=fuzz build-fuzz/libliaison.a

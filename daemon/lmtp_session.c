@@ -295,10 +295,10 @@ outcome_reply(struct lmtp_conn *c, enum lmtp_outcome o, const char *rcpt, gint64
 {
 	switch (o) {
 	case OUT_STORED:
-		reply(c, 250, ENH_OK, "<%s> stored, id=%" G_GINT64_FORMAT, rcpt, id);
+		reply(c, 250, ENH_OK, "<%s> stored as %" G_GINT64_FORMAT, rcpt, id);
 		break;
 	case OUT_DUPLICATE:
-		reply(c, 250, ENH_OK, "<%s> already stored, id=%" G_GINT64_FORMAT, rcpt, id);
+		reply(c, 250, ENH_OK, "<%s> already stored as %" G_GINT64_FORMAT, rcpt, id);
 		break;
 	case OUT_TOO_BIG:
 		reply(c, 552, ENH_TOO_BIG, "<%s> message exceeds %" G_GINT64_FORMAT " bytes", rcpt,

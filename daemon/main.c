@@ -4,6 +4,7 @@
 #include "daemon/commit.h"
 #include "daemon/lmtp_server.h"
 #include "daemon/sd.h"
+#include "daemon/stage.h"
 #include "store/store_msg.h"
 
 #include <errno.h>
@@ -19,6 +20,7 @@
 static void
 after_commit(void *data)
 {
+	stage_kick();
 }
 
 /* wait_for_signal - block until SIGTERM or SIGINT; other signals in SET are
@@ -42,7 +44,7 @@ wait_for_signal(const sigset_t *set)
 		if (si.ssi_signo == SIGHUP) {
 			log_info("event=reload");
 			sd_reloading();
-			/* SIGHUP: stage_reload() goes here (the directory file). */
+			stage_reload();   /* the parse worker reads the directory again */
 			sd_ready("accepting LMTP");
 			continue;
 		}
@@ -68,6 +70,9 @@ start_error(GError *error, const char *what)
 int
 main(int argc, char **argv)
 {
+	/* The parse worker is this program too (daemon/stage_parse.c). */
+	if (argc > 1 && strcmp(argv[1], "--worker") == 0)
+		return stage_worker_main(argc, argv);
 	g_autofree char *config = NULL, *level = NULL;
 	gboolean check = FALSE;
 	GOptionEntry entries[] = {
@@ -136,7 +141,11 @@ main(int argc, char **argv)
 		rc = start_error(error, "commit");
 		goto out;
 	}
-	/* The parse stage starts here: stage_start(c, &error). */
+	/* Messages left in 'received' by a crash are parsed first, oldest first. */
+	if (stage_start(c, &error) < 0) {
+		rc = start_error(error, "parse stage");
+		goto out;
+	}
 	struct lmtp_ctx ctx = { c, spool_store, commit, drain[0] };
 	srv = lmtp_server_new(&ctx);
 	/* Socket activation: systemd's sockets replace the `listen` entries. */
@@ -166,7 +175,7 @@ main(int argc, char **argv)
 	int left = lmtp_server_drain(srv, c->drain_timeout);
 	if (left)
 		log_warning("event=drain_timeout sessions=%d", left);
-	/* The parse stage stops here: stage_stop(). */
+	stage_stop();
 	commit_stop(commit);
 	sd_watchdog_stop();
 	log_info("event=stopped");
@@ -176,6 +185,7 @@ main(int argc, char **argv)
 		_exit(0);
 	}
 out:
+	stage_stop();
 	lmtp_server_free(srv);
 	commit_stop(commit);
 	commit_free(commit);

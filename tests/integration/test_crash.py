@@ -45,7 +45,7 @@ class Sender(threading.Thread):
                     r = c.send("c%d@example.org" % self.k, [RCPT], data)
                     if r[0][0] == 250:
                         with self.lock:
-                            self.acked[mid] = (data, int(re.search(r"id=(\d+)", r[0][1]).group(1)))
+                            self.acked[mid] = (data, int(re.search(r"stored as (\d+)", r[0][1]).group(1)))
                         break
                     if r[0][0] >= 500:
                         raise L.CheckFailed("client %d: permanent failure %r" % (self.k, r))

@@ -15,7 +15,7 @@ RCPT = "statements@ietf.org"
 
 
 def msg_id(text):
-    m = re.search(r"\bid=(\d+)", text)
+    m = re.search(r"stored as (\d+)", text)
     L.ok(m, "an id in %r" % text)
     return int(m.group(1))
 
