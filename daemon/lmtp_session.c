@@ -175,9 +175,14 @@ reply(struct lmtp_conn *c, int code, const char *enh, const char *fmt, ...)
 		    enh ? enh : "", enh ? " " : "", line);
 		line = nl ? nl + 1 : NULL;
 	}
+	/* Addresses only at debug level (docs/design.md): replies about a
+	 * recipient start with "<address> ", which the info line leaves out. */
+	const char *brief = text;
+	if (brief[0] == '<' && strchr(brief, '>'))
+		brief = strchr(brief, '>') + 1 + (strchr(brief, '>')[1] == ' ');
 	if (code >= 400 && ++c->errors <= LOGGED_ERRORS)
 		log_info("event=lmtp_reply session=%s state=%s code=%d enh=%s text=%s%s", c->id,
-		    state_names[c->state], code, enh ? enh : "-", log_quote(text),
+		    state_names[c->state], code, enh ? enh : "-", log_quote(brief),
 		    c->errors == LOGGED_ERRORS ? " more=debug" : "");
 	else
 		log_debug("event=lmtp_reply session=%s code=%d text=%s", c->id, code,

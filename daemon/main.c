@@ -5,6 +5,7 @@
 #include "daemon/lmtp_server.h"
 #include "daemon/sd.h"
 #include "daemon/stage.h"
+#include "conf/version.h"
 #include "store/store_msg.h"
 
 #include <errno.h>
@@ -74,8 +75,9 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--worker") == 0)
 		return stage_worker_main(argc, argv);
 	g_autofree char *config = NULL, *level = NULL;
-	gboolean check = FALSE;
+	gboolean check = FALSE, version = FALSE;
 	GOptionEntry entries[] = {
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &version, "print the version and exit", NULL },
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
 		  "configuration file (default: $LIAISOND_CONFIG, else the embedded default)", "FILE" },
 		{ "log-level", 0, 0, G_OPTION_ARG_STRING, &level,
@@ -95,6 +97,15 @@ main(int argc, char **argv)
 		return EX_USAGE_;
 	}
 
+	if (version) {
+		printf("liaisond %s\n", LIAISON_VERSION);
+		return 0;
+	}
+	if (level && strcmp(level, "debug") != 0 && strcmp(level, "info") != 0 &&
+	    strcmp(level, "warning") != 0 && strcmp(level, "error") != 0) {
+		fprintf(stderr, "liaisond: --log-level must be debug, info, warning or error\n");
+		return EX_USAGE_;
+	}
 	log_set_prefix("liaisond");
 	sd_init();
 	struct conf *c = conf_load(conf_path_for(config), &error);
