@@ -297,27 +297,70 @@ dedupe_key(struct store_spool *sp, const char *sha_all)
 	return g_strdup_printf("mid:%s:%s", sp->message_id, body);
 }
 
-/* store_spool_clean - remove spools left in tmp/ by processes that are gone
- * (a crash before the commit: the client got no 250 and will send again). */
-int
-store_spool_clean(struct store *s)
+/* writer_gone - is the process that named this spool file ("<pid>-XXXXXX")
+ * gone? A live one (a liaisonctl submit, another daemon) keeps its files. */
+static gboolean
+writer_gone(const char *name)
 {
-	GDir *d = g_dir_open(s->tmp_dir, 0, NULL);
+	int pid = atoi(name);
+	if (pid <= 0)
+		return FALSE;
+	return pid != (int)getpid() && kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+/* referenced_paths - every path the messages table names, or NULL on error. */
+static GHashTable *
+referenced_paths(struct store *s)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT path FROM messages", NULL) < 0)
+		return NULL;
+	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		g_hash_table_add(h, g_strdup((const char *)sqlite3_column_text(st, 0)));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		g_hash_table_unref(h);
+		return NULL;
+	}
+	return h;
+}
+
+/* clean_dir - remove the files in DIR (SUB relative to state_dir) whose
+ * writer is gone and that no row names (REFS NULL: none does). */
+static int
+clean_dir(struct store *s, const char *dir, const char *sub, GHashTable *refs)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
 	const char *name;
 	int n = 0;
 	if (!d)
 		return 0;
 	while ((name = g_dir_read_name(d))) {
-		int pid = atoi(name);
-		if (pid > 0 && pid != (int)getpid() && kill(pid, 0) == 0)
+		g_autofree char *rel = g_build_filename(sub, name, NULL);
+		if (!writer_gone(name) || (refs && g_hash_table_contains(refs, rel)))
 			continue;
-		if (pid == (int)getpid())
-			continue;
-		g_autofree char *p = g_build_filename(s->tmp_dir, name, NULL);
+		g_autofree char *p = g_build_filename(dir, name, NULL);
 		if (unlink(p) == 0)
 			n++;
 	}
 	g_dir_close(d);
+	return n;
+}
+
+/* store_spool_clean - remove what a crash before the commit left (the client
+ * got no 250 and sends again): spools in tmp/, and files published into msg/
+ * that no row names. Reading every path costs one query at start-up. */
+int
+store_spool_clean(struct store *s)
+{
+	int n = clean_dir(s, s->tmp_dir, "tmp", NULL);
+	GHashTable *refs = referenced_paths(s);
+	if (refs) {
+		n += clean_dir(s, s->msg_dir, "msg", refs);
+		g_hash_table_unref(refs);
+	}
 	return n;
 }
 

@@ -99,6 +99,8 @@ def kill9_while_four_clients_send():
         # cleaned the spools of the killed daemons
         import os
         L.eq(os.listdir(os.path.join(d.state_dir, "tmp")), [], "no spool left in tmp/")
+        L.eq(len(os.listdir(os.path.join(d.state_dir, "msg"))), len(rows),
+             "one file in msg/ per record (orphans of the kills removed at start)")
         print("# %d messages, %d records, %d kills" % (len(acked), len(rows), KILLS))
 
 

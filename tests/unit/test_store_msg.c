@@ -223,8 +223,15 @@ test_sync_and_free(void **state)
 	/* a spool left by a process that is gone is cleaned at start */
 	g_autofree char *stale = g_build_filename(dir, "tmp", "999999999-AAAAAA", NULL);
 	assert_true(g_file_set_contents(stale, "x", 1, NULL));
-	assert_int_equal(store_spool_clean(st), 1);
+	/* and a file published into msg/ whose commit never happened */
+	g_autofree char *orphan = g_build_filename(dir, "msg", "999999999-BBBBBB", NULL);
+	assert_true(g_file_set_contents(orphan, "x", 1, NULL));
+	int msgs = count_files("msg");
+	assert_int_equal(store_spool_clean(st), 2);
 	assert_int_equal(count_files("tmp"), 0);
+	assert_int_equal(count_files("msg"), msgs - 1);
+	g_autofree char *p = store_msg_path(st, r.id, NULL);
+	assert_true(g_file_test(p, G_FILE_TEST_EXISTS));
 }
 
 int
