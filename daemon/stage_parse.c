@@ -9,6 +9,7 @@
  * ends as parse_failed after parse_attempts tries. */
 #include "daemon/stage.h"
 #include "conf/log.h"
+#include "notify/notify.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -210,8 +211,12 @@ supervise(gpointer unused)
 					backoff = MIN(backoff * 2, BACKOFF_MAX_S);
 				continue;
 			}
-			if (progress)
+			if (progress) {
 				backoff = 1;
+				/* The worker committed a statement and perhaps its mail:
+				 * the sender runs in this process, not in the worker. */
+				notify_kick();
+			}
 		}
 		if (ch.pid >= 0 && ch.current && !ch.killed &&
 		    now - ch.started > (gint64)sv.parse_timeout * G_USEC_PER_SEC) {
