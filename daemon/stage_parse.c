@@ -136,6 +136,7 @@ read_status(struct child *ch, gboolean *progress)
 		} else if (sscanf(ch->line->str, "done %" G_GINT64_FORMAT, &id) == 1) {
 			ch->current = 0;
 			*progress = TRUE;
+			notify_kick();   /* its statement's mail is committed: send it now */
 		}
 		g_string_erase(ch->line, 0, nl - ch->line->str + 1);
 	}
@@ -211,12 +212,8 @@ supervise(gpointer unused)
 					backoff = MIN(backoff * 2, BACKOFF_MAX_S);
 				continue;
 			}
-			if (progress) {
+			if (progress)
 				backoff = 1;
-				/* The worker committed a statement and perhaps its mail:
-				 * the sender runs in this process, not in the worker. */
-				notify_kick();
-			}
 		}
 		if (ch.pid >= 0 && ch.current && !ch.killed &&
 		    now - ch.started > (gint64)sv.parse_timeout * G_USEC_PER_SEC) {
