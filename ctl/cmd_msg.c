@@ -1,5 +1,6 @@
 /* cmd_msg.c - liaisonctl list, show, raw, submit: the received messages. */
 #include "ctl/ctl.h"
+#include "ctl/ctl_out.h"
 #include "store/store_msg.h"
 #include "store/store_msg_info.h"
 #include "store/store_stmt.h"
@@ -144,13 +145,9 @@ cmd_show(struct ctl *c, int argc, char **argv)
 		statement_free(st);
 		ctl_print_json(n);
 	} else {
-		g_autofree char *rcpts = g_strjoinv(", ", m->recipients);
-		printf("id: %" G_GINT64_FORMAT "\nreceived_at: %s\nenvelope_from: %s\n"
-		    "recipients: %s\nmessage_id: %s\nsize: %" G_GINT64_FORMAT "\nsha256: %s\n"
-		    "client: %s\nsession_id: %s\nstate: %s\n", m->id, m->received_at,
-		    *m->envelope_from ? m->envelope_from : "<>", rcpts,
-		    m->message_id ? m->message_id : "-", m->size, m->sha256, m->client,
-		    m->session_id, m->state);
+		/* the secretariat's reading of it: ctl/ctl_show.c (issue 6) */
+		store_msg_info_free(m);
+		return ctl_show_human(c, id);
 	}
 	store_msg_info_free(m);
 	return 0;
