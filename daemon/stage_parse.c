@@ -72,7 +72,14 @@ spawn(struct child *ch)
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &deflt);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	char *argv[] = { sv.exe, "--worker", "parse", sv.config ? "--config" : NULL, sv.config, NULL };
+	/* The worker logs at the daemon's level (--log-level may override the config). */
+	const char *level = log_enabled(LOG_DEBUG_) ? "debug" : log_enabled(LOG_INFO_) ? "info" :
+	    log_enabled(LOG_WARNING_) ? "warning" : "error";
+	char *argv[8] = { sv.exe, "--worker", "parse", "--log-level", (char *)level, NULL };
+	if (sv.config) {
+		argv[5] = "--config";
+		argv[6] = sv.config;
+	}
 	pid_t pid;
 	int rc = posix_spawn(&pid, sv.exe, &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
