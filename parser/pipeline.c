@@ -4,6 +4,7 @@
 #include "parser/validate.h"
 #include "notify/notify.h"
 #include "store/store_stmt.h"
+#include "store/store_link.h"
 #include "conf/log.h"
 
 #include <string.h>
@@ -59,6 +60,7 @@ save(struct store *s, const struct conf *c, const struct directory *dir, struct 
 	if (store_begin(s, error) < 0)
 		return -1;
 	if (store_stmt_save(s, st, error) < 0 ||
+	    store_link_mark_answered(s, st, actor, error) < 0 ||
 	    store_event(s, st->id, actor, "parsed", parsed_detail, FALSE, error) < 0 ||
 	    store_event(s, st->id, actor, st->state, "", FALSE, error) < 0 ||
 	    notify_queue_statement(s, c, dir, st, error) < 0) {
@@ -129,24 +131,7 @@ pipeline_fail(struct store *s, const struct conf *c, const struct directory *dir
 }
 
 /* ---- TEMPORARY weak defaults: remove each once its owner's code is in main.
- * fields_extract/validate_statement: parser-fields engineer (issue 4);
  * notify_queue_statement: notify engineer. They keep this branch linkable. */
-__attribute__((weak)) void
-fields_extract(struct statement *st, const struct parsed_mail *pm, const struct directory *dir)
-{
-	if (!st->title && pm->h.subject)
-		st->title = g_strdup(pm->h.subject);
-}
-
-__attribute__((weak)) void
-validate_statement(struct statement *st, const struct directory *dir, struct store *s,
-    const char *today_)
-{
-	if (!st->state)
-		st->state = g_strdup(st->auto_generated ? "ignored" :
-		    statement_has_errors(st) ? "rejected" : "posted");
-}
-
 __attribute__((weak)) int
 notify_queue_statement(struct store *s, const struct conf *c, const struct directory *dir,
     const struct statement *st, GError **error)
