@@ -138,7 +138,7 @@ add_contacts(struct ctx *c, enum label_key k, const char *value, GPtrArray *dst)
 	g_autofree char *bad = NULL;
 	if (contacts_parse(value, dst, &bad))
 		return TRUE;
-	if (bad && *bad && strcmp(bad, value) != 0)
+	if (bad && strchr(bad, '@'))
 		statement_problem(c->st, "bad_address", SEV_ERROR, field_name(k),
 		    "%s '%s' is not a valid e-mail address.", field_label(k), bad);
 	else
@@ -254,6 +254,24 @@ apply_item(struct ctx *c, enum label_key k, const char *value)
 	}
 }
 
+/* lead_meeting - 3GPP's first line names the meeting ("3GPP TSG SA WG3
+ * Meeting #117   S3-243456"); kept as metadata "meeting". */
+static void
+lead_meeting(struct statement *st, const char *lead)
+{
+	GMatchInfo *mi = NULL;
+	if (!json_object_has_member(st->metadata, "meeting") &&
+	    g_regex_match_simple("^3GPP\\s+TSG", lead, G_REGEX_CASELESS, 0)) {
+		GRegex *re = g_regex_new("^(3GPP\\s+TSG.*?#\\s*[\\w-]+)", G_REGEX_CASELESS, 0, NULL);
+		if (g_regex_match(re, lead, 0, &mi)) {
+			g_autofree char *m = g_match_info_fetch(mi, 1);
+			meta_set(st, "meeting", m);
+		}
+		g_match_info_free(mi);
+		g_regex_unref(re);
+	}
+}
+
 /* read_source - the labelled block of one text, if it has one. */
 static void
 read_source(struct ctx *c, const char *text)
@@ -268,8 +286,10 @@ read_source(struct ctx *c, const char *text)
 	}
 	if (b->items->len > 0) {
 		c->action_paragraph |= b->action_paragraph;
-		if (b->lead && *b->lead)
+		if (b->lead && *b->lead) {
 			g_string_append_printf(c->block_text, "%s\n", b->lead);
+			lead_meeting(c->st, b->lead);
+		}
 		for (guint i = 0; i < b->next_meetings->len && c->next_meetings->len < 6; i++)
 			g_ptr_array_add(c->next_meetings, g_strdup(b->next_meetings->pdata[i]));
 	} else if (c->src == 1) {

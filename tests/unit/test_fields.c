@@ -205,6 +205,20 @@ static const struct fcase cases[] = {
 	  "T", "3gpp-sa3", "quic", "", "", "p@example.com", NULL, NULL, NULL, "",
 	  "bad_address,bad_deadline,bad_purpose" },
 
+	{ "addresses the two parsers read differently are refused",
+	  "Title: T\nFrom: SA3\nTo: QUIC\nFrom-Contact: peter.@example.com\n"
+	  "Purpose: For Information\n\nText\n",
+	  NULL, NULL, "p@example.com", NULL,
+	  "T", "3gpp-sa3", "quic", "", "", "p@example.com", NULL, "for_information", NULL, "",
+	  "bad_address" },
+
+	{ "free-text contacts: each address checked on its own",
+	  "Title: T\nFrom: SA3\nTo: QUIC\nFrom-Contact: Peter Schmitt (peter@example.com), Ann\n"
+	  "   ann@example.org; tel +33 1 00\nPurpose: For Information\n\nText\n",
+	  NULL, NULL, "p@example.com", NULL,
+	  "T", "3gpp-sa3", "quic", "peter@example.com,ann@example.org", "", "p@example.com", NULL,
+	  "for_information", NULL, "", "" },
+
 	{ "unknown and ambiguous To, unknown From",
 	  "Title: T\nFrom: Foo Alliance\nTo: QUIK WG\nPurpose: For Information\n\nText\n",
 	  NULL, NULL, "p@foo.example", NULL,
@@ -420,6 +434,44 @@ test_mail_warnings(void **state)
 	free_pm(pm);
 }
 
+/* What is not a field is kept as metadata: 3GPP's meeting, release, work
+ * items, Cc groups, next meetings; what a reply answers. */
+static void
+test_metadata(void **state)
+{
+	const struct fcase *c = &cases[5];   /* the 3GPP template */
+	assert_non_null(strstr(c->name, "3GPP"));
+	struct parsed_mail *pm = make_pm(c);
+	struct statement *st = statement_new();
+	fields_extract(st, pm, dir);
+	JsonObject *m = st->metadata;
+	assert_string_equal(json_object_get_string_member(m, "meeting"), "3GPP TSG SA WG3 Meeting #117");
+	assert_string_equal(json_object_get_string_member(m, "release"), "Rel-19");
+	assert_string_equal(json_object_get_string_member(m, "work_items"), "FS_ATSSS_Ph4");
+	assert_string_equal(json_object_get_string_member(m, "cc"), "SA2, CT4");
+	assert_string_equal(json_object_get_string_member(m, "deadline_source"), "next_meeting");
+	assert_int_equal(json_array_get_length(json_object_get_array_member(m, "next_meetings")), 1);
+	assert_true(json_object_get_boolean_member(m, "action_requested"));
+	assert_string_equal(json_object_get_string_member(m, "title_topic"),
+	    "security considerations for mpquic");
+	statement_free(st);
+	free_pm(pm);
+
+	pm = make_pm(&cases[6]);             /* 3GPP Response to */
+	st = statement_new();
+	fields_extract(st, pm, dir);
+	m = st->metadata;
+	assert_string_equal(json_object_get_string_member(m, "response_to"), "LS S2-2401234 on QUIC multipath");
+	JsonArray *ids = json_object_get_array_member(m, "response_to_ids");
+	assert_int_equal(json_array_get_length(ids), 1);
+	assert_string_equal(json_array_get_string_element(ids, 0), "S2-2401234");
+	assert_true(json_object_get_boolean_member(m, "title_is_reply"));
+	/* The number answered is not one of this statement's own identifiers. */
+	assert_int_equal(st->other_identifiers->len, 0);
+	statement_free(st);
+	free_pm(pm);
+}
+
 static int
 setup(void **state)
 {
@@ -447,6 +499,7 @@ main(void)
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_apply_label),
 		cmocka_unit_test(test_mail_warnings),
+		cmocka_unit_test(test_metadata),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
