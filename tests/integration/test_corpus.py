@@ -115,6 +115,8 @@ def deliver(name):
                         "%s to be listed" % name)
     _ids[name] = msg_id
     got = d.wait_state(msg_id)
+    if expect.get("_requires") == "documents" and "documents" not in got:
+        L.skip("needs the document reader (issue 8), not in this build")
     compare(name, got, expect)
 
 

@@ -131,7 +131,7 @@ static const struct fcase cases[] = {
 	  NULL, "LS from 3GPP SA3", "3GPPLiaison@etsi.org", NULL,
 	  "LS on Security considerations for MPQUIC", "3gpp-sa3", "quic",
 	  "peter.schmitt@example.com", "", "3GPPLiaison@etsi.org", NULL,
-	  "for_action", "2030-10-14", "S3-243456,S3-243400", "purpose_inferred" },
+	  "for_action", NULL, "S3-243456,S3-243400", "purpose_inferred" },
 
 	{ "3GPP Response to",
 	  "Title: Reply LS on QUIC multipath\n"
@@ -449,7 +449,7 @@ test_metadata(void **state)
 	assert_string_equal(json_object_get_string_member(m, "release"), "Rel-19");
 	assert_string_equal(json_object_get_string_member(m, "work_items"), "FS_ATSSS_Ph4");
 	assert_string_equal(json_object_get_string_member(m, "cc"), "SA2, CT4");
-	assert_string_equal(json_object_get_string_member(m, "deadline_source"), "next_meeting");
+	assert_string_equal(json_object_get_string_member(m, "next_meeting_date"), "2030-10-14");
 	assert_int_equal(json_array_get_length(json_object_get_array_member(m, "next_meetings")), 1);
 	assert_true(json_object_get_boolean_member(m, "action_requested"));
 	assert_string_equal(json_object_get_string_member(m, "title_topic"),
