@@ -60,10 +60,10 @@ save(struct store *s, const struct conf *c, const struct directory *dir, struct 
 	if (store_begin(s, error) < 0)
 		return -1;
 	if (store_stmt_save(s, st, error) < 0 ||
-	    store_link_mark_answered(s, st, actor, error) < 0 ||
 	    store_event(s, st->id, actor, "parsed", parsed_detail, FALSE, error) < 0 ||
 	    store_event(s, st->id, actor, st->state, "", FALSE, error) < 0 ||
-	    notify_queue_statement(s, c, dir, st, error) < 0) {
+	    notify_queue_statement(s, c, dir, st, error) < 0 ||
+	    store_link_mark_answered(s, st, actor, error) < 0) {
 		store_rollback(s);
 		return -1;
 	}

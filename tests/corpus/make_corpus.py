@@ -711,10 +711,10 @@ case("040-path-traversal-filenames", headers(
     "Content-Type: multipart/mixed; boundary=\"b40\"\n\n"
     "--b40\nContent-Type: text/plain\n\n"
     "Title: LS on hostile file names\nFrom: SA3\nTo: IETF TLS WG\nPurpose: For Information\n\nText.\n"
-    "--b40\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=\"../../etc/passwd\"\n\nx\n"
-    "--b40\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=\"..\\\\..\\\\boot.ini\"\n\ny\n"
-    "--b40\nContent-Type: application/pdf\n"
-    "Content-Disposition: attachment; filename*=UTF-8''%2E%2E%2Fevil%0D%0ABcc%3A%20x%00.pdf\n\nz\n"
+    "--b40\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=\"../../etc/passwd\"\n\nx\n"
+    "--b40\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=\"..\\\\..\\\\boot.ini\"\n\ny\n"
+    "--b40\nContent-Type: application/octet-stream\n"
+    "Content-Disposition: attachment; filename*=UTF-8''%2E%2E%2Fevil%0D%0ABcc%3A%20x%00.dat\n\nz\n"
     "--b40--\n",
     state="posted", _safe_filenames=True, problems=[])
 
