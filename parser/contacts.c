@@ -80,13 +80,15 @@ free_text_name(const char *value)
 }
 
 gboolean
-contacts_parse(const char *value, GPtrArray *out, char **bad)
+contacts_parse(const char *raw, GPtrArray *out, char **bad)
 {
 	*bad = NULL;
-	if (!value || !*value) {
+	if (!raw || !*raw) {
 		*bad = g_strdup("");
 		return FALSE;
 	}
+	/* GRegex and GMime want UTF-8: a broken byte is shown as U+FFFD. */
+	g_autofree char *value = g_utf8_make_valid(raw, -1);
 	/* Values written as an address list: "A <a@x>, b@y". */
 	gboolean disagree = FALSE;
 	GPtrArray *l = strict_list(value, &disagree);
@@ -104,6 +106,10 @@ contacts_parse(const char *value, GPtrArray *out, char **bad)
 	 * with an @ must be an address on its own, by both parsers. */
 	g_autofree char *name = free_text_name(value);
 	char **tok = g_regex_split_simple("[\\s,;<>()\\[\\]\"]+", value, 0, 0);
+	if (!tok) {
+		*bad = g_strdup(value);
+		return FALSE;
+	}
 	guint before = out->len;
 	gboolean ok = TRUE;
 	for (int i = 0; tok[i] && ok; i++) {

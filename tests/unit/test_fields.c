@@ -472,6 +472,34 @@ test_metadata(void **state)
 	free_pm(pm);
 }
 
+/* Hostile text: invalid UTF-8, a huge body, thousands of label lines, NULs
+ * cut short. Nothing crashes, time and memory stay bounded. */
+static void
+test_hostile(void **state)
+{
+	GString *big = g_string_new("Title: \xff\xfe broken \xc3\n  \xe2\x82\nFrom: SA3\nTo: QUIC\n");
+	for (int i = 0; i < 5000; i++)
+		g_string_append(big, "To: QUIC\nCc: a@b.example\n");
+	g_string_append(big, "\nprose\n");
+	for (int i = 0; i < 200000; i++)
+		g_string_append(big, "ACTION: Deadline: 10.09.2031 S3-243456 COM 15-LS 1 LIAISE-1 x@y\n");
+	struct fcase c = { .body = big->str, .subject = "\xff\r\nBcc: x@y", .from = "\xff <@@>" };
+	struct parsed_mail *pm = make_pm(&c);
+	for (int i = 0; i < 3; i++)
+		g_ptr_array_add(pm->text_attachments, g_strdup(big->str));
+	struct statement *st = statement_new();
+	fields_extract(st, pm, dir);
+	validate_statement(st, dir, NULL, "2026-11-22");
+	assert_true(g_utf8_validate(st->title, -1, NULL));
+	assert_null(strchr(st->title, '\n'));
+	assert_true(st->to_groups->len <= 200);
+	assert_true(st->other_identifiers->len <= 50);
+	assert_non_null(st->state);
+	statement_free(st);
+	free_pm(pm);
+	g_string_free(big, TRUE);
+}
+
 static int
 setup(void **state)
 {
@@ -500,6 +528,7 @@ main(void)
 		cmocka_unit_test(test_apply_label),
 		cmocka_unit_test(test_mail_warnings),
 		cmocka_unit_test(test_metadata),
+		cmocka_unit_test(test_hostile),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
