@@ -176,6 +176,27 @@ test_ignored(void **state)
 	statement_free(st);
 }
 
+/* Re-validation (after an edit) works the purpose out again and keeps the
+ * warning; an explicit purpose set by the edit is kept as given. */
+static void
+test_revalidate(void **state)
+{
+	struct statement *st = read_body("Title: T\nFrom: SA3\nTo: QUIC\n\nText\n", NULL, NULL);
+	assert_string_equal(st->purpose, "for_information");
+	assert_true(fields_apply_label(st, "Deadline", "2031-01-01", dir));
+	statement_clear_problems(st);
+	validate_statement(st, dir, NULL, TODAY);
+	assert_string_equal(st->purpose, "for_action");
+	assert_true(statement_has_problem(st, "purpose_inferred"));
+	assert_true(fields_apply_label(st, "Purpose", "For Information", dir));
+	statement_clear_problems(st);
+	validate_statement(st, dir, NULL, TODAY);
+	assert_string_equal(st->purpose, "for_information");
+	assert_false(statement_has_problem(st, "purpose_inferred"));
+	assert_string_equal(st->state, "posted");
+	statement_free(st);
+}
+
 /* Messages say what is wrong in the secretariat's words. */
 static void
 test_message_words(void **state)
@@ -339,6 +360,7 @@ main(void)
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_ignored),
 		cmocka_unit_test(test_message_words),
+		cmocka_unit_test(test_revalidate),
 		cmocka_unit_test_setup_teardown(test_link_title, link_setup, link_teardown),
 		cmocka_unit_test_setup_teardown(test_link_tdoc, link_setup, link_teardown),
 		cmocka_unit_test_setup_teardown(test_link_message_id, link_setup, link_teardown),
