@@ -8,6 +8,7 @@ recipient). Every wait is bounded; every check is on captured mail or on
 import datetime
 import email.header
 import os
+import re
 import time
 
 import liaison as L
@@ -81,7 +82,7 @@ def statement(title="LS on QUIC", to="IETF QUIC WG", purpose="For Action",
             "3GPP TSG SA asks the QUIC WG to consider the attached.\r\n"
             % (title, to, purpose, "Deadline: %s\r\n" % deadline if deadline else "", extra))
     return L.make_message(subject=subject or title, body=body,
-                          from_="Liaison Sender <sender@3gpp.example>", message_id=msgid)
+                          from_="Liaison Sender <sender@3gpp.example>", message_id="<%s>" % msgid)
 
 
 def daemon(sink, **notify):
@@ -110,8 +111,19 @@ def rcpts(copies):
     return out
 
 
+def submit(d, data, mail_from="sender@3gpp.example"):
+    """Record DATA over LMTP; the id from "250 2.0.0 <rcpt> stored as N"."""
+    c = d.lmtp()
+    c.lhlo()
+    r = c.send(mail_from, ["statements@ietf.org"], data)
+    c.close()
+    L.eq(r[0][0], 250, "delivery reply %r" % (r,))
+    m = re.search(r"stored as (\d+)", r[0][1]) or re.search(r"\bid[= ](\d+)", r[0][1])
+    return int(m.group(1)) if m else None
+
+
 def post(d, data, state="posted"):
-    sid = d.submit(data)
+    sid = submit(d, data)
     L.ok(sid, "the LMTP reply names the message id")
     obj = d.wait_state(sid, timeout=20 * SLOW)
     L.eq(obj["state"], state, "state of %s (problems %r)" % (sid, obj.get("problems")))
@@ -401,7 +413,7 @@ def test_hostile_title_reaches_no_header():
         post(d, statement(title="LS on QUIC", subject=evil, msgid="evil@3gpp.org"))
         # A subject is only a fallback for the title: put the payload in the title line too.
         post(d, L.make_message(subject=evil, from_="Liaison Sender <sender@3gpp.example>",
-                               message_id="evil2@3gpp.org",
+                               message_id="<evil2@3gpp.org>",
                                body=("From: 3GPP TSG SA\r\nFrom-Contact: expert@3gpp.example\r\n"
                                      "To: IETF QUIC WG\r\nPurpose: For Information\r\n\r\nText\r\n")))
         mails = wait_mails(sink, 2 * (len(ROUTING_TO | ROUTING_CC) - 0) + 2, "mails")
