@@ -438,5 +438,18 @@ def test_non_ascii_title_encoded():
         check_routing_and_ack(sink.snapshot(), sid, title=title, msgid="utf@3gpp.org")
 
 
+@L.test
+def test_through_postfix_and_swaks():
+    """The whole path: swaks -> a private Postfix -> LMTP -> liaisond -> SMTP sink."""
+    with L.SMTPSink() as sink, daemon(sink) as d, \
+            L.Postfix(transport="lmtp:inet:127.0.0.1:%d" % d.port) as pf:
+        pf.swaks("sender@3gpp.example", "statements@ietf.org", statement())
+        mails = L.wait_for(lambda: len(sink.snapshot()) >= len(ROUTING_TO | ROUTING_CC) + len(ACK_TO)
+                           and sink.snapshot(), 60 * SLOW, "mails through Postfix")
+        settle(sink, 3)
+        sid = d.ctl_json("list")[0]["id"]
+        check_routing_and_ack(sink.snapshot(), sid)
+
+
 if __name__ == "__main__":
     L.main()
