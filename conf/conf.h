@@ -65,7 +65,9 @@ struct conf {
 /* conf_load - read FILE (NULL: the embedded default) into a new conf. */
 struct conf *conf_load(const char *file, GError **error);
 
-/* conf_load_text - parse config text as if read from FILE_LABEL in DIR. */
+/* conf_load_text - parse config text as if read from FILE_LABEL in DIR. On
+ * problems returns NULL; ERROR's message has every problem, one per line
+ * ("FILE: [section] key: reason"). */
 struct conf *conf_load_text(const char *text, const char *file_label,
     const char *dir, GError **error);
 

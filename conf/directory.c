@@ -3,6 +3,7 @@
 #include "conf/conf.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const type_names[] = {
@@ -27,6 +28,18 @@ const char *
 dir_type_name(enum dir_type t)
 {
 	return (unsigned)t < G_N_ELEMENTS(type_names) ? type_names[t] : "?";
+}
+
+/* with_article - "a wg", "an area", "an sdo": for messages. */
+static const char *
+with_article(enum dir_type t)
+{
+	static const char *const a[] = {
+		[DIR_WG] = "a wg", [DIR_RG] = "an rg", [DIR_AREA] = "an area", [DIR_IETF] = "the ietf",
+		[DIR_IESG] = "the iesg", [DIR_IAB] = "the iab", [DIR_IRTF] = "the irtf",
+		[DIR_SDO] = "an sdo",
+	};
+	return (unsigned)t < G_N_ELEMENTS(a) ? a[t] : "?";
 }
 
 static int
@@ -176,6 +189,8 @@ load_addresses(struct loader *ld, GKeyFile *kf, const char *section, const char 
 		g_error_free(e);
 		return;
 	}
+	if (list->len == 0)
+		problem(ld, section, key, "'%s' has no address (an empty group)", v);
 	for (guint i = 0; i < list->len; i++)
 		g_ptr_array_add(into, list->pdata[i]);
 	g_ptr_array_set_free_func(list, NULL);
@@ -327,8 +342,8 @@ check_parents(struct loader *ld, struct directory *d, GHashTable *sections)
 		} else if (p == g) {
 			problem(ld, sec, "parent", "a group cannot be its own parent");
 		} else if (!parent_ok(g->type, p->type, &want)) {
-			problem(ld, sec, "parent", "[%s] is a %s, but the parent of a %s must be %s",
-			    p->acronym, dir_type_name(p->type), dir_type_name(g->type), want);
+			problem(ld, sec, "parent", "[%s] is %s, but the parent of %s must be %s",
+			    p->acronym, with_article(p->type), with_article(g->type), want);
 		} else {
 			/* Only sdo chains can be longer than one step; walk them bounded. */
 			const struct dir_group *q = p;
@@ -358,6 +373,24 @@ index_name(struct loader *ld, struct directory *d, struct dir_group *g, const ch
 	else
 		problem(ld, sec, key, "'%s' also names [%s]: the two groups would be ambiguous",
 		    text, other->acronym);
+}
+
+/* problem_line - the line number in "PATH:LINE: ...", 0 when none. */
+static long
+problem_line(const char *p, size_t plen)
+{
+	if (strlen(p) <= plen + 1 || p[plen] != ':' || !g_ascii_isdigit(p[plen + 1]))
+		return 0;
+	return strtol(p + plen + 1, NULL, 10);
+}
+
+/* problem_cmp - by line, so that the report reads down the file (stable). */
+static gint
+problem_cmp(gconstpointer a, gconstpointer b, gpointer plen)
+{
+	long x = problem_line(*(char *const *)a, GPOINTER_TO_SIZE(plen));
+	long y = problem_line(*(char *const *)b, GPOINTER_TO_SIZE(plen));
+	return x < y ? -1 : x > y;
 }
 
 static gint
@@ -464,6 +497,7 @@ directory_load(const char *path, GPtrArray **problems, GError **error)
 	build(&ld, d, kf);
 out:
 	if (ld.problems->len > 0) {
+		g_ptr_array_sort_with_data(ld.problems, problem_cmp, GSIZE_TO_POINTER(strlen(path)));
 		g_clear_pointer(&d, directory_free);
 		g_set_error(error, CONF_ERROR, 1, "%s%s", (char *)ld.problems->pdata[0],
 		    ld.problems->len > 1 ? " (and more problems)" : "");

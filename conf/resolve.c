@@ -21,6 +21,8 @@ static const struct { const char *w1, *w2; int hint; } noise[] = {
 	{ "co", "chair", DIR_HINT_NONE }, { "co", "chairs", DIR_HINT_NONE },
 };
 
+#define NAME_WORDS_MAX 16   /* longest group name we try to match, in words */
+
 static gboolean
 all_digits(const char *s)
 {
@@ -283,7 +285,7 @@ descend(const struct directory *d, const struct dir_group *g, GPtrArray *t, guin
 	for (guint guard = 0; start < t->len && guard < t->len; guard++) {
 		GHashTable *scope = g_hash_table_lookup(d->scopes, g);
 		gboolean moved = FALSE;
-		for (guint len = t->len - start; scope && len >= 1; len--) {
+		for (guint len = MIN(t->len - start, NAME_WORDS_MAX); scope && len >= 1; len--) {
 			g_autofree char *key = join(t, start, start + len);
 			GPtrArray *a = g_hash_table_lookup(scope, key);
 			if (!a)
@@ -357,9 +359,10 @@ directory_match_free(gpointer p)
 	g_free(m);
 }
 
-/* match_text - one name, no list, no parentheses. */
+/* match_text - one name, no list, no parentheses. PREFIX allows an SDO
+ * named at the front with more words after it. */
 static struct dir_match *
-match_text(const struct directory *d, const char *text)
+match_text(const struct directory *d, const char *text, gboolean prefix)
 {
 	struct dir_match *m = match_new(text, DIR_MATCH_UNKNOWN);
 	g_autoptr(GPtrArray) t = tokens(text);
@@ -404,8 +407,10 @@ match_text(const struct directory *d, const char *text)
 		return m;
 	}
 	/* An SDO body named at the front: the most specific sub-group the rest
-	 * names, else the body itself ("3GPP TSG RAN WG1" -> 3gpp). */
-	for (guint len = t->len - 1; len >= 1; len--) {
+	 * names, else the body itself ("3GPP TSG RAN WG1" -> 3gpp). Names are
+	 * a few words; a long run of words is prose, and would cost n^2. */
+	for (guint len = MIN(t->len - 1, NAME_WORDS_MAX); prefix && t->len <= 4 * NAME_WORDS_MAX &&
+	    len >= 1; len--) {
 		g_autofree char *key = join(t, 0, len);
 		g = g_hash_table_lookup(d->full, key);
 		if (g && g->type == DIR_SDO) {
@@ -424,7 +429,7 @@ resolved:
 /* match_one - one name; an abbreviation in parentheses ("3GPP TSG SA WG3
  * (SA3)") is tried when the rest does not resolve. */
 static struct dir_match *
-match_one(const struct directory *d, const char *text)
+match_one(const struct directory *d, const char *text, gboolean prefix)
 {
 	GString *outside = g_string_new(NULL);
 	g_autoptr(GPtrArray) inside = g_ptr_array_new_with_free_func(g_free);
@@ -441,9 +446,9 @@ match_one(const struct directory *d, const char *text)
 		p = close + 1;
 	}
 	g_autofree char *rest = g_string_free(outside, FALSE);
-	struct dir_match *best = match_text(d, rest);
+	struct dir_match *best = match_text(d, rest, prefix);
 	for (guint i = 0; i < inside->len && best->kind != DIR_MATCH_RESOLVED; i++) {
-		struct dir_match *m = match_text(d, inside->pdata[i]);
+		struct dir_match *m = match_text(d, inside->pdata[i], prefix);
 		gboolean main_empty = strspn(rest, " \t") == strlen(rest);
 		if (m->kind == DIR_MATCH_RESOLVED || main_empty ||
 		    (m->kind == DIR_MATCH_AMBIGUOUS && best->kind == DIR_MATCH_UNKNOWN)) {
@@ -491,25 +496,49 @@ split_and(const char *text)
 	return out;
 }
 
-/* resolve_piece - one comma-separated piece: as a whole first (so "Web and
- * Internet Transport" stays one name), then as an "and" list. */
+/* in_context - "3GPP TSG SA WG2 and WG3": an unknown part after an SDO
+ * group may be a sibling named relative to the same body; look for it
+ * under the previous group's ancestors, nearest first. */
+static void
+in_context(const struct directory *d, struct dir_match *m, const struct dir_match *prev)
+{
+	if (prev->kind != DIR_MATCH_RESOLVED)
+		return;
+	const struct dir_group *g = prev->groups->pdata[0];
+	g_autoptr(GPtrArray) t = tokens(m->text);
+	for (guint n = 0; g && g->type == DIR_SDO && t->len > 0 && n <= d->groups->len; n++) {
+		const struct dir_group *found = descend(d, g, t, 0);
+		if (found != g) {
+			m->kind = DIR_MATCH_RESOLVED;
+			g_ptr_array_add(m->groups, (gpointer)found);
+			g_clear_pointer(&m->suggestion, g_free);
+			return;
+		}
+		g = g->parent ? g_hash_table_lookup(d->by_acronym, g->parent) : NULL;
+	}
+}
+
+/* resolve_piece - one comma-separated piece: as a whole name first (so "Web
+ * and Internet Transport" stays one name), then as an "and" list, and only
+ * then as a body with more words after it (so that "ITU-T SG15 and SG13" is
+ * two groups, not SG15 with words to spare). */
 static void
 resolve_piece(const struct directory *d, const char *piece, GPtrArray *out)
 {
-	struct dir_match *whole = match_one(d, piece);
-	if (whole->kind != DIR_MATCH_UNKNOWN) {
-		g_ptr_array_add(out, whole);
-		return;
-	}
 	g_autoptr(GPtrArray) parts = split_and(piece);
 	if (parts->len < 2) {
+		g_ptr_array_add(out, match_one(d, piece, TRUE));
+		return;
+	}
+	struct dir_match *whole = match_one(d, piece, FALSE);
+	if (whole->kind != DIR_MATCH_UNKNOWN) {
 		g_ptr_array_add(out, whole);
 		return;
 	}
 	GPtrArray *ms = g_ptr_array_new_with_free_func(directory_match_free);
 	gboolean any = FALSE;
 	for (guint i = 0; i < parts->len; i++) {
-		struct dir_match *m = match_one(d, parts->pdata[i]);
+		struct dir_match *m = match_one(d, parts->pdata[i], TRUE);
 		any |= m->kind == DIR_MATCH_RESOLVED;
 		g_ptr_array_add(ms, m);
 	}
@@ -518,7 +547,8 @@ resolve_piece(const struct directory *d, const char *piece, GPtrArray *out)
 		for (guint i = 0; i < ms->len; i++)
 			g_ptr_array_add(out, g_steal_pointer(&ms->pdata[i]));
 	} else {
-		g_ptr_array_add(out, whole);
+		directory_match_free(whole);
+		g_ptr_array_add(out, match_one(d, piece, TRUE));
 	}
 	g_ptr_array_unref(ms);
 }
@@ -544,6 +574,9 @@ directory_resolve(const struct directory *d, const char *text)
 		if (*s)
 			resolve_piece(d, s, out);
 	}
+	for (guint i = 1; i < out->len; i++)
+		if (((struct dir_match *)out->pdata[i])->kind == DIR_MATCH_UNKNOWN)
+			in_context(d, out->pdata[i], out->pdata[i - 1]);
 	directory_free(nothing);
 	return out;
 }

@@ -80,10 +80,15 @@ cmd_check_config(struct ctl *c, int argc, char **argv)
 		/* liaisonctl hands us no config when it did not load: say why. */
 		GError *e = NULL;
 		struct conf *again = conf_load(c->config_path, &e);
-		if (again)
+		if (again) {
 			conf_free(again);
-		else
-			g_ptr_array_add(problems, g_strdup(e->message));
+		} else {
+			/* One problem per line (conf_load_text collects them all). */
+			g_auto(GStrv) lines = g_strsplit(e->message, "\n", -1);
+			for (char **l = lines; *l; l++)
+				if (**l)
+					g_ptr_array_add(problems, g_strdup(*l));
+		}
 		g_clear_error(&e);
 	} else {
 		check_notify(c->conf, problems);
