@@ -9,6 +9,7 @@
  * ends as parse_failed after parse_attempts tries. */
 #include "daemon/stage.h"
 #include "conf/log.h"
+#include "notify/notify.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -135,6 +136,7 @@ read_status(struct child *ch, gboolean *progress)
 		} else if (sscanf(ch->line->str, "done %" G_GINT64_FORMAT, &id) == 1) {
 			ch->current = 0;
 			*progress = TRUE;
+			notify_kick();   /* its statement's mail is committed: send it now */
 		}
 		g_string_erase(ch->line, 0, nl - ch->line->str + 1);
 	}
