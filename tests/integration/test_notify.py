@@ -438,6 +438,60 @@ def test_non_ascii_title_encoded():
         check_routing_and_ack(sink.snapshot(), sid, title=title, msgid="utf@3gpp.org")
 
 
+class AuthSink(L.SMTPSink):
+    """The sink, but AUTH PLAIN/LOGIN required (without TLS, on loopback only)."""
+
+    def __init__(self, user, password):
+        super().__init__()
+        self.user, self.password = user, password
+        self.auth_failures = 0
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                with sink.lock:
+                    sink.messages.append(L.Mail(envelope.mail_from, envelope.rcpt_tos,
+                                                envelope.content))
+                return "250 OK queued"
+
+        def authenticator(server, session, envelope, mechanism, data):
+            ok = data.login.decode() == sink.user and data.password.decode() == sink.password
+            if not ok:
+                sink.auth_failures += 1
+            return AuthResult(success=ok)
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port,
+                                     authenticator=authenticator, auth_required=True,
+                                     auth_require_tls=False)
+        self.controller.start()
+        return self
+
+
+@L.test
+def test_smtp_auth():
+    sink = AuthSink("liaison", "s3cret pass")
+    pw = os.path.join(L.tmpdir("notify-pw-"), "password")
+    with open(pw, "w") as f:
+        f.write("wrong\n")
+    # aiosmtpd stalls after a refused AUTH: smtp_timeout bounds the attempt.
+    with sink, daemon(sink, smtp_user="liaison", smtp_password_file=pw, smtp_timeout="5") as d:
+        post(d, statement())
+        L.wait_for(lambda: sink.auth_failures >= 1 and all(
+            r["state"] == "queued" and r["attempts"] >= 1 for r in outbox(d)), 30 * SLOW,
+            "a refused AUTH keeps the mail queued")
+        L.eq(sink.snapshot(), [], "nothing delivered without AUTH")
+        with open(pw, "w") as f:
+            f.write("s3cret pass\n")
+        d.restart()              # the password is read at start
+        wait_mails(sink, len(ROUTING_TO | ROUTING_CC) + len(ACK_TO), "after AUTH")
+        settle(sink, 3)
+        L.eq(sorted(rcpts(sink.snapshot())), sorted(ROUTING_TO | ROUTING_CC | ACK_TO), "each once")
+
+
 @L.test
 def test_through_postfix_and_swaks():
     """The whole path: swaks -> a private Postfix -> LMTP -> liaisond -> SMTP sink."""
