@@ -76,6 +76,43 @@ check_crlf(GBytes *b)
 		assert_true((unsigned char)d[i] < 0x80);   /* 7-bit on the wire */
 	}
 	assert_true(len >= 2 && d[len - 2] == '\r' && d[len - 1] == '\n');
+	/* RFC 5321 4.5.3.1.6: no line over 998 octets (servers answer 500). */
+	gsize line = 0;
+	for (gsize i = 0; i < len; i++) {
+		line = d[i] == '\n' ? 0 : line + 1;
+		assert_true(line <= 998);
+	}
+}
+
+static void
+test_long_lines(void **state)
+{
+	struct conf *c = conf();
+	struct notify_rcpts r;
+	notify_rcpts_init(&r);
+	notify_rcpts_add(c, &r, FALSE, NULL, "chair@example.com");
+	GString *body = g_string_new("Intro\n");
+	for (int i = 0; i < 400; i++)
+		g_string_append(body, "text ");
+	g_string_append(body, "\nand ");
+	for (int i = 0; i < 300; i++)
+		g_string_append(body, "ü");
+	g_autofree char *title = g_strnfill(600, 'T');
+	struct notify_mail m = { title, body->str, &r, NULL };
+	GError *e = NULL;
+	GBytes *b = notify_compose(c, &m, NULL, &e);
+	check_crlf(b);
+	GMimeMessage *msg = parse(b);
+	GMimeTextPart *tp = GMIME_TEXT_PART(g_mime_message_get_mime_part(msg));
+	g_autofree char *text = g_mime_text_part_get_text(tp);
+	g_autofree char *want = g_strdup_printf("%.*s", (int)(body->len - 1), body->str);
+	assert_non_null(strstr(text, "text text text"));
+	assert_int_equal(strlen(g_mime_message_get_subject(msg)), 400);
+	g_object_unref(msg);
+	g_bytes_unref(b);
+	g_string_free(body, TRUE);
+	notify_rcpts_clear(&r);
+	conf_free(c);
 }
 
 static void
@@ -229,6 +266,7 @@ main(void)
 		cmocka_unit_test(test_required_headers),
 		cmocka_unit_test(test_header_injection),
 		cmocka_unit_test(test_non_ascii),
+		cmocka_unit_test(test_long_lines),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	g_mime_shutdown();
