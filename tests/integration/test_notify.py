@@ -438,6 +438,37 @@ def test_non_ascii_title_encoded():
         check_routing_and_ack(sink.snapshot(), sid, title=title, msgid="utf@3gpp.org")
 
 
+class HangingSink(L.SMTPSink):
+    """Accepts RCPT, then never answers the end of DATA (until stopped)."""
+
+    def start(self):
+        import asyncio
+        from aiosmtpd.controller import Controller
+        sink = self
+        self.hanging = 0
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                sink.hanging += 1
+                await asyncio.sleep(300)
+                return "451 too late"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+
+@L.test
+def test_stop_does_not_wait_for_a_hanging_server():
+    sink = HangingSink()
+    with sink, daemon(sink) as d:          # smtp_timeout stays 120 s
+        post(d, statement())
+        L.wait_for(lambda: sink.hanging >= 1, 20 * SLOW, "a transfer hanging at DATA")
+        L.eq(d.stop(timeout=30), 0, "liaisond stops (the transfer in hand is abandoned)")
+        d.start()                          # the mail is still queued, nothing lost
+        L.ok(all(r["state"] == "queued" for r in outbox(d)), "still queued after the stop")
+
+
 class AuthSink(L.SMTPSink):
     """The sink, but AUTH PLAIN/LOGIN required (without TLS, on loopback only)."""
 
