@@ -368,6 +368,9 @@ def test_remind_boundaries_and_idempotent():
         settle(sink, 2)
         new = sink.snapshot()[before:]
         L.eq(sorted(rcpts(new)), sorted(ROUTING_TO | ROUTING_CC), "resent to the routing recipients")
+        hist = d.ctl_json("history", sid)
+        events = hist if isinstance(hist, list) else hist.get("events", [])
+        L.ok(any(e["kind"] == "resent" for e in events), "a 'resent' event: %r" % events)
         L.eq(d.ctl("resend", "999999", check=False).returncode, 65, "resend of an unknown id")
 
 
