@@ -4,6 +4,7 @@
 #include "daemon/commit.h"
 #include "daemon/lmtp_server.h"
 #include "daemon/sd.h"
+#include "notify/notify.h"
 #include "daemon/stage.h"
 #include "conf/version.h"
 #include "store/store_msg.h"
@@ -135,6 +136,7 @@ main(int argc, char **argv)
 	struct store *commit_store = NULL, *spool_store = NULL;
 	struct commit *commit = NULL;
 	struct lmtp_server *srv = NULL;
+	struct notify_sender *sender = NULL;
 	int drain[2] = { -1, -1 };
 
 	/* Two connections: the commit thread owns one; the sessions use the
@@ -150,6 +152,11 @@ main(int argc, char **argv)
 	if (!g_unix_open_pipe(drain, FD_CLOEXEC, &error) ||
 	    !(commit = commit_start(commit_store, c->commit_batch, after_commit, NULL, &error))) {
 		rc = start_error(error, "commit");
+		goto out;
+	}
+	/* The outbox sender: on start-up it delivers what a crash left queued. */
+	if (!(sender = notify_sender_start(c, &error))) {
+		rc = start_error(error, "notify");
 		goto out;
 	}
 	/* Messages left in 'received' by a crash are parsed first, oldest first. */
@@ -187,6 +194,8 @@ main(int argc, char **argv)
 	if (left)
 		log_warning("event=drain_timeout sessions=%d", left);
 	stage_stop();
+	notify_sender_stop(sender);   /* after the stage: it queues no more mail */
+	sender = NULL;
 	commit_stop(commit);
 	sd_watchdog_stop();
 	log_info("event=stopped");
@@ -197,6 +206,7 @@ main(int argc, char **argv)
 	}
 out:
 	stage_stop();
+	notify_sender_stop(sender);
 	lmtp_server_free(srv);
 	commit_stop(commit);
 	commit_free(commit);

@@ -87,14 +87,24 @@ def kinds(d, mid):
 
 
 def routing_to(sink, title, timeout=20):
-    """The routing mail of TITLE once it reaches the sink."""
+    """The routing mail of TITLE once it reached every recipient in its To and Cc.
+    The sender makes one SMTP transaction per recipient (docs/notify.md), so the
+    copies with one Message-ID are merged: rcpt_tos is every recipient's."""
     subject = 'New Liaison Statement, "%s"' % title
 
     def found():
-        for m in sink.snapshot():
-            if str(m.msg["subject"]).replace("\n", " ") == subject:
-                return m
-        return None
+        copies = [m for m in sink.snapshot()
+                  if str(m.msg["subject"]).replace("\n", " ") == subject]
+        if not copies:
+            return None
+        first = [m for m in copies if m.msg["message-id"] == copies[0].msg["message-id"]]
+        want = {a.addr_spec.lower() for h in ("to", "cc") if first[0].msg[h]
+                for a in first[0].msg[h].addresses}
+        got = [r.lower() for m in first for r in m.rcpt_tos]
+        if set(got) < want:
+            return None
+        merged = L.Mail(first[0].mail_from, got, first[0].data)
+        return merged
     return L.wait_for(found, timeout, "routing mail %r at the sink" % subject)
 
 
