@@ -1,6 +1,272 @@
-/* cmd_msg.c - liaisonctl commands (filled in by its issue). */
+/* cmd_msg.c - liaisonctl list, show, raw, submit: the received messages. */
 #include "ctl/ctl.h"
+#include "ctl/ctl_out.h"
+#include "store/store_msg.h"
+#include "store/store_msg_info.h"
+#include "store/store_stmt.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* msg_json - one message as a JSON object: the keys of `list --json`, plus
+ * recipients when it has them (show). Statement keys are added here. */
+static JsonNode *
+msg_json(const struct store_msg_info *m)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "id");
+	json_builder_add_int_value(b, m->id);
+	json_builder_set_member_name(b, "received_at");
+	json_builder_add_string_value(b, m->received_at);
+	json_builder_set_member_name(b, "envelope_from");
+	json_builder_add_string_value(b, m->envelope_from);
+	json_builder_set_member_name(b, "message_id");
+	if (m->message_id)
+		json_builder_add_string_value(b, m->message_id);
+	else
+		json_builder_add_null_value(b);
+	json_builder_set_member_name(b, "size");
+	json_builder_add_int_value(b, m->size);
+	json_builder_set_member_name(b, "state");
+	json_builder_add_string_value(b, m->state);
+	if (m->recipients) {
+		json_builder_set_member_name(b, "recipients");
+		json_builder_begin_array(b);
+		for (char **r = m->recipients; *r; r++)
+			json_builder_add_string_value(b, *r);
+		json_builder_end_array(b);
+		json_builder_set_member_name(b, "sha256");
+		json_builder_add_string_value(b, m->sha256);
+		json_builder_set_member_name(b, "client");
+		json_builder_add_string_value(b, m->client);
+		json_builder_set_member_name(b, "session_id");
+		json_builder_add_string_value(b, m->session_id);
+		json_builder_set_member_name(b, "parse_attempts");
+		json_builder_add_int_value(b, m->parse_attempts);
+	}
+	json_builder_end_object(b);
+	return json_builder_get_root(b);
+}
+
+/* fail_id - store errors, with "no statement N" for an unknown id (exit 65). */
+static int
+fail_id(GError *error, gint64 id)
+{
+	if (g_error_matches(error, STORE_ERROR, STORE_ERR_NOTFOUND)) {
+		g_error_free(error);
+		return ctl_fail(EX_DATAERR_, "no statement %" G_GINT64_FORMAT, id);
+	}
+	return ctl_fail_error(error);
+}
+
+/* add_summary - the statement columns of `list`: title and problem count. */
+static void
+add_summary(struct ctl *c, JsonObject *o, gint64 id)
+{
+	char *state = NULL, *title = NULL;
+	int problems = 0;
+	if (store_stmt_summary(ctl_store(c), id, &state, &title, &problems, NULL) < 0)
+		return;
+	if (title)
+		json_object_set_string_member(o, "title", title);
+	else
+		json_object_set_null_member(o, "title");
+	json_object_set_int_member(o, "problems", problems);
+	g_free(state);
+	g_free(title);
+}
+
+static int
+cmd_list(struct ctl *c, int argc, char **argv)
+{
+	const char *state = NULL;
+	GError *error = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--state") == 0 && i + 1 < argc)
+			state = argv[++i];
+		else
+			return ctl_usage(&ctl_cmds_msg[0]);
+	}
+	GPtrArray *a = store_msg_info_list(ctl_store(c), state, &error);
+	if (!a)
+		return ctl_fail_error(error);
+	if (c->json) {
+		JsonArray *arr = json_array_new();
+		for (guint i = 0; i < a->len; i++) {
+			const struct store_msg_info *m = g_ptr_array_index(a, i);
+			JsonNode *n = msg_json(m);
+			add_summary(c, json_node_get_object(n), m->id);
+			json_array_add_element(arr, n);
+		}
+		JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+		json_node_take_array(n, arr);
+		ctl_print_json(n);
+	} else {
+		for (guint i = 0; i < a->len; i++) {
+			const struct store_msg_info *m = g_ptr_array_index(a, i);
+			char *state = NULL, *title = NULL;
+			int problems = 0;
+			if (store_stmt_summary(ctl_store(c), m->id, &state, &title, &problems, NULL) < 0)
+				problems = 0;
+			printf("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%" G_GINT64_FORMAT "\t%s\t%d\t%s\n", m->id,
+			    m->received_at, *m->envelope_from ? m->envelope_from : "<>",
+			    m->message_id ? m->message_id : "-", m->size, m->state, problems,
+			    title ? title : "-");
+			g_free(state);
+			g_free(title);
+		}
+	}
+	g_ptr_array_unref(a);
+	return 0;
+}
+
+static int
+cmd_show(struct ctl *c, int argc, char **argv)
+{
+	GError *error = NULL;
+	gint64 id = argc == 2 ? ctl_parse_id(argv[1]) : -1;
+	if (id < 0)
+		return ctl_usage(&ctl_cmds_msg[1]);
+	struct store_msg_info *m = store_msg_info_get(ctl_store(c), id, &error);
+	if (!m)
+		return fail_id(error, id);
+	if (c->json) {
+		JsonNode *n = msg_json(m);
+		struct statement *st = store_stmt_load(ctl_store(c), id, &error);
+		if (!st) {
+			json_node_unref(n);
+			store_msg_info_free(m);
+			return fail_id(error, id);
+		}
+		store_stmt_json_add(json_node_get_object(n), st);
+		statement_free(st);
+		ctl_print_json(n);
+	} else {
+		/* the secretariat's reading of it: ctl/ctl_show.c (issue 6) */
+		store_msg_info_free(m);
+		return ctl_show_human(c, id);
+	}
+	store_msg_info_free(m);
+	return 0;
+}
+
+static int
+cmd_raw(struct ctl *c, int argc, char **argv)
+{
+	GError *error = NULL;
+	gint64 id = argc == 2 ? ctl_parse_id(argv[1]) : -1;
+	if (id < 0)
+		return ctl_usage(&ctl_cmds_msg[2]);
+	g_autofree char *path = store_msg_path(ctl_store(c), id, &error);
+	if (!path)
+		return fail_id(error, id);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return ctl_fail(EX_IOERR_, "%s: %s", path, g_strerror(errno));
+	char buf[65536];
+	size_t n;
+	int rc = 0;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		if (fwrite(buf, 1, n, stdout) != n) {
+			rc = ctl_fail(EX_IOERR_, "write: %s", g_strerror(errno));
+			break;
+		}
+	if (ferror(f))
+		rc = ctl_fail(EX_IOERR_, "%s: %s", path, g_strerror(errno));
+	fclose(f);
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = ctl_fail(EX_IOERR_, "write: %s", g_strerror(errno));
+	return rc;
+}
+
+/* spool_file - copy FILE into SP as it is (no line-ending change: the
+ * stored message is what the secretariat imported). */
+static int
+spool_file(FILE *f, const char *file, struct store_spool *sp, gint64 max, GError **error)
+{
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		if (store_spool_size(sp) + (gint64)n > max) {
+			g_set_error(error, STORE_ERROR, STORE_ERR_DATA, "%s: larger than"
+			    " max_message_size (%" G_GINT64_FORMAT " bytes)", file, max);
+			return -1;
+		}
+		if (store_spool_write(sp, buf, n, error) < 0)
+			return -1;
+	}
+	if (ferror(f)) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_IO, "%s: %s", file, g_strerror(errno));
+		return -1;
+	}
+	if (store_spool_size(sp) == 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_DATA, "%s: empty file", file);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_submit(struct ctl *c, int argc, char **argv)
+{
+	const char *file = NULL, *from = "";
+	GError *error = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+			from = argv[++i];
+		else if (!file && argv[i][0] != '-')
+			file = argv[i];
+		else
+			return ctl_usage(&ctl_cmds_msg[3]);
+	}
+	if (!file)
+		return ctl_usage(&ctl_cmds_msg[3]);
+	FILE *f = fopen(file, "rb");
+	if (!f)
+		return ctl_fail(errno == ENOENT ? EX_NOINPUT_ : EX_IOERR_, "%s: %s", file,
+		    g_strerror(errno));
+	struct store *s = ctl_store(c);
+	struct store_spool *sp = store_spool_new(s, &error);
+	if (!sp || spool_file(f, file, sp, c->conf->max_message_size, &error) < 0) {
+		fclose(f);
+		store_spool_free(sp);
+		return ctl_fail_error(error);
+	}
+	fclose(f);
+	/* The same commit as LMTP's, addressed to the first statements address. */
+	const char *rcpts[] = { c->conf->statements_address[0], NULL };
+	g_autofree char *session = g_strdup_printf("liaisonctl-%d", (int)getpid());
+	struct store_envelope env = { from, rcpts, "liaisonctl", session };
+	struct store_msg_result res;
+	store_msg_commit(s, &sp, &env, &res, 1);
+	store_spool_free(sp);
+	if (res.error)
+		return ctl_fail_error(res.error);
+	if (res.duplicate)
+		fprintf(stderr, "liaisonctl: already recorded as %" G_GINT64_FORMAT "\n", res.id);
+	printf("%" G_GINT64_FORMAT "\n", res.id);
+	return 0;
+}
+
+/* Order matters: the handlers above print their usage by index. */
 const struct ctl_cmd ctl_cmds_msg[] = {
+	{ "list", cmd_list, "[--state STATE] [--json]", "one line per received message",
+	  "Columns: id, received time (UTC), envelope sender, Message-ID, size, state,\n"
+	  "number of problems, title. --state S lists only statements in state S\n"
+	  "(received, posted, rejected, ignored, dead). --json prints an array of\n"
+	  "objects with id, received_at, envelope_from, message_id, size, state, title\n"
+	  "and problems (the count)." },
+	{ "show", cmd_show, "ID [--json]", "the record of one received message",
+	  "--json adds recipients (RCPT order), sha256, client and session_id, and the\n"
+	  "statement: state, title, purpose, deadline, from_groups, to_groups,\n"
+	  "from_contacts, to_contacts, from_liaison_contact, to_liaison_contact, body,\n"
+	  "attachments, other_identifiers, related, forwarded_by, problems." },
+	{ "raw", cmd_raw, "ID", "write the stored message to stdout, byte for byte", "" },
+	{ "submit", cmd_submit, "FILE.eml [--from ADDR]", "record a message file as if it came by LMTP",
+	  "The file is stored as it is, addressed to the first statements_address, and\n"
+	  "its id printed. A file already recorded prints the earlier id." },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -44,4 +44,8 @@ int store_msg_commit(struct store *s, struct store_spool *const *spools,
 /* store_msg_path - absolute path of message ID's raw file, or NULL and ERROR. */
 char *store_msg_path(struct store *s, gint64 id, GError **error);
 
+/* store_spool_clean - remove spools in tmp/ left by processes that are gone
+ * (their clients never got a 250); returns how many. Called at daemon start. */
+int store_spool_clean(struct store *s);
+
 #endif

@@ -1,0 +1,421 @@
+/* store_msg.c - spooling raw messages and committing them durably, exactly once. */
+#include "store/store_msg.h"
+#include "store/store_private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Bytes gathered before one write(2): a 50 KB message is two syscalls, not
+ * one per line. */
+#define SPOOL_BUF 65536
+/* Bounds of the header scan that finds the Message-ID: one folded field is
+ * looked at up to this size, the rest of it is skipped (memory stays flat
+ * whatever the client sends). */
+#define FIELD_MAX 8192
+#define MSGID_MAX 998
+
+struct store_spool {
+	struct store *store;
+	int fd;
+	char *path;                 /* where the file is now (tmp/, then msg/) */
+	char *name;                 /* basename, kept when moved into msg/ */
+	gboolean committed;         /* in msg/ and referenced by a committed row */
+	gint64 size;
+	GChecksum *all;             /* every byte: messages.sha256 */
+	GChecksum *body;            /* bytes after the header section: dedupe */
+	char *buf;
+	size_t buf_len;
+
+	/* header scan */
+	gboolean in_header;
+	GString *line;              /* current physical line, bounded */
+	GString *field;             /* current (unfolded) field, bounded */
+	char *message_id;           /* first Message-ID, without <> */
+};
+
+static int spool_flush(struct store_spool *sp, GError **error);
+
+static int
+io_error(GError **error, const char *what, const char *path)
+{
+	int e = errno;
+	g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "%s %s: %s", what, path, g_strerror(e));
+	return -1;
+}
+
+struct store_spool *
+store_spool_new(struct store *s, GError **error)
+{
+	/* The pid in the name lets a restarted daemon remove only spools whose
+	 * writer is gone (store_spool_clean), never a liaisonctl submit in flight. */
+	g_autofree char *tmpl = g_strdup_printf("%s/%d-XXXXXX", s->tmp_dir, (int)getpid());
+	int fd = g_mkstemp_full(tmpl, O_RDWR | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		io_error(error, "create spool in", s->tmp_dir);
+		return NULL;
+	}
+	struct store_spool *sp = g_new0(struct store_spool, 1);
+	sp->store = s;
+	sp->fd = fd;
+	sp->path = g_steal_pointer(&tmpl);
+	sp->name = g_path_get_basename(sp->path);
+	sp->all = g_checksum_new(G_CHECKSUM_SHA256);
+	sp->body = g_checksum_new(G_CHECKSUM_SHA256);
+	sp->buf = g_malloc(SPOOL_BUF);
+	sp->in_header = TRUE;
+	sp->line = g_string_sized_new(256);
+	sp->field = g_string_sized_new(256);
+	return sp;
+}
+
+/* field_msgid - the value after "Message-ID" (P at the colon or blanks
+ * before it): the text between < and > (RFC 5322 3.6.4), else the bare
+ * token; NULL when it is not usable as a key. */
+static char *
+field_msgid(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != ':')
+		return NULL;
+	p++;
+	const char *lt = strchr(p, '<');
+	const char *gt = lt ? strchr(lt, '>') : NULL;
+	char *v = lt && gt ? g_strndup(lt + 1, (gsize)(gt - lt - 1)) : g_strdup(p);
+	g_strstrip(v);
+	gboolean ok = *v != '\0' && strlen(v) <= MSGID_MAX;
+	for (const char *q = v; ok && *q; q++)
+		ok = (unsigned char)*q > ' ' && *q != 0x7f && *q != '<' && *q != '>';
+	if (!ok) {
+		g_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* note_field - a header field is complete: keep the first Message-ID. */
+static void
+note_field(struct store_spool *sp)
+{
+	GString *f = sp->field;
+	if (!sp->message_id && f->len >= 11 && g_ascii_strncasecmp(f->str, "Message-ID", 10) == 0)
+		sp->message_id = field_msgid(f->str + 10);
+	g_string_truncate(f, 0);
+}
+
+/* end_line - a physical header line is complete: a blank one ends the header
+ * section, one starting with white space continues the field (RFC 5322 2.2.3). */
+static void
+end_line(struct store_spool *sp)
+{
+	GString *l = sp->line;
+	gsize n = l->len;
+	if (n > 0 && l->str[n - 1] == '\r')
+		n--;
+	if (n == 0) {
+		note_field(sp);
+		sp->in_header = FALSE;
+	} else if (l->str[0] == ' ' || l->str[0] == '\t') {
+		if (sp->field->len + n < FIELD_MAX)
+			g_string_append_len(sp->field, l->str, (gssize)n);
+	} else {
+		note_field(sp);
+		g_string_append_len(sp->field, l->str, (gssize)MIN(n, (gsize)FIELD_MAX));
+	}
+	g_string_truncate(l, 0);
+}
+
+/* scan_header - feed bytes to the header scan; returns how many belonged to
+ * the header section (the rest is body). */
+static size_t
+scan_header(struct store_spool *sp, const char *p, size_t len)
+{
+	size_t i = 0;
+	while (i < len && sp->in_header) {
+		const char *nl = memchr(p + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - p) : len;
+		if (sp->line->len < FIELD_MAX)
+			g_string_append_len(sp->line, p + i,
+			    (gssize)MIN(end - i, FIELD_MAX - sp->line->len));
+		i = nl ? end + 1 : len;
+		if (nl)
+			end_line(sp);
+	}
+	return i;
+}
+
+int
+store_spool_write(struct store_spool *sp, const void *buf, size_t len, GError **error)
+{
+	const char *p = buf;
+	g_checksum_update(sp->all, buf, (gssize)len);
+	size_t h = sp->in_header ? scan_header(sp, p, len) : 0;
+	if (h < len)
+		g_checksum_update(sp->body, (const guchar *)p + h, (gssize)(len - h));
+	sp->size += (gint64)len;
+	while (len > 0) {
+		size_t n = MIN(len, SPOOL_BUF - sp->buf_len);
+		memcpy(sp->buf + sp->buf_len, p, n);
+		sp->buf_len += n;
+		p += n;
+		len -= n;
+		if (sp->buf_len == SPOOL_BUF && spool_flush(sp, error) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* spool_flush - write out the buffer; a short write is retried, a failure
+ * (disk full) is temporary. */
+static int
+spool_flush(struct store_spool *sp, GError **error)
+{
+	size_t off = 0;
+	while (off < sp->buf_len) {
+		ssize_t w = write(sp->fd, sp->buf + off, sp->buf_len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return io_error(error, "write", sp->path);
+		off += (size_t)w;
+	}
+	sp->buf_len = 0;
+	return 0;
+}
+
+gint64
+store_spool_size(const struct store_spool *sp)
+{
+	return sp->size;
+}
+
+void
+store_spool_free(struct store_spool *sp)
+{
+	if (!sp)
+		return;
+	if (sp->fd >= 0)
+		close(sp->fd);
+	if (!sp->committed)
+		unlink(sp->path);
+	g_checksum_free(sp->all);
+	g_checksum_free(sp->body);
+	g_string_free(sp->line, TRUE);
+	g_string_free(sp->field, TRUE);
+	g_free(sp->buf);
+	g_free(sp->path);
+	g_free(sp->name);
+	g_free(sp->message_id);
+	g_free(sp);
+}
+
+/* dedupe_key - what makes a redelivery recognisable. With a Message-ID the
+ * key is that id plus the digest of the body only: Postfix and relays add
+ * trace headers (Received, Delivered-To) on each attempt, so a digest of the
+ * whole message would differ. Without one, only identical bytes match. */
+static char *
+dedupe_key(struct store_spool *sp, const char *sha_all)
+{
+	if (sp->message_id)
+		return g_strdup_printf("mid:%s:%s", sp->message_id,
+		    g_checksum_get_string(sp->body));
+	return g_strdup_printf("sha:%s", sha_all);
+}
+
+/* store_spool_clean - remove spools left in tmp/ by processes that are gone
+ * (a crash before the commit: the client got no 250 and will send again). */
+int
+store_spool_clean(struct store *s)
+{
+	GDir *d = g_dir_open(s->tmp_dir, 0, NULL);
+	const char *name;
+	int n = 0;
+	if (!d)
+		return 0;
+	while ((name = g_dir_read_name(d))) {
+		int pid = atoi(name);
+		if (pid > 0 && pid != (int)getpid() && kill(pid, 0) == 0)
+			continue;
+		if (pid == (int)getpid())
+			continue;
+		g_autofree char *p = g_build_filename(s->tmp_dir, name, NULL);
+		if (unlink(p) == 0)
+			n++;
+	}
+	g_dir_close(d);
+	return n;
+}
+
+/* find_key - the id already recorded under KEY, 0 when none, -1 on error. */
+static gint64
+find_key(struct store *s, const char *key, GError **error)
+{
+	sqlite3_stmt *st;
+	gint64 id = 0;
+	if (store_prepare(s, &st, "SELECT id FROM messages WHERE dedupe_key = ?", error) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_set_sqlite_error(s, rc, "look up dedupe key", error);
+	return id;
+}
+
+/* insert_message - the row, its recipients and its 'received' event. */
+static gint64
+insert_message(struct store *s, struct store_spool *sp, const struct store_envelope *env,
+    const char *sha, const char *key, const char *rel, GError **error)
+{
+	sqlite3_stmt *st;
+	g_autofree char *now = store_now();
+	if (store_prepare(s, &st, "INSERT INTO messages(received_at, envelope_from, message_id,"
+	    " size, sha256, dedupe_key, path, client, session_id) VALUES (?,?,?,?,?,?,?,?,?)",
+	    error) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, env->envelope_from ? env->envelope_from : "", -1, SQLITE_TRANSIENT);
+	if (sp->message_id)
+		sqlite3_bind_text(st, 3, sp->message_id, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, sp->size);
+	sqlite3_bind_text(st, 5, sha, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, rel, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, env->client ? env->client : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, env->session_id ? env->session_id : "", -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_set_sqlite_error(s, rc, "insert message", error);
+	gint64 id = sqlite3_last_insert_rowid(s->db);
+
+	if (store_prepare(s, &st, "INSERT INTO message_recipients(message, position, address)"
+	    " VALUES (?,?,?)", error) < 0)
+		return -1;
+	for (int i = 0; env->recipients && env->recipients[i]; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int(st, 2, i + 1);
+		sqlite3_bind_text(st, 3, env->recipients[i], -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return store_set_sqlite_error(s, rc, "insert recipient", error);
+		}
+	}
+	sqlite3_finalize(st);
+	g_autofree char *detail = g_strdup_printf("client=%s session=%s size=%" G_GINT64_FORMAT,
+	    env->client ? env->client : "", env->session_id ? env->session_id : "", sp->size);
+	const char *actor = env->client && strcmp(env->client, "liaisonctl") == 0 ?
+	    "liaisonctl" : "liaisond";
+	if (store_event(s, id, actor, "received", detail, FALSE, error) < 0)
+		return -1;
+	return id;
+}
+
+/* commit_batch - the work of store_msg_commit; -1 leaves ERROR for the whole
+ * batch and the caller undoes it. */
+static int
+commit_batch(struct store *s, struct store_spool *const *spools,
+    const struct store_envelope *envs, struct store_msg_result *results, int n,
+    GError **error)
+{
+	/* Data first, outside the write lock: after fsync the bytes are on disk
+	 * whatever happens next, and a rename only publishes them. */
+	for (int i = 0; i < n; i++) {
+		if (spool_flush(spools[i], error) < 0)
+			return -1;
+		if (fsync(spools[i]->fd) != 0)
+			return io_error(error, "fsync", spools[i]->path);
+	}
+	if (store_begin(s, error) < 0)
+		return -1;
+	gboolean moved = FALSE;
+	for (int i = 0; i < n; i++) {
+		struct store_spool *sp = spools[i];
+		char sha[65];
+		g_strlcpy(sha, g_checksum_get_string(sp->all), sizeof(sha));
+		g_autofree char *key = dedupe_key(sp, sha);
+		/* A duplicate in the same batch finds the row inserted just before. */
+		gint64 id = find_key(s, key, error);
+		if (id < 0)
+			return -1;
+		if (id > 0) {
+			results[i].id = id;
+			results[i].duplicate = TRUE;
+			continue;
+		}
+		g_autofree char *rel = g_build_filename("msg", sp->name, NULL);
+		g_autofree char *dest = g_build_filename(s->state_dir, rel, NULL);
+		if (rename(sp->path, dest) != 0)
+			return io_error(error, "rename", sp->path);
+		g_free(sp->path);
+		sp->path = g_steal_pointer(&dest);
+		moved = TRUE;
+		id = insert_message(s, sp, &envs[i], sha, key, rel, error);
+		if (id < 0)
+			return -1;
+		results[i].id = id;
+	}
+	/* The renames must be durable before the rows that point at them. */
+	if (moved && store_fsync_dir(s->msg_dir, error) < 0)
+		return -1;
+	return store_commit(s, error);
+}
+
+int
+store_msg_commit(struct store *s, struct store_spool *const *spools,
+    const struct store_envelope *envs, struct store_msg_result *results, int n)
+{
+	GError *error = NULL;
+	for (int i = 0; i < n; i++)
+		results[i] = (struct store_msg_result){ 0 };
+	if (commit_batch(s, spools, envs, results, n, &error) == 0) {
+		for (int i = 0; i < n; i++) {
+			if (results[i].duplicate)
+				continue;           /* store_spool_free removes its file */
+			spools[i]->committed = TRUE;
+		}
+		return 0;
+	}
+	/* Nothing half-stored: roll back, and files already in msg/ are removed
+	 * by store_spool_free (not committed). Every message gets the error,
+	 * classed temporary: the fault is ours or the machine's, never the sender's. */
+	store_rollback(s);
+	for (int i = 0; i < n; i++) {
+		results[i].id = 0;
+		results[i].duplicate = FALSE;
+		results[i].error = g_error_new(STORE_ERROR, STORE_ERR_TEMP, "%s", error->message);
+	}
+	g_error_free(error);
+	return n;
+}
+
+char *
+store_msg_path(struct store *s, gint64 id, GError **error)
+{
+	sqlite3_stmt *st;
+	char *path = NULL;
+	if (store_prepare(s, &st, "SELECT path FROM messages WHERE id = ?", error) < 0)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		path = g_build_filename(s->state_dir, (const char *)sqlite3_column_text(st, 0), NULL);
+	else if (rc == SQLITE_DONE)
+		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no message %" G_GINT64_FORMAT, id);
+	else
+		store_set_sqlite_error(s, rc, "find message", error);
+	sqlite3_finalize(st);
+	return path;
+}
