@@ -485,13 +485,14 @@ fields_extract(struct statement *st, const struct parsed_mail *pm, const struct 
 			json_array_add_string_element(a, c.next_meetings->pdata[i]);
 		json_object_set_array_member(st->metadata, "next_meetings", a);
 	}
-	/* 3GPP: with no explicit deadline, the next meeting is when the answer is needed. */
+	/* 3GPP: the next meeting is when the sender looks at answers, but it is
+	 * not a deadline the sender gave (issue 8): kept as metadata only. */
 	if (c.action_paragraph) {
 		json_object_set_boolean_member(st->metadata, "action_requested", TRUE);
-		if (!st->deadline && c.owner[LK_DEADLINE] == SRC_NONE && c.next_meetings->len > 0) {
-			st->deadline = first_meeting_date(c.next_meetings);
-			if (st->deadline)
-				meta_set(st, "deadline_source", "next_meeting");
+		if (c.next_meetings->len > 0) {
+			g_autofree char *when = first_meeting_date(c.next_meetings);
+			if (when)
+				meta_set(st, "next_meeting_date", when);
 		}
 	}
 	json_object_set_int_member(st->metadata, "labelled_fields", c.statement_labels);

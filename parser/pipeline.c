@@ -4,6 +4,8 @@
 #include "parser/validate.h"
 #include "notify/notify.h"
 #include "store/store_stmt.h"
+#include "store/store_doc.h"
+#include "parser/mime_doc.h"
 #include "conf/log.h"
 
 #include <string.h>
@@ -40,9 +42,6 @@ pipeline_statement_from_mail(struct statement *st, struct parsed_mail *pm)
 		c->sha256 = g_strdup(a->sha256);
 		g_ptr_array_add(st->attachments, c);
 	}
-	/* Documents move: their text can be large. */
-	while (pm->documents->len)
-		g_ptr_array_add(st->documents, g_ptr_array_steal_index(pm->documents, 0));
 	for (guint i = 0; i < pm->defects->len; i++)
 		statement_problem(st, "mime_defect", SEV_WARNING, "", "The mail's structure is damaged "
 		    "or unusual: %s.", (const char *)pm->defects->pdata[i]);
@@ -58,7 +57,7 @@ save(struct store *s, const struct conf *c, const struct directory *dir, struct 
 {
 	if (store_begin(s, error) < 0)
 		return -1;
-	if (store_stmt_save(s, st, error) < 0 ||
+	if (store_stmt_save(s, st, error) < 0 || store_doc_save(s, st, error) < 0 ||
 	    store_event(s, st->id, actor, "parsed", parsed_detail, FALSE, error) < 0 ||
 	    store_event(s, st->id, actor, st->state, "", FALSE, error) < 0 ||
 	    notify_queue_statement(s, c, dir, st, error) < 0) {
@@ -89,6 +88,10 @@ pipeline_process(struct store *s, const struct conf *c, const struct directory *
 	st->id = id;
 	pipeline_statement_from_mail(st, pm);
 	fields_extract(st, pm, dir);
+	/* Documents move once the fields are read from them: their text can be large. */
+	while (pm->documents->len)
+		g_ptr_array_add(st->documents, g_ptr_array_steal_index(pm->documents, 0));
+	mime_doc_apply(st, pm);
 	g_autofree char *day = today();
 	validate_statement(st, dir, s, day);
 	if (pm->auto_generated) {   /* kept, never notified, whatever its fields say */
@@ -127,30 +130,3 @@ pipeline_fail(struct store *s, const struct conf *c, const struct directory *dir
 	statement_free(st);
 	return rc;
 }
-
-/* ---- TEMPORARY weak defaults: remove each once its owner's code is in main.
- * fields_extract/validate_statement: parser-fields engineer (issue 4);
- * notify_queue_statement: notify engineer. They keep this branch linkable. */
-__attribute__((weak)) void
-fields_extract(struct statement *st, const struct parsed_mail *pm, const struct directory *dir)
-{
-	if (!st->title && pm->h.subject)
-		st->title = g_strdup(pm->h.subject);
-}
-
-__attribute__((weak)) void
-validate_statement(struct statement *st, const struct directory *dir, struct store *s,
-    const char *today_)
-{
-	if (!st->state)
-		st->state = g_strdup(st->auto_generated ? "ignored" :
-		    statement_has_errors(st) ? "rejected" : "posted");
-}
-
-__attribute__((weak)) int
-notify_queue_statement(struct store *s, const struct conf *c, const struct directory *dir,
-    const struct statement *st, GError **error)
-{
-	return 0;
-}
-/* ---- end of TEMPORARY weak defaults */
