@@ -27,8 +27,9 @@ struct walk {
 	GError *error;                /* a blob could not be written: temporary */
 };
 
-static void
-mime_init_once(void)
+/* mime_init - GMime's global set-up, once per process, from any thread. */
+void
+mime_init(void)
 {
 	static gsize done;
 	if (g_once_init_enter(&done)) {
@@ -560,7 +561,7 @@ struct parsed_mail *
 mime_parse_file(const char *path, const char *envelope_from, const struct conf *c,
     struct store *s, GError **error)
 {
-	mime_init_once();
+	mime_init();
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "open %s: %s",
