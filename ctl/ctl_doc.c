@@ -2,6 +2,7 @@
 #include "ctl/ctl_doc.h"
 #include "store/store_doc.h"
 #include "store/store_msg.h"
+#include "ctl/ctl_out.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -52,4 +53,22 @@ ctl_doc_show_text(struct ctl *c, gint64 id)
 		}
 	g_ptr_array_unref(docs);
 	return 0;
+}
+
+void
+ctl_doc_print_section(const struct statement *st, gint64 id)
+{
+	if (!st->documents || st->documents->len == 0)
+		return;
+	ctl_out_heading(stdout, "Documents");
+	struct ctl_table *t = ctl_table_new(3, "NAME", "ROLE", "TEXT");
+	for (guint i = 0; i < st->documents->len; i++) {
+		const struct document *d = st->documents->pdata[i];
+		g_autofree char *chars = d->text_chars > 0 ?
+		    g_strdup_printf("%" G_GINT64_FORMAT " characters", d->text_chars) :
+		    g_strdup("could not be read");
+		ctl_table_add(t, d->filename, d->role, chars);
+	}
+	ctl_table_print(t, stdout);
+	printf("(`liaisonctl show %" G_GINT64_FORMAT " --text` prints their text)\n", id);
 }
