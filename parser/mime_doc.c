@@ -129,6 +129,43 @@ mime_doc_finish(struct parsed_mail *pm)
 		doc_pick_statement(pm->documents, pm->h.subject, pm->body);
 }
 
+/* to_group_named - the To group written as TEXT (or whose acronym TEXT
+ * names, "IETF QUIC WG" for quic): its acronym, else NULL. */
+static const char *
+to_group_named(const struct statement *st, const char *text)
+{
+	g_autofree char *low = g_ascii_strdown(text, -1);
+	for (guint i = 0; i < st->to_groups->len; i++) {
+		const struct group_ref *g = st->to_groups->pdata[i];
+		if (!g->acronym)
+			continue;
+		if (g->text && g_ascii_strcasecmp(g->text, text) == 0)
+			return g->acronym;
+		g_autofree char *ac = g_ascii_strdown(g->acronym, -1);
+		g_auto(GStrv) words = g_strsplit_set(low, " ,.;:()", -1);
+		for (char **w = words; *w; w++)
+			if (strcmp(*w, ac) == 0)
+				return g->acronym;
+	}
+	return NULL;
+}
+
+/* action_groups_resolved - the groups asked to act, as To acronyms where
+ * they are To groups (3GPP writes "IETF QUIC WG", the directory says quic). */
+static JsonNode *
+action_groups_resolved(const struct statement *st, JsonArray *written)
+{
+	JsonArray *out = json_array_new();
+	for (guint i = 0; i < json_array_get_length(written); i++) {
+		const char *t = json_array_get_string_element(written, i);
+		const char *ac = to_group_named(st, t);
+		json_array_add_string_element(out, ac ? ac : t);
+	}
+	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+	json_node_take_array(n, out);
+	return n;
+}
+
 void
 mime_doc_apply(struct statement *st, const struct parsed_mail *pm)
 {
@@ -145,8 +182,8 @@ mime_doc_apply(struct statement *st, const struct parsed_mail *pm)
 		JsonObject *m = json_object_new();
 		doc_meta_extract(d->text, m);
 		if (json_object_has_member(m, "action_groups"))
-			json_object_set_member(st->metadata, "action_groups",
-			    json_object_dup_member(m, "action_groups"));
+			json_object_set_member(st->metadata, "action_groups", action_groups_resolved(st,
+			    json_object_get_array_member(m, "action_groups")));
 		if (json_object_has_member(m, "next_meetings"))
 			json_object_set_member(st->metadata, "next_meetings",
 			    json_object_dup_member(m, "next_meetings"));

@@ -13,6 +13,7 @@ import email.message
 import email.policy
 import json
 import os
+import sqlite3
 import tempfile
 
 import liaison as L
@@ -104,6 +105,11 @@ def tdoc_zip_from_3gpp_is_posted_and_routed():
         L.eq(s["next_meetings"][0], "SA3#118 14 - 18 October 2024 Hyderabad, IN", "next_meetings")
         L.eq(s["deadline"], None, "the next meeting is not the deadline")
         L.ok("S3-243456" in s["other_identifiers"], "Tdoc as identifier")
+        # the ACTION paragraph names the To group asked to act (metadata, not shown)
+        db = sqlite3.connect(os.path.join(d.state_dir, "liaisond.db"))
+        meta = json.loads(db.execute("SELECT metadata FROM statements WHERE id = ?", (mid,)).fetchone()[0])
+        db.close()
+        L.eq(meta.get("action_groups"), ["quic"], "action_groups")
         # the text can be read without Word, and searched
         text = d.ctl("show", mid, "--text").stdout
         L.ok("ACTION: SA3 kindly asks IETF QUIC WG" in text, "show --text:\n" + text)
