@@ -5,6 +5,8 @@
 #include "notify/notify.h"
 #include "store/store_stmt.h"
 #include "store/store_link.h"
+#include "store/store_doc.h"
+#include "parser/mime_doc.h"
 #include "conf/log.h"
 
 #include <string.h>
@@ -41,9 +43,6 @@ pipeline_statement_from_mail(struct statement *st, struct parsed_mail *pm)
 		c->sha256 = g_strdup(a->sha256);
 		g_ptr_array_add(st->attachments, c);
 	}
-	/* Documents move: their text can be large. */
-	while (pm->documents->len)
-		g_ptr_array_add(st->documents, g_ptr_array_steal_index(pm->documents, 0));
 	for (guint i = 0; i < pm->defects->len; i++)
 		statement_problem(st, "mime_defect", SEV_WARNING, "", "The mail's structure is damaged "
 		    "or unusual: %s.", (const char *)pm->defects->pdata[i]);
@@ -59,7 +58,7 @@ save(struct store *s, const struct conf *c, const struct directory *dir, struct 
 {
 	if (store_begin(s, error) < 0)
 		return -1;
-	if (store_stmt_save(s, st, error) < 0 ||
+	if (store_stmt_save(s, st, error) < 0 || store_doc_save(s, st, error) < 0 ||
 	    store_event(s, st->id, actor, "parsed", parsed_detail, FALSE, error) < 0 ||
 	    store_event(s, st->id, actor, st->state, "", FALSE, error) < 0 ||
 	    notify_queue_statement(s, c, dir, st, error) < 0 ||
@@ -91,6 +90,10 @@ pipeline_process(struct store *s, const struct conf *c, const struct directory *
 	st->id = id;
 	pipeline_statement_from_mail(st, pm);
 	fields_extract(st, pm, dir);
+	/* Documents move once the fields are read from them: their text can be large. */
+	while (pm->documents->len)
+		g_ptr_array_add(st->documents, g_ptr_array_steal_index(pm->documents, 0));
+	mime_doc_apply(st, pm);
 	g_autofree char *day = today();
 	validate_statement(st, dir, s, day);
 	if (pm->auto_generated) {   /* kept, never notified, whatever its fields say */
