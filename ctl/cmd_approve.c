@@ -16,8 +16,8 @@ summary_json(const struct admin_summary *a)
 	json_object_set_string_member(o, "state", a->state);
 	json_object_set_member(o, "errors", queue_codes_json(a->errors));
 	json_object_set_member(o, "warnings", queue_codes_json(a->warnings));
-	json_object_set_string_member(o, "from_groups", a->from_groups);
-	json_object_set_string_member(o, "to_groups", a->to_groups);
+	json_object_set_member(o, "from_groups", queue_groups_json(a->from_groups));
+	json_object_set_member(o, "to_groups", queue_groups_json(a->to_groups));
 	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
 	json_node_take_object(n, o);
 	return n;

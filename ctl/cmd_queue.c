@@ -115,6 +115,19 @@ queue_codes_json(const char *codes)
 	return n;
 }
 
+JsonNode *
+queue_groups_json(const char *groups)
+{
+	JsonArray *a = json_array_new();
+	g_auto(GStrv) v = g_strsplit(groups ? groups : "", ", ", -1);
+	for (int i = 0; v[i]; i++)
+		if (*v[i])
+			json_array_add_string_element(a, v[i]);
+	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+	json_node_take_array(n, a);
+	return n;
+}
+
 /* cmd_rejects - the rejects queue, oldest first, with each entry's error codes. */
 static int
 cmd_rejects(struct ctl *c, int argc, char **argv)
@@ -136,6 +149,8 @@ cmd_rejects(struct ctl *c, int argc, char **argv)
 			json_object_set_string_member(o, "sender", r->sender);
 			json_object_set_string_member(o, "title", r->title);
 			json_object_set_string_member(o, "subject", subject);
+			json_object_set_member(o, "from_groups", queue_groups_json(r->from_groups));
+			json_object_set_member(o, "to_groups", queue_groups_json(r->to_groups));
 			json_object_set_member(o, "errors", queue_codes_json(r->errors));
 			json_object_set_member(o, "warnings", queue_codes_json(r->warnings));
 			json_object_set_int_member(o, "version", r->version);
@@ -364,8 +379,9 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "To clear an entry: `liaisonctl show ID` explains each problem in plain words;\n"
 	  "then `edit ID FIELD=VALUE` and `approve ID`, or `reprocess ID` after a directory\n"
 	  "change, or `discard ID --why TEXT` when it is not a liaison statement.\n\n"
-	  "--json: an array of {id, received_at, sender, title, subject, errors, warnings,\n"
-	  "version}; errors and warnings are arrays of problem codes." },
+	  "--json: an array of {id, received_at, sender, title, subject, from_groups,\n"
+	  "to_groups, errors, warnings, version}; errors and warnings are arrays of\n"
+	  "problem codes; version is what `edit --version` expects." },
 	{ "history", cmd_history, "ID [--json]",
 	  "what happened to a statement, and who did it",
 	  "Every event of statement ID, oldest first: the time (UTC), who (liaisond or the\n"

@@ -116,8 +116,8 @@ queue_cmd_search(struct ctl *c, int argc, char **argv)
 			json_object_set_string_member(o, "state", r->state);
 			json_object_set_string_member(o, "received_at", r->received_at);
 			json_object_set_string_member(o, "title", r->title);
-			json_object_set_string_member(o, "from_groups", r->from_groups);
-			json_object_set_string_member(o, "to_groups", r->to_groups);
+			json_object_set_member(o, "from_groups", queue_groups_json(r->from_groups));
+			json_object_set_member(o, "to_groups", queue_groups_json(r->to_groups));
 			json_object_set_member(o, "errors", queue_codes_json(r->errors));
 			json_object_set_member(o, "warnings", queue_codes_json(r->warnings));
 			json_object_set_string_member(o, "snippet", r->snippet);

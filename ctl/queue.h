@@ -51,6 +51,8 @@ char *queue_today(void);
 
 /* queue_codes_json - "a,b" as a JSON array of strings. */
 JsonNode *queue_codes_json(const char *codes);
+/* queue_groups_json - "quic, tls" (a summary's groups) as a JSON array. */
+JsonNode *queue_groups_json(const char *groups);
 
 /* queue_discard_notify - queue the mail that tells the sender of ID that it
  * was discarded, and why (cmd_approve.c); 0 or an exit code. */
