@@ -219,8 +219,14 @@ const struct ctl_cmd ctl_cmds_msg[] = {
 	  "Columns: id, received time (UTC), envelope sender, Message-ID, size, state.\n"
 	  "--json prints an array of objects with id, received_at, envelope_from,\n"
 	  "message_id, size and state." },
-	{ "show", cmd_show, "ID [--json]", "the record of one received message",
-	  "--json adds recipients (RCPT order), sha256, client and session_id." },
+	{ "show", cmd_show, "ID [--json]", "a statement as the secretariat reads it",
+	  "The state and version, when it was received and posted, the sender, every\n"
+	  "field of the form with each problem in plain words under its field, the body,\n"
+	  "the attachments with their sizes, related statements, the mail sent or waiting\n"
+	  "about it, and its history.\n\n"
+	  "--json: the message record (id, received_at, envelope_from, message_id, size,\n"
+	  "state, recipients in RCPT order, sha256, client, session_id) and, once parsed,\n"
+	  "the statement's keys (docs/liaisonctl.md)." },
 	{ "raw", cmd_raw, "ID", "write the stored message to stdout, byte for byte", "" },
 	{ "submit", cmd_submit, "FILE.eml [--from ADDR]", "record a message file as if it came by LMTP",
 	  "The file is stored as it is, addressed to the first statements_address, and\n"
