@@ -145,12 +145,12 @@ install: all
 	$(INSTALL) -m 0644 systemd/liaisond.sysusers $(DESTDIR)$(SYSUSERSDIR)/liaisond.conf
 	$(INSTALL) -m 0644 systemd/liaisond.tmpfiles $(DESTDIR)$(TMPFILESDIR)/liaisond.conf
 	sed -e 's|/etc/liaisond/|$(CONFDIR)/|g' etc/liaisond.conf > $(DESTDIR)$(CONFDIR)/liaisond.conf.example
-	$(if $(wildcard $(DIR_EXAMPLE)),$(INSTALL) -m 0644 $(DIR_EXAMPLE) $(DESTDIR)$(CONFDIR)/directory.conf.example)
+	$(INSTALL) -m 0644 $(DIR_EXAMPLE) $(DESTDIR)$(CONFDIR)/directory.conf.example
 	chmod 0644 $(DESTDIR)$(CONFDIR)/liaisond.conf.example
 	[ -e $(DESTDIR)$(CONFDIR)/liaisond.conf ] || \
 	    $(INSTALL) -m 0644 $(DESTDIR)$(CONFDIR)/liaisond.conf.example $(DESTDIR)$(CONFDIR)/liaisond.conf
-	$(if $(wildcard $(DIR_EXAMPLE)),[ -e $(DESTDIR)$(CONFDIR)/directory.conf ] || \
-	    $(INSTALL) -m 0644 $(DIR_EXAMPLE) $(DESTDIR)$(CONFDIR)/directory.conf)
+	[ -e $(DESTDIR)$(CONFDIR)/directory.conf ] || \
+	    $(INSTALL) -m 0644 $(DIR_EXAMPLE) $(DESTDIR)$(CONFDIR)/directory.conf
 	$(if $(DOCS),$(INSTALL) -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/)
 	@# On the live system (no DESTDIR, as root): the user, the folders, and
 	@# systemd told about the new units. Enabling is left to the operator.

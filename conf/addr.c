@@ -54,10 +54,14 @@ addr_is_valid(const char *bare)
 	/* The domain: labels of letters, digits, '-', '.'; or an address literal. */
 	if (at[1] == '[')
 		return bare[n - 1] == ']';
-	for (const char *p = at + 1; *p; p++)
+	for (const char *p = at + 1; *p; p++) {
 		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '.' && !((unsigned char)*p & 0x80))
 			return FALSE;
-	return strstr(at + 1, "..") == NULL && at[1] != '.';
+		/* A label neither starts nor ends with '-' (RFC 1035 2.3.1). */
+		if (*p == '-' && (p[-1] == '.' || p[-1] == '@' || p[1] == '.' || p[1] == '\0'))
+			return FALSE;
+	}
+	return strstr(at + 1, "..") == NULL && at[1] != '.' && bare[n - 1] != '.';
 }
 
 gboolean
@@ -78,7 +82,10 @@ decode_name(const char *phrase)
 	size_t idx = 0;
 	if (!phrase || !*phrase)
 		return NULL;
-	if (mailmime_encoded_phrase_parse("iso-8859-1", phrase, strlen(phrase), &idx, "utf-8",
+	/* Unencoded 8-bit names are taken as UTF-8 when they are valid UTF-8
+	 * (RFC 6532), as Latin-1 otherwise (the usual legacy). */
+	const char *fallback = g_utf8_validate(phrase, -1, NULL) ? "utf-8" : "iso-8859-1";
+	if (mailmime_encoded_phrase_parse(fallback, phrase, strlen(phrase), &idx, "utf-8",
 	    &out) == MAILIMF_NO_ERROR && out) {
 		char *r = g_utf8_make_valid(out, -1);
 		free(out);
@@ -91,11 +98,20 @@ decode_name(const char *phrase)
 	return g_utf8_make_valid(phrase, -1);
 }
 
-static void
-add_mailbox(GPtrArray *out, struct mailimf_mailbox *mb)
+/* add_mailbox - MB into OUT. mailimf accepts the obsolete syntax that lets
+ * whitespace split an address ("a b@c.d" read as "ab@c.d", RFC 5322 4.4);
+ * we do not: the address must appear as one piece in TEXT. */
+static gboolean
+add_mailbox(GPtrArray *out, struct mailimf_mailbox *mb, const char *text, GError **error)
 {
+	if (!strstr(text, mb->mb_addr_spec)) {
+		g_set_error(error, addr_error_quark(), 1, "'%s' has spaces inside an address "
+		    "(it would read as '%s')", text, mb->mb_addr_spec);
+		return FALSE;
+	}
 	g_autofree char *name = decode_name(mb->mb_display_name);
 	g_ptr_array_add(out, addr_new(name, mb->mb_addr_spec));
+	return TRUE;
 }
 
 gboolean
@@ -125,13 +141,16 @@ addr_parse_list(const char *text, GPtrArray **out, GError **error)
 	for (clistiter *it = clist_begin(list->ad_list); it; it = clist_next(it)) {
 		struct mailimf_address *ad = clist_content(it);
 		if (ad->ad_type == MAILIMF_ADDRESS_MAILBOX) {
-			add_mailbox(res, ad->ad_data.ad_mailbox);
+			if (!add_mailbox(res, ad->ad_data.ad_mailbox, text, error))
+				goto out;
 		} else if (ad->ad_data.ad_group->grp_mb_list) {
 			clist *l = ad->ad_data.ad_group->grp_mb_list->mb_list;
 			for (clistiter *j = clist_begin(l); j; j = clist_next(j))
-				add_mailbox(res, clist_content(j));
+				if (!add_mailbox(res, clist_content(j), text, error))
+					goto out;
 		}
 	}
+
 	for (guint i = 0; i < res->len; i++) {
 		struct addr *a = res->pdata[i];
 		if (!addr_is_valid(a->address)) {

@@ -10,7 +10,11 @@ struct addr {
 };
 
 /* addr_parse_list - parse an address list ("A <a@x>, b@y"); FALSE and a reason
- * in ERROR when any part does not parse. OUT gets struct addr * (addr_free). */
+ * in ERROR when any part does not parse, including the obsolete syntax that
+ * lets spaces split an address ("a b@c" is refused, not read as "ab@c").
+ * Groups are flattened ("undisclosed-recipients:;" gives none). Display names
+ * are decoded (RFC 2047, else UTF-8, else Latin-1) with control characters
+ * blanked. OUT gets struct addr * (addr_free). */
 gboolean addr_parse_list(const char *text, GPtrArray **out, GError **error);
 /* addr_parse_one - exactly one address. */
 struct addr *addr_parse_one(const char *text, GError **error);

@@ -60,6 +60,7 @@ static const struct conf_key keys[] = {
 	{ "notify", "retry_lifetime", T_INT, O(retry_lifetime), "432000", 60, 30 * 86400, NULL },
 	{ "notify", "reminder_days", T_DAYS, O(reminder_days), "14,7,3,1,0", 0, 0, NULL },
 	{ "notify", "smtp_timeout", T_INT, O(smtp_timeout), "120", 5, 3600, NULL },
+	{ "notify", "retry_initial", T_INT, O(retry_initial), "60", 1, 3600, NULL },
 };
 #undef O
 
@@ -221,51 +222,57 @@ conf_defaults(struct conf *c)
 	}
 }
 
+/* conf_load_text - every problem is collected, one per line of the error,
+ * so that check-config can list them all rather than one per run. */
 struct conf *
 conf_load_text(const char *text, const char *file_label, const char *dir, GError **error)
 {
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	GError *e = NULL;
 	struct conf *c = g_new0(struct conf, 1);
+	GString *problems = g_string_new(NULL);
+	g_auto(GStrv) groups = NULL;
 
 	c->path = g_strdup(file_label);
 	c->dir = g_strdup(dir);
 	conf_defaults(c);
 
 	if (!g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_NONE, &e)) {
-		g_set_error(error, CONF_ERROR, 1, "%s: %s", file_label, e->message);
+		g_string_append_printf(problems, "%s: %s\n", file_label, e->message);
 		g_error_free(e);
-		conf_free(c);
-		return NULL;
+		goto out;
 	}
 
-	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+	groups = g_key_file_get_groups(kf, NULL);
 	for (char **g = groups; *g; g++) {
 		if (!known_section(*g)) {
-			g_set_error(error, CONF_ERROR, 1, "%s: [%s]: unknown section", file_label, *g);
-			conf_free(c);
-			return NULL;
+			g_string_append_printf(problems, "%s: [%s]: unknown section\n", file_label, *g);
+			continue;
 		}
 		g_auto(GStrv) ks = g_key_file_get_keys(kf, *g, NULL, NULL);
 		for (char **k = ks; *k; k++) {
 			const struct conf_key *ck = find_key(*g, *k);
 			char *why = NULL;
 			if (!ck) {
-				g_set_error(error, CONF_ERROR, 1, "%s: [%s] %s: unknown key",
+				g_string_append_printf(problems, "%s: [%s] %s: unknown key\n",
 				    file_label, *g, *k);
-				conf_free(c);
-				return NULL;
+				continue;
 			}
 			g_autofree char *v = g_key_file_get_value(kf, *g, *k, NULL);
 			if (!set_value(c, ck, v ? v : "", &why)) {
-				g_set_error(error, CONF_ERROR, 1, "%s: [%s] %s: %s", file_label, *g,
+				g_string_append_printf(problems, "%s: [%s] %s: %s\n", file_label, *g,
 				    *k, why);
 				g_free(why);
-				conf_free(c);
-				return NULL;
 			}
 		}
 	}
+out:
+	if (problems->len > 0) {
+		g_string_truncate(problems, problems->len - 1);   /* the last newline */
+		g_set_error_literal(error, CONF_ERROR, 1, problems->str);
+		g_clear_pointer(&c, conf_free);
+	}
+	g_string_free(problems, TRUE);
 	return c;
 }
 

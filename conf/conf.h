@@ -59,12 +59,15 @@ struct conf {
 	int retry_lifetime;    /* seconds */
 	char *reminder_days;   /* "14,7,3,1,0" */
 	int smtp_timeout;      /* seconds per SMTP transaction */
+	int retry_initial;     /* seconds before the first retry; doubles up to an hour */
 };
 
 /* conf_load - read FILE (NULL: the embedded default) into a new conf. */
 struct conf *conf_load(const char *file, GError **error);
 
-/* conf_load_text - parse config text as if read from FILE_LABEL in DIR. */
+/* conf_load_text - parse config text as if read from FILE_LABEL in DIR. On
+ * problems returns NULL; ERROR's message has every problem, one per line
+ * ("FILE: [section] key: reason"). */
 struct conf *conf_load_text(const char *text, const char *file_label,
     const char *dir, GError **error);
 

@@ -15,15 +15,19 @@ struct dir_group {
 	char *name;                  /* "QUIC"; the acronym when not given */
 	char *parent;                /* acronym or NULL */
 	char *list;                  /* bare address or NULL */
-	GPtrArray *chairs, *ads, *liaison_managers, *contacts, *cc;   /* struct addr * */
-	char **aliases;              /* NULL-terminated */
-	gboolean concluded;
+	GPtrArray *chairs, *ads, *liaison_managers, *contacts, *cc;   /* struct addr *, never NULL */
+	char **aliases;              /* NULL-terminated, never NULL */
+	gboolean concluded;          /* still resolved: callers warn instead of routing */
 };
 
 struct directory;
 
 /* directory_load - read and check PATH. On any problem returns NULL; PROBLEMS
- * (if not NULL) gets every problem as a string "FILE:LINE: [section] key: reason". */
+ * (if not NULL) gets every problem as a string "FILE:LINE: [section] key: reason"
+ * (in file order; an empty array on success; free it with g_ptr_array_unref),
+ * ERROR the first one. No global state: safe to call again (SIGHUP) while an
+ * older directory is in use. A loaded directory is read-only, so any number of
+ * threads may use it at once. */
 struct directory *directory_load(const char *path, GPtrArray **problems, GError **error);
 struct directory *directory_new_empty(void);
 void directory_free(struct directory *d);
@@ -47,8 +51,10 @@ struct dir_match {
 	char *suggestion;            /* unknown: a close acronym ("did you mean quic?"), or NULL */
 };
 
-/* directory_resolve - map loosely written group names to directory groups.
- * Returns struct dir_match * (free with directory_match_free), one per name. */
+/* directory_resolve - map loosely written group names to directory groups
+ * ("IETF QUIC WG, IETF TSVWG", "QUIC and TLS WGs", "3GPP TSG SA WG3 (SA3)";
+ * rules in docs/directory.md). Returns struct dir_match *, one per name, in
+ * order; the array frees them (g_ptr_array_unref). D may be NULL (all unknown). */
 GPtrArray *directory_resolve(const struct directory *d, const char *text);
 void directory_match_free(gpointer m);
 

@@ -3,6 +3,7 @@
 #include "conf/log.h"
 #include "daemon/commit.h"
 #include "daemon/lmtp_server.h"
+#include "daemon/stage.h"
 #include "store/store_msg.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@
 static void
 after_commit(void *data)
 {
+	stage_kick();
 }
 
 /* wait_for_signal - block until SIGTERM or SIGINT; other signals in SET are
@@ -40,7 +42,7 @@ wait_for_signal(const sigset_t *set)
 			break;
 		if (si.ssi_signo == SIGHUP) {
 			log_info("event=reload");
-			/* SIGHUP: stage_reload() goes here (the directory file). */
+			stage_reload();   /* the parse worker reads the directory again */
 			continue;
 		}
 		log_info("event=signal signal=%s", si.ssi_signo == SIGTERM ? "TERM" : "INT");
@@ -65,6 +67,9 @@ start_error(GError *error, const char *what)
 int
 main(int argc, char **argv)
 {
+	/* The parse worker is this program too (daemon/stage_parse.c). */
+	if (argc > 1 && strcmp(argv[1], "--worker") == 0)
+		return stage_worker_main(argc, argv);
 	g_autofree char *config = NULL, *level = NULL;
 	gboolean check = FALSE;
 	GOptionEntry entries[] = {
@@ -132,7 +137,11 @@ main(int argc, char **argv)
 		rc = start_error(error, "commit");
 		goto out;
 	}
-	/* The parse stage starts here: stage_start(c, &error). */
+	/* Messages left in 'received' by a crash are parsed first, oldest first. */
+	if (stage_start(c, &error) < 0) {
+		rc = start_error(error, "parse stage");
+		goto out;
+	}
 	struct lmtp_ctx ctx = { c, spool_store, commit, drain[0] };
 	srv = lmtp_server_new(&ctx);
 	/* Socket activation (LISTEN_FDS) passes its descriptors here. */
@@ -154,7 +163,7 @@ main(int argc, char **argv)
 	int left = lmtp_server_drain(srv, c->drain_timeout);
 	if (left)
 		log_warning("event=drain_timeout sessions=%d", left);
-	/* The parse stage stops here: stage_stop(). */
+	stage_stop();
 	commit_stop(commit);
 	log_info("event=stopped");
 	if (left) {
@@ -163,6 +172,7 @@ main(int argc, char **argv)
 		_exit(0);
 	}
 out:
+	stage_stop();
 	lmtp_server_free(srv);
 	commit_stop(commit);
 	commit_free(commit);

@@ -72,6 +72,23 @@ test_errors(void **state)
 }
 
 static void
+test_all_problems(void **state)
+{
+	/* Every problem at once, one per line, for check-config. */
+	GError *e = NULL;
+	struct conf *c = conf_load_text("[liaisond]\nmax_connections = abc\nlisten_on = x\n"
+	    "[mystery]\na = b\n[notify]\ntls = maybe\n", "t.conf", "/", &e);
+	assert_null(c);
+	g_auto(GStrv) lines = g_strsplit(e->message, "\n", -1);
+	assert_int_equal(g_strv_length(lines), 4);
+	assert_true(g_str_has_prefix(lines[0], "t.conf: [liaisond] max_connections: 'abc'"));
+	assert_string_equal(lines[1], "t.conf: [liaisond] listen_on: unknown key");
+	assert_string_equal(lines[2], "t.conf: [mystery]: unknown section");
+	assert_true(g_str_has_prefix(lines[3], "t.conf: [notify] tls: 'maybe'"));
+	g_error_free(e);
+}
+
+static void
 test_embedded_default(void **state)
 {
 	GError *e = NULL;
@@ -90,6 +107,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_all_problems),
 		cmocka_unit_test(test_embedded_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
