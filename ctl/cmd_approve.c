@@ -43,7 +43,6 @@ describe_change(const struct admin_summary *b, const struct admin_summary *a)
 	return g_string_free(s, FALSE);
 }
 
-#if QUEUE_HAVE_PARSER
 #include "notify/notify.h"
 #include "parser/pipeline.h"
 #include "store/store_stmt.h"
@@ -249,23 +248,6 @@ queue_cmd_reprocess(struct ctl *c, int argc, char **argv)
 	return rc;
 }
 
-#else  /* !QUEUE_HAVE_PARSER */
-
-int
-queue_cmd_approve(struct ctl *c, int argc, char **argv)
-{
-	return ctl_fail(EX_UNAVAILABLE_, "approve needs the parser and notify, which this build lacks");
-}
-
-int
-queue_cmd_reprocess(struct ctl *c, int argc, char **argv)
-{
-	(void)summary_json;
-	(void)describe_change;
-	return ctl_fail(EX_UNAVAILABLE_, "reprocess needs the parser, which this build lacks");
-}
-
-#endif
 
 /* discard_mail - the notice as a complete message (CRLF), built with GMime so
  * that the title from the mail cannot inject a header. */

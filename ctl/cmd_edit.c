@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#if QUEUE_HAVE_PARSER
 #include "conf/addr.h"
 #include "parser/fields.h"
 #include "parser/validate.h"
@@ -503,12 +502,3 @@ out:
 	return rc;
 }
 
-#else  /* !QUEUE_HAVE_PARSER */
-
-int
-queue_cmd_edit(struct ctl *c, int argc, char **argv)
-{
-	return ctl_fail(EX_UNAVAILABLE_, "edit needs the parser, which this build lacks");
-}
-
-#endif

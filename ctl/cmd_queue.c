@@ -44,15 +44,10 @@ queue_id(const char *cmd, int argc, char **argv, int i)
 struct directory *
 queue_directory(struct ctl *c, GError **error)
 {
-#if QUEUE_HAVE_DIRECTORY
 	const char *file = c->conf->directory_file;
 	if (!file || !*file)
 		return directory_new_empty();
 	return directory_load(file, NULL, error);
-#else
-	g_set_error(error, CONF_ERROR, 0, "this build has no group directory");
-	return NULL;
-#endif
 }
 
 char *

@@ -9,25 +9,6 @@
 #include "conf/directory.h"
 #include "store/store_admin.h"
 
-/* The commands that read or change whole statements need the parser, the
- * statement store and notify from the other issues; until those are in the
- * tree they answer "unavailable" instead of breaking the build. */
-#ifndef QUEUE_HAVE_PARSER
-#if __has_include("store/store_stmt.h") && __has_include("parser/pipeline.c") && \
-    __has_include("parser/fields.c") && __has_include("parser/validate.c") && \
-    __has_include("notify/queue.c")
-#define QUEUE_HAVE_PARSER 1
-#else
-#define QUEUE_HAVE_PARSER 0
-#endif
-#endif
-
-#if __has_include("conf/directory.c")
-#define QUEUE_HAVE_DIRECTORY 1
-#else
-#define QUEUE_HAVE_DIRECTORY 0
-#endif
-
 /* queue_options - parse ENTRIES out of ARGC and ARGV (argv[0] is the command);
  * 0, or the exit code after printing the usage of CMD. */
 int queue_options(const char *cmd, GOptionEntry *entries, int *argc, char ***argv);
