@@ -174,6 +174,21 @@ def discard_restore_round_trip():
 
 
 @L.test
+def discard_notify_sender_queues_a_notice():
+    with L.Daemon() as d:
+        mid, obj = arrive(d, statement("LS on\tnothing", "Nobody At All"))
+        before = len(d.ctl_json("outbox"))
+        d.ctl("discard", mid, "--why", "sent to the wrong address", "--notify-sender")
+        mails = [m for m in d.ctl_json("outbox") if m["statement_id"] == mid and
+                 m["subject"].startswith("Liaison statement not recorded")]
+        L.eq(len(mails), 1, "one notice queued (outbox had %d)" % before)
+        L.ok("alice@3gpp.example" in mails[0]["to"] or "3gppliaison@etsi.example" in mails[0]["to"],
+             "to the sender: %r" % mails[0])
+        L.ok("statements@ietf.org" not in mails[0]["to"], "never to ourselves")
+        L.eq(d.ctl_json("show", mid)["state"], "dead", "discarded")
+
+
+@L.test
 def reprocess_after_directory_change_posts():
     with L.SMTPSink() as sink:
         tmp = L.tmpdir()
