@@ -450,8 +450,9 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	{ "search", queue_cmd_search,
 	  "TEXT [--from G] [--to G] [--since DATE] [--until DATE] [--state S] [--limit N] [--json]",
 	  "find statements by words, newest first",
-	  "Full-text search over title, body, contacts (addresses and names), identifiers\n"
-	  "(Tdoc numbers such as S2-2401234) and attachment file names. Every word must\n"
+	  "Full-text search over title, body, the text of attached documents (Word, PDF,\n"
+	  "the files of a Tdoc zip), contacts (addresses and names), identifiers (Tdoc\n"
+	  "numbers such as S2-2401234) and attachment file names. Every word must\n"
 	  "occur; words match their other forms (statement/statements); end a word with *\n"
 	  "for a prefix (multi*). TEXT may be \"\" to list by the filters only.\n\n"
 	  "--from G / --to G: a group by acronym or name (resolved with the directory).\n"

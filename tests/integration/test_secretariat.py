@@ -228,6 +228,45 @@ def search_finds_attachment_names_and_body_words():
         L.ok("LS on other things" in human, "human search: %s" % human)
 
 
+def docx(text):
+    """A minimal Word document whose body is TEXT."""
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Default Extension="xml" ContentType="'
+                   'application/xml"/><Override PartName="/word/document.xml" ContentType="'
+                   'application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
+                   'main+xml"/></Types>')
+        z.writestr("word/document.xml",
+                   '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.'
+                   'org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>%s</w:t></w:r>'
+                   '</w:p></w:body></w:document>' % text)
+    return buf.getvalue()
+
+
+@L.test
+def search_finds_words_inside_attached_documents():
+    with L.Daemon() as d:
+        m = EmailMessage()
+        for k, v in (("From", "3GPP Liaisons <3gppliaison@etsi.example>"),
+                     ("To", "statements@ietf.org"), ("Subject", "LS on documents"),
+                     ("Date", "Sun, 22 Nov 2026 10:00:00 +0000"),
+                     ("Message-ID", "<docx%d@test.example>" % os.getpid())):
+            m[k] = v
+        m.set_content("Title: LS on documents\nFrom: 3GPP TSG SA WG2\n"
+                      "From-Contact: Alice <alice@3gpp.example>\nTo: QUIC WG\n"
+                      "Purpose: For Information\n\nSee the attached document.\n")
+        m.add_attachment(docx("The quokka interworking function is specified here."),
+                         maintype="application",
+                         subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+                         filename="S2-2400001.docx")
+        mid, _ = arrive(d, m.as_bytes(policy=email.policy.SMTP))
+        L.eq([r["id"] for r in d.ctl_json("search", "quokka")], [mid], "a word of the document")
+
+
 @L.test
 def export_round_trips_every_posted_statement():
     with L.Daemon() as d:
