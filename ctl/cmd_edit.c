@@ -85,7 +85,6 @@ purpose_text(const char *p)
 
 /* queue_field_text - field F of ST as the form would show it; RESOLVED adds
  * the directory group after each group name. */
-char *queue_field_text(const struct statement *st, const char *name, gboolean resolved);
 char *
 queue_field_text(const struct statement *st, const char *name, gboolean resolved)
 {
@@ -291,7 +290,6 @@ run_editor(const struct statement *st, GHashTable *edits)
 }
 
 /* queue_print_problems - a statement's problems, errors first (shared). */
-void queue_print_problems(const struct statement *st);
 void
 queue_print_problems(const struct statement *st)
 {
@@ -313,7 +311,6 @@ queue_print_problems(const struct statement *st)
 }
 
 /* queue_problems_json - ST's problems as the show --json array (shared). */
-JsonNode *queue_problems_json(const struct statement *st);
 JsonNode *
 queue_problems_json(const struct statement *st)
 {

@@ -184,7 +184,6 @@ cmd_rejects(struct ctl *c, int argc, char **argv)
 }
 
 /* print_history - the events as a table (shared with show). */
-void queue_print_history(GPtrArray *events);
 void
 queue_print_history(GPtrArray *events)
 {

@@ -4,7 +4,6 @@
 
 #include <string.h>
 
-void queue_print_history(GPtrArray *events);
 
 /* print_history_of - the History section. */
 static void
@@ -82,7 +81,6 @@ print_related_of(struct ctl *c, gint64 id)
 
 #include "store/store_stmt.h"
 
-char *queue_field_text(const struct statement *st, const char *name, gboolean resolved);
 
 /* The fields in the order of the mail form, with their labels. */
 static const struct { const char *name, *label; } shown[] = {

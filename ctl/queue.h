@@ -8,6 +8,7 @@
 #include "ctl/ctl_out.h"
 #include "conf/directory.h"
 #include "store/store_admin.h"
+#include "parser/statement.h"
 
 /* queue_options - parse ENTRIES out of ARGC and ARGV (argv[0] is the command);
  * 0, or the exit code after printing the usage of CMD. */
@@ -38,6 +39,16 @@ JsonNode *queue_groups_json(const char *groups);
 /* queue_discard_notify - queue the mail that tells the sender of ID that it
  * was discarded, and why (cmd_approve.c); 0 or an exit code. */
 int queue_discard_notify(struct ctl *c, gint64 id, const char *why);
+
+/* queue_field_text - field NAME (title, from, to, ...) of ST as the mail form
+ * would show it; RESOLVED adds "(acronym)" or "(unresolved)" after each group. */
+char *queue_field_text(const struct statement *st, const char *name, gboolean resolved);
+/* queue_print_problems - ST's problems as a table, errors first. */
+void queue_print_problems(const struct statement *st);
+/* queue_problems_json - ST's problems as the array of show --json. */
+JsonNode *queue_problems_json(const struct statement *st);
+/* queue_print_history - events (struct admin_event *) as a table. */
+void queue_print_history(GPtrArray *events);
 
 /* Commands in cmd_edit.c and cmd_search.c, listed in cmd_queue.c's table. */
 int queue_cmd_edit(struct ctl *c, int argc, char **argv);
