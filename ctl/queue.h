@@ -40,6 +40,21 @@ JsonNode *queue_groups_json(const char *groups);
  * was discarded, and why (cmd_approve.c); 0 or an exit code. */
 int queue_discard_notify(struct ctl *c, gint64 id, const char *why);
 
+/* The fields `edit` sets (cmd_edit_form.c): the command-line name and the
+ * mail form's label; ended by { NULL, NULL }. */
+struct queue_field {
+	const char *name, *label;
+};
+extern const struct queue_field queue_fields[];
+/* queue_field_find - by name (from_contact, from-contact) or label (From-Contact). */
+const struct queue_field *queue_field_find(const char *name);
+/* queue_purpose_text - the form's wording of a stored purpose (For Action). */
+const char *queue_purpose_text(const char *code);
+/* queue_form_edit - let the user change ST's fields as a labelled block in
+ * $VISUAL/$EDITOR; the changed ones go into EDITS (name -> value). 0 or an
+ * exit code. */
+int queue_form_edit(const struct statement *st, GHashTable *edits);
+
 /* queue_field_text - field NAME (title, from, to, ...) of ST as the mail form
  * would show it; RESOLVED adds "(acronym)" or "(unresolved)" after each group. */
 char *queue_field_text(const struct statement *st, const char *name, gboolean resolved);
