@@ -312,6 +312,38 @@ def concurrent_edit_conflict_detected():
 
 
 @L.test
+def queue_work_while_mail_arrives():
+    """liaisonctl's changes and the daemon's deliveries and parsing interleave:
+    every command succeeds, every message is stored and parsed."""
+    import threading
+    with L.Daemon() as d:
+        mid, _ = arrive(d, statement("LS on busy days", "QUIK WG"))
+        sent, errors = [], []
+
+        def deliver():
+            try:
+                for i in range(30):
+                    sent.append(submit(d, statement("LS number %d on load" % i, "QUIC WG")))
+            except Exception as e:  # reported below, never swallowed
+                errors.append(e)
+        t = threading.Thread(target=deliver)
+        t.start()
+        for i in range(10):
+            d.ctl("--by", "alice", "comment", mid, "note %d" % i)
+            d.ctl("--by", "alice", "edit", mid, "title=LS on busy days (%d)" % i)
+            d.ctl_json("rejects")
+            d.ctl_json("search", "load")
+        t.join(120 * L.SLOW)
+        L.ok(not t.is_alive(), "deliveries finished")
+        L.eq(errors, [], "deliveries")
+        L.eq(len(sent), 30, "all delivered")
+        for m in sent:
+            d.wait_state(m)
+        L.eq(d.ctl_json("show", mid)["title"], "LS on busy days (9)", "the last edit holds")
+        L.eq(len([e for e in d.ctl_json("history", mid) if e["kind"] == "comment"]), 10, "comments")
+
+
+@L.test
 def edit_with_editor_uses_the_form_labels():
     with L.Daemon() as d:
         mid, obj = arrive(d, statement("LS on editors", "QUIK WG"))
