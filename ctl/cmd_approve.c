@@ -257,11 +257,13 @@ discard_mail(struct ctl *c, gint64 id, const char *title, const char *why, GPtrA
 {
 	g_mime_init();
 	GMimeMessage *m = g_mime_message_new(TRUE);
-	g_autofree char *subject = g_strdup_printf("Liaison statement not recorded: %s",
-	    title && *title ? title : "(no title)");
-	g_strdelimit(subject, "\r\n\t", ' ');
-	const char *from = c->conf->from && *c->conf->from ? c->conf->from : "liaisond@localhost";
-	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, NULL, from);
+	g_autofree char *one_line = g_strdup(title && *title ? title : "(no title)");
+	g_strdelimit(one_line, "\r\n\t", ' ');
+	g_autofree char *subject = g_strdup_printf("Liaison statement not recorded: %s", one_line);
+	/* [notify] from is "Name <address>": the name and address go separately */
+	struct addr *fa = c->conf->from && *c->conf->from ? addr_parse_one(c->conf->from, NULL) : NULL;
+	const char *from = fa ? fa->address : "liaisond@localhost";
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, fa ? fa->name : NULL, from);
 	for (guint i = 0; i < to->len; i++)
 		g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL, g_ptr_array_index(to, i));
 	g_mime_message_set_subject(m, subject, "utf-8");
@@ -280,10 +282,14 @@ discard_mail(struct ctl *c, gint64 id, const char *title, const char *why, GPtrA
 	    "Your message \"%s\" (recorded as number %" G_GINT64_FORMAT ") was not accepted as\n"
 	    "a liaison statement by the IETF secretariat.\n\nReason: %s\n\n"
 	    "If you think this is a mistake, please reply to %s.\n",
-	    title && *title ? title : "(no title)", id, why,
+	    one_line, id, why,
 	    c->conf->secretariat && *c->conf->secretariat ? c->conf->secretariat : from);
+	addr_free(fa);
 	GMimeTextPart *body = g_mime_text_part_new_with_subtype("plain");
 	g_mime_text_part_set_text(body, text);
+	/* a UTF-8 title travels in quoted-printable, not as 8-bit */
+	g_mime_part_set_content_encoding(GMIME_PART(body), g_mime_part_get_best_content_encoding(
+	    GMIME_PART(body), GMIME_ENCODING_CONSTRAINT_7BIT));
 	g_mime_message_set_mime_part(m, GMIME_OBJECT(body));
 	g_object_unref(body);
 	GMimeFormatOptions *fo = g_mime_format_options_clone(NULL);
@@ -338,7 +344,9 @@ queue_discard_notify(struct ctl *c, gint64 id, const char *why)
 	g_autoptr(GDateTime) exp = g_date_time_add_seconds(now,
 	    c->conf->retry_lifetime > 0 ? c->conf->retry_lifetime : 5 * 86400);
 	g_autofree char *expires = g_date_time_format(exp, "%Y-%m-%dT%H:%M:%SZ");
-	const char *from = c->conf->from && *c->conf->from ? c->conf->from : "";
+	struct addr *fa = c->conf->from && *c->conf->from ? addr_parse_one(c->conf->from, NULL) : NULL;
+	g_autofree char *from = g_strdup(fa ? fa->address : "");
+	addr_free(fa);
 	struct admin_mail_new m = {
 		.statement = id, .kind = "rejection", .subject = subject, .message_id = our_id,
 		.envelope_from = from, .raw = raw, .raw_len = len,
