@@ -127,9 +127,7 @@ static int
 cmd_show(struct ctl *c, int argc, char **argv)
 {
 	GError *error = NULL;
-	/* --text: the text read out of its documents (issue 8) instead */
-	gboolean text = argc == 3 && strcmp(argv[2], "--text") == 0;
-	gint64 id = argc == 2 || text ? ctl_parse_id(argv[1]) : -1;
+	gint64 id = argc == 2 ? ctl_parse_id(argv[1]) : -1;
 	if (id < 0)
 		return ctl_usage(&ctl_cmds_msg[1]);
 	struct store_msg_info *m = store_msg_info_get(ctl_store(c), id, &error);
@@ -149,7 +147,7 @@ cmd_show(struct ctl *c, int argc, char **argv)
 	} else {
 		/* the secretariat's reading of it: ctl/ctl_show.c (issue 6) */
 		store_msg_info_free(m);
-		return text ? ctl_show_text(c, id) : ctl_show_human(c, id);
+		return ctl_show_human(c, id);
 	}
 	store_msg_info_free(m);
 	return 0;
@@ -261,15 +259,8 @@ const struct ctl_cmd ctl_cmds_msg[] = {
 	  "(received, posted, rejected, ignored, dead). --json prints an array of\n"
 	  "objects with id, received_at, envelope_from, message_id, size, state, title\n"
 	  "and problems (the count)." },
-	{ "show", cmd_show, "ID [--text] [--json]", "a statement as the secretariat reads it",
-	  "The state and version, when it was received and posted, the sender, every\n"
-	  "field of the form with each problem in plain words under its field, the body,\n"
-	  "the attachments with their sizes, related statements, the mail sent or waiting\n"
-	  "about it, and its history.\n\n"
-	  "--text: the text read out of its documents (Word, PDF, the files of a Tdoc\n"
-	  "zip), each under its file name, to read a statement without Word.\n\n"
-	  "--json: the message record (id, received_at, envelope_from, message_id, size,\n"
-	  "state) plus recipients (RCPT order), sha256, client and session_id, and the\n"
+	{ "show", cmd_show, "ID [--json]", "the record of one received message",
+	  "--json adds recipients (RCPT order), sha256, client and session_id, and the\n"
 	  "statement: state, title, purpose, deadline, from_groups, to_groups,\n"
 	  "from_contacts, to_contacts, from_liaison_contact, to_liaison_contact, body,\n"
 	  "attachments, other_identifiers, related, forwarded_by, problems." },

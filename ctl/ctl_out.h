@@ -83,7 +83,5 @@ void ctl_out_heading(FILE *f, const char *title);
  * related statements, outbox mails and the history. Returns an exit code. */
 struct ctl;
 int ctl_show_human(struct ctl *c, gint64 id);
-/* ctl_show_text - `show ID --text`: the text of the statement's documents. */
-int ctl_show_text(struct ctl *c, gint64 id);
 
 #endif

@@ -79,7 +79,6 @@ print_related_of(struct ctl *c, gint64 id)
 	g_ptr_array_free(rel, TRUE);
 }
 
-#include "store/store_doc.h"
 #include "store/store_stmt.h"
 
 
@@ -211,37 +210,5 @@ ctl_show_human(struct ctl *c, gint64 id)
 	print_related_of(c, id);
 	print_outbox_of(c, id);
 	print_history_of(c, id);
-	return 0;
-}
-
-
-int
-ctl_show_text(struct ctl *c, gint64 id)
-{
-	GError *error = NULL;
-	struct admin_summary *sum = store_admin_summary(ctl_store(c), id, &error);
-	if (!sum)
-		return ctl_fail_error(error);
-	admin_summary_free(sum);
-	GPtrArray *docs = g_ptr_array_new_with_free_func(document_free);
-	if (store_doc_load(ctl_store(c), id, docs, TRUE, &error) < 0) {
-		g_ptr_array_free(docs, TRUE);
-		return ctl_fail_error(error);
-	}
-	if (docs->len == 0)
-		printf("Statement %" G_GINT64_FORMAT " has no document text (no Word, PDF or zip"
-		    " attachment that could be read).\n", id);
-	for (guint i = 0; i < docs->len; i++) {
-		const struct document *d = g_ptr_array_index(docs, i);
-		g_autofree char *head = g_strdup_printf("%s (%s, %" G_GINT64_FORMAT " characters)",
-		    d->filename, d->role, d->text_chars);
-		if (docs->len > 1 || i > 0)
-			printf("%s==> %s <==%s\n", ctl_out_style(CTL_BOLD), head, ctl_out_reset());
-		/* control characters from the document never reach the terminal */
-		g_autofree char *text = ctl_out_clean(d->text ? d->text : "(unreadable)");
-		g_strchomp(text);
-		printf("%s\n%s", text, i + 1 < docs->len ? "\n" : "");
-	}
-	g_ptr_array_free(docs, TRUE);
 	return 0;
 }
