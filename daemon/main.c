@@ -3,7 +3,10 @@
 #include "conf/log.h"
 #include "daemon/commit.h"
 #include "daemon/lmtp_server.h"
+#include "daemon/sd.h"
+#include "notify/notify.h"
 #include "daemon/stage.h"
+#include "conf/version.h"
 #include "store/store_msg.h"
 
 #include <errno.h>
@@ -42,7 +45,9 @@ wait_for_signal(const sigset_t *set)
 			break;
 		if (si.ssi_signo == SIGHUP) {
 			log_info("event=reload");
+			sd_reloading();
 			stage_reload();   /* the parse worker reads the directory again */
+			sd_ready("accepting LMTP");
 			continue;
 		}
 		log_info("event=signal signal=%s", si.ssi_signo == SIGTERM ? "TERM" : "INT");
@@ -71,8 +76,9 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--worker") == 0)
 		return stage_worker_main(argc, argv);
 	g_autofree char *config = NULL, *level = NULL;
-	gboolean check = FALSE;
+	gboolean check = FALSE, version = FALSE;
 	GOptionEntry entries[] = {
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &version, "print the version and exit", NULL },
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
 		  "configuration file (default: $LIAISOND_CONFIG, else the embedded default)", "FILE" },
 		{ "log-level", 0, 0, G_OPTION_ARG_STRING, &level,
@@ -92,7 +98,17 @@ main(int argc, char **argv)
 		return EX_USAGE_;
 	}
 
+	if (version) {
+		printf("liaisond %s\n", LIAISON_VERSION);
+		return 0;
+	}
+	if (level && strcmp(level, "debug") != 0 && strcmp(level, "info") != 0 &&
+	    strcmp(level, "warning") != 0 && strcmp(level, "error") != 0) {
+		fprintf(stderr, "liaisond: --log-level must be debug, info, warning or error\n");
+		return EX_USAGE_;
+	}
 	log_set_prefix("liaisond");
+	sd_init();
 	struct conf *c = conf_load(conf_path_for(config), &error);
 	if (!c) {
 		log_error("event=config_error reason=%s", log_quote(error->message));
@@ -120,6 +136,7 @@ main(int argc, char **argv)
 	struct store *commit_store = NULL, *spool_store = NULL;
 	struct commit *commit = NULL;
 	struct lmtp_server *srv = NULL;
+	struct notify_sender *sender = NULL;
 	int drain[2] = { -1, -1 };
 
 	/* Two connections: the commit thread owns one; the sessions use the
@@ -137,6 +154,11 @@ main(int argc, char **argv)
 		rc = start_error(error, "commit");
 		goto out;
 	}
+	/* The outbox sender: on start-up it delivers what a crash left queued. */
+	if (!(sender = notify_sender_start(c, &error))) {
+		rc = start_error(error, "notify");
+		goto out;
+	}
 	/* Messages left in 'received' by a crash are parsed first, oldest first. */
 	if (stage_start(c, &error) < 0) {
 		rc = start_error(error, "parse stage");
@@ -144,16 +166,24 @@ main(int argc, char **argv)
 	}
 	struct lmtp_ctx ctx = { c, spool_store, commit, drain[0] };
 	srv = lmtp_server_new(&ctx);
-	/* Socket activation (LISTEN_FDS) passes its descriptors here. */
-	if (lmtp_server_listen(srv, NULL, 0, &error) < 0 || lmtp_server_start(srv, &error) < 0) {
+	/* Socket activation: systemd's sockets replace the `listen` entries. */
+	int n_fds = sd_listen_fds();
+	int fds[64];
+	for (int i = 0; i < n_fds && i < 64; i++)
+		fds[i] = SD_LISTEN_FDS_START + i;
+	if (lmtp_server_listen(srv, fds, MAX(0, MIN(n_fds, 64)), &error) < 0 ||
+	    lmtp_server_start(srv, &error) < 0) {
 		rc = start_error(error, "listen");
 		goto out;
 	}
 	char *qpath = g_strdup(log_quote(c->path));
 	log_info("event=started config=%s state_dir=%s", qpath, log_quote(c->state_dir));
 	g_free(qpath);
+	sd_ready("accepting LMTP");
+	sd_watchdog_start(NULL);
 
 	wait_for_signal(&set);
+	sd_stopping();
 
 	/* Stop accepting; idle sessions get 421 now, transactions under way may
 	 * finish (bounded by drain_timeout). */
@@ -164,7 +194,10 @@ main(int argc, char **argv)
 	if (left)
 		log_warning("event=drain_timeout sessions=%d", left);
 	stage_stop();
+	notify_sender_stop(sender);   /* after the stage: it queues no more mail */
+	sender = NULL;
 	commit_stop(commit);
+	sd_watchdog_stop();
 	log_info("event=stopped");
 	if (left) {
 		/* Sessions still hold pointers into all of this: just leave. */
@@ -173,6 +206,7 @@ main(int argc, char **argv)
 	}
 out:
 	stage_stop();
+	notify_sender_stop(sender);
 	lmtp_server_free(srv);
 	commit_stop(commit);
 	commit_free(commit);

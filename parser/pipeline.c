@@ -4,6 +4,7 @@
 #include "parser/validate.h"
 #include "notify/notify.h"
 #include "store/store_stmt.h"
+#include "store/store_link.h"
 #include "conf/log.h"
 
 #include <string.h>
@@ -61,7 +62,8 @@ save(struct store *s, const struct conf *c, const struct directory *dir, struct 
 	if (store_stmt_save(s, st, error) < 0 ||
 	    store_event(s, st->id, actor, "parsed", parsed_detail, FALSE, error) < 0 ||
 	    store_event(s, st->id, actor, st->state, "", FALSE, error) < 0 ||
-	    notify_queue_statement(s, c, dir, st, error) < 0) {
+	    notify_queue_statement(s, c, dir, st, error) < 0 ||
+	    store_link_mark_answered(s, st, actor, error) < 0) {
 		store_rollback(s);
 		return -1;
 	}
