@@ -543,7 +543,9 @@ def test_log_lines_are_key_value_without_bodies_or_addresses():
         L.eq([x[0] for x in r], [250], "delivery")
         c.cmd("QUIT")
         c.close()
-        d.wait_state(d.ctl_json("list")[0]["id"], states=("posted", "rejected", "ignored", "dead"))
+        # With the parse stage in the tree, its log lines are checked too.
+        if os.path.exists(os.path.join(TOP, "daemon", "stage_parse.c")):
+            d.wait_state(d.ctl_json("list")[0]["id"])
         L.eq(d.stop(), 0, "exit status")
         log = d.log()
     L.ok(marker not in log, "the message body or subject appears in the log")
