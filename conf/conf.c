@@ -60,6 +60,7 @@ static const struct conf_key keys[] = {
 	{ "notify", "retry_lifetime", T_INT, O(retry_lifetime), "432000", 60, 30 * 86400, NULL },
 	{ "notify", "reminder_days", T_DAYS, O(reminder_days), "14,7,3,1,0", 0, 0, NULL },
 	{ "notify", "smtp_timeout", T_INT, O(smtp_timeout), "120", 5, 3600, NULL },
+	{ "notify", "retry_initial", T_INT, O(retry_initial), "60", 1, 3600, NULL },
 };
 #undef O
 

@@ -59,6 +59,7 @@ struct conf {
 	int retry_lifetime;    /* seconds */
 	char *reminder_days;   /* "14,7,3,1,0" */
 	int smtp_timeout;      /* seconds per SMTP transaction */
+	int retry_initial;     /* seconds before the first retry; doubles up to an hour */
 };
 
 /* conf_load - read FILE (NULL: the embedded default) into a new conf. */

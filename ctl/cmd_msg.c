@@ -1,7 +1,9 @@
 /* cmd_msg.c - liaisonctl list, show, raw, submit: the received messages. */
 #include "ctl/ctl.h"
+#include "ctl/ctl_out.h"
 #include "store/store_msg.h"
 #include "store/store_msg_info.h"
+#include "store/store_stmt.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -60,6 +62,23 @@ fail_id(GError *error, gint64 id)
 	return ctl_fail_error(error);
 }
 
+/* add_summary - the statement columns of `list`: title and problem count. */
+static void
+add_summary(struct ctl *c, JsonObject *o, gint64 id)
+{
+	char *state = NULL, *title = NULL;
+	int problems = 0;
+	if (store_stmt_summary(ctl_store(c), id, &state, &title, &problems, NULL) < 0)
+		return;
+	if (title)
+		json_object_set_string_member(o, "title", title);
+	else
+		json_object_set_null_member(o, "title");
+	json_object_set_int_member(o, "problems", problems);
+	g_free(state);
+	g_free(title);
+}
+
 static int
 cmd_list(struct ctl *c, int argc, char **argv)
 {
@@ -76,17 +95,28 @@ cmd_list(struct ctl *c, int argc, char **argv)
 		return ctl_fail_error(error);
 	if (c->json) {
 		JsonArray *arr = json_array_new();
-		for (guint i = 0; i < a->len; i++)
-			json_array_add_element(arr, msg_json(g_ptr_array_index(a, i)));
+		for (guint i = 0; i < a->len; i++) {
+			const struct store_msg_info *m = g_ptr_array_index(a, i);
+			JsonNode *n = msg_json(m);
+			add_summary(c, json_node_get_object(n), m->id);
+			json_array_add_element(arr, n);
+		}
 		JsonNode *n = json_node_new(JSON_NODE_ARRAY);
 		json_node_take_array(n, arr);
 		ctl_print_json(n);
 	} else {
 		for (guint i = 0; i < a->len; i++) {
 			const struct store_msg_info *m = g_ptr_array_index(a, i);
-			printf("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%" G_GINT64_FORMAT "\t%s\n", m->id,
+			char *state = NULL, *title = NULL;
+			int problems = 0;
+			if (store_stmt_summary(ctl_store(c), m->id, &state, &title, &problems, NULL) < 0)
+				problems = 0;
+			printf("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%" G_GINT64_FORMAT "\t%s\t%d\t%s\n", m->id,
 			    m->received_at, *m->envelope_from ? m->envelope_from : "<>",
-			    m->message_id ? m->message_id : "-", m->size, m->state);
+			    m->message_id ? m->message_id : "-", m->size, m->state, problems,
+			    title ? title : "-");
+			g_free(state);
+			g_free(title);
 		}
 	}
 	g_ptr_array_unref(a);
@@ -104,15 +134,20 @@ cmd_show(struct ctl *c, int argc, char **argv)
 	if (!m)
 		return fail_id(error, id);
 	if (c->json) {
-		ctl_print_json(msg_json(m));
+		JsonNode *n = msg_json(m);
+		struct statement *st = store_stmt_load(ctl_store(c), id, &error);
+		if (!st) {
+			json_node_unref(n);
+			store_msg_info_free(m);
+			return fail_id(error, id);
+		}
+		store_stmt_json_add(json_node_get_object(n), st);
+		statement_free(st);
+		ctl_print_json(n);
 	} else {
-		g_autofree char *rcpts = g_strjoinv(", ", m->recipients);
-		printf("id: %" G_GINT64_FORMAT "\nreceived_at: %s\nenvelope_from: %s\n"
-		    "recipients: %s\nmessage_id: %s\nsize: %" G_GINT64_FORMAT "\nsha256: %s\n"
-		    "client: %s\nsession_id: %s\nstate: %s\n", m->id, m->received_at,
-		    *m->envelope_from ? m->envelope_from : "<>", rcpts,
-		    m->message_id ? m->message_id : "-", m->size, m->sha256, m->client,
-		    m->session_id, m->state);
+		/* the secretariat's reading of it: ctl/ctl_show.c (issue 6) */
+		store_msg_info_free(m);
+		return ctl_show_human(c, id);
 	}
 	store_msg_info_free(m);
 	return 0;
@@ -219,11 +254,16 @@ cmd_submit(struct ctl *c, int argc, char **argv)
 /* Order matters: the handlers above print their usage by index. */
 const struct ctl_cmd ctl_cmds_msg[] = {
 	{ "list", cmd_list, "[--state STATE] [--json]", "one line per received message",
-	  "Columns: id, received time (UTC), envelope sender, Message-ID, size, state.\n"
-	  "--json prints an array of objects with id, received_at, envelope_from,\n"
-	  "message_id, size and state." },
+	  "Columns: id, received time (UTC), envelope sender, Message-ID, size, state,\n"
+	  "number of problems, title. --state S lists only statements in state S\n"
+	  "(received, posted, rejected, ignored, dead). --json prints an array of\n"
+	  "objects with id, received_at, envelope_from, message_id, size, state, title\n"
+	  "and problems (the count)." },
 	{ "show", cmd_show, "ID [--json]", "the record of one received message",
-	  "--json adds recipients (RCPT order), sha256, client and session_id." },
+	  "--json adds recipients (RCPT order), sha256, client and session_id, and the\n"
+	  "statement: state, title, purpose, deadline, from_groups, to_groups,\n"
+	  "from_contacts, to_contacts, from_liaison_contact, to_liaison_contact, body,\n"
+	  "attachments, other_identifiers, related, forwarded_by, problems." },
 	{ "raw", cmd_raw, "ID", "write the stored message to stdout, byte for byte", "" },
 	{ "submit", cmd_submit, "FILE.eml [--from ADDR]", "record a message file as if it came by LMTP",
 	  "The file is stored as it is, addressed to the first statements_address, and\n"

@@ -1,6 +1,459 @@
-/* cmd_queue.c - liaisonctl commands (filled in by its issue). */
-#include "ctl/ctl.h"
+/* cmd_queue.c - the secretariat's queue: rejects, history, discard, restore,
+ * comment, mark-taken (and the table row of every secretariat command). */
+#include "ctl/queue.h"
+
+#include <gmime/gmime.h>
+#include <string.h>
+
+const struct ctl_cmd *
+queue_cmd(const char *name)
+{
+	for (const struct ctl_cmd *c = ctl_cmds_queue; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+int
+queue_options(const char *cmd, GOptionEntry *entries, int *argc, char ***argv)
+{
+	g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+	GError *error = NULL;
+	g_option_context_set_help_enabled(ctx, FALSE);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, argc, argv, &error)) {
+		ctl_fail(EX_USAGE_, "%s: %s", cmd, error->message);
+		g_error_free(error);
+		return ctl_usage(queue_cmd(cmd));
+	}
+	return 0;
+}
+
+gint64
+queue_id(const char *cmd, int argc, char **argv, int i)
+{
+	gint64 id = i < argc ? ctl_parse_id(argv[i]) : -1;
+	if (id < 0) {
+		if (i < argc)
+			ctl_fail(EX_USAGE_, "'%s' is not a statement number", argv[i]);
+		ctl_usage(queue_cmd(cmd));
+	}
+	return id;
+}
+
+struct directory *
+queue_directory(struct ctl *c, GError **error)
+{
+#if QUEUE_HAVE_DIRECTORY
+	const char *file = c->conf->directory_file;
+	if (!file || !*file)
+		return directory_new_empty();
+	return directory_load(file, NULL, error);
+#else
+	g_set_error(error, CONF_ERROR, 0, "this build has no group directory");
+	return NULL;
+#endif
+}
+
+char *
+queue_subject(struct ctl *c, gint64 id)
+{
+	GError *error = NULL;
+	g_autofree char *path = store_admin_raw_path(ctl_store(c), id, &error);
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	if (!path) {
+		g_clear_error(&error);
+		return NULL;
+	}
+	/* only the header section: the first blank line ends it, 64 KB at most */
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	GString *head = g_string_new(NULL);
+	char line[4096];
+	while (head->len < 65536 && fgets(line, sizeof line, f)) {
+		if (line[0] == '\r' || line[0] == '\n')
+			break;
+		g_string_append(head, line);
+	}
+	fclose(f);
+	g_string_append(head, "\r\n");
+	len = head->len;
+	data = g_string_free(head, FALSE);
+	g_mime_init();
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, len);
+	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+	GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
+	char *subject = NULL;
+	if (msg && g_mime_message_get_subject(msg))
+		subject = g_strdup(g_mime_message_get_subject(msg));
+	if (msg)
+		g_object_unref(msg);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	return subject;
+}
+
+char *
+queue_today(void)
+{
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	return g_date_time_format(now, "%Y-%m-%d");
+}
+
+JsonNode *
+queue_codes_json(const char *codes)
+{
+	JsonArray *a = json_array_new();
+	g_auto(GStrv) v = g_strsplit(codes ? codes : "", ",", -1);
+	for (int i = 0; v[i]; i++)
+		if (*v[i])
+			json_array_add_string_element(a, v[i]);
+	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+	json_node_take_array(n, a);
+	return n;
+}
+
+/* cmd_rejects - the rejects queue, oldest first, with each entry's error codes. */
+static int
+cmd_rejects(struct ctl *c, int argc, char **argv)
+{
+	GError *error = NULL;
+	if (argc != 1)
+		return ctl_usage(queue_cmd("rejects"));
+	GPtrArray *rows = store_admin_rejects(ctl_store(c), &error);
+	if (!rows)
+		return ctl_fail_error(error);
+	if (c->json) {
+		JsonArray *a = json_array_new();
+		for (guint i = 0; i < rows->len; i++) {
+			struct admin_summary *r = g_ptr_array_index(rows, i);
+			g_autofree char *subject = r->title ? NULL : queue_subject(c, r->id);
+			JsonObject *o = json_object_new();
+			json_object_set_int_member(o, "id", r->id);
+			json_object_set_string_member(o, "received_at", r->received_at);
+			json_object_set_string_member(o, "sender", r->sender);
+			json_object_set_string_member(o, "title", r->title);
+			json_object_set_string_member(o, "subject", subject);
+			json_object_set_member(o, "errors", queue_codes_json(r->errors));
+			json_object_set_member(o, "warnings", queue_codes_json(r->warnings));
+			json_object_set_int_member(o, "version", r->version);
+			json_array_add_object_element(a, o);
+		}
+		g_ptr_array_free(rows, TRUE);
+		JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+		json_node_take_array(n, a);
+		ctl_print_json(n);
+		return 0;
+	}
+	if (rows->len == 0) {
+		printf("The rejects queue is empty.\n");
+		g_ptr_array_free(rows, TRUE);
+		return 0;
+	}
+	struct ctl_table *t = ctl_table_new(5, "ID", "AGE", "SENDER", "ERRORS", "TITLE");
+	for (guint i = 0; i < rows->len; i++) {
+		struct admin_summary *r = g_ptr_array_index(rows, i);
+		g_autofree char *age = ctl_out_age(r->received_at, NULL);
+		g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, r->id);
+		g_autofree char *sender = ctl_out_truncate(*r->sender ? r->sender : "<>", 30);
+		g_autofree char *subject = r->title ? NULL : queue_subject(c, r->id);
+		g_autofree char *title = r->title ? g_strdup(r->title) :
+		    subject ? g_strdup_printf("(subject) %s", subject) : g_strdup("(no title)");
+		g_autofree char *codes = g_strjoinv(" ", (char *[]){ r->errors, NULL });
+		g_strdelimit(codes, ",", ' ');
+		ctl_table_add(t, id, age, sender, codes, title);
+		ctl_table_style(t, 3, CTL_RED);
+	}
+	ctl_table_print(t, stdout);
+	printf("\n%u waiting. `liaisonctl show ID` explains each problem.\n", rows->len);
+	ctl_table_free(t);
+	g_ptr_array_free(rows, TRUE);
+	return 0;
+}
+
+/* print_history - the events as a table (shared with show). */
+void queue_print_history(GPtrArray *events);
+void
+queue_print_history(GPtrArray *events)
+{
+	struct ctl_table *t = ctl_table_new(4, "TIME (UTC)", "BY", "WHAT", "DETAIL");
+	for (guint i = 0; i < events->len; i++) {
+		struct admin_event *e = g_ptr_array_index(events, i);
+		g_autofree char *at = ctl_out_time(e->at);
+		g_autofree char *kind = g_strdup_printf("%s%s", e->kind, e->private_ ? " (private)" : "");
+		/* the date once is enough: drop " UTC", it is in the heading */
+		if (g_str_has_suffix(at, " UTC"))
+			at[strlen(at) - 4] = '\0';
+		ctl_table_add(t, at, e->actor, kind, e->detail);
+	}
+	ctl_table_print(t, stdout);
+	ctl_table_free(t);
+}
+
+/* cmd_history - events: time (UTC), actor, kind, detail. */
+static int
+cmd_history(struct ctl *c, int argc, char **argv)
+{
+	GError *error = NULL;
+	if (argc != 2)
+		return ctl_usage(queue_cmd("history"));
+	gint64 id = queue_id("history", argc, argv, 1);
+	if (id < 0)
+		return EX_USAGE_;
+	GPtrArray *ev = store_admin_history(ctl_store(c), id, &error);
+	if (!ev)
+		return ctl_fail_error(error);
+	if (c->json) {
+		JsonArray *a = json_array_new();
+		for (guint i = 0; i < ev->len; i++) {
+			struct admin_event *e = g_ptr_array_index(ev, i);
+			JsonObject *o = json_object_new();
+			json_object_set_string_member(o, "at", e->at);
+			json_object_set_string_member(o, "actor", e->actor);
+			json_object_set_string_member(o, "kind", e->kind);
+			json_object_set_string_member(o, "detail", e->detail);
+			json_object_set_boolean_member(o, "private", e->private_);
+			json_array_add_object_element(a, o);
+		}
+		JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+		json_node_take_array(n, a);
+		ctl_print_json(n);
+	} else if (ev->len == 0) {
+		printf("No events for statement %" G_GINT64_FORMAT ".\n", id);
+	} else {
+		queue_print_history(ev);
+	}
+	g_ptr_array_free(ev, TRUE);
+	return 0;
+}
+
+/* print_state - the one-object answer of commands that change a state. */
+static void
+print_state(struct ctl *c, gint64 id, const char *state, const char *human)
+{
+	if (c->json) {
+		JsonObject *o = json_object_new();
+		json_object_set_int_member(o, "id", id);
+		json_object_set_string_member(o, "state", state);
+		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(n, o);
+		ctl_print_json(n);
+	} else {
+		printf("%s\n", human);
+	}
+}
+
+/* cmd_discard - to dead (kept); tells nobody unless --notify-sender. */
+static int
+cmd_discard(struct ctl *c, int argc, char **argv)
+{
+	GError *error = NULL;
+	g_autofree char *why = NULL;
+	gboolean notify = FALSE;
+	GOptionEntry entries[] = {
+		{ "why", 0, 0, G_OPTION_ARG_STRING, &why, NULL, NULL },
+		{ "notify-sender", 0, 0, G_OPTION_ARG_NONE, &notify, NULL, NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	int rc = queue_options("discard", entries, &argc, &argv);
+	if (rc)
+		return rc;
+	if (argc != 2)
+		return ctl_usage(queue_cmd("discard"));
+	gint64 id = queue_id("discard", argc, argv, 1);
+	if (id < 0)
+		return EX_USAGE_;
+	if (!why || !*g_strstrip(why))
+		return ctl_fail(EX_USAGE_, "discard needs --why TEXT: the reason goes on the record");
+	if (store_admin_discard(ctl_store(c), id, c->actor, why, &error) < 0)
+		return ctl_fail_error(error);
+	if (notify && (rc = queue_discard_notify(c, id, why)) != 0)
+		return rc;
+	g_autofree char *msg = g_strdup_printf("Statement %" G_GINT64_FORMAT " discarded (kept as"
+	    " dead; `liaisonctl restore %" G_GINT64_FORMAT "` brings it back).%s", id, id,
+	    notify ? " The sender is told." : "");
+	print_state(c, id, "dead", msg);
+	return 0;
+}
+
+/* cmd_restore - back to the state it had before discard. */
+static int
+cmd_restore(struct ctl *c, int argc, char **argv)
+{
+	GError *error = NULL;
+	g_autofree char *state = NULL;
+	if (argc != 2)
+		return ctl_usage(queue_cmd("restore"));
+	gint64 id = queue_id("restore", argc, argv, 1);
+	if (id < 0)
+		return EX_USAGE_;
+	if (store_admin_restore(ctl_store(c), id, c->actor, &state, &error) < 0)
+		return ctl_fail_error(error);
+	g_autofree char *msg = g_strdup_printf("Statement %" G_GINT64_FORMAT " restored: %s again.",
+	    id, state);
+	print_state(c, id, state, msg);
+	return 0;
+}
+
+/* cmd_comment - a note on the record; --private keeps it to the secretariat. */
+static int
+cmd_comment(struct ctl *c, int argc, char **argv)
+{
+	GError *error = NULL;
+	gboolean private_ = FALSE;
+	GOptionEntry entries[] = {
+		{ "private", 0, 0, G_OPTION_ARG_NONE, &private_, NULL, NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	int rc = queue_options("comment", entries, &argc, &argv);
+	if (rc)
+		return rc;
+	if (argc < 3)
+		return ctl_usage(queue_cmd("comment"));
+	gint64 id = queue_id("comment", argc, argv, 1);
+	if (id < 0)
+		return EX_USAGE_;
+	/* the words may come unquoted: join them */
+	g_autofree char *text = g_strjoinv(" ", argv + 2);
+	if (!*g_strstrip(text))
+		return ctl_fail(EX_USAGE_, "comment: the text is empty");
+	if (store_admin_comment(ctl_store(c), id, c->actor, text, private_, &error) < 0)
+		return ctl_fail_error(error);
+	struct admin_summary *a = store_admin_summary(ctl_store(c), id, &error);
+	if (!a)
+		return ctl_fail_error(error);
+	g_autofree char *msg = g_strdup_printf("Comment added to statement %" G_GINT64_FORMAT "%s.",
+	    id, private_ ? " (private)" : "");
+	print_state(c, id, a->state, msg);
+	admin_summary_free(a);
+	return 0;
+}
+
+/* cmd_mark_taken - the action is done: no more reminders. */
+static int
+cmd_mark_taken(struct ctl *c, int argc, char **argv)
+{
+	GError *error = NULL;
+	gboolean was = FALSE;
+	if (argc != 2)
+		return ctl_usage(queue_cmd("mark-taken"));
+	gint64 id = queue_id("mark-taken", argc, argv, 1);
+	if (id < 0)
+		return EX_USAGE_;
+	if (store_admin_mark_taken(ctl_store(c), id, c->actor, &was, &error) < 0)
+		return ctl_fail_error(error);
+	struct admin_summary *a = store_admin_summary(ctl_store(c), id, &error);
+	if (!a)
+		return ctl_fail_error(error);
+	g_autofree char *msg = g_strdup_printf(was ?
+	    "Statement %" G_GINT64_FORMAT " was already marked taken; nothing changed." :
+	    "Statement %" G_GINT64_FORMAT " marked taken: no more deadline reminders.", id);
+	print_state(c, id, a->state, msg);
+	admin_summary_free(a);
+	return 0;
+}
 
 const struct ctl_cmd ctl_cmds_queue[] = {
+	{ "rejects", cmd_rejects, "[--json]",
+	  "the rejects queue: statements waiting for the secretariat, oldest first",
+	  "Lists every statement in state 'rejected', oldest first: its number (ID), how long\n"
+	  "it has waited (AGE), who sent it, the error codes that keep it from being posted,\n"
+	  "and its title (or the mail's subject when no title was found).\n\n"
+	  "To clear an entry: `liaisonctl show ID` explains each problem in plain words;\n"
+	  "then `edit ID FIELD=VALUE` and `approve ID`, or `reprocess ID` after a directory\n"
+	  "change, or `discard ID --why TEXT` when it is not a liaison statement.\n\n"
+	  "--json: an array of {id, received_at, sender, title, subject, errors, warnings,\n"
+	  "version}; errors and warnings are arrays of problem codes." },
+	{ "history", cmd_history, "ID [--json]",
+	  "what happened to a statement, and who did it",
+	  "Every event of statement ID, oldest first: the time (UTC), who (liaisond or the\n"
+	  "secretariat member), what (received, parsed, posted, rejected, edited, approved,\n"
+	  "discarded, restored, reprocessed, resent, action_taken, comment, ...) and the\n"
+	  "detail (for an edit, each field's old and new value).\n\n"
+	  "--json: an array of {at, actor, kind, detail, private}." },
+	{ "edit", queue_cmd_edit, "ID FIELD=VALUE ... | ID --editor  [--version N] [--json]",
+	  "correct a statement's fields; re-validates and shows what is left",
+	  "Sets fields of statement ID as if the sender had written them in the mail form,\n"
+	  "so values are read and resolved the same way: to=\"QUIC WG\" resolves to the\n"
+	  "group quic, deadline=\"10 September 2026\" becomes 2026-09-10.\n\n"
+	  "FIELDs: title, from, to, from_contact, from_liaison_contact, to_contact,\n"
+	  "to_liaison_contact, purpose, deadline, body. Quote values with spaces. An empty\n"
+	  "value (deadline=) clears the field. Groups and contacts take comma-separated lists.\n\n"
+	  "--editor opens the fields in $VISUAL or $EDITOR (else vi) as a labelled block\n"
+	  "(Title:, From:, To:, ... the labels of the mail form; the body after 'Body:').\n\n"
+	  "After the change the statement is validated again and the remaining problems are\n"
+	  "printed. Editing never posts: when no errors are left, run `approve ID`.\n\n"
+	  "Two people editing at once: an edit only succeeds if the statement is unchanged\n"
+	  "since it was read; otherwise it fails with 'statement N changed since you read it\n"
+	  "(version a -> b); run show and try again' (exit 65) and changes nothing.\n"
+	  "--version N: the version you read (from `show --json`), for scripts.\n\n"
+	  "--json: {id, version, state, changed: [fields], problems: [{code, severity, field,\n"
+	  "message}]}." },
+	{ "approve", queue_cmd_approve, "ID [--force] [--json]",
+	  "post a rejected statement: routing and acknowledgement mail are sent",
+	  "Posts statement ID once it has no errors left: it becomes 'posted', and the\n"
+	  "routing mail (to the To groups) and the acknowledgement (to the sender) are queued\n"
+	  "exactly as for a statement that passed on arrival. With errors left it refuses and\n"
+	  "lists them (exit 65).\n\n"
+	  "--force posts despite errors (for example a To group that is not in the directory\n"
+	  "but was agreed by phone); the history records that it was forced and which errors\n"
+	  "were overridden.\n\n"
+	  "--json: {id, state, forced, overridden: [codes]}." },
+	{ "discard", cmd_discard, "ID --why TEXT [--notify-sender] [--json]",
+	  "set a statement aside as not to be posted (kept, never deleted)",
+	  "Moves statement ID to state 'dead': it leaves the rejects queue and is never\n"
+	  "posted, but the mail and the record are kept. --why is required and goes on the\n"
+	  "record. Nobody is told unless --notify-sender: then the sender gets a short mail\n"
+	  "with the reason.\n\n"
+	  "`liaisonctl restore ID` undoes it.\n\n"
+	  "--json: {id, state}." },
+	{ "restore", cmd_restore, "ID [--json]",
+	  "undo discard: back to the state it had before",
+	  "Brings a discarded statement back to the state it had when it was discarded\n"
+	  "(usually 'rejected', so it is in the rejects queue again). Nothing is sent.\n\n"
+	  "--json: {id, state}." },
+	{ "reprocess", queue_cmd_reprocess, "ID... | --all-rejected  [--force] [--json]",
+	  "read a statement again from its stored mail (after a directory change)",
+	  "Parses and validates statement ID again from the raw mail as it arrived, with\n"
+	  "today's directory and parser, then shows what changed: the state, the problems,\n"
+	  "the groups. A statement that now passes is posted and its mail is sent, as on\n"
+	  "arrival. Edits made by hand are replaced by what the mail says.\n\n"
+	  "--all-rejected: every statement in the rejects queue (typical after adding a\n"
+	  "group to the directory). Posted statements are left alone unless --force (it\n"
+	  "would send their routing mail again); discarded ones need restore first.\n\n"
+	  "--json: an array of {id, before, after}, each {state, errors, warnings,\n"
+	  "from_groups, to_groups}." },
+	{ "mark-taken", cmd_mark_taken, "ID [--json]",
+	  "the action a statement asked for is done: stop deadline reminders",
+	  "Marks the action of a For Action statement as taken. Deadline reminders stop.\n"
+	  "(A response statement linked to it does the same by itself.)\n\n"
+	  "--json: {id, state}." },
+	{ "comment", cmd_comment, "ID TEXT [--private] [--json]",
+	  "add a note to a statement's history",
+	  "Adds TEXT to the history of statement ID under your name (--by NAME, else\n"
+	  "$SUDO_USER, else $USER). --private marks it for the secretariat only: it is\n"
+	  "never shown in exports or mail.\n\n"
+	  "--json: {id, state}." },
+	{ "search", queue_cmd_search,
+	  "TEXT [--from G] [--to G] [--since DATE] [--until DATE] [--state S] [--limit N] [--json]",
+	  "find statements by words, newest first",
+	  "Full-text search over title, body, contacts (addresses and names), identifiers\n"
+	  "(Tdoc numbers such as S2-2401234) and attachment file names. Every word must\n"
+	  "occur; words match their other forms (statement/statements); end a word with *\n"
+	  "for a prefix (multi*). TEXT may be \"\" to list by the filters only.\n\n"
+	  "--from G / --to G: a group by acronym or name (resolved with the directory).\n"
+	  "--since / --until DATE: received on or after / on or before (YYYY-MM-DD, UTC).\n"
+	  "--state S: received, posted, rejected, ignored or dead. --limit N (default 50).\n\n"
+	  "--json: an array of {id, state, received_at, title, from_groups, to_groups,\n"
+	  "errors, warnings, snippet}." },
+	{ "export", queue_cmd_export, "[--since DATE] [--json]",
+	  "posted statements as JSON for the datatracker",
+	  "Writes every posted statement (posted on or after --since DATE when given) as\n"
+	  "a JSON array shaped like the datatracker's liaison statement API: title,\n"
+	  "from_groups, from_contact, to_groups, to_contacts, response_contacts,\n"
+	  "technical_contacts, cc_contacts, purpose, deadline, other_identifiers, body,\n"
+	  "attachments, related, state, submitted, posted (and id). Output is always JSON." },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

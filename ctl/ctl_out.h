@@ -74,4 +74,10 @@ void ctl_out_field(FILE *f, const char *label, int label_width, const char *valu
 /* ctl_out_heading - a section heading ("Problems", "History") in bold. */
 void ctl_out_heading(FILE *f, const char *title);
 
+/* ctl_show_human - the human `liaisonctl show ID` (ctl/ctl_show.c): the fields,
+ * each problem in plain words next to its field, attachments with sizes,
+ * related statements, outbox mails and the history. Returns an exit code. */
+struct ctl;
+int ctl_show_human(struct ctl *c, gint64 id);
+
 #endif

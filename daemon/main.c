@@ -4,6 +4,7 @@
 #include "daemon/commit.h"
 #include "daemon/lmtp_server.h"
 #include "daemon/sd.h"
+#include "daemon/stage.h"
 #include "conf/version.h"
 #include "store/store_msg.h"
 
@@ -21,6 +22,7 @@
 static void
 after_commit(void *data)
 {
+	stage_kick();
 }
 
 /* wait_for_signal - block until SIGTERM or SIGINT; other signals in SET are
@@ -44,7 +46,7 @@ wait_for_signal(const sigset_t *set)
 		if (si.ssi_signo == SIGHUP) {
 			log_info("event=reload");
 			sd_reloading();
-			/* SIGHUP: stage_reload() goes here (the directory file). */
+			stage_reload();   /* the parse worker reads the directory again */
 			sd_ready("running; directory reloaded");
 			continue;
 		}
@@ -71,6 +73,9 @@ start_error(GError *error, const char *what)
 int
 main(int argc, char **argv)
 {
+	/* The parse worker is this program too (daemon/stage_parse.c). */
+	if (argc > 1 && strcmp(argv[1], "--worker") == 0)
+		return stage_worker_main(argc, argv);
 	g_autofree char *config = NULL, *level = NULL;
 	gboolean check = FALSE, version = FALSE;
 	GOptionEntry entries[] = {
@@ -102,8 +107,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "liaisond: --log-level %s: expected debug, info, warning or error\n", level);
 		return EX_USAGE_;
 	}
-	/* Before any thread: it takes NOTIFY_SOCKET & co. out of the environment. */
+	/* Before any thread or child: NOTIFY_SOCKET, WATCHDOG_* and LISTEN_* go
+	 * out of the environment and the passed sockets get FD_CLOEXEC, so the
+	 * parse worker inherits none of them. */
 	sd_init();
+	int n_fds = sd_listen_fds();
 
 	log_set_prefix("liaisond");
 	struct conf *c = conf_load(conf_path_for(config), &error);
@@ -151,12 +159,15 @@ main(int argc, char **argv)
 		rc = start_error(error, "commit");
 		goto out;
 	}
-	/* The parse stage starts here: stage_start(c, &error). */
+	/* Messages left in 'received' by a crash are parsed first, oldest first. */
+	if (stage_start(c, &error) < 0) {
+		rc = start_error(error, "parse stage");
+		goto out;
+	}
 	struct lmtp_ctx ctx = { c, spool_store, commit, drain[0] };
 	srv = lmtp_server_new(&ctx);
 	/* Socket activation (liaisond.socket): serve what systemd passes and
 	 * leave `listen` alone; otherwise open every `listen` address. */
-	int n_fds = sd_listen_fds();
 	fds = n_fds > 0 ? g_new(int, n_fds) : NULL;
 	for (int i = 0; i < n_fds; i++) {
 		char name[160];
@@ -194,7 +205,7 @@ main(int argc, char **argv)
 	int left = lmtp_server_drain(srv, c->drain_timeout);
 	if (left)
 		log_warning("event=drain_timeout sessions=%d", left);
-	/* The parse stage stops here: stage_stop(). */
+	stage_stop();
 	commit_stop(commit);
 	sd_watchdog_stop();
 	log_info("event=stopped");
@@ -204,6 +215,7 @@ main(int argc, char **argv)
 		_exit(0);
 	}
 out:
+	stage_stop();
 	lmtp_server_free(srv);
 	commit_stop(commit);
 	commit_free(commit);

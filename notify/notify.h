@@ -20,5 +20,19 @@ struct notify_sender;
 struct notify_sender *notify_sender_start(const struct conf *c, GError **error);
 void notify_sender_kick(struct notify_sender *ns);      /* new mail queued */
 void notify_sender_stop(struct notify_sender *ns);
+/* notify_kick - kick the sender running in this process, if any: for the parse
+ * stage after it committed a statement. Cheap; callable from any thread. */
+void notify_kick(void);
+
+/* notify_queue_routing - queue the routing mail of posted ST again (resend),
+ * inside the caller's transaction. */
+int notify_queue_routing(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, GError **error);
+
+/* notify_remind - queue the reminders due on TODAY (YYYY-MM-DD, NULL: today
+ * in UTC) for every open For Action statement; a day already done queues
+ * nothing again. *QUEUED gets how many mails were queued. */
+int notify_remind(struct store *s, const struct conf *c, const struct directory *dir,
+    const char *today, int *queued, GError **error);
 
 #endif

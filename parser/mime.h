@@ -36,13 +36,23 @@ struct parsed_mail {
 	GPtrArray *documents;          /* struct document *: text read from .docx/.pdf/.zip (doc.h) */
 	GPtrArray *defects;            /* char *: GMime warnings and limit hits, for mime_defect */
 	gboolean charset_guessed;      /* undeclared 8-bit text decoded by guess */
+	/* Accounting, so that a lost part shows (the parsed event, the corpus
+	 * test): leaf_parts = body_parts + attachments + skipped_parts. */
+	int leaf_parts;
+	int body_parts;                /* 1 when a part was read as the body (even if empty) */
+	int skipped_parts;             /* alternative renditions of the body, forward cover notes */
 };
 
 /* mime_parse_file - parse the raw message at PATH (seekable stream; parts are
  * decoded straight into blobs, never held whole in memory). Attachments are
- * written under state_dir/blobs and fsynced before this returns. */
+ * written under state_dir/blobs and fsynced before this returns.
+ * ENVELOPE_FROM NULL: unknown (an imported file), pm->envelope_from is "". */
 struct parsed_mail *mime_parse_file(const char *path, const char *envelope_from,
     const struct conf *c, struct store *s, GError **error);
 void parsed_mail_free(struct parsed_mail *pm);
+
+/* mime_bare_address - the first mailbox of an address list as a bare
+ * address, domain lower-cased; NULL when there is none. */
+char *mime_bare_address(const char *list);
 
 #endif

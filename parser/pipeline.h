@@ -4,6 +4,8 @@
 
 #include "conf/conf.h"
 #include "conf/directory.h"
+#include "parser/mime.h"
+#include "parser/statement.h"
 
 struct store;
 
@@ -14,5 +16,16 @@ struct store;
  * errors are retried later, others count as a failed attempt. */
 int pipeline_process(struct store *s, const struct conf *c, const struct directory *dir,
     gint64 id, const char *actor, GError **error);
+
+/* pipeline_fail - message ID could not be parsed (crash, timeout, error) in
+ * conf->parse_attempts tries: save it rejected with error parse_failed (WHY
+ * says what happened) and queue its rejection mail, in one transaction. */
+int pipeline_fail(struct store *s, const struct conf *c, const struct directory *dir,
+    gint64 id, const char *actor, const char *why, GError **error);
+
+/* pipeline_statement_from_mail - the statement's MIME-derived parts (body,
+ * attachments, documents, forward, auto-generated, message ids, submitter,
+ * mime_defect and charset_guessed warnings) from PM, before fields_extract. */
+void pipeline_statement_from_mail(struct statement *st, struct parsed_mail *pm);
 
 #endif

@@ -241,3 +241,110 @@ store_admin_related(struct store *s, gint64 id, GError **error)
 	}
 	return out;
 }
+
+char *
+store_admin_raw_path(struct store *s, gint64 id, GError **error)
+{
+	sqlite3_stmt *st;
+	char *path = NULL;
+	if (store_prepare(s, &st, "SELECT path FROM messages WHERE id = ?", error) < 0)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		path = g_build_filename(s->state_dir, (const char *)sqlite3_column_text(st, 0), NULL);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		store_admin_not_found(id, error);
+	else if (rc != SQLITE_ROW)
+		store_set_sqlite_error(s, rc, "read message path", error);
+	return path;
+}
+
+int
+store_admin_queue_mail(struct store *s, const struct admin_mail_new *m, GError **error)
+{
+	sqlite3_stmt *st;
+	g_autofree char *now = store_now();
+	if (store_prepare(s, &st, "INSERT INTO outbox(statement, kind, subject, message_id, raw,"
+	    " envelope_from, created_at, next_attempt_at, expires_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, m->statement);
+	sqlite3_bind_text(st, 2, m->kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, m->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, m->message_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 5, m->raw, (int)m->raw_len, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, m->envelope_from, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, m->expires_at, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_set_sqlite_error(s, rc, "queue mail", error);
+	gint64 outbox = sqlite3_last_insert_rowid(s->db);
+	for (int i = 0; m->to && m->to[i]; i++) {
+		if (store_prepare(s, &st, "INSERT INTO outbox_recipients(outbox, position, address,"
+		    " header) VALUES (?, ?, ?, 'to')", error) < 0)
+			return -1;
+		sqlite3_bind_int64(st, 1, outbox);
+		sqlite3_bind_int(st, 2, i + 1);
+		sqlite3_bind_text(st, 3, m->to[i], -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return store_set_sqlite_error(s, rc, "queue mail recipient", error);
+	}
+	return 0;
+}
+
+GPtrArray *
+store_admin_sender(struct store *s, gint64 id, char **message_id, gboolean *autogen,
+    GError **error)
+{
+	sqlite3_stmt *st;
+	int rc;
+	*message_id = NULL;
+	*autogen = FALSE;
+	if (store_prepare(s, &st, "SELECT 0, s.from_liaison_contact, m.message_id,"
+	    " coalesce(s.auto_generated, 0) FROM messages m LEFT JOIN statements s ON s.id = m.id"
+	    " WHERE m.id = ?1"
+	    " UNION ALL SELECT 1, address, NULL, 0 FROM (SELECT address FROM statement_contacts"
+	    "   WHERE statement = ?1 AND side = 'from' ORDER BY position)"
+	    " UNION ALL SELECT 2, forwarded_by, NULL, 0 FROM statements WHERE id = ?1"
+	    " UNION ALL SELECT 3, envelope_from, NULL, 0 FROM messages WHERE id = ?1", error) < 0)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	gboolean found = FALSE;
+	char *envelope = NULL;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int kind = sqlite3_column_int(st, 0);
+		const char *a = (const char *)sqlite3_column_text(st, 1);
+		if (kind == 0) {
+			found = TRUE;
+			if (sqlite3_column_text(st, 2))
+				*message_id = g_strdup((const char *)sqlite3_column_text(st, 2));
+			*autogen = sqlite3_column_int(st, 3);
+		}
+		if (kind == 3)
+			envelope = g_strdup(a);
+		else if (a && *a)
+			g_ptr_array_add(out, g_strdup(a));
+	}
+	sqlite3_finalize(st);
+	if (out->len == 0 && envelope && *envelope)
+		g_ptr_array_add(out, g_strdup(envelope));
+	g_free(envelope);
+	if (rc != SQLITE_DONE || !found) {
+		g_ptr_array_free(out, TRUE);
+		g_clear_pointer(message_id, g_free);
+		if (!found && rc == SQLITE_DONE)
+			store_admin_not_found(id, error);
+		else
+			store_set_sqlite_error(s, rc, "read sender", error);
+		return NULL;
+	}
+	return out;
+}

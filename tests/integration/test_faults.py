@@ -67,7 +67,7 @@ def database_locked_gives_451_then_success_on_retry():
     with L.Daemon() as d:
         d.submit(L.make_message(subject="creates the schema"))
         db = sqlite3.connect(os.path.join(d.state_dir, "liaisond.db"), timeout=1,
-                             isolation_level=None)
+                             isolation_level=None, check_same_thread=False)
         db.execute("BEGIN EXCLUSIVE")
         released = threading.Event()
 

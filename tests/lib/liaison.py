@@ -419,8 +419,10 @@ class Daemon:
         r = c.send(mail_from, ["statements@ietf.org"], data)
         c.close()
         eq(r[0][0], 250, "delivery reply %r" % (r,))
-        m = re.search(r"\bid[= ](\d+)", r[0][1]) or re.search(r"(\d+)", r[0][1])
-        return int(m.group(1)) if m else None
+        m = re.search(r"stored as (\d+)", r[0][1])
+        if not m:
+            raise CheckFailed("no id in the 250 reply %r" % (r[0][1],))
+        return int(m.group(1))
 
     def wait_state(self, msg_id, states=("posted", "rejected", "ignored", "dead"), timeout=20):
         def done():

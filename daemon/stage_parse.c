@@ -1,0 +1,289 @@
+/* stage_parse.c - the parse stage: a supervised worker process, so that a
+ * crash or a hang while parsing one message never stops the LMTP side.
+ *
+ * A thread of liaisond starts `liaisond --worker parse` (itself, from
+ * /proc/self/exe), talks to it over two pipes (commands in, "start ID" /
+ * "done ID" out), kills it when one message takes longer than parse_timeout,
+ * and restarts it when it dies (bounded backoff). The worker counts each
+ * attempt in the database before trying, so a message that keeps killing it
+ * ends as parse_failed after parse_attempts tries. */
+#include "daemon/stage.h"
+#include "conf/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define BACKOFF_MAX_S 30
+
+static struct {
+	GThread *thread;
+	int cmd[2];               /* stage_kick/reload/stop -> the supervisor thread */
+	char *exe, *config;
+	int parse_timeout;        /* seconds */
+	int drain;                /* seconds stop waits for the message in hand */
+} sv = { .cmd = { -1, -1 } };
+
+struct child {
+	pid_t pid;
+	int to, from;             /* its stdin (commands), its stdout (status) */
+	GString *line;
+	gint64 current, started;  /* message in hand and since when (monotonic us) */
+	gboolean killed;          /* we killed it for a timeout */
+};
+
+/* spawn - start a worker with fresh pipes. */
+static int
+spawn(struct child *ch)
+{
+	int in[2], out[2];
+	if (pipe2(in, O_CLOEXEC) != 0)
+		return -1;
+	if (pipe2(out, O_CLOEXEC) != 0) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	/* liaisond blocks TERM/INT/HUP in every thread (it reads them from a
+	 * signalfd); the worker starts with none blocked and default actions. */
+	posix_spawnattr_t attr;
+	posix_spawnattr_init(&attr);
+	sigset_t none, deflt;
+	sigemptyset(&none);
+	sigemptyset(&deflt);
+	sigaddset(&deflt, SIGTERM);
+	sigaddset(&deflt, SIGINT);
+	sigaddset(&deflt, SIGHUP);
+	sigaddset(&deflt, SIGPIPE);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &deflt);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	char *argv[] = { sv.exe, "--worker", "parse", sv.config ? "--config" : NULL, sv.config, NULL };
+	pid_t pid;
+	int rc = posix_spawn(&pid, sv.exe, &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	close(in[0]);
+	close(out[1]);
+	if (rc != 0) {
+		close(in[1]);
+		close(out[0]);
+		errno = rc;
+		return -1;
+	}
+	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	ch->pid = pid;
+	ch->to = in[1];
+	ch->from = out[0];
+	ch->current = 0;
+	ch->killed = FALSE;
+	g_string_truncate(ch->line, 0);
+	log_info("event=parse_worker_spawned pid=%d", (int)pid);
+	return 0;
+}
+
+/* reap - the worker has gone (its status pipe closed): collect it. */
+static void
+reap(struct child *ch)
+{
+	int st = 0;
+	if (ch->to >= 0)
+		close(ch->to);
+	close(ch->from);
+	waitpid(ch->pid, &st, 0);
+	if (WIFSIGNALED(st))
+		log_warning("event=parse_worker_died pid=%d signal=%d message=%" G_GINT64_FORMAT,
+		    (int)ch->pid, WTERMSIG(st), ch->current);
+	else if (WEXITSTATUS(st) != 0)
+		log_warning("event=parse_worker_exited pid=%d status=%d", (int)ch->pid, WEXITSTATUS(st));
+	ch->pid = -1;
+	ch->to = ch->from = -1;
+	ch->current = 0;
+}
+
+/* read_status - "start ID" / "done ID" lines from the worker; FALSE at EOF. */
+static gboolean
+read_status(struct child *ch, gboolean *progress)
+{
+	char buf[512];
+	ssize_t n = read(ch->from, buf, sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return TRUE;
+	if (n <= 0)
+		return FALSE;
+	g_string_append_len(ch->line, buf, n);
+	char *nl;
+	while ((nl = memchr(ch->line->str, '\n', ch->line->len))) {
+		*nl = 0;
+		gint64 id;
+		if (sscanf(ch->line->str, "start %" G_GINT64_FORMAT, &id) == 1) {
+			ch->current = id;
+			ch->started = g_get_monotonic_time();
+		} else if (sscanf(ch->line->str, "done %" G_GINT64_FORMAT, &id) == 1) {
+			ch->current = 0;
+			*progress = TRUE;
+		}
+		g_string_erase(ch->line, 0, nl - ch->line->str + 1);
+	}
+	if (ch->line->len > 4096)   /* not ours: never grow without bound */
+		g_string_truncate(ch->line, 0);
+	return TRUE;
+}
+
+static void
+tell(struct child *ch, char c)
+{
+	if (ch->to >= 0 && write(ch->to, &c, 1) < 0 && errno != EAGAIN)
+		log_debug("event=parse_worker_write_failed reason=%s", log_quote(g_strerror(errno)));
+}
+
+static gpointer
+supervise(gpointer unused)
+{
+	struct child ch = { .pid = -1, .to = -1, .from = -1, .line = g_string_new(NULL) };
+	int backoff = 1;
+	gint64 restart_at = 0, stop_by = 0;
+	gboolean stopping = FALSE;
+	for (;;) {
+		gint64 now = g_get_monotonic_time();
+		if (ch.pid < 0) {
+			if (stopping)
+				break;
+			if (now >= restart_at && spawn(&ch) < 0) {
+				log_error("event=parse_worker_spawn_failed reason=%s retry_in=%d",
+				    log_quote(g_strerror(errno)), backoff);
+				restart_at = now + backoff * G_USEC_PER_SEC;
+				backoff = MIN(backoff * 2, BACKOFF_MAX_S);
+			}
+		}
+		/* Wake at the next deadline: a timeout, a restart, the end of a stop. */
+		int ms = 1000;
+		if (ch.pid >= 0 && ch.current && !ch.killed) {
+			gint64 left = ch.started + (gint64)sv.parse_timeout * G_USEC_PER_SEC - now;
+			ms = (int)CLAMP(left / 1000 + 1, 0, 1000);
+		}
+		struct pollfd p[2] = { { .fd = sv.cmd[0], .events = POLLIN },
+			{ .fd = ch.from, .events = POLLIN } };
+		int np = ch.pid >= 0 ? 2 : 1;
+		if (poll(p, np, ms) < 0 && errno != EINTR)
+			log_error("event=poll_error reason=%s", log_quote(g_strerror(errno)));
+		now = g_get_monotonic_time();
+
+		if (p[0].revents & POLLIN) {
+			char buf[64];
+			ssize_t n = read(sv.cmd[0], buf, sizeof(buf));
+			for (ssize_t i = 0; i < n; i++) {
+				if (buf[i] == 'q' && !stopping) {
+					stopping = TRUE;
+					stop_by = now + (gint64)sv.drain * G_USEC_PER_SEC;
+					if (ch.to >= 0) {   /* EOF: finish the message in hand, then exit */
+						close(ch.to);
+						ch.to = -1;
+					}
+				} else if (buf[i] == 'k' || buf[i] == 'r') {
+					tell(&ch, buf[i]);
+				}
+			}
+		}
+		if (np == 2 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+			gboolean progress = FALSE;
+			if (!read_status(&ch, &progress)) {
+				gboolean was_killed = ch.killed;
+				reap(&ch);
+				/* A timeout kill is the message's fault, not the worker's:
+				 * restart at once so the next attempt (or parse_failed) comes. */
+				restart_at = was_killed ? now : now + backoff * G_USEC_PER_SEC;
+				if (!was_killed)
+					backoff = MIN(backoff * 2, BACKOFF_MAX_S);
+				continue;
+			}
+			if (progress)
+				backoff = 1;
+		}
+		if (ch.pid >= 0 && ch.current && !ch.killed &&
+		    now - ch.started > (gint64)sv.parse_timeout * G_USEC_PER_SEC) {
+			log_warning("event=parse_timeout id=%" G_GINT64_FORMAT " seconds=%d pid=%d",
+			    ch.current, sv.parse_timeout, (int)ch.pid);
+			kill(ch.pid, SIGKILL);
+			ch.killed = TRUE;
+		}
+		if (stopping && ch.pid >= 0 && now > stop_by && !ch.killed) {
+			log_warning("event=parse_worker_stop_timeout pid=%d", (int)ch.pid);
+			kill(ch.pid, SIGKILL);
+			ch.killed = TRUE;
+		}
+	}
+	g_string_free(ch.line, TRUE);
+	return NULL;
+}
+
+int
+stage_start(const struct conf *c, GError **error)
+{
+	GError *e = NULL;
+	sv.exe = g_file_read_link("/proc/self/exe", &e);
+	if (!sv.exe) {
+		g_propagate_prefixed_error(error, e, "parse stage: ");
+		return -1;
+	}
+	/* The worker reads the same file; an embedded default needs no flag. */
+	sv.config = c->path && g_file_test(c->path, G_FILE_TEST_EXISTS) ?
+	    g_canonicalize_filename(c->path, NULL) : NULL;
+	sv.parse_timeout = c->parse_timeout;
+	sv.drain = MAX(c->drain_timeout, 1);
+	if (pipe2(sv.cmd, O_CLOEXEC | O_NONBLOCK) != 0) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "parse stage: pipe: %s",
+		    g_strerror(errno));
+		return -1;
+	}
+	signal(SIGPIPE, SIG_IGN);   /* a dead worker's pipe must not kill the daemon */
+	sv.thread = g_thread_new("parse-stage", supervise, NULL);
+	return 0;
+}
+
+static void
+command(char c)
+{
+	if (sv.cmd[1] >= 0 && write(sv.cmd[1], &c, 1) < 0 && errno != EAGAIN)
+		log_debug("event=stage_command_failed reason=%s", log_quote(g_strerror(errno)));
+}
+
+void
+stage_kick(void)
+{
+	command('k');
+}
+
+void
+stage_reload(void)
+{
+	command('r');
+}
+
+void
+stage_stop(void)
+{
+	if (!sv.thread)
+		return;
+	command('q');
+	g_thread_join(sv.thread);
+	sv.thread = NULL;
+	close(sv.cmd[0]);
+	close(sv.cmd[1]);
+	sv.cmd[0] = sv.cmd[1] = -1;
+	g_clear_pointer(&sv.exe, g_free);
+	g_clear_pointer(&sv.config, g_free);
+}

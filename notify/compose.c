@@ -1,0 +1,156 @@
+/* compose.c - build each outgoing mail completely with GMime: CRLF bytes, ready for DATA. */
+#include "notify/notify_private.h"
+
+#include <gmime/gmime.h>
+#include <string.h>
+
+char *
+notify_clean(const char *text, gsize max)
+{
+	if (!text)
+		return g_strdup("");
+	g_autofree char *valid = g_utf8_make_valid(text, -1);
+	GString *out = g_string_new(NULL);
+	gboolean space = TRUE;   /* drops leading space and collapses runs */
+	gsize n = 0;
+	for (const char *p = valid; *p && n < max; p = g_utf8_next_char(p)) {
+		gunichar ch = g_utf8_get_char(p);
+		/* Decoded RFC 2047 words can carry CR, LF, NUL ("Mailsploit"): in a
+		 * header they would start a new header line. */
+		if (g_unichar_iscntrl(ch) || ch == 0x2028 || ch == 0x2029 || g_unichar_isspace(ch)) {
+			if (!space)
+				g_string_append_c(out, ' ');
+			space = TRUE;
+		} else {
+			g_string_append_unichar(out, ch);
+			space = FALSE;
+		}
+		n++;
+	}
+	while (out->len > 0 && out->str[out->len - 1] == ' ')
+		g_string_truncate(out, out->len - 1);
+	return g_string_free(out, FALSE);
+}
+
+gboolean
+notify_msgid_ok(const char *id)
+{
+	if (!id || !*id || strlen(id) > 250 || !strchr(id, '@'))
+		return FALSE;
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '<' || *p == '>' || *p == '\\' || *p == '"')
+			return FALSE;
+	return TRUE;
+}
+
+/* ensure_gmime - GMime must be initialised once before first use. */
+static void
+ensure_gmime(void)
+{
+	static gsize once = 0;
+	if (g_once_init_enter(&once)) {
+		g_mime_init();
+		g_once_init_leave(&once, 1);
+	}
+}
+
+char *
+notify_envelope_from(const struct conf *c)
+{
+	g_autoptr(GError) e = NULL;
+	struct addr *a = c->from && *c->from ? addr_parse_one(c->from, &e) : NULL;
+	char *out = a && addr_is_valid(a->address) ? g_strdup(a->address) : NULL;
+	addr_free(a);
+	return out;
+}
+
+static void
+add_mailboxes(GMimeMessage *msg, GMimeAddressType type, GPtrArray *list)
+{
+	for (guint i = 0; list && i < list->len; i++) {
+		const struct addr *a = list->pdata[i];
+		g_autofree char *name = a->name ? notify_clean(a->name, 100) : NULL;
+		g_mime_message_add_mailbox(msg, type, name && *name ? name : NULL, a->address);
+	}
+}
+
+/* normalise_body - LF line ends only, no other control characters but tab:
+ * GMime turns LF into CRLF, and a stray CR must not reach the SMTP stream. */
+static char *
+normalise_body(const char *body)
+{
+	g_autofree char *valid = g_utf8_make_valid(body ? body : "", -1);
+	GString *out = g_string_sized_new(strlen(valid) + 2);
+	for (const char *p = valid; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == '\r') {
+			if (p[1] != '\n')
+				g_string_append_c(out, '\n');
+		} else if (ch == '\n' || ch == '\t' || ch >= 0x20) {
+			g_string_append_c(out, (char)(ch == 0x7f ? ' ' : ch));
+		}
+	}
+	if (out->len == 0 || out->str[out->len - 1] != '\n')
+		g_string_append_c(out, '\n');
+	return g_string_free(out, FALSE);
+}
+
+GBytes *
+notify_compose(const struct conf *c, const struct notify_mail *m, char **message_id,
+    GError **error)
+{
+	ensure_gmime();
+	g_autoptr(GError) e = NULL;
+	struct addr *from = c->from && *c->from ? addr_parse_one(c->from, &e) : NULL;
+	if (!from || !addr_is_valid(from->address)) {
+		g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address: %s",
+		    e ? e->message : c->from);
+		addr_free(from);
+		return NULL;
+	}
+	GMimeMessage *msg = g_mime_message_new(TRUE);
+	g_autofree char *from_name = from->name ? notify_clean(from->name, 100) : NULL;
+	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, from_name, from->address);
+	add_mailboxes(msg, GMIME_ADDRESS_TYPE_TO, m->rcpts->to);
+	add_mailboxes(msg, GMIME_ADDRESS_TYPE_CC, m->rcpts->cc);
+
+	g_autofree char *subject = notify_clean(m->subject, 400);
+	g_mime_message_set_subject(msg, subject, "utf-8");
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_mime_message_set_date(msg, now);
+
+	const char *at = strrchr(from->address, '@');
+	g_autofree char *id = g_mime_utils_generate_message_id(at + 1);
+	g_mime_message_set_message_id(msg, id);
+
+	/* RFC 3834: auto-responders must not answer us, and we never answer them. */
+	GMimeObject *obj = GMIME_OBJECT(msg);
+	g_mime_object_set_header(obj, "Auto-Submitted", "auto-generated", NULL);
+	g_mime_object_set_header(obj, "X-Auto-Response-Suppress", "All", NULL);
+	if (notify_msgid_ok(m->in_reply_to)) {
+		g_autofree char *ref = g_strdup_printf("<%s>", m->in_reply_to);
+		g_mime_object_set_header(obj, "In-Reply-To", ref, NULL);
+		g_mime_object_set_header(obj, "References", ref, NULL);
+	}
+
+	GMimeTextPart *part = g_mime_text_part_new_with_subtype("plain");
+	g_autofree char *body = normalise_body(m->body);
+	g_mime_text_part_set_text(part, body);
+	g_mime_object_encode(GMIME_OBJECT(part), GMIME_ENCODING_CONSTRAINT_7BIT);
+	g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
+	g_object_unref(part);
+
+	GMimeFormatOptions *opts = g_mime_format_options_new();
+	g_mime_format_options_set_newline_format(opts, GMIME_NEWLINE_FORMAT_DOS);
+	GMimeStream *mem = g_mime_stream_mem_new();
+	g_mime_object_write_to_stream(obj, opts, mem);
+	GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	GBytes *out = g_bytes_new(bytes->data, bytes->len);
+	g_object_unref(mem);
+	g_mime_format_options_free(opts);
+	g_object_unref(msg);
+	addr_free(from);
+	if (message_id)
+		*message_id = g_strdup(id);
+	return out;
+}

@@ -1,0 +1,142 @@
+/* queue.c - the mail a statement's new state calls for, queued in the caller's transaction. */
+#include "notify/notify_private.h"
+#include "store/store_outbox.h"
+#include "conf/log.h"
+
+#include <string.h>
+
+/* bare_list - the bare addresses of a recipient list, for the outbox rows. */
+static GPtrArray *
+bare_list(GPtrArray *list)
+{
+	GPtrArray *out = g_ptr_array_new();
+	for (guint i = 0; i < list->len; i++)
+		g_ptr_array_add(out, ((struct addr *)list->pdata[i])->address);
+	return out;
+}
+
+gint64
+notify_queue_mail(struct store *s, const struct conf *c, gint64 statement,
+    const char *kind, const char *subject, const char *body, const struct notify_rcpts *r,
+    const char *in_reply_to, const char *reminder_key, GError **error)
+{
+	if (r->to->len + r->cc->len == 0) {
+		log_info("event=notify_no_recipient kind=%s statement=%" G_GINT64_FORMAT, kind, statement);
+		return 0;
+	}
+	g_autofree char *envelope = notify_envelope_from(c);
+	if (!envelope) {
+		g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address");
+		return -1;
+	}
+	g_autofree char *clean_subject = notify_clean(subject, 400);
+	struct notify_mail m = { clean_subject, body, r, in_reply_to };
+	g_autofree char *message_id = NULL;
+	GBytes *raw = notify_compose(c, &m, &message_id, error);
+	if (!raw)
+		return -1;
+	gsize len;
+	const char *data = g_bytes_get_data(raw, &len);
+	GPtrArray *to = bare_list(r->to), *cc = bare_list(r->cc);
+	struct outbox_new row = {
+		.statement = statement, .kind = kind, .subject = clean_subject,
+		.message_id = message_id, .raw = data, .raw_len = len, .envelope_from = envelope,
+		.reminder_key = reminder_key, .to = to, .cc = cc, .lifetime = c->retry_lifetime,
+	};
+	gint64 id = store_outbox_add(s, &row, error);
+	g_ptr_array_unref(to);
+	g_ptr_array_unref(cc);
+	g_bytes_unref(raw);
+	if (id > 0)
+		log_info("event=notify_queued id=%" G_GINT64_FORMAT " kind=%s statement=%" G_GINT64_FORMAT
+		    " recipients=%u", id, kind, statement, r->to->len + r->cc->len);
+	return id;
+}
+
+/* quoted_subject - PREFIX "<title>" with the title on one clean line. */
+static char *
+quoted_subject(const char *prefix, const struct statement *st)
+{
+	g_autofree char *t = notify_clean(st->title, 300);
+	return g_strdup_printf("%s\"%s\"", prefix, *t ? t : "(no title)");
+}
+
+/* queue_routing - the routing mail and, when ACK, the acknowledgement. */
+static int
+queue_routing(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, gboolean ack, GError **error)
+{
+	struct notify_rcpts r, sub;
+	int rc = -1;
+	notify_rcpts_init(&r);
+	notify_rcpts_init(&sub);
+	notify_rcpts_routing(c, dir, st, &r);
+	g_autofree char *subject = quoted_subject("New Liaison Statement, ", st);
+	g_autofree char *body = notify_text_routing(s, c, st, &r);
+	if (notify_queue_mail(s, c, st->id, "routing", subject, body, &r, st->message_id, NULL,
+	    error) < 0)
+		goto out;
+	if (ack) {
+		notify_rcpts_submitter(c, st, &sub);
+		g_autofree char *as = quoted_subject("Liaison statement received: ", st);
+		g_autofree char *ab = notify_text_ack(c, st, &r);
+		if (notify_queue_mail(s, c, st->id, "ack", as, ab, &sub, st->message_id, NULL,
+		    error) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	notify_rcpts_clear(&r);
+	notify_rcpts_clear(&sub);
+	return rc;
+}
+
+/* queue_rejected - tell the submitter what to fix, and the secretariat that
+ * a statement waits in the rejects queue. */
+static int
+queue_rejected(struct store *s, const struct conf *c, const struct statement *st,
+    GError **error)
+{
+	struct notify_rcpts sub, sec;
+	int rc = -1;
+	notify_rcpts_init(&sub);
+	notify_rcpts_init(&sec);
+	notify_rcpts_submitter(c, st, &sub);
+	notify_rcpts_secretariat(c, &sec);
+	g_autofree char *subject = quoted_subject("Liaison statement not accepted: ", st);
+	g_autofree char *body = notify_text_rejection(c, st);
+	g_autofree char *t = notify_clean(st->title, 300);
+	g_autofree char *ns = g_strdup_printf("Liaison statement %" G_GINT64_FORMAT
+	    " in the rejects queue: \"%s\"", st->id, *t ? t : "(no title)");
+	g_autofree char *nb = notify_text_rejected_notice(c, st);
+	if (notify_queue_mail(s, c, st->id, "rejection", subject, body, &sub, st->message_id, NULL,
+	    error) < 0 ||
+	    notify_queue_mail(s, c, st->id, "secretariat", ns, nb, &sec, st->message_id, NULL,
+	    error) < 0)
+		goto out;
+	rc = 0;
+out:
+	notify_rcpts_clear(&sub);
+	notify_rcpts_clear(&sec);
+	return rc;
+}
+
+int
+notify_queue_statement(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, GError **error)
+{
+	if (!st->state || st->auto_generated)
+		return 0;    /* an automatic message is never answered: no loops */
+	if (strcmp(st->state, "posted") == 0)
+		return queue_routing(s, c, dir, st, TRUE, error);
+	if (strcmp(st->state, "rejected") == 0)
+		return queue_rejected(s, c, st, error);
+	return 0;        /* ignored, received, dead: nothing to say */
+}
+
+int
+notify_queue_routing(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, GError **error)
+{
+	return queue_routing(s, c, dir, st, FALSE, error);
+}

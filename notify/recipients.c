@@ -1,0 +1,259 @@
+/* recipients.c - who gets which mail (RFC 4053 / bradner draft B.1.1, issue 5). */
+#include "notify/notify_private.h"
+#include "conf/log.h"
+
+#include <string.h>
+
+void
+notify_rcpts_init(struct notify_rcpts *r)
+{
+	r->to = g_ptr_array_new_with_free_func(addr_free);
+	r->cc = g_ptr_array_new_with_free_func(addr_free);
+}
+
+void
+notify_rcpts_clear(struct notify_rcpts *r)
+{
+	g_clear_pointer(&r->to, g_ptr_array_unref);
+	g_clear_pointer(&r->cc, g_ptr_array_unref);
+}
+
+static gboolean
+in_list(GPtrArray *list, const char *address)
+{
+	for (guint i = 0; list && i < list->len; i++)
+		if (addr_equal(((struct addr *)list->pdata[i])->address, address))
+			return TRUE;
+	return FALSE;
+}
+
+gboolean
+notify_rcpts_contains(const struct notify_rcpts *r, const char *address)
+{
+	return in_list(r->to, address) || in_list(r->cc, address);
+}
+
+/* is_ours - our own sending address: mail to it would come back as a loop. */
+static gboolean
+is_ours(const struct conf *c, const char *address)
+{
+	if (conf_is_statements_address(c, address))
+		return TRUE;
+	g_autoptr(GError) e = NULL;
+	struct addr *from = c->from && *c->from ? addr_parse_one(c->from, &e) : NULL;
+	gboolean same = from && addr_equal(from->address, address);
+	addr_free(from);
+	return same;
+}
+
+gboolean
+notify_rcpts_add(const struct conf *c, struct notify_rcpts *r, gboolean cc,
+    const char *name, const char *address)
+{
+	/* Addresses come from statements and the directory: re-check them here,
+	 * because they end up in RCPT TO (curl 7.88 passes CR/LF through). */
+	if (!addr_is_valid(address)) {
+		log_debug("event=notify_skip_invalid address=%s", log_quote(address));
+		return FALSE;
+	}
+	if (is_ours(c, address))
+		return FALSE;
+	if (in_list(r->to, address) || (cc && in_list(r->cc, address)))
+		return FALSE;
+	/* A Cc address later named in To moves up: To wins. */
+	if (!cc)
+		for (guint i = 0; i < r->cc->len; i++)
+			if (addr_equal(((struct addr *)r->cc->pdata[i])->address, address))
+				g_ptr_array_remove_index(r->cc, i--);
+	g_autofree char *clean = name ? notify_clean(name, 100) : NULL;
+	g_ptr_array_add(cc ? r->cc : r->to, addr_new(clean, address));
+	return TRUE;
+}
+
+static void
+add_addrs(const struct conf *c, struct notify_rcpts *r, gboolean cc, GPtrArray *list)
+{
+	for (guint i = 0; list && i < list->len; i++) {
+		const struct addr *a = list->pdata[i];
+		notify_rcpts_add(c, r, cc, a->name, a->address);
+	}
+}
+
+void
+notify_rcpts_add_text(const struct conf *c, struct notify_rcpts *r, gboolean cc,
+    const char *text)
+{
+	GPtrArray *list = NULL;
+	g_autoptr(GError) e = NULL;
+	if (!text || !*text)
+		return;
+	if (!addr_parse_list(text, &list, &e)) {
+		log_warning("event=notify_bad_config_address reason=%s", log_quote(e->message));
+		return;
+	}
+	add_addrs(c, r, cc, list);
+	g_ptr_array_unref(list);
+}
+
+/* group_of - the directory group a statement's group reference resolved to;
+ * concluded groups are known but get no mail (issue 3). */
+static const struct dir_group *
+group_of(const struct directory *dir, const struct group_ref *g)
+{
+	if (!dir || !g->acronym)
+		return NULL;
+	const struct dir_group *d = directory_get(dir, g->acronym);
+	return d && !d->concluded ? d : NULL;
+}
+
+/* add_group_to - the To addresses of one To group. A group's `contacts`
+ * replace the default, which follows the group's type: the assignee (chairs
+ * or ADs) and, for groups that have one, the open list. */
+static void
+add_group_to(const struct conf *c, struct notify_rcpts *r, const struct dir_group *d)
+{
+	if (d->contacts && d->contacts->len > 0) {
+		add_addrs(c, r, FALSE, d->contacts);
+		return;
+	}
+	gboolean chairs = FALSE, list = FALSE, ads = FALSE;
+	switch (d->type) {
+	case DIR_WG: case DIR_RG: case DIR_IAB: case DIR_IRTF: chairs = list = TRUE; break;
+	case DIR_AREA: ads = TRUE; break;
+	case DIR_IETF: chairs = TRUE; break;
+	case DIR_IESG: list = TRUE; break;
+	case DIR_SDO: break;   /* an SDO is reached through the statement's To-Contacts */
+	}
+	if (chairs)
+		add_addrs(c, r, FALSE, d->chairs);
+	if (ads)
+		add_addrs(c, r, FALSE, d->ads);
+	if (list && d->list)
+		notify_rcpts_add(c, r, FALSE, d->name, d->list);
+}
+
+/* add_from_managers - Cc the liaison managers of each From SDO group
+ * (inherited from the parent body when the sub-group names none). */
+static void
+add_from_managers(const struct conf *c, const struct directory *dir,
+    const struct statement *st, struct notify_rcpts *r)
+{
+	for (guint i = 0; i < st->from_groups->len; i++) {
+		const struct dir_group *d = group_of(dir, st->from_groups->pdata[i]);
+		if (!d || d->type != DIR_SDO)
+			continue;
+		GPtrArray *lm = directory_liaison_managers(dir, d);
+		if (lm) {
+			add_addrs(c, r, TRUE, lm);
+			g_ptr_array_unref(lm);
+		}
+	}
+}
+
+void
+notify_rcpts_routing(const struct conf *c, const struct directory *dir,
+    const struct statement *st, struct notify_rcpts *r)
+{
+	for (guint i = 0; i < st->to_groups->len; i++) {
+		const struct dir_group *d = group_of(dir, st->to_groups->pdata[i]);
+		if (d)
+			add_group_to(c, r, d);
+	}
+	add_addrs(c, r, FALSE, st->to_contacts);
+
+	/* Cc: the assignee's supervisor (the WG's area ADs), the sending SDO's
+	 * liaison manager, the IAB liaison coordinators, the groups' fixed cc. */
+	for (guint i = 0; i < st->to_groups->len; i++) {
+		const struct dir_group *d = group_of(dir, st->to_groups->pdata[i]);
+		if (!d || d->type != DIR_WG || !d->parent)
+			continue;
+		const struct dir_group *area = directory_get(dir, d->parent);
+		if (area && area->type == DIR_AREA)
+			add_addrs(c, r, TRUE, area->ads);
+	}
+	add_from_managers(c, dir, st, r);
+	notify_rcpts_add_text(c, r, TRUE, c->liaison_coordinators);
+	for (int side = 0; side < 2; side++) {
+		GPtrArray *groups = side == 0 ? st->to_groups : st->from_groups;
+		for (guint i = 0; i < groups->len; i++) {
+			const struct dir_group *d = group_of(dir, groups->pdata[i]);
+			if (d)
+				add_addrs(c, r, TRUE, d->cc);
+		}
+	}
+}
+
+/* is_robot - local parts that never read mail: answering them makes loops. */
+static gboolean
+is_robot(const char *address)
+{
+	static const char *const robots[] = { "mailer-daemon", "noreply", "no-reply",
+		"donotreply", "do-not-reply", "bounce", "bounces", NULL };
+	const char *at = strrchr(address, '@');
+	if (!at)
+		return TRUE;
+	g_autofree char *local = g_ascii_strdown(address, at - address);
+	for (int i = 0; robots[i]; i++)
+		if (strcmp(local, robots[i]) == 0)
+			return TRUE;
+	return g_str_has_prefix(local, "owner-") || g_str_has_suffix(local, "-bounces") ||
+	    g_str_has_suffix(local, "-request");
+}
+
+static void
+add_person(const struct conf *c, struct notify_rcpts *r, const char *name, const char *address)
+{
+	if (address && *address && !is_robot(address))
+		notify_rcpts_add(c, r, FALSE, name, address);
+}
+
+void
+notify_rcpts_submitter(const struct conf *c, const struct statement *st,
+    struct notify_rcpts *r)
+{
+	if (st->auto_generated || g_strcmp0(st->state, "ignored") == 0)
+		return;
+	add_person(c, r, NULL, st->from_liaison_contact);
+	for (guint i = 0; i < st->from_contacts->len; i++) {
+		const struct addr *a = st->from_contacts->pdata[i];
+		add_person(c, r, a->name, a->address);
+	}
+	add_person(c, r, NULL, st->forwarded_by);
+	if (r->to->len == 0 && st->submitter && *st->submitter) {
+		/* submitter may be "Name <addr>" (header From) or a bare envelope sender. */
+		g_autoptr(GError) e = NULL;
+		struct addr *a = addr_parse_one(st->submitter, &e);
+		add_person(c, r, a ? a->name : NULL, a ? a->address : st->submitter);
+		addr_free(a);
+	}
+}
+
+void
+notify_rcpts_reminder(const struct conf *c, const struct directory *dir,
+    const struct statement *st, struct notify_rcpts *r)
+{
+	struct notify_rcpts routing;
+	notify_rcpts_init(&routing);
+	notify_rcpts_routing(c, dir, st, &routing);
+	/* RFC 4053 6.2: the reminder copies the submission mail's people but not
+	 * the open lists; the To groups' lists are what we know as lists. */
+	for (guint i = 0; i < routing.to->len; i++) {
+		const struct addr *a = routing.to->pdata[i];
+		gboolean is_list = FALSE;
+		for (guint j = 0; j < st->to_groups->len && !is_list; j++) {
+			const struct dir_group *d = group_of(dir, st->to_groups->pdata[j]);
+			is_list = d && d->list && addr_equal(d->list, a->address);
+		}
+		if (!is_list)
+			notify_rcpts_add(c, r, FALSE, a->name, a->address);
+	}
+	notify_rcpts_clear(&routing);
+	add_from_managers(c, dir, st, r);
+	notify_rcpts_add_text(c, r, TRUE, c->liaison_coordinators);
+}
+
+void
+notify_rcpts_secretariat(const struct conf *c, struct notify_rcpts *r)
+{
+	notify_rcpts_add_text(c, r, FALSE, c->secretariat);
+}

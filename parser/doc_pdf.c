@@ -1,0 +1,61 @@
+/* doc_pdf.c - the text layer of a PDF, page by page, with poppler-glib. */
+#include "parser/doc_private.h"
+
+#include <poppler.h>
+#include <string.h>
+
+char *
+doc_pdf_text(const char *path, const char *name, struct doc_ctx *c, struct doc_result *r)
+{
+	GError *err = NULL;
+	char *abs = g_canonicalize_filename(path, NULL);
+	char *uri = g_filename_to_uri(abs, NULL, &err);
+	g_free(abs);
+	if (!uri) {
+		doc_warn(r, "%s: cannot be opened (%s)", name, err->message);
+		g_error_free(err);
+		return NULL;
+	}
+	/* No password: a statement meant for publication is never encrypted for us. */
+	PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, &err);
+	g_free(uri);
+	if (!doc) {
+		if (g_error_matches(err, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
+			doc_warn(r, "%s: the PDF is encrypted with a password; ask the sender for "
+			    "an unprotected copy", name);
+		else
+			doc_warn(r, "%s: not a readable PDF (%s)", name, err ? err->message : "?");
+		g_clear_error(&err);
+		return NULL;
+	}
+	int pages = poppler_document_get_n_pages(doc);
+	GString *out = g_string_new(NULL);
+	gboolean full = FALSE;
+	if (pages > c->l->max_pages) {
+		doc_warn(r, "%s: %d pages; only the first %d were read", name, pages, c->l->max_pages);
+		pages = c->l->max_pages;
+	}
+	for (int i = 0; i < pages && !full; i++) {
+		if (doc_expired(c, r, name))
+			break;
+		PopplerPage *page = poppler_document_get_page(doc, i);
+		if (!page)
+			continue;
+		char *t = poppler_page_get_text(page);
+		g_object_unref(page);
+		if (!t)
+			continue;
+		if (out->len && !doc_text_append(out, "\n", 1, c->l))
+			full = TRUE;
+		if (!full && !doc_text_append(out, t, -1, c->l))
+			full = TRUE;
+		if (!full && out->len && out->str[out->len - 1] != '\n')
+			full = !doc_text_append(out, "\n", 1, c->l);
+		g_free(t);
+	}
+	g_object_unref(doc);
+	char *text = doc_text_finish(out);
+	if (!text && !c->timed_out)
+		doc_warn(r, "%s: the PDF has no text layer (a scan?); it cannot be read", name);
+	return text;
+}

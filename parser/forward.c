@@ -1,0 +1,235 @@
+/* forward.c - a statement forwarded by a WG chair: find the original. */
+#include "parser/mime_private.h"
+
+#include <string.h>
+
+/* Subject prefixes mail clients put on a forward (English, German, French,
+ * Dutch, Nordic, Outlook's "FW"). */
+static gboolean
+forward_subject(const char *subject)
+{
+	static GRegex *re;
+	if (g_once_init_enter(&re)) {
+		GRegex *r = g_regex_new("^\\s*(\\[[^]]*\\]\\s*)*(fwd?|wg|tr|vs|doorst)(\\[\\d+\\])?\\s*:",
+		    G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+		g_once_init_leave(&re, r);
+	}
+	return subject && g_regex_match(re, subject, 0, NULL);
+}
+
+/* short_cover - a forwarder's note: a few lines and no statement fields of
+ * its own (a "Title:" line means the outer mail is the statement). */
+static gboolean
+short_cover(const char *text)
+{
+	if (!text)
+		return TRUE;
+	int lines = 0;
+	g_auto(GStrv) v = g_strsplit(text, "\n", 200);
+	for (int i = 0; v[i]; i++) {
+		const char *l = v[i];
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (!*l)
+			continue;
+		if (g_ascii_strncasecmp(l, "title:", 6) == 0)
+			return FALSE;
+		lines++;
+	}
+	return lines <= 20;
+}
+
+GMimeMessagePart *
+forward_attached(GMimeMessage *m, const char *cover_text)
+{
+	GMimeObject *top = g_mime_message_get_mime_part(m);
+	GMimeMessagePart *found = NULL;
+	if (!top)
+		return NULL;
+	if (GMIME_IS_MESSAGE_PART(top)) {
+		found = GMIME_MESSAGE_PART(top);
+	} else if (GMIME_IS_MULTIPART(top) && !GMIME_IS_MULTIPART_SIGNED(top) &&
+	    !GMIME_IS_MULTIPART_ENCRYPTED(top)) {
+		GMimeContentType *ct = g_mime_object_get_content_type(top);
+		if (ct && g_mime_content_type_is_type(ct, "multipart", "report"))
+			return NULL;   /* a DSN carries the bounced message: not a forward */
+		GMimeMultipart *mp = GMIME_MULTIPART(top);
+		for (int i = 0; !found && i < g_mime_multipart_get_count(mp); i++) {
+			GMimeObject *c = g_mime_multipart_get_part(mp, i);
+			if (GMIME_IS_MESSAGE_PART(c))
+				found = GMIME_MESSAGE_PART(c);
+		}
+	}
+	if (!found || !g_mime_message_part_get_message(found))
+		return NULL;
+	if (forward_subject(g_mime_message_get_subject(m)) || short_cover(cover_text))
+		return found;
+	return NULL;
+}
+
+/* Inline forwards: a marker line, then a block of quoted header lines. */
+static GRegex *
+marker_re(void)
+{
+	static GRegex *re;
+	if (g_once_init_enter(&re)) {
+		GRegex *r = g_regex_new(
+		    "^\\s*(-{2,}\\s*(forwarded message|original message|weitergeleitete nachricht|"
+		    "message transf[ée]r[ée]|urspr[üu]ngliche nachricht|message d'origine)\\s*-{2,}"
+		    "|begin forwarded message:|_{10,})\\s*$",
+		    G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+		g_once_init_leave(&re, r);
+	}
+	return re;
+}
+
+/* header_name - the field a quoted header line sets, or NULL. Outlook writes
+ * "Sent:" for the date; German clients "Von/Gesendet/An/Betreff". */
+static const char *
+header_name(const char *line, const char **value)
+{
+	static const struct { const char *label, *field; } names[] = {
+		{ "from", "from" }, { "von", "from" }, { "de", "from" },
+		{ "date", "date" }, { "sent", "date" }, { "gesendet", "date" }, { "datum", "date" },
+		{ "envoyé", "date" },
+		{ "subject", "subject" }, { "betreff", "subject" }, { "objet", "subject" },
+		{ "to", "to" }, { "an", "to" }, { "à", "to" },
+		{ "cc", "cc" }, { "reply-to", "other" }, { "message-id", "message_id" },
+		{ "importance", "other" },
+	};
+	const char *p = line;
+	while (*p == ' ' || *p == '*')   /* "*From:*" from rich text clients */
+		p++;
+	const char *colon = strchr(p, ':');
+	if (!colon || colon == p || colon - p > 20)
+		return NULL;
+	g_autofree char *label = g_strndup(p, colon - p);
+	g_strchomp(label);
+	size_t ll = strlen(label);
+	if (ll && label[ll - 1] == '*')
+		label[ll - 1] = 0;
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (g_utf8_collate(label, names[i].label) == 0 ||
+		    g_ascii_strcasecmp(label, names[i].label) == 0) {
+			const char *v = colon + 1;
+			while (*v == ' ' || *v == '*' || *v == '\t')
+				v++;
+			*value = v;
+			return names[i].field;
+		}
+	}
+	return NULL;
+}
+
+/* outlook_from - "Name [mailto:a@b]" (older Outlook) as "Name <a@b>". */
+static char *
+outlook_from(const char *v)
+{
+	const char *m = strstr(v, "[mailto:");
+	const char *e = m ? strchr(m, ']') : NULL;
+	if (!m || !e)
+		return mime_clean_line(v);
+	g_autofree char *name = g_strndup(v, m - v);
+	g_autofree char *addr = g_strndup(m + 8, e - (m + 8));
+	g_autofree char *s = g_strdup_printf("%s <%s>", g_strstrip(name), addr);
+	return mime_clean_line(s);
+}
+
+static void
+set_field(struct mail_headers *h, const char *field, const char *value)
+{
+	char **slot = !strcmp(field, "from") ? &h->from : !strcmp(field, "date") ? &h->date :
+	    !strcmp(field, "subject") ? &h->subject : !strcmp(field, "to") ? &h->to :
+	    !strcmp(field, "cc") ? &h->cc : !strcmp(field, "message_id") ? &h->message_id : NULL;
+	if (!slot || *slot)
+		return;
+	if (slot == &h->from) {
+		*slot = outlook_from(value);
+	} else if (slot == &h->message_id) {
+		g_autofree char *v = mime_clean_line(value);
+		*slot = g_strdup(g_strstrip(g_strdelimit(v, "<>", ' ')));
+	} else {
+		*slot = mime_clean_line(value);
+	}
+}
+
+static gboolean
+is_blank(const char *l)
+{
+	return strspn(l, " \t\r") == strlen(l);
+}
+
+/* read_block - the header block starting at line I; fills H, returns the
+ * index of the first body line, or -1 when the lines are not a header block. */
+static int
+read_block(char **lines, int i, struct mail_headers *h)
+{
+	while (lines[i] && is_blank(lines[i]))
+		i++;
+	char *last_field = NULL;
+	GString *cur = NULL;
+	int n = 0;
+	for (; lines[i]; i++) {
+		const char *l = lines[i];
+		const char *value;
+		const char *f;
+		if (is_blank(l))
+			break;
+		if ((l[0] == ' ' || l[0] == '\t') && cur) {
+			g_string_append_c(cur, ' ');
+			g_string_append(cur, l + strspn(l, " \t"));
+			continue;
+		}
+		if (!(f = header_name(l, &value)))
+			break;
+		if (cur) {
+			set_field(h, last_field, cur->str);
+			g_string_free(cur, TRUE);
+		}
+		last_field = (char *)f;
+		cur = g_string_new(value);
+		n++;
+	}
+	if (cur) {
+		set_field(h, last_field, cur->str);
+		g_string_free(cur, TRUE);
+	}
+	if (n < 2 || !h->from || (!h->subject && !h->date)) {
+		mime_headers_clear(h);
+		return -1;
+	}
+	return i;
+}
+
+gboolean
+forward_inline(const char *body, struct mail_headers *h, char **rest)
+{
+	if (!body || !*body)
+		return FALSE;
+	/* Only the top of the mail: a forward's marker comes after a short note. */
+	g_auto(GStrv) lines = g_strsplit(body, "\n", -1);
+	for (int i = 0; lines[i] && i < 60; i++) {
+		const char *l = lines[i];
+		int start = -1;
+		const char *v, *f;
+		if (g_regex_match(marker_re(), l, 0, NULL)) {
+			start = i + 1;
+		} else if ((f = header_name(l, &v)) && !strcmp(f, "from") && lines[i + 1] &&
+		    !g_ascii_strncasecmp(lines[i + 1] + strspn(lines[i + 1], " *"), "sent", 4) &&
+		    header_name(lines[i + 1], &v)) {
+			start = i;   /* Outlook's bare "From: / Sent: / To: / Subject:" */
+		}
+		if (start < 0)
+			continue;
+		struct mail_headers tmp = { 0 };
+		int b = read_block(lines, start, &tmp);
+		if (b < 0)
+			continue;
+		while (lines[b] && is_blank(lines[b]))
+			b++;
+		*h = tmp;
+		*rest = lines[b] ? g_strjoinv("\n", lines + b) : g_strdup("");
+		return TRUE;
+	}
+	return FALSE;
+}

@@ -1,0 +1,32 @@
+/* store_blob.h - decoded attachments, content-addressed by SHA-256.
+ *
+ * A blob is written to a temporary file under state_dir/tmp by the caller
+ * (through the fd), then committed: fsynced, renamed to
+ * state_dir/blobs/ab/<sha256> (ab = the first two hex digits) and the folder
+ * fsynced, so the bytes are durable before any row refers to them. The same
+ * content is stored once: a second commit of an existing digest just drops
+ * the temporary file. */
+#ifndef LIAISON_STORE_BLOB_H
+#define LIAISON_STORE_BLOB_H
+
+#include <glib.h>
+#include "store/store.h"
+
+struct store_blob;
+
+/* store_blob_new - a new temporary file to write a blob into. */
+struct store_blob *store_blob_new(struct store *s, GError **error);
+/* store_blob_fd - the temporary file's descriptor (owned by the blob). */
+int store_blob_fd(const struct store_blob *b);
+/* store_blob_commit - make the written bytes durable as SHA256 (hex, lower
+ * case, computed by the caller while writing). Returns 0, or -1 with a
+ * STORE_ERR_TEMP error (disk full, I/O). */
+int store_blob_commit(struct store_blob *b, const char *sha256, GError **error);
+/* store_blob_free - close; removes the temporary file unless committed. */
+void store_blob_free(struct store_blob *b);
+
+/* store_blob_path - absolute path of blob SHA256 (it may not exist); NULL
+ * when SHA256 is not 64 hex digits (never a path outside blobs/). */
+char *store_blob_path(struct store *s, const char *sha256);
+
+#endif

@@ -1,0 +1,222 @@
+/* store_link.c - In Response linking: finding the statement answered, marking it answered. */
+#include "store/store_link.h"
+#include "store/store_private.h"
+
+#include <string.h>
+
+#define LINKABLE "m.state IN ('posted','rejected')"
+#define TOPIC_CANDIDATES 20
+
+static gboolean
+has_id(GArray *a, gint64 id)
+{
+	for (guint i = 0; i < a->len; i++)
+		if (g_array_index(a, gint64, i) == id)
+			return TRUE;
+	return FALSE;
+}
+
+static int
+add_related(struct statement *st, gint64 id)
+{
+	if (id <= 0 || id == st->id || has_id(st->related, id))
+		return 0;
+	g_array_append_val(st->related, id);
+	return 1;
+}
+
+/* first_id - run SQL with ?1 = st->id and ?2 = TEXT; the first row's id, 0
+ * when none, -1 on error. */
+static gint64
+first_id(struct store *s, const char *sql, gint64 self, const char *text, GError **error)
+{
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, sql, error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, self);
+	sqlite3_bind_text(q, 2, text, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(q);
+	gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_set_sqlite_error(s, rc, "find linked statement", error);
+	return id;
+}
+
+/* by_message_id - In-Reply-To, then References newest first (RFC 5322 3.6.4). */
+static int
+by_message_id(struct store *s, struct statement *st, GError **error)
+{
+	static const char sql[] =
+	    "SELECT m.id FROM messages m JOIN statements s ON s.id = m.id"
+	    " WHERE m.id != ?1 AND " LINKABLE
+	    " AND (m.message_id = ?2 OR json_extract(s.metadata, '$.message_id') = ?2)"
+	    " ORDER BY m.id DESC LIMIT 1";
+	g_autoptr(GPtrArray) ids = g_ptr_array_new();
+	if (st->in_reply_to && *st->in_reply_to)
+		g_ptr_array_add(ids, st->in_reply_to);
+	for (guint i = st->references->len; i > 0; i--)
+		g_ptr_array_add(ids, st->references->pdata[i - 1]);
+	for (guint i = 0; i < ids->len && i < 20; i++) {
+		gint64 id = first_id(s, sql, st->id, ids->pdata[i], error);
+		if (id < 0)
+			return -1;
+		if (id > 0)
+			return add_related(st, id);
+	}
+	return 0;
+}
+
+/* by_identifier - the Tdoc / LS numbers of "Response to:" (metadata
+ * response_to_ids, found by the parser) among stored identifiers. */
+static int
+by_identifier(struct store *s, struct statement *st, GError **error)
+{
+	static const char sql[] =
+	    "SELECT i.statement FROM identifiers i JOIN messages m ON m.id = i.statement"
+	    " WHERE i.statement != ?1 AND " LINKABLE " AND i.value = ?2 COLLATE NOCASE"
+	    " ORDER BY i.statement DESC LIMIT 1";
+	if (!json_object_has_member(st->metadata, "response_to_ids"))
+		return 0;
+	JsonArray *a = json_object_get_array_member(st->metadata, "response_to_ids");
+	int added = 0;
+	for (guint i = 0; a && i < json_array_get_length(a) && i < 20; i++) {
+		const char *v = json_array_get_string_element(a, i);
+		if (!v)
+			continue;
+		gint64 id = first_id(s, sql, st->id, v, error);
+		if (id < 0)
+			return -1;
+		added += add_related(st, id);
+	}
+	return added;
+}
+
+/* acronyms - the resolved groups of one side of ST. */
+static gboolean
+side_has(GPtrArray *groups, const char *acronym)
+{
+	for (guint i = 0; i < groups->len; i++) {
+		const struct group_ref *g = groups->pdata[i];
+		if (!g->acronym)
+			continue;
+		/* A body matches its own sub-groups: 3gpp answers for 3gpp-sa3. */
+		size_t n = strlen(acronym);
+		if (strcmp(g->acronym, acronym) == 0 ||
+		    (strncmp(g->acronym, acronym, n) == 0 && g->acronym[n] == '-') ||
+		    (strncmp(acronym, g->acronym, strlen(g->acronym)) == 0 &&
+		    acronym[strlen(g->acronym)] == '-'))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* opposite - did stored statement ID go the other way (its To is our From,
+ * or its From our To)? */
+static int
+opposite(struct store *s, const struct statement *st, gint64 id, GError **error)
+{
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, "SELECT side, acronym FROM statement_groups"
+	    " WHERE statement = ?1 AND acronym IS NOT NULL", error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	int rc, found = 0;
+	while (!found && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *side = (const char *)sqlite3_column_text(q, 0);
+		const char *acr = (const char *)sqlite3_column_text(q, 1);
+		if (strcmp(side, "to") == 0 ? side_has(st->from_groups, acr) : side_has(st->to_groups, acr))
+			found = 1;
+	}
+	if (!found && rc != SQLITE_DONE) {
+		sqlite3_finalize(q);
+		return store_set_sqlite_error(s, rc, "read statement groups", error);
+	}
+	sqlite3_finalize(q);
+	return found;
+}
+
+/* by_title - "Reply LS on X" to the newest stored "LS on X" sent the other way. */
+static int
+by_title(struct store *s, struct statement *st, GError **error)
+{
+	static const char sql[] =
+	    "SELECT s.id FROM statements s JOIN messages m ON m.id = s.id"
+	    " WHERE s.id != ?1 AND " LINKABLE
+	    " AND json_extract(s.metadata, '$.title_topic') = ?2"
+	    " AND coalesce(json_extract(s.metadata, '$.title_is_reply'), 0) = 0"
+	    " ORDER BY s.id DESC LIMIT " G_STRINGIFY(TOPIC_CANDIDATES);
+	if (!json_object_has_member(st->metadata, "title_topic") ||
+	    !json_object_has_member(st->metadata, "title_is_reply") ||
+	    !json_object_get_boolean_member(st->metadata, "title_is_reply"))
+		return 0;
+	const char *topic = json_object_get_string_member(st->metadata, "title_topic");
+	sqlite3_stmt *q;
+	if (!topic || store_prepare(s, &q, sql, error) < 0)
+		return topic ? -1 : 0;
+	sqlite3_bind_int64(q, 1, st->id);
+	sqlite3_bind_text(q, 2, topic, -1, SQLITE_TRANSIENT);
+	g_autoptr(GArray) cand = g_array_new(FALSE, FALSE, sizeof(gint64));
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(q, 0);
+		g_array_append_val(cand, id);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return store_set_sqlite_error(s, rc, "find statement by title", error);
+	for (guint i = 0; i < cand->len; i++) {
+		gint64 id = g_array_index(cand, gint64, i);
+		int o = opposite(s, st, id, error);
+		if (o < 0)
+			return -1;
+		if (o)
+			return add_related(st, id);
+	}
+	return 0;
+}
+
+int
+store_link_resolve(struct store *s, struct statement *st, GError **error)
+{
+	int total = 0, n;
+	if ((n = by_message_id(s, st, error)) < 0)
+		return -1;
+	total += n;
+	if ((n = by_identifier(s, st, error)) < 0)
+		return -1;
+	total += n;
+	if (total == 0) {
+		if ((n = by_title(s, st, error)) < 0)
+			return -1;
+		total += n;
+	}
+	return total;
+}
+
+int
+store_link_mark_answered(struct store *s, const struct statement *st, const char *actor,
+    GError **error)
+{
+	if (!st->purpose || strcmp(st->purpose, "in_response") != 0 ||
+	    !st->state || strcmp(st->state, "posted") != 0)
+		return 0;
+	for (guint i = 0; i < st->related->len; i++) {
+		gint64 id = g_array_index(st->related, gint64, i);
+		sqlite3_stmt *q;
+		if (store_prepare(s, &q, "UPDATE statements SET action_taken = 1, version = version + 1"
+		    " WHERE id = ?1 AND action_taken = 0", error) < 0)
+			return -1;
+		sqlite3_bind_int64(q, 1, id);
+		int rc = sqlite3_step(q);
+		sqlite3_finalize(q);
+		if (rc != SQLITE_DONE)
+			return store_set_sqlite_error(s, rc, "mark statement answered", error);
+		if (sqlite3_changes(s->db) == 0)
+			continue;
+		g_autofree char *detail = g_strdup_printf("answered by statement %" G_GINT64_FORMAT, st->id);
+		if (store_event(s, id, actor, "action_taken", detail, FALSE, error) < 0)
+			return -1;
+	}
+	return 0;
+}

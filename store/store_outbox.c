@@ -1,0 +1,434 @@
+/* store_outbox.c - the SQL of the outbox: queue, deliver per recipient, list, retry. */
+#include "store/store_outbox.h"
+#include "store/store_private.h"
+
+#include <string.h>
+
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static void
+rcpt_free(gpointer p)
+{
+	struct outbox_rcpt *r = p;
+	g_free(r->address);
+	g_free(r->header);
+	g_free(r->state);
+	g_free(r->last_error);
+	g_free(r);
+}
+
+void
+outbox_mail_free(gpointer p)
+{
+	struct outbox_mail *m = p;
+	if (!m)
+		return;
+	g_free(m->kind);
+	g_free(m->subject);
+	g_free(m->message_id);
+	g_free(m->envelope_from);
+	g_free(m->state);
+	g_free(m->created_at);
+	g_free(m->next_attempt_at);
+	g_free(m->expires_at);
+	g_free(m->last_error);
+	if (m->raw)
+		g_bytes_unref(m->raw);
+	if (m->rcpts)
+		g_ptr_array_unref(m->rcpts);
+	g_free(m);
+}
+
+/* iso_after - now + SECONDS in the stored time format. */
+static char *
+iso_after(int seconds)
+{
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autoptr(GDateTime) t = g_date_time_add_seconds(now, seconds);
+	return g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* step_done - run a statement without result rows and finalize it. */
+static int
+step_done(struct store *s, sqlite3_stmt *st, const char *what, GError **error)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, what, error);
+}
+
+static int
+add_rcpts(struct store *s, gint64 id, GPtrArray *list, const char *header, int *pos,
+    GError **error)
+{
+	for (guint i = 0; list && i < list->len; i++) {
+		sqlite3_stmt *st;
+		if (store_prepare(s, &st, "INSERT INTO outbox_recipients(outbox, position, address,"
+		    " header) VALUES (?, ?, ?, ?)", error) < 0)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int(st, 2, ++*pos);
+		sqlite3_bind_text(st, 3, list->pdata[i], -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, header, -1, SQLITE_STATIC);
+		if (step_done(s, st, "add outbox recipient", error) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+gint64
+store_outbox_add(struct store *s, const struct outbox_new *m, GError **error)
+{
+	sqlite3_stmt *st;
+	g_autofree char *now = store_now();
+	g_autofree char *expires = iso_after(m->lifetime);
+	/* ON CONFLICT on reminder_key only: any other constraint is a real error. */
+	if (store_prepare(s, &st, "INSERT INTO outbox(statement, kind, subject, message_id, raw,"
+	    " envelope_from, created_at, next_attempt_at, expires_at, reminder_key)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(reminder_key) DO NOTHING", error) < 0)
+		return -1;
+	if (m->statement > 0)
+		sqlite3_bind_int64(st, 1, m->statement);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_text(st, 2, m->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, m->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, m->message_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, m->raw, (int)m->raw_len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, m->envelope_from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, expires, -1, SQLITE_STATIC);
+	if (m->reminder_key)
+		sqlite3_bind_text(st, 10, m->reminder_key, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 10);
+	if (step_done(s, st, "add outbox mail", error) < 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return 0;
+	gint64 id = sqlite3_last_insert_rowid(s->db);
+	int pos = 0;
+	if (add_rcpts(s, id, m->to, "to", &pos, error) < 0 ||
+	    add_rcpts(s, id, m->cc, "cc", &pos, error) < 0)
+		return -1;
+	return id;
+}
+
+/* load_rcpts - every recipient of mail M, in position order. */
+static int
+load_rcpts(struct store *s, struct outbox_mail *m, GError **error)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (store_prepare(s, &st, "SELECT position, address, header, state, last_error"
+	    " FROM outbox_recipients WHERE outbox = ? ORDER BY position", error) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, m->id);
+	m->rcpts = g_ptr_array_new_with_free_func(rcpt_free);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct outbox_rcpt *r = g_new0(struct outbox_rcpt, 1);
+		r->position = sqlite3_column_int(st, 0);
+		r->address = g_strdup(col_text(st, 1));
+		r->header = g_strdup(col_text(st, 2));
+		r->state = g_strdup(col_text(st, 3));
+		r->last_error = g_strdup(col_text(st, 4));
+		g_ptr_array_add(m->rcpts, r);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, "load outbox recipients", error);
+}
+
+#define MAIL_COLS "id, statement, kind, subject, message_id, envelope_from, state, created_at," \
+    " next_attempt_at, expires_at, last_error, attempts"
+
+/* read_mail - a row of MAIL_COLS (RAW_COL: the column of raw, or -1). */
+static struct outbox_mail *
+read_mail(sqlite3_stmt *st, int raw_col)
+{
+	struct outbox_mail *m = g_new0(struct outbox_mail, 1);
+	m->id = sqlite3_column_int64(st, 0);
+	m->statement = sqlite3_column_int64(st, 1);
+	m->kind = g_strdup(col_text(st, 2));
+	m->subject = g_strdup(col_text(st, 3));
+	m->message_id = g_strdup(col_text(st, 4));
+	m->envelope_from = g_strdup(col_text(st, 5));
+	m->state = g_strdup(col_text(st, 6));
+	m->created_at = g_strdup(col_text(st, 7));
+	m->next_attempt_at = g_strdup(col_text(st, 8));
+	m->expires_at = g_strdup(col_text(st, 9));
+	m->last_error = g_strdup(col_text(st, 10));
+	m->attempts = sqlite3_column_int(st, 11);
+	if (raw_col >= 0)
+		m->raw = g_bytes_new(sqlite3_column_blob(st, raw_col),
+		    (gsize)sqlite3_column_bytes(st, raw_col));
+	return m;
+}
+
+/* query_mails - run a prepared query of MAIL_COLS and load each mail's recipients. */
+static GPtrArray *
+query_mails(struct store *s, sqlite3_stmt *st, int raw_col, const char *what, GError **error)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(outbox_mail_free);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		g_ptr_array_add(out, read_mail(st, raw_col));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_set_sqlite_error(s, rc, what, error);
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	for (guint i = 0; i < out->len; i++)
+		if (load_rcpts(s, out->pdata[i], error) < 0) {
+			g_ptr_array_unref(out);
+			return NULL;
+		}
+	return out;
+}
+
+GPtrArray *
+store_outbox_due(struct store *s, const char *now, int limit, GError **error)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT " MAIL_COLS ", raw FROM outbox WHERE state = 'queued'"
+	    " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?", error) < 0)
+		return NULL;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, limit);
+	return query_mails(s, st, 12, "list due mail", error);
+}
+
+char *
+store_outbox_next_due(struct store *s, GError **error)
+{
+	sqlite3_stmt *st;
+	char *out = NULL;
+	if (store_prepare(s, &st, "SELECT min(next_attempt_at) FROM outbox WHERE state = 'queued'",
+	    error) < 0)
+		return NULL;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		out = g_strdup(col_text(st, 0));
+	else
+		store_set_sqlite_error(s, rc, "next due mail", error);
+	sqlite3_finalize(st);
+	return out;
+}
+
+static int
+set_rcpt(struct store *s, gint64 id, int position, const char *state, const char *reply,
+    GError **error)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "UPDATE outbox_recipients SET state = ?, last_error = ?"
+	    " WHERE outbox = ? AND position = ? AND state = 'queued'", error) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
+	if (reply)
+		sqlite3_bind_text(st, 2, reply, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_int64(st, 3, id);
+	sqlite3_bind_int(st, 4, position);
+	return step_done(s, st, "update outbox recipient", error);
+}
+
+int
+store_outbox_rcpt_sent(struct store *s, gint64 id, int position, GError **error)
+{
+	return set_rcpt(s, id, position, "sent", NULL, error);
+}
+
+int
+store_outbox_rcpt_failed(struct store *s, gint64 id, int position, const char *reply,
+    GError **error)
+{
+	return set_rcpt(s, id, position, "failed", reply, error);
+}
+
+/* count_rcpts - recipients of mail ID in STATE. */
+static int
+count_rcpts(struct store *s, gint64 id, const char *state, GError **error)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT count(*) FROM outbox_recipients WHERE outbox = ?"
+	    " AND state = ?", error) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (n < 0)
+		store_set_sqlite_error(s, rc, "count outbox recipients", error);
+	return n;
+}
+
+int
+store_outbox_attempt_done(struct store *s, gint64 id, const char *last_error,
+    const char *next_at, const char **state_out, GError **error)
+{
+	int queued = count_rcpts(s, id, "queued", error);
+	int failed = queued < 0 ? -1 : count_rcpts(s, id, "failed", error);
+	if (failed < 0)
+		return -1;
+	const char *state = queued > 0 ? "queued" : failed > 0 ? "failed" : "sent";
+	sqlite3_stmt *st;
+	/* A mail that ends failed shows the first failed recipient's reply when
+	 * the attempt itself had no error of its own. */
+	if (store_prepare(s, &st, "UPDATE outbox SET attempts = attempts + 1, state = ?1,"
+	    " next_attempt_at = coalesce(?2, next_attempt_at),"
+	    " last_error = CASE WHEN ?1 = 'sent' THEN NULL ELSE coalesce(?3, CASE WHEN ?1 ="
+	    "   'failed' THEN (SELECT address || ': ' || last_error FROM outbox_recipients"
+	    "   WHERE outbox = ?4 AND state = 'failed' ORDER BY position LIMIT 1) END,"
+	    "   last_error) END"
+	    " WHERE id = ?4", error) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
+	if (next_at)
+		sqlite3_bind_text(st, 2, next_at, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 2);
+	if (last_error)
+		sqlite3_bind_text(st, 3, last_error, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, id);
+	if (step_done(s, st, "update outbox mail", error) < 0)
+		return -1;
+	if (state_out)
+		*state_out = state;
+	return 0;
+}
+
+GPtrArray *
+store_outbox_list(struct store *s, const char *state, gint64 statement, GError **error)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT " MAIL_COLS " FROM outbox WHERE (?1 IS NULL OR"
+	    " state = ?1) AND (?2 = 0 OR statement = ?2) ORDER BY id", error) < 0)
+		return NULL;
+	if (state)
+		sqlite3_bind_text(st, 1, state, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int64(st, 2, statement);
+	return query_mails(s, st, -1, "list outbox", error);
+}
+
+struct outbox_mail *
+store_outbox_get(struct store *s, gint64 id, GError **error)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT " MAIL_COLS " FROM outbox WHERE id = ?", error) < 0)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	GPtrArray *all = query_mails(s, st, -1, "read outbox mail", error);
+	if (!all)
+		return NULL;
+	struct outbox_mail *m = NULL;
+	if (all->len == 0)
+		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no outbox mail %" G_GINT64_FORMAT, id);
+	else
+		m = g_ptr_array_steal_index(all, 0);
+	g_ptr_array_unref(all);
+	return m;
+}
+
+int
+store_outbox_retry(struct store *s, gint64 id, int lifetime, GError **error)
+{
+	g_autoptr(GError) e = NULL;
+	struct outbox_mail *m = store_outbox_get(s, id, error);
+	if (!m)
+		return -1;
+	gboolean failed = strcmp(m->state, "failed") == 0;
+	outbox_mail_free(m);
+	if (!failed) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_CONFLICT,
+		    "outbox mail %" G_GINT64_FORMAT " is not failed", id);
+		return -1;
+	}
+	g_autofree char *now = store_now();
+	g_autofree char *expires = iso_after(lifetime);
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "UPDATE outbox_recipients SET state = 'queued', last_error = NULL"
+	    " WHERE outbox = ? AND state = 'failed'", error) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (step_done(s, st, "requeue outbox recipients", error) < 0)
+		return -1;
+	if (store_prepare(s, &st, "UPDATE outbox SET state = 'queued', next_attempt_at = ?,"
+	    " expires_at = ?, last_error = NULL WHERE id = ?", error) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, expires, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, id);
+	return step_done(s, st, "requeue outbox mail", error);
+}
+
+/* one_text - the first column of a one-row query about ID, or NULL. */
+static char *
+one_text(struct store *s, const char *sql, gint64 id)
+{
+	sqlite3_stmt *st;
+	char *out = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		out = g_strdup(col_text(st, 0));
+	sqlite3_finalize(st);
+	return out;
+}
+
+char *
+store_outbox_received_date(struct store *s, gint64 id)
+{
+	return one_text(s, "SELECT substr(received_at, 1, 10) FROM messages WHERE id = ?", id);
+}
+
+char *
+store_outbox_statement_title(struct store *s, gint64 id)
+{
+	return one_text(s, "SELECT title FROM statements WHERE id = ?", id);
+}
+
+char *
+store_outbox_statement_state(struct store *s, gint64 id)
+{
+	return one_text(s, "SELECT state FROM messages WHERE id = ?", id);
+}
+
+GArray *
+store_outbox_open_actions(struct store *s, GError **error)
+{
+	sqlite3_stmt *st;
+	int rc;
+	/* An In Response statement that is posted and linked to it closes the
+	 * action even when nobody marked it (RFC 4053bis; datatracker #9387). */
+	if (store_prepare(s, &st, "SELECT s.id FROM statements s JOIN messages m ON m.id = s.id"
+	    " WHERE m.state = 'posted' AND s.purpose = 'for_action' AND s.deadline IS NOT NULL"
+	    " AND s.action_taken = 0 AND NOT EXISTS (SELECT 1 FROM related r"
+	    "   JOIN statements s2 ON s2.id = r.statement JOIN messages m2 ON m2.id = r.statement"
+	    "   WHERE r.related = s.id AND m2.state = 'posted' AND s2.purpose = 'in_response')"
+	    " ORDER BY s.id", error) < 0)
+		return NULL;
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(st, 0);
+		g_array_append_val(ids, id);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(ids);
+		store_set_sqlite_error(s, rc, "list open actions", error);
+		return NULL;
+	}
+	return ids;
+}

@@ -1,0 +1,306 @@
+/* store_stmt.c - a statement's rows: save (replacing an earlier parse), load, JSON. */
+#include "store/store_private.h"
+#include "store/store_stmt.h"
+#include "store/store_blob.h"
+#include "conf/addr.h"
+
+#include <string.h>
+
+/* step_done - run a prepared write to the end and finalize it. */
+static int
+step_done(struct store *s, sqlite3_stmt *q, const char *what, GError **error)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, what, error);
+}
+
+static void
+bind_text(sqlite3_stmt *q, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(q, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+static char *
+col_text(sqlite3_stmt *q, int i)
+{
+	const unsigned char *t = sqlite3_column_text(q, i);
+	return t ? g_strdup((const char *)t) : NULL;
+}
+
+/* delete_children - the rows of an earlier parse of ID. */
+static int
+delete_children(struct store *s, gint64 id, GError **error)
+{
+	static const char *const tables[] = { "statement_groups", "statement_contacts",
+		"identifiers", "related", "attachments", "problems" };
+	for (size_t i = 0; i < G_N_ELEMENTS(tables); i++) {
+		sqlite3_stmt *q;
+		g_autofree char *sql = g_strdup_printf("DELETE FROM %s WHERE statement = ?", tables[i]);
+		if (store_prepare(s, &q, sql, error) < 0)
+			return -1;
+		sqlite3_bind_int64(q, 1, id);
+		if (step_done(s, q, "delete earlier parse", error) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+save_groups(struct store *s, gint64 id, const char *side, GPtrArray *groups, GError **error)
+{
+	for (guint i = 0; i < groups->len; i++) {
+		const struct group_ref *g = groups->pdata[i];
+		sqlite3_stmt *q;
+		if (store_prepare(s, &q, "INSERT INTO statement_groups(statement, side, position, acronym,"
+		    " text) VALUES (?, ?, ?, ?, ?)", error) < 0)
+			return -1;
+		sqlite3_bind_int64(q, 1, id);
+		bind_text(q, 2, side);
+		sqlite3_bind_int(q, 3, i + 1);
+		bind_text(q, 4, g->acronym);
+		bind_text(q, 5, g->text ? g->text : (g->acronym ? g->acronym : ""));
+		if (step_done(s, q, "save group", error) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+save_contacts(struct store *s, gint64 id, const char *side, GPtrArray *contacts, GError **error)
+{
+	for (guint i = 0; i < contacts->len; i++) {
+		const struct addr *a = contacts->pdata[i];
+		sqlite3_stmt *q;
+		if (store_prepare(s, &q, "INSERT INTO statement_contacts(statement, side, position,"
+		    " address, name) VALUES (?, ?, ?, ?, ?)", error) < 0)
+			return -1;
+		sqlite3_bind_int64(q, 1, id);
+		bind_text(q, 2, side);
+		sqlite3_bind_int(q, 3, i + 1);
+		bind_text(q, 4, a->address ? a->address : "");
+		bind_text(q, 5, a->name);
+		if (step_done(s, q, "save contact", error) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+save_lists(struct store *s, const struct statement *st, GError **error)
+{
+	sqlite3_stmt *q;
+	for (guint i = 0; i < st->other_identifiers->len; i++) {
+		if (store_prepare(s, &q, "INSERT OR IGNORE INTO identifiers(statement, value)"
+		    " VALUES (?, ?)", error) < 0)
+			return -1;
+		sqlite3_bind_int64(q, 1, st->id);
+		bind_text(q, 2, st->other_identifiers->pdata[i]);
+		if (step_done(s, q, "save identifier", error) < 0)
+			return -1;
+	}
+	for (guint i = 0; i < st->related->len; i++) {
+		if (store_prepare(s, &q, "INSERT OR IGNORE INTO related(statement, related)"
+		    " VALUES (?, ?)", error) < 0)
+			return -1;
+		sqlite3_bind_int64(q, 1, st->id);
+		sqlite3_bind_int64(q, 2, g_array_index(st->related, gint64, i));
+		if (step_done(s, q, "save related", error) < 0)
+			return -1;
+	}
+	for (guint i = 0; i < st->attachments->len; i++) {
+		const struct attachment *a = st->attachments->pdata[i];
+		if (store_prepare(s, &q, "INSERT INTO attachments(statement, position, filename,"
+		    " original_filename, content_type, size, sha256, derived_from)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error) < 0)
+			return -1;
+		sqlite3_bind_int64(q, 1, st->id);
+		sqlite3_bind_int(q, 2, a->position > 0 ? a->position : (int)i + 1);
+		bind_text(q, 3, a->filename);
+		bind_text(q, 4, a->original_filename);
+		bind_text(q, 5, a->content_type ? a->content_type : "application/octet-stream");
+		sqlite3_bind_int64(q, 6, a->size);
+		bind_text(q, 7, a->sha256);
+		if (a->derived_from > 0)
+			sqlite3_bind_int(q, 8, a->derived_from);
+		else
+			sqlite3_bind_null(q, 8);
+		if (step_done(s, q, "save attachment", error) < 0)
+			return -1;
+	}
+	for (guint i = 0; i < st->problems->len; i++) {
+		const struct problem *p = st->problems->pdata[i];
+		if (store_prepare(s, &q, "INSERT INTO problems(statement, position, code, severity,"
+		    " field, message) VALUES (?, ?, ?, ?, ?, ?)", error) < 0)
+			return -1;
+		sqlite3_bind_int64(q, 1, st->id);
+		sqlite3_bind_int(q, 2, i + 1);
+		bind_text(q, 3, p->code);
+		bind_text(q, 4, p->severity == SEV_ERROR ? "error" : "warning");
+		bind_text(q, 5, p->field ? p->field : "");
+		bind_text(q, 6, p->message ? p->message : "");
+		if (step_done(s, q, "save problem", error) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_stmt_save(struct store *s, struct statement *st, GError **error)
+{
+	sqlite3_stmt *q;
+	g_autofree char *now = store_now();
+	const char *state = st->state ? st->state : "received";
+	g_autofree char *meta = NULL;
+	JsonNode *mn = json_node_new(JSON_NODE_OBJECT);
+	json_node_set_object(mn, st->metadata);
+	meta = json_to_string(mn, FALSE);
+	json_node_unref(mn);
+
+	if (delete_children(s, st->id, error) < 0)
+		return -1;
+	/* Upsert: a reprocess keeps action_taken and the first posted_at, and
+	 * bumps the version so a concurrent edit notices. */
+	if (store_prepare(s, &q, "INSERT INTO statements(id, title, purpose, deadline, body,"
+	    " from_liaison_contact, to_liaison_contact, forwarded_by, submitter, auto_generated,"
+	    " metadata, parsed_at, posted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	    " ?12, CASE WHEN ?13 = 'posted' THEN ?12 END)"
+	    " ON CONFLICT(id) DO UPDATE SET title = ?2, purpose = ?3, deadline = ?4, body = ?5,"
+	    " from_liaison_contact = ?6, to_liaison_contact = ?7, forwarded_by = ?8, submitter = ?9,"
+	    " auto_generated = ?10, metadata = ?11, parsed_at = ?12,"
+	    " posted_at = COALESCE(posted_at, CASE WHEN ?13 = 'posted' THEN ?12 END),"
+	    " version = version + 1", error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, st->id);
+	bind_text(q, 2, st->title);
+	bind_text(q, 3, st->purpose);
+	bind_text(q, 4, st->deadline);
+	bind_text(q, 5, st->body);
+	bind_text(q, 6, st->from_liaison_contact);
+	bind_text(q, 7, st->to_liaison_contact);
+	bind_text(q, 8, st->forwarded_by);
+	bind_text(q, 9, st->submitter);
+	sqlite3_bind_int(q, 10, st->auto_generated ? 1 : 0);
+	bind_text(q, 11, meta);
+	bind_text(q, 12, now);
+	bind_text(q, 13, state);
+	if (step_done(s, q, "save statement", error) < 0)
+		return -1;
+	if (save_groups(s, st->id, "from", st->from_groups, error) < 0 ||
+	    save_groups(s, st->id, "to", st->to_groups, error) < 0 ||
+	    save_contacts(s, st->id, "from", st->from_contacts, error) < 0 ||
+	    save_contacts(s, st->id, "to", st->to_contacts, error) < 0 ||
+	    save_lists(s, st, error) < 0)
+		return -1;
+	if (store_prepare(s, &q, "UPDATE messages SET state = ? WHERE id = ?", error) < 0)
+		return -1;
+	bind_text(q, 1, state);
+	sqlite3_bind_int64(q, 2, st->id);
+	if (step_done(s, q, "set message state", error) < 0)
+		return -1;
+	if (sqlite3_changes(s->db) != 1) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no message %" G_GINT64_FORMAT, st->id);
+		return -1;
+	}
+	if (store_prepare(s, &q, "SELECT version FROM statements WHERE id = ?", error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, st->id);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		st->version = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return 0;
+}
+
+int
+store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_from,
+    char **client, GError **error)
+{
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, "SELECT path, envelope_from, client FROM messages WHERE id = ?",
+	    error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		g_autofree char *rel = col_text(q, 0);
+		*path = g_path_is_absolute(rel) ? g_strdup(rel) : g_build_filename(s->state_dir, rel, NULL);
+		*envelope_from = col_text(q, 1);
+		if (client)
+			*client = col_text(q, 2);
+		sqlite3_finalize(q);
+		return 0;
+	}
+	sqlite3_finalize(q);
+	if (rc == SQLITE_DONE) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no message %" G_GINT64_FORMAT, id);
+		return -1;
+	}
+	return store_set_sqlite_error(s, rc, "read message", error);
+}
+
+gint64
+store_stmt_next_received(struct store *s, GError **error)
+{
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, "SELECT id FROM messages WHERE state = 'received'"
+	    " ORDER BY id LIMIT 1", error) < 0)
+		return -1;
+	int rc = sqlite3_step(q);
+	gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_set_sqlite_error(s, rc, "next received message", error);
+	return id;
+}
+
+/* bump_attempts - add DELTA to parse_attempts of ID in a commit of its own. */
+static int
+bump_attempts(struct store *s, gint64 id, int delta, int max, int *before, GError **error)
+{
+	sqlite3_stmt *q;
+	if (store_begin(s, error) < 0)
+		return -1;
+	if (store_prepare(s, &q, "SELECT parse_attempts FROM messages WHERE id = ?", error) < 0)
+		goto fail;
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	int n = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+	sqlite3_finalize(q);
+	if (n < 0) {
+		g_set_error(error, STORE_ERROR, rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : STORE_ERR_TEMP,
+		    "no message %" G_GINT64_FORMAT, id);
+		goto fail;
+	}
+	if (before)
+		*before = n;
+	if (delta > 0 && n >= max) {   /* out of attempts: the caller fails it */
+		store_rollback(s);
+		return 0;
+	}
+	if (store_prepare(s, &q, "UPDATE messages SET parse_attempts = MAX(0, parse_attempts + ?)"
+	    " WHERE id = ?", error) < 0)
+		goto fail;
+	sqlite3_bind_int(q, 1, delta);
+	sqlite3_bind_int64(q, 2, id);
+	if (step_done(s, q, "count parse attempt", error) < 0)
+		goto fail;
+	return store_commit(s, error);
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_stmt_attempt(struct store *s, gint64 id, int max, int *before, GError **error)
+{
+	return bump_attempts(s, id, 1, max, before, error);
+}
+
+int
+store_stmt_attempt_undo(struct store *s, gint64 id, GError **error)
+{
+	return bump_attempts(s, id, -1, 0, NULL, error);
+}

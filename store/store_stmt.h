@@ -1,0 +1,51 @@
+/* store_stmt.h - statements: saved by the parse stage, read by notify and liaisonctl. */
+#ifndef LIAISON_STORE_STMT_H
+#define LIAISON_STORE_STMT_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include "parser/statement.h"
+#include "store/store.h"
+
+/* store_stmt_save - write ST (st->id = its message) inside the caller's
+ * transaction: the statements row and its groups, contacts, identifiers,
+ * related ids, attachments and problems, replacing those of an earlier parse
+ * (reprocess); sets messages.state to st->state and bumps the version (the new
+ * value is put into st->version). */
+int store_stmt_save(struct store *s, struct statement *st, GError **error);
+
+/* store_stmt_load - statement ID as stored. A message not parsed yet gives a
+ * statement with only id and state set. STORE_ERR_NOTFOUND: no message ID. */
+struct statement *store_stmt_load(struct store *s, gint64 id, GError **error);
+
+/* store_stmt_json_add - the statement keys of `liaisonctl show --json`
+ * (state, title, purpose, deadline, from_groups, to_groups, from_contacts,
+ * to_contacts, from_liaison_contact, to_liaison_contact, body, attachments,
+ * other_identifiers, related, forwarded_by, problems) set into O. */
+void store_stmt_json_add(JsonObject *o, const struct statement *st);
+
+/* store_stmt_attachment - attachment POSITION (from 1) of statement ID: its
+ * blob path and row. STORE_ERR_NOTFOUND when there is none. */
+struct attachment *store_stmt_attachment(struct store *s, gint64 id, int position,
+    char **blob_path, GError **error);
+
+/* store_stmt_summary - what `liaisonctl list` shows of ID: state, title (may
+ * be NULL) and the number of problems. */
+int store_stmt_summary(struct store *s, gint64 id, char **state, char **title,
+    int *problems, GError **error);
+
+/* For the parse stage. */
+/* store_stmt_message - the raw file (absolute path), envelope sender and
+ * client ("liaisonctl" for `liaisonctl submit`) of message ID. */
+int store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_from,
+    char **client, GError **error);
+/* store_stmt_next_received - the oldest message in state 'received'; 0 when none, -1 on error. */
+gint64 store_stmt_next_received(struct store *s, GError **error);
+/* store_stmt_attempt - count one parse attempt of ID in its own commit,
+ * before trying (a crash then still counts); *BEFORE gets the earlier count.
+ * Nothing is counted when MAX attempts were made already. */
+int store_stmt_attempt(struct store *s, gint64 id, int max, int *before, GError **error);
+/* store_stmt_attempt_undo - take back an attempt that failed for a temporary reason. */
+int store_stmt_attempt_undo(struct store *s, gint64 id, GError **error);
+
+#endif

@@ -1,0 +1,279 @@
+/* store_stmt_load.c - a statement read back: for notify, show, list, attachment. */
+#include "store/store_private.h"
+#include "store/store_stmt.h"
+#include "store/store_blob.h"
+#include "conf/addr.h"
+
+#include <string.h>
+
+static char *
+col_text(sqlite3_stmt *q, int i)
+{
+	const unsigned char *t = sqlite3_column_text(q, i);
+	return t ? g_strdup((const char *)t) : NULL;
+}
+
+static int
+load_groups_contacts(struct store *s, struct statement *st, GError **error)
+{
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, "SELECT side, acronym, text FROM statement_groups"
+	    " WHERE statement = ? ORDER BY side, position", error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, st->id);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *side = (const char *)sqlite3_column_text(q, 0);
+		g_ptr_array_add(strcmp(side, "from") == 0 ? st->from_groups : st->to_groups,
+		    group_ref_new((const char *)sqlite3_column_text(q, 2),
+		    (const char *)sqlite3_column_text(q, 1)));
+	}
+	sqlite3_finalize(q);
+	if (store_prepare(s, &q, "SELECT side, name, address FROM statement_contacts"
+	    " WHERE statement = ? ORDER BY side, position", error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, st->id);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *side = (const char *)sqlite3_column_text(q, 0);
+		g_ptr_array_add(strcmp(side, "from") == 0 ? st->from_contacts : st->to_contacts,
+		    addr_new((const char *)sqlite3_column_text(q, 1),
+		    (const char *)sqlite3_column_text(q, 2)));
+	}
+	sqlite3_finalize(q);
+	return 0;
+}
+
+static struct attachment *
+attachment_from_row(sqlite3_stmt *q)
+{
+	struct attachment *a = g_new0(struct attachment, 1);
+	a->position = sqlite3_column_int(q, 0);
+	a->filename = col_text(q, 1);
+	a->original_filename = col_text(q, 2);
+	a->content_type = col_text(q, 3);
+	a->size = sqlite3_column_int64(q, 4);
+	a->sha256 = col_text(q, 5);
+	a->derived_from = sqlite3_column_int(q, 6);
+	return a;
+}
+
+#define ATTACHMENT_COLS "position, filename, original_filename, content_type, size, sha256," \
+	" COALESCE(derived_from, 0)"
+
+static int
+load_lists(struct store *s, struct statement *st, GError **error)
+{
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, "SELECT value FROM identifiers WHERE statement = ? ORDER BY rowid",
+	    error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, st->id);
+	while (sqlite3_step(q) == SQLITE_ROW)
+		g_ptr_array_add(st->other_identifiers, col_text(q, 0));
+	sqlite3_finalize(q);
+	if (store_prepare(s, &q, "SELECT related FROM related WHERE statement = ? ORDER BY related",
+	    error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, st->id);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		gint64 r = sqlite3_column_int64(q, 0);
+		g_array_append_val(st->related, r);
+	}
+	sqlite3_finalize(q);
+	if (store_prepare(s, &q, "SELECT " ATTACHMENT_COLS " FROM attachments"
+	    " WHERE statement = ? AND removed = 0 ORDER BY position", error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, st->id);
+	while (sqlite3_step(q) == SQLITE_ROW)
+		g_ptr_array_add(st->attachments, attachment_from_row(q));
+	sqlite3_finalize(q);
+	if (store_prepare(s, &q, "SELECT code, severity, field, message FROM problems"
+	    " WHERE statement = ? ORDER BY position", error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, st->id);
+	while (sqlite3_step(q) == SQLITE_ROW)
+		statement_problem(st, (const char *)sqlite3_column_text(q, 0),
+		    strcmp((const char *)sqlite3_column_text(q, 1), "error") == 0 ? SEV_ERROR : SEV_WARNING,
+		    (const char *)sqlite3_column_text(q, 2), "%s", (const char *)sqlite3_column_text(q, 3));
+	sqlite3_finalize(q);
+	return 0;
+}
+
+struct statement *
+store_stmt_load(struct store *s, gint64 id, GError **error)
+{
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, "SELECT m.state, st.id, st.title, st.purpose, st.deadline, st.body,"
+	    " st.from_liaison_contact, st.to_liaison_contact, st.forwarded_by, st.submitter,"
+	    " st.auto_generated, st.metadata, st.version, m.message_id"
+	    " FROM messages m LEFT JOIN statements st ON st.id = m.id WHERE m.id = ?", error) < 0)
+		return NULL;
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(q);
+		if (rc == SQLITE_DONE)
+			g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
+		else
+			store_set_sqlite_error(s, rc, "load statement", error);
+		return NULL;
+	}
+	struct statement *st = statement_new();
+	st->id = id;
+	st->state = col_text(q, 0);
+	st->message_id = col_text(q, 13);
+	gboolean parsed = sqlite3_column_type(q, 1) != SQLITE_NULL;
+	if (parsed) {
+		st->title = col_text(q, 2);
+		st->purpose = col_text(q, 3);
+		st->deadline = col_text(q, 4);
+		st->body = col_text(q, 5);
+		st->from_liaison_contact = col_text(q, 6);
+		st->to_liaison_contact = col_text(q, 7);
+		st->forwarded_by = col_text(q, 8);
+		st->submitter = col_text(q, 9);
+		st->auto_generated = sqlite3_column_int(q, 10) != 0;
+		st->version = sqlite3_column_int(q, 12);
+		const char *meta = (const char *)sqlite3_column_text(q, 11);
+		JsonNode *n = meta ? json_from_string(meta, NULL) : NULL;
+		if (n && JSON_NODE_HOLDS_OBJECT(n)) {
+			json_object_unref(st->metadata);
+			st->metadata = json_object_ref(json_node_get_object(n));
+		}
+		if (n)
+			json_node_unref(n);
+	}
+	sqlite3_finalize(q);
+	if (parsed && (load_groups_contacts(s, st, error) < 0 || load_lists(s, st, error) < 0)) {
+		statement_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+static void
+set_string_or_null(JsonObject *o, const char *key, const char *v)
+{
+	if (v)
+		json_object_set_string_member(o, key, v);
+	else
+		json_object_set_null_member(o, key);
+}
+
+static JsonArray *
+groups_json(GPtrArray *groups)
+{
+	JsonArray *a = json_array_new();
+	for (guint i = 0; i < groups->len; i++) {
+		const struct group_ref *g = groups->pdata[i];
+		json_array_add_string_element(a, g->acronym ? g->acronym : (g->text ? g->text : ""));
+	}
+	return a;
+}
+
+static JsonArray *
+contacts_json(GPtrArray *contacts)
+{
+	JsonArray *a = json_array_new();
+	for (guint i = 0; i < contacts->len; i++)
+		json_array_add_string_element(a, ((const struct addr *)contacts->pdata[i])->address);
+	return a;
+}
+
+void
+store_stmt_json_add(JsonObject *o, const struct statement *st)
+{
+	set_string_or_null(o, "state", st->state);
+	set_string_or_null(o, "title", st->title);
+	set_string_or_null(o, "purpose", st->purpose);
+	set_string_or_null(o, "deadline", st->deadline);
+	json_object_set_array_member(o, "from_groups", groups_json(st->from_groups));
+	json_object_set_array_member(o, "to_groups", groups_json(st->to_groups));
+	json_object_set_array_member(o, "from_contacts", contacts_json(st->from_contacts));
+	json_object_set_array_member(o, "to_contacts", contacts_json(st->to_contacts));
+	set_string_or_null(o, "from_liaison_contact", st->from_liaison_contact);
+	set_string_or_null(o, "to_liaison_contact", st->to_liaison_contact);
+	set_string_or_null(o, "body", st->body);
+	JsonArray *atts = json_array_new();
+	for (guint i = 0; i < st->attachments->len; i++) {
+		const struct attachment *a = st->attachments->pdata[i];
+		JsonObject *ao = json_object_new();
+		json_object_set_string_member(ao, "filename", a->filename ? a->filename : "");
+		json_object_set_string_member(ao, "content_type", a->content_type ? a->content_type : "");
+		json_object_set_int_member(ao, "size", a->size);
+		json_object_set_string_member(ao, "sha256", a->sha256 ? a->sha256 : "");
+		json_array_add_object_element(atts, ao);
+	}
+	json_object_set_array_member(o, "attachments", atts);
+	JsonArray *ids = json_array_new();
+	for (guint i = 0; i < st->other_identifiers->len; i++)
+		json_array_add_string_element(ids, st->other_identifiers->pdata[i]);
+	json_object_set_array_member(o, "other_identifiers", ids);
+	JsonArray *rel = json_array_new();
+	for (guint i = 0; i < st->related->len; i++)
+		json_array_add_int_element(rel, g_array_index(st->related, gint64, i));
+	json_object_set_array_member(o, "related", rel);
+	set_string_or_null(o, "forwarded_by", st->forwarded_by);
+	JsonArray *probs = json_array_new();
+	for (guint i = 0; i < st->problems->len; i++) {
+		const struct problem *p = st->problems->pdata[i];
+		JsonObject *po = json_object_new();
+		json_object_set_string_member(po, "code", p->code);
+		json_object_set_string_member(po, "severity", p->severity == SEV_ERROR ? "error" : "warning");
+		json_object_set_string_member(po, "field", p->field ? p->field : "");
+		json_object_set_string_member(po, "message", p->message ? p->message : "");
+		json_array_add_object_element(probs, po);
+	}
+	json_object_set_array_member(o, "problems", probs);
+}
+
+struct attachment *
+store_stmt_attachment(struct store *s, gint64 id, int position, char **blob_path,
+    GError **error)
+{
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, "SELECT " ATTACHMENT_COLS " FROM attachments"
+	    " WHERE statement = ? AND position = ? AND removed = 0", error) < 0)
+		return NULL;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int(q, 2, position);
+	int rc = sqlite3_step(q);
+	struct attachment *a = rc == SQLITE_ROW ? attachment_from_row(q) : NULL;
+	sqlite3_finalize(q);
+	if (!a) {
+		if (rc == SQLITE_DONE)
+			g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "statement %" G_GINT64_FORMAT
+			    " has no attachment %d", id, position);
+		else
+			store_set_sqlite_error(s, rc, "read attachment", error);
+		return NULL;
+	}
+	if (blob_path)
+		*blob_path = store_blob_path(s, a->sha256);
+	return a;
+}
+
+int
+store_stmt_summary(struct store *s, gint64 id, char **state, char **title, int *problems,
+    GError **error)
+{
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, "SELECT m.state, st.title,"
+	    " (SELECT count(*) FROM problems p WHERE p.statement = m.id)"
+	    " FROM messages m LEFT JOIN statements st ON st.id = m.id WHERE m.id = ?", error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*state = col_text(q, 0);
+		*title = col_text(q, 1);
+		*problems = sqlite3_column_int(q, 2);
+	}
+	sqlite3_finalize(q);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
+		return -1;
+	}
+	return store_set_sqlite_error(s, rc, "statement summary", error);
+}
