@@ -18,6 +18,12 @@ log_set_level(const char *name)
 			level = i;
 }
 
+const char *
+log_level_name(void)
+{
+	return names[level];
+}
+
 void
 log_set_prefix(const char *prog)
 {

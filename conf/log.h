@@ -6,6 +6,8 @@ enum log_level { LOG_DEBUG_, LOG_INFO_, LOG_WARNING_, LOG_ERROR_ };
 
 /* log_set_level - "debug", "info", "warning" or "error"; unknown names keep info. */
 void log_set_level(const char *name);
+/* log_level_name - the level in force, as log_set_level takes it. */
+const char *log_level_name(void);
 /* log_set_prefix - program name put at the front of every line. */
 void log_set_prefix(const char *prog);
 int log_enabled(enum log_level l);

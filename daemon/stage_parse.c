@@ -71,7 +71,9 @@ spawn(struct child *ch)
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &deflt);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	char *argv[] = { sv.exe, "--worker", "parse", sv.config ? "--config" : NULL, sv.config, NULL };
+	/* The level in force goes along: --log-level overrides the config's. */
+	char *argv[] = { sv.exe, "--worker", "parse", "--log-level", (char *)log_level_name(),
+	    sv.config ? "--config" : NULL, sv.config, NULL };
 	pid_t pid;
 	int rc = posix_spawn(&pid, sv.exe, &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
