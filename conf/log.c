@@ -77,3 +77,28 @@ log_quote(const char *value)
 	buf[n] = '\0';
 	return buf;
 }
+
+const char *
+log_quote_redacted(const char *value)
+{
+	if (!value || log_enabled(LOG_DEBUG_) || !strchr(value, '@'))
+		return log_quote(value);
+	GString *out = g_string_new(NULL);
+	const char *p = value;
+	while (*p) {
+		/* A word: up to a space or an angle bracket, so "<a@b>:" keeps its frame. */
+		size_t n = strcspn(p, " \t<>,;");
+		if (n == 0) {
+			g_string_append_c(out, *p++);
+			continue;
+		}
+		if (memchr(p, '@', n))
+			g_string_append(out, "[address]");
+		else
+			g_string_append_len(out, p, (gssize)n);
+		p += n;
+	}
+	const char *q = log_quote(out->str);
+	g_string_free(out, TRUE);
+	return q;
+}

@@ -24,4 +24,9 @@ void log_msg(enum log_level l, const char *fmt, ...) __attribute__((format(print
  * characters); returns a static per-thread buffer valid until the next call. */
 const char *log_quote(const char *value);
 
+/* log_quote_redacted - log_quote, with every word that holds an '@' (an
+ * address, in text from a mail server or a client) shown as [address]
+ * unless the level is debug: addresses are logged at debug only. */
+const char *log_quote_redacted(const char *value);
+
 #endif

@@ -163,16 +163,13 @@ reply(struct lmtp_conn *c, int code, const char *enh, const char *fmt, ...)
 	for (int i = 0; lines[i]; i++)
 		g_string_append_printf(c->wbuf, "%d%c%s%s%s\r\n", code, lines[i + 1] ? '-' : ' ',
 		    enh ? enh : "", enh ? " " : "", lines[i]);
-	/* A per-recipient reply starts with "<address>": addresses are logged at
-	 * debug only, so the info line leaves it out. */
-	const char *plain = lines[0];
-	if (plain[0] == '<' && strchr(plain, '>'))
-		plain = strchr(plain, '>') + 1 + (strchr(plain, '>')[1] == ' ');
+	/* A per-recipient reply names the address: logged at debug only. */
 	if (code >= 400)
 		log_info("event=lmtp_reply session=%s state=%s code=%d enh=%s text=%s", c->id,
-		    state_names[c->state], code, enh ? enh : "-", log_quote(plain));
-	log_debug("event=lmtp_reply session=%s code=%d text=%s", c->id, code,
-	    log_quote(lines[0]));
+		    state_names[c->state], code, enh ? enh : "-", log_quote_redacted(lines[0]));
+	else
+		log_debug("event=lmtp_reply session=%s code=%d text=%s", c->id, code,
+		    log_quote(lines[0]));
 	if (code == 421) {
 		c->hangup = TRUE;
 		return;

@@ -287,7 +287,7 @@ deliver(struct notify_sender *ns, const struct outbox_mail *m)
 	}
 	log_info("event=notify_attempt id=%" G_GINT64_FORMAT " kind=%s sent=%d failed=%d state=%s%s%s",
 	    m->id, m->kind, sent, failed, state, attempt_error ? " error=" : "",
-	    attempt_error ? log_quote(attempt_error) : "");
+	    attempt_error ? log_quote_redacted(attempt_error) : "");
 }
 
 /* deliver_due - every mail due now; returns how many were tried. */
