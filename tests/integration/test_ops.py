@@ -149,6 +149,31 @@ def test_installed_example_config_is_valid():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+@L.test
+def test_man_pages_list_every_command_and_option():
+    p = run([L.LIAISONCTL, "help"], timeout=30)
+    L.eq(p.returncode, 0, "liaisonctl help")
+    cmds = re.findall(r"^  ([a-z][a-z-]*) ", p.stdout, re.M)
+    L.ok(len(cmds) >= 20, "commands listed by help: %r" % cmds)
+    page = run(["man", "-l", os.path.join(TOP, "man/liaisonctl.8")],
+               env=dict(os.environ, MANWIDTH="200", LC_ALL="C.UTF-8"), timeout=30).stdout
+    # Each command heads an entry of COMMANDS: its name at the start of a line.
+    missing = [c for c in cmds if not re.search(r"^ +%s( |$)" % re.escape(c), page, re.M)]
+    L.eq(missing, [], "commands missing from liaisonctl(8)")
+    p = run([L.LIAISOND, "--help"], timeout=30)
+    opts = re.findall(r"^ +(?:-\w, )?(--[a-z-]+)", p.stdout, re.M)
+    L.ok("--config" in opts, "liaisond --help lists options: %r" % opts)
+    page = open(os.path.join(TOP, "man/liaisond.8")).read().replace("\\-", "-")
+    missing = [o for o in opts if o not in page]
+    L.eq(missing, [], "liaisond options missing from liaisond(8)")
+    conf5 = open(os.path.join(TOP, "man/liaisond.conf.5")).read().replace("\\-", "-")
+    keys = re.findall(r'\{ "(?:liaisond|parser|directory|notify)", "([a-z_]+)"',
+                      open(os.path.join(TOP, "conf/conf.c")).read())
+    L.ok(len(keys) > 20, "keys found in conf/conf.c: %r" % keys)
+    missing = [k for k in keys if not re.search(r"\b%s\b" % k, conf5)]
+    L.eq(missing, [], "config keys missing from liaisond.conf(5)")
+
+
 # ---------------------------------------------------------------- systemd units
 
 def units_for_verify(d, tmp):
