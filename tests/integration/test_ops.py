@@ -493,6 +493,49 @@ def test_no_notify_socket_no_watchdog_without_systemd():
         L.eq(d.stop(), 0, "exit status")
 
 
+def _harden():
+    """In the child before exec: what MemoryDenyWriteExecute= and
+    NoNewPrivileges= do under systemd, through the kernel's own switches
+    (PR_SET_MDWE, Linux 6.3+; PR_SET_NO_NEW_PRIVS). Both survive execve."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(38, 1, 0, 0, 0) != 0:          # PR_SET_NO_NEW_PRIVS
+        os._exit(120)
+    if libc.prctl(65, 1, 0, 0, 0) != 0:          # PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN
+        os._exit(121)
+
+
+@L.test
+def test_works_without_writable_executable_memory():
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(66, 0, 0, 0, 0) < 0:            # PR_GET_MDWE
+        L.skip("the kernel has no PR_SET_MDWE (Linux 6.3+) to stand in for MemoryDenyWriteExecute=")
+    d = L.Daemon()
+    try:
+        logf = open(d.log_path, "ab")
+        d.proc = subprocess.Popen([L.LIAISOND, "--config", d.conf_path], stdout=logf, stderr=logf,
+                                  stdin=subprocess.DEVNULL, env=d.env, preexec_fn=_harden)
+        logf.close()
+        d.wait_ready()
+        # A forwarded statement: the parser's regular expressions (PCRE2 JIT
+        # wants W+X memory) and the parse worker (a child: execve) run.
+        body = ("---------- Forwarded message ---------\r\n"
+                "From: Someone <someone@3gpp.example>\r\n"
+                "Subject: LS on QUIC\r\n\r\n"
+                "Title: LS on QUIC\r\nFrom: 3GPP TSG SA WG3\r\nTo: IETF QUIC WG\r\n"
+                "Purpose: For information\r\n\r\nBody text.\r\n")
+        d.submit(L.make_message(subject="Fwd: LS on QUIC", body=body))
+        rows = d.ctl_json("list")
+        L.eq(len(rows), 1, "message recorded")
+        st = d.wait_state(rows[0]["id"])
+        L.ok(st["state"] in ("posted", "rejected"), "parsed under MDWE: %r" % st.get("state"))
+        L.ok("parse_worker_died" not in d.log(), "the parse worker crashed: %s" % d.log()[-2000:])
+        L.eq(d.stop(), 0, "exit status")
+    finally:
+        d.close()
+
+
 # ---------------------------------------------------------------- schema versions
 
 def sqlite(db, sql):
