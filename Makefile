@@ -91,11 +91,13 @@ run: deps
 	mkdir -p var
 	./$(B)/liaisond
 
-# make check: every test, plain build and ASan+UBSan build; one summary line.
+# make check: every test on the plain and the ASan+UBSan build, and each fuzz
+# target for a short while (FUZZ_SECONDS, 10 by default); one summary line.
 check: deps
 	$(MAKE) all unit
 	$(MAKE) SAN=1 all unit
-	sh tests/run.sh build build-asan
+	$(MAKE) fuzz-build
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-10} sh tests/run.sh build build-asan fuzz
 
 check-plain: deps
 	$(MAKE) all unit
@@ -193,7 +195,9 @@ bench: deps
 # make fuzz: every libFuzzer target (tests/fuzz/fuzz_*.c) for FUZZ_SECONDS each,
 # seeded from tests/fuzz/corpus/NAME, the test corpus and ../shared/corpora.
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libliaison.a
-	clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libliaison.a $(LDLIBS)
+	@echo "  FUZZ    $@"
+	@clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libliaison.a \
+	    $(filter-out -specs=%,$(LDLIBS))
 
 fuzz-build: deps
 	$(MAKE) SAN=fuzz build-fuzz/libliaison.a

@@ -85,17 +85,19 @@ decode_name(const char *phrase)
 	/* Unencoded 8-bit names are taken as UTF-8 when they are valid UTF-8
 	 * (RFC 6532), as Latin-1 otherwise (the usual legacy). */
 	const char *fallback = g_utf8_validate(phrase, -1, NULL) ? "utf-8" : "iso-8859-1";
+	char *r;
 	if (mailmime_encoded_phrase_parse(fallback, phrase, strlen(phrase), &idx, "utf-8",
 	    &out) == MAILIMF_NO_ERROR && out) {
-		char *r = g_utf8_make_valid(out, -1);
+		r = g_utf8_make_valid(out, -1);
 		free(out);
-		/* A decoded name may carry CR/LF (Mailsploit): never let it through. */
-		for (char *p = r; *p; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = ' ';
-		return g_strstrip(r);
+	} else {
+		r = g_utf8_make_valid(phrase, -1);
 	}
-	return g_utf8_make_valid(phrase, -1);
+	/* A name, decoded or not, may carry CR/LF (Mailsploit): never let it through. */
+	for (char *p = r; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return g_strstrip(r);
 }
 
 /* add_mailbox - MB into OUT. mailimf accepts the obsolete syntax that lets

@@ -237,6 +237,8 @@ conf_load_text(const char *text, const char *file_label, const char *dir, GError
 	c->dir = g_strdup(dir);
 	conf_defaults(c);
 
+	if (g_str_has_prefix(text, "\xef\xbb\xbf"))   /* a byte order mark some editors add */
+		text += 3;
 	if (!g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_NONE, &e)) {
 		g_string_append_printf(problems, "%s: %s\n", file_label, e->message);
 		g_error_free(e);

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 static const char *const type_names[] = {
@@ -15,6 +16,9 @@ static const char *const known_keys[] = {
 	"type", "name", "parent", "list", "chairs", "ads", "liaison_managers", "contacts", "cc",
 	"aliases", "state", NULL,
 };
+
+/* The whole IETF and its partners are a few hundred groups, well under 1 MiB. */
+#define DIR_FILE_MAX (16 * 1024 * 1024)
 
 /* One load: where problems are collected and where lines are looked up. */
 struct loader {
@@ -253,8 +257,14 @@ load_group(struct loader *ld, GKeyFile *kf, const char *section)
 		return NULL;
 	}
 	if (t < 0) {
+		g_autofree char *low = g_ascii_strdown(type, -1);
+		const char *near = NULL;
+		for (size_t i = 0; i < G_N_ELEMENTS(type_names) && !near; i++)
+			if (dir_edit_distance(low, type_names[i]) == 1)
+				near = type_names[i];
 		problem(ld, section, "type", "'%s' is not a group type (wg, rg, area, ietf, iesg, "
-		    "iab, irtf or sdo)", type);
+		    "iab, irtf or sdo)%s%s%s", type, near ? "; did you mean " : "", near ? near : "",
+		    near ? "?" : "");
 		return NULL;
 	}
 
@@ -319,7 +329,7 @@ parent_ok(enum dir_type t, enum dir_type p, const char **want)
 	case DIR_IESG: case DIR_IAB: *want = "the ietf"; return p == DIR_IETF;
 	case DIR_IRTF: *want = "the iab or the ietf"; return p == DIR_IAB || p == DIR_IETF;
 	case DIR_SDO: *want = "an sdo (the body a sub-group belongs to)"; return p == DIR_SDO;
-	case DIR_IETF: *want = "nothing (the ietf has no parent)"; return FALSE;
+	case DIR_IETF: *want = "nothing"; return FALSE;
 	}
 	return FALSE;
 }
@@ -341,11 +351,14 @@ check_parents(struct loader *ld, struct directory *d, GHashTable *sections)
 			problem(ld, sec, "parent", "no group [%s] in the directory", g->parent);
 		} else if (p == g) {
 			problem(ld, sec, "parent", "a group cannot be its own parent");
+		} else if (g->type == DIR_IETF) {
+			problem(ld, sec, "parent", "the ietf has no parent");
 		} else if (!parent_ok(g->type, p->type, &want)) {
 			problem(ld, sec, "parent", "[%s] is %s, but the parent of %s must be %s",
 			    p->acronym, with_article(p->type), with_article(g->type), want);
-		} else {
-			/* Only sdo chains can be longer than one step; walk them bounded. */
+		} else if (g->type == DIR_SDO) {
+			/* Only sdo chains can loop (the other types' parents end at the
+			 * ietf, which has none); walk them bounded. */
 			const struct dir_group *q = p;
 			for (guint n = 0; q && q->parent && n <= d->groups->len; n++) {
 				q = g_hash_table_lookup(d->by_acronym, q->parent);
@@ -356,6 +369,24 @@ check_parents(struct loader *ld, struct directory *d, GHashTable *sections)
 				}
 			}
 		}
+	}
+}
+
+/* check_singletons - there is one IETF, one IESG, one IAB and one IRTF. */
+static void
+check_singletons(struct loader *ld, struct directory *d, GHashTable *sections)
+{
+	const struct dir_group *seen[G_N_ELEMENTS(type_names)] = { NULL };
+	for (guint i = 0; i < d->groups->len; i++) {
+		const struct dir_group *g = d->groups->pdata[i];
+		if (g->type != DIR_IETF && g->type != DIR_IESG && g->type != DIR_IAB &&
+		    g->type != DIR_IRTF)
+			continue;
+		if (seen[g->type])
+			problem(ld, g_hash_table_lookup(sections, g), "type", "there is only one %s, "
+			    "and [%s] is it already", dir_type_name(g->type), seen[g->type]->acronym);
+		else
+			seen[g->type] = g;
 	}
 }
 
@@ -449,6 +480,7 @@ build(struct loader *ld, struct directory *d, GKeyFile *kf)
 		g_hash_table_insert(d->by_acronym, g->acronym, g);
 		g_hash_table_insert(sec_of, g, *s);
 	}
+	check_singletons(ld, d, sec_of);
 	check_parents(ld, d, sec_of);
 	g_ptr_array_sort(d->groups, group_cmp);
 	for (guint i = 0; i < d->groups->len; i++) {
@@ -475,18 +507,31 @@ directory_load(const char *path, GPtrArray **problems, GError **error)
 	ld.lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	ld.problems = g_ptr_array_new_with_free_func(g_free);
 	ld.broken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GStatBuf st;
+	if (g_stat(path, &st) == 0 && st.st_size > DIR_FILE_MAX) {
+		g_ptr_array_add(ld.problems, g_strdup_printf("%s: %lld bytes is too large for a "
+		    "directory (at most %d)", path, (long long)st.st_size, DIR_FILE_MAX));
+		goto out;
+	}
 	if (!g_file_get_contents(path, &text, NULL, &e)) {
 		g_ptr_array_add(ld.problems, g_strdup(e->message));
 		g_clear_error(&e);
 		goto out;
 	}
-	if (!g_utf8_validate(text, -1, NULL)) {
-		g_ptr_array_add(ld.problems, g_strdup_printf("%s: not UTF-8 text", path));
+	const char *bad, *body = text;
+	if (!g_utf8_validate(text, -1, &bad)) {
+		int line = 1;
+		for (const char *p = text; p < bad; p++)
+			line += *p == '\n';
+		g_ptr_array_add(ld.problems, g_strdup_printf("%s:%d: not UTF-8 text (save the file "
+		    "as UTF-8)", path, line));
 		goto out;
 	}
-	scan_lines(&ld, text);
+	if (g_str_has_prefix(body, "\xef\xbb\xbf"))   /* a byte order mark some editors add */
+		body += 3;
+	scan_lines(&ld, body);
 	kf = g_key_file_new();
-	if (!g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_NONE, &e)) {
+	if (!g_key_file_load_from_data(kf, body, (gsize)-1, G_KEY_FILE_NONE, &e)) {
 		/* scan_lines has usually said where already; otherwise say what GKeyFile says. */
 		if (ld.problems->len == 0)
 			g_ptr_array_add(ld.problems, g_strdup_printf("%s: %s", path, e->message));

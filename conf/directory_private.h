@@ -35,6 +35,16 @@ gboolean dir_index_add(struct directory *d, struct dir_group *g, const char *tex
     const struct dir_group **clash, gboolean *loose);
 /* dir_index_finish - build the SDO scopes once every group is indexed. */
 void dir_index_finish(struct directory *d);
+/* dir_tokens - lower-cased words of letters and digits of TEXT (char *),
+ * "wg 3" / "working group 3" / "sg 15" / "study group 15" folded to one word. */
+GPtrArray *dir_tokens(const char *text);
+/* dir_join - words FROM..TO of T joined by one space. */
+char *dir_join(GPtrArray *t, guint from, guint to);
+/* dir_loose_of - dir_norm_loose of words already split. */
+char *dir_loose_of(GPtrArray *t, int *hint);
+/* dir_add_unique - append P to A unless it is there already. */
+void dir_add_unique(GPtrArray *a, gpointer p);
+
 /* dir_edit_distance - Levenshtein distance of two short ASCII strings
  * (G_MAXUINT when either is longer than 128). */
 guint dir_edit_distance(const char *a, const char *b);

@@ -1,6 +1,7 @@
 /* cmd_conf.c - liaisonctl check-config, groups and resolve: the config and
  * the group directory as the daemon would see them. */
 #include "ctl/ctl.h"
+#include "ctl/ctl_out.h"
 #include "conf/addr.h"
 #include "conf/directory.h"
 
@@ -162,6 +163,7 @@ load_directory(struct ctl *c, struct directory **out)
 {
 	GPtrArray *problems = NULL;
 	if (!*c->conf->directory_file) {
+		fprintf(stderr, "liaisonctl: no directory ([directory] file is not set)\n");
 		*out = directory_new_empty();
 		return 0;
 	}
@@ -251,12 +253,18 @@ cmd_groups(struct ctl *c, int argc, char **argv)
 		json_builder_end_array(b);
 		ctl_print_json(json_builder_get_root(b));
 	} else {
-		printf("%-16s %-5s %-14s %s\n", "ACRONYM", "TYPE", "PARENT", "NAME");
+		struct ctl_table *t = ctl_table_new(4, "ACRONYM", "TYPE", "PARENT", "NAME");
 		for (guint i = 0; i < all->len; i++) {
 			const struct dir_group *g = all->pdata[i];
-			printf("%-16s %-5s %-14s %s%s\n", g->acronym, dir_type_name(g->type),
-			    g->parent ? g->parent : "-", g->name, g->concluded ? " (concluded)" : "");
+			g_autofree char *name = g_strconcat(g->name, g->concluded ? " (concluded)" : "",
+			    NULL);
+			ctl_table_add(t, g->acronym, dir_type_name(g->type), g->parent ? g->parent : "-",
+			    name);
+			if (g->concluded)
+				ctl_table_style(t, 3, CTL_DIM);
 		}
+		ctl_table_print(t, stdout);
+		ctl_table_free(t);
 	}
 	directory_free(d);
 	return 0;

@@ -62,6 +62,10 @@ clean(const char *text)
 		    G_REGEX_CASELESS, 0, NULL));
 	}
 	char *t;
+	/* GRegex works on UTF-8 only and returns NULL otherwise. */
+	if (!g_utf8_validate(s, -1, NULL)) {
+		t = g_utf8_make_valid(s, -1); g_free(s); s = t;
+	}
 	t = g_regex_replace(lead, s, -1, 0, "", 0, NULL); g_free(s); s = t;
 	t = g_regex_replace(weekday, s, -1, 0, "", 0, NULL); g_free(s); s = t;
 	t = g_regex_replace(paren, s, -1, 0, "", 0, NULL); g_free(s); s = t;

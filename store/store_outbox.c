@@ -343,7 +343,6 @@ store_outbox_get(struct store *s, gint64 id, GError **error)
 int
 store_outbox_retry(struct store *s, gint64 id, int lifetime, GError **error)
 {
-	g_autoptr(GError) e = NULL;
 	struct outbox_mail *m = store_outbox_get(s, id, error);
 	if (!m)
 		return -1;

@@ -72,6 +72,16 @@ test_errors(void **state)
 }
 
 static void
+test_bom(void **state)
+{
+	GError *e = NULL;
+	struct conf *c = conf_load_text("\xef\xbb\xbf[liaisond]\nidle_timeout = 7\n", "t.conf", "/", &e);
+	assert_non_null(c);
+	assert_int_equal(c->idle_timeout, 7);
+	conf_free(c);
+}
+
+static void
 test_all_problems(void **state)
 {
 	/* Every problem at once, one per line, for check-config. */
@@ -108,6 +118,7 @@ main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_all_problems),
+		cmocka_unit_test(test_bom),
 		cmocka_unit_test(test_embedded_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "conf/directory.h"
 
@@ -18,7 +20,7 @@ static const struct {
 	const char *want[8];
 } bad[] = {
 	{ "unknown_type.conf", {
-	  "unknown_type.conf:2: [quic] type: 'wgg' is not a group type (wg, rg, area, ietf, iesg, iab, irtf or sdo)" } },
+	  "unknown_type.conf:2: [quic] type: 'wgg' is not a group type (wg, rg, area, ietf, iesg, iab, irtf or sdo); did you mean wg?" } },
 	{ "missing_type.conf", {
 	  "missing_type.conf:1: [quic]: type is missing" } },
 	{ "unknown_key.conf", {
@@ -60,6 +62,10 @@ static const struct {
 	  "syntax.conf:6: '[broken' is not a [section] line" } },
 	{ "bad_acronym.conf", {
 	  "bad_acronym.conf:1: [quic wg]: a section name is the group's acronym" } },
+	{ "singletons.conf", {
+	  "singletons.conf:3: [ietf] parent: the ietf has no parent",
+	  "singletons.conf:10: [ietf2] type: there is only one ietf, and [ietf] is it already",
+	  "singletons.conf:17: [iesg-too] type: there is only one iesg, and [iesg] is it already" } },
 	{ "many.conf", {
 	  "many.conf:4: [quic] parent: no group [nowhere]",
 	  "many.conf:5: [quic] list: 'not an address'",
@@ -111,6 +117,37 @@ test_missing_file(void **state)
 	assert_non_null(e);
 	g_error_free(e);
 	g_ptr_array_unref(problems);
+	/* A file far larger than any directory is refused before it is read. */
+	char path[] = "/tmp/test-directory-big-XXXXXX";
+	int fd = g_mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 17 * 1024 * 1024), 0);
+	close(fd);
+	assert_null(directory_load(path, &problems, NULL));
+	assert_int_equal(problems->len, 1);
+	assert_non_null(strstr(problems->pdata[0], "too large"));
+	g_ptr_array_unref(problems);
+	unlink(path);
+	/* Not UTF-8: the line is named. A byte order mark is fine. */
+	static const struct { const char *text, *want; } odd[] = {
+		{ "[quic]\ntype = wg\nname = Q\xffIC\n", ":3: not UTF-8 text" },
+		{ "\xef\xbb\xbf[quic]\ntype = wg\nparent = x\n", ":3: [quic] parent: no group [x]" },
+		{ "[quic]\r\ntype = wg\r\nparent = x\r\n", ":3: [quic] parent: no group [x]" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(odd); i++) {
+		char tmp[] = "/tmp/test-directory-odd-XXXXXX";
+		int tfd = g_mkstemp(tmp);
+		assert_true(tfd >= 0);
+		assert_int_equal(write(tfd, odd[i].text, strlen(odd[i].text)), (ssize_t)strlen(odd[i].text));
+		close(tfd);
+		assert_null(directory_load(tmp, &problems, NULL));
+		assert_int_equal(problems->len, 1);
+		if (!g_str_has_prefix(problems->pdata[0], tmp) ||
+		    !g_str_has_prefix((char *)problems->pdata[0] + strlen(tmp), odd[i].want))
+			fail_msg("case %zu: got '%s', want '%s'", i, (char *)problems->pdata[0], odd[i].want);
+		g_ptr_array_unref(problems);
+		unlink(tmp);
+	}
 	/* PROBLEMS and ERROR may both be NULL. */
 	assert_null(directory_load(FIX "many.conf", NULL, NULL));
 }

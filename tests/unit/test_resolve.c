@@ -67,6 +67,9 @@ static const struct { const char *text, *want; } cases[] = {
 	{ "IETF QUIC and Frobnicator WGs", "quic,!" },
 	/* Other bodies: the most specific group that exists. */
 	{ "3GPP TSG SA WG3 (SA3)", "3gpp-sa3" },
+	{ "3GPP TSG SA (SA3)", "3gpp-sa3" },              /* the more specific wins */
+	{ "3GPP (Security)", "3gpp" },
+	{ "ITU-T SG15 (CCAMP)", "itu-t-sg15" },           /* an IETF WG is not below ITU-T */
 	{ "SA3", "3gpp-sa3" },
 	{ "S3", "3gpp-sa3" },
 	{ "3GPP SA WG 3", "3gpp-sa3" },
