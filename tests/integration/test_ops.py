@@ -244,6 +244,34 @@ def test_systemd_analyze_security_exposure():
 
 
 @L.test
+def test_sysusers_and_tmpfiles_in_a_root():
+    """The installed sysusers.d and tmpfiles.d files, applied to an empty
+    root folder (never the host): the user, then the folders it owns."""
+    sysusers, tmpfiles = shutil.which("systemd-sysusers"), shutil.which("systemd-tmpfiles")
+    if not sysusers or not tmpfiles:
+        L.skip("systemd-sysusers/systemd-tmpfiles are not installed (Debian package systemd)")
+    d = installed_tree()
+    root = L.tmpdir("liaison-root-")
+    try:
+        os.makedirs(os.path.join(root, "etc"))
+        p = run([sysusers, "--root=" + root, os.path.join(d, "usr/lib/sysusers.d/liaisond.conf")])
+        L.eq((p.returncode, p.stderr.count("not a valid")), (0, 0), "systemd-sysusers: %s" % p.stderr)
+        pw = [l.split(":") for l in open(os.path.join(root, "etc/passwd")).read().splitlines()]
+        user = [e for e in pw if e[0] == "liaisond"]
+        L.eq(len(user), 1, "user liaisond created in the root")
+        uid, gid = int(user[0][2]), int(user[0][3])
+        L.ok(uid < 1000, "a system uid: %d" % uid)
+        L.eq(user[0][6], "/usr/sbin/nologin", "no login shell")
+        p = run([tmpfiles, "--root=" + root, "--create", os.path.join(d, "usr/lib/tmpfiles.d/liaisond.conf")])
+        L.eq(p.returncode, 0, "systemd-tmpfiles --create: %s" % p.stderr)
+        for path, mode in (("var/lib/liaisond", 0o750), ("run/liaisond", 0o755)):
+            st = os.stat(os.path.join(root, path))
+            L.eq((st.st_uid, st.st_gid, st.st_mode & 0o7777), (uid, gid, mode), "owner and mode of /" + path)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@L.test
 def test_units_are_consistent():
     svc = open(os.path.join(TOP, "systemd/liaisond.service")).read()
     sock = open(os.path.join(TOP, "systemd/liaisond.socket")).read()
