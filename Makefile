@@ -4,7 +4,7 @@
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 SAN       ?= 0
-PKGS      := gmime-3.0 libetpan sqlite3 libcurl json-glib-1.0 libxml-2.0 libarchive poppler-glib
+PKGS      := gmime-3.0 libetpan sqlite3 libcurl json-glib-1.0 libxml-2.0 libarchive poppler-glib gnutls
 
 ifeq ($(SAN),1)
 B         ?= build-asan
@@ -59,6 +59,9 @@ $(B)/tests/%: tests/unit/%.c $(B)/libliaison.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libliaison.a $(LDLIBS) -lcmocka
+
+# These unit tests compile daemon files in (they are not in the library).
+$(B)/tests/test_lmtp_cmd $(B)/tests/test_lmtp_session: $(wildcard daemon/*.c daemon/*.h)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -196,11 +199,14 @@ bench: deps
 # seeded from tests/fuzz/corpus/NAME, the test corpus and ../shared/corpora.
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libliaison.a
 	@echo "  FUZZ    $@"
-	@clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libliaison.a \
-	    $(filter-out -specs=%,$(LDLIBS))
+	@clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	    $(filter %.o,$^) build-fuzz/libliaison.a $(filter-out -specs=%,$(LDLIBS))
+
+# The command parser lives in the daemon, outside the library.
+build-fuzz/fuzz_lmtp: build-fuzz/daemon/lmtp_cmd.o
 
 fuzz-build: deps
-	$(MAKE) SAN=fuzz build-fuzz/libliaison.a
+	$(MAKE) SAN=fuzz build-fuzz/libliaison.a build-fuzz/daemon/lmtp_cmd.o
 	$(MAKE) SAN=fuzz $(FUZZ_BIN)
 
 fuzz: fuzz-build

@@ -47,7 +47,7 @@ wait_for_signal(const sigset_t *set)
 			log_info("event=reload");
 			sd_reloading();
 			stage_reload();   /* the parse worker reads the directory again */
-			sd_ready("running; directory reloaded");
+			sd_ready("accepting LMTP");
 			continue;
 		}
 		log_info("event=signal signal=%s", si.ssi_signo == SIGTERM ? "TERM" : "INT");
@@ -79,13 +79,13 @@ main(int argc, char **argv)
 	g_autofree char *config = NULL, *level = NULL;
 	gboolean check = FALSE, version = FALSE;
 	GOptionEntry entries[] = {
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &version, "print the version and exit", NULL },
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
 		  "configuration file (default: $LIAISOND_CONFIG, else the embedded default)", "FILE" },
 		{ "log-level", 0, 0, G_OPTION_ARG_STRING, &level,
 		  "debug, info, warning or error (overrides log_level)", "LEVEL" },
 		{ "check-config", 0, 0, G_OPTION_ARG_NONE, &check,
 		  "check the configuration and exit", NULL },
-		{ "version", 'V', 0, G_OPTION_ARG_NONE, &version, "print the version and exit", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GError *error = NULL;
@@ -112,7 +112,6 @@ main(int argc, char **argv)
 	 * parse worker inherits none of them. */
 	sd_init();
 	int n_fds = sd_listen_fds();
-
 	log_set_prefix("liaisond");
 	struct conf *c = conf_load(conf_path_for(config), &error);
 	if (!c) {
@@ -192,7 +191,7 @@ main(int argc, char **argv)
 	log_info("event=started config=%s state_dir=%s", qpath, log_quote(c->state_dir));
 	g_free(qpath);
 	/* READY=1 only now: the listeners accept and the store is migrated. */
-	sd_ready("running");
+	sd_ready("accepting LMTP");
 	sd_watchdog_start(NULL);
 
 	wait_for_signal(&set);

@@ -1,6 +1,7 @@
 /* contacts.c - addresses in contact fields: strict (libetpan), cross-checked with GMime. */
 #include "parser/fields_private.h"
 #include "conf/addr.h"
+#include "parser/mime.h"
 
 #include <gmime/gmime.h>
 #include <string.h>
@@ -10,6 +11,7 @@ static GPtrArray *
 gmime_addresses(const char *text)
 {
 	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	mime_init();   /* liaisonctl edit reaches here without parsing any mail */
 	InternetAddressList *l = internet_address_list_parse(NULL, text);
 	if (!l)
 		return out;

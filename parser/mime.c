@@ -26,8 +26,9 @@ struct walk {
 	GError *error;                /* a blob could not be written: temporary */
 };
 
-static void
-mime_init_once(void)
+/* mime_init - GMime's global set-up, once per process, from any thread. */
+void
+mime_init(void)
 {
 	static gsize done;
 	if (g_once_init_enter(&done)) {
@@ -261,7 +262,8 @@ part_text(struct walk *w, GMimePart *p)
 	if (guessed) {
 		w->pm->charset_guessed = TRUE;
 		if (cs)
-			defect(w->pm, "text declared as '%.40s' is not; read as windows-1252", cs);
+			defect(w->pm, "text is not in its declared character set '%.40s'; read as "
+			    "UTF-8 or windows-1252", cs);
 	}
 	return t;
 }
@@ -559,7 +561,7 @@ struct parsed_mail *
 mime_parse_file(const char *path, const char *envelope_from, const struct conf *c,
     struct store *s, GError **error)
 {
-	mime_init_once();
+	mime_init();
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "open %s: %s",

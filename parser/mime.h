@@ -51,6 +51,9 @@ struct parsed_mail *mime_parse_file(const char *path, const char *envelope_from,
     const struct conf *c, struct store *s, GError **error);
 void parsed_mail_free(struct parsed_mail *pm);
 
+/* mime_init - set GMime up (once per process); every user of GMime calls it. */
+void mime_init(void);
+
 /* mime_bare_address - the first mailbox of an address list as a bare
  * address, domain lower-cased; NULL when there is none. */
 char *mime_bare_address(const char *list);

@@ -129,30 +129,3 @@ pipeline_fail(struct store *s, const struct conf *c, const struct directory *dir
 	statement_free(st);
 	return rc;
 }
-
-/* ---- TEMPORARY weak defaults: remove each once its owner's code is in main.
- * fields_extract/validate_statement: parser-fields engineer (issue 4);
- * notify_queue_statement: notify engineer. They keep this branch linkable. */
-__attribute__((weak)) void
-fields_extract(struct statement *st, const struct parsed_mail *pm, const struct directory *dir)
-{
-	if (!st->title && pm->h.subject)
-		st->title = g_strdup(pm->h.subject);
-}
-
-__attribute__((weak)) void
-validate_statement(struct statement *st, const struct directory *dir, struct store *s,
-    const char *today_)
-{
-	if (!st->state)
-		st->state = g_strdup(st->auto_generated ? "ignored" :
-		    statement_has_errors(st) ? "rejected" : "posted");
-}
-
-__attribute__((weak)) int
-notify_queue_statement(struct store *s, const struct conf *c, const struct directory *dir,
-    const struct statement *st, GError **error)
-{
-	return 0;
-}
-/* ---- end of TEMPORARY weak defaults */
