@@ -375,6 +375,7 @@ deliver(struct lmtp_conn *c, struct store_spool *sp, enum lmtp_outcome o)
 {
 	struct lmtp_tx *tx = c->tx;
 	struct store_msg_result res = { 0 };
+	gint64 t0 = g_get_monotonic_time();
 	if (o == OUT_STORED) {
 		g_autofree const char **rcpts = g_new0(const char *, tx->rcpts->len + 1);
 		for (guint i = 0; i < tx->rcpts->len; i++)
@@ -388,8 +389,9 @@ deliver(struct lmtp_conn *c, struct store_spool *sp, enum lmtp_outcome o)
 	}
 	static const char *const names[] = { "stored", "duplicate", "too_big", "bare_eol", "temp" };
 	log_info("event=lmtp_message session=%s id=%" G_GINT64_FORMAT " size=%" G_GINT64_FORMAT
-	    " recipients=%u outcome=%s%s%s", c->id, res.id, store_spool_size(sp), tx->rcpts->len,
-	    names[o], res.error ? " reason=" : "", res.error ? log_quote(res.error->message) : "");
+	    " recipients=%u outcome=%s commit_ms=%" G_GINT64_FORMAT "%s%s", c->id, res.id,
+	    store_spool_size(sp), tx->rcpts->len, names[o], (g_get_monotonic_time() - t0) / 1000,
+	    res.error ? " reason=" : "", res.error ? log_quote(res.error->message) : "");
 	g_clear_error(&res.error);
 	for (guint i = 0; i < tx->rcpts->len; i++)
 		outcome_reply(c, o, ((struct lmtp_rcpt *)g_ptr_array_index(tx->rcpts, i))->address,
@@ -604,6 +606,7 @@ void
 lmtp_session_run(const struct lmtp_ctx *ctx, int fd, const char *client)
 {
 	struct lmtp_conn *c = lmtp_conn_new(ctx, fd, client);
+	gint64 started = g_get_monotonic_time();
 	struct timeval tv = { .tv_sec = c->conf->idle_timeout };
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	log_info("event=lmtp_connect session=%s client=%s", c->id, log_quote(client));
@@ -630,7 +633,8 @@ lmtp_session_run(const struct lmtp_ctx *ctx, int fd, const char *client)
 	}
 	flush(c);
 	c->state = ST_CLOSED;
-	log_info("event=lmtp_close session=%s messages=%d errors=%d reason=%s", c->id,
-	    c->messages, c->bad, c->reason ? c->reason : "?");
+	log_info("event=lmtp_close session=%s messages=%d errors=%d reason=%s ms=%" G_GINT64_FORMAT,
+	    c->id, c->messages, c->bad, c->reason ? c->reason : "?",
+	    (g_get_monotonic_time() - started) / 1000);
 	lmtp_conn_free(c);
 }

@@ -10,6 +10,7 @@
 #include "store/store_msg.h"
 
 #include <errno.h>
+#include <gio/gio.h>
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
@@ -51,6 +52,7 @@ wait_for_signal(const sigset_t *set)
 			continue;
 		}
 		log_info("event=signal signal=%s", si.ssi_signo == SIGTERM ? "TERM" : "INT");
+		sd_stopping();
 		break;
 	}
 	close(sfd);
@@ -97,18 +99,21 @@ main(int argc, char **argv)
 		g_clear_error(&error);
 		return EX_USAGE_;
 	}
-
 	if (version) {
 		printf("liaisond %s\n", LIAISON_VERSION);
 		return 0;
 	}
-	if (level && strcmp(level, "debug") != 0 && strcmp(level, "info") != 0 &&
-	    strcmp(level, "warning") != 0 && strcmp(level, "error") != 0) {
-		fprintf(stderr, "liaisond: --log-level must be debug, info, warning or error\n");
+	if (level && !g_strv_contains((const char *const[]){ "debug", "info", "warning", "error", NULL },
+	    level)) {
+		fprintf(stderr, "liaisond: --log-level %s: expected debug, info, warning or error\n", level);
 		return EX_USAGE_;
 	}
-	log_set_prefix("liaisond");
+	/* Before any thread or child: NOTIFY_SOCKET, WATCHDOG_* and LISTEN_* go
+	 * out of the environment and the passed sockets get FD_CLOEXEC, so the
+	 * parse worker inherits none of them. */
 	sd_init();
+	int n_fds = sd_listen_fds();
+	log_set_prefix("liaisond");
 	struct conf *c = conf_load(conf_path_for(config), &error);
 	if (!c) {
 		log_error("event=config_error reason=%s", log_quote(error->message));
@@ -138,6 +143,7 @@ main(int argc, char **argv)
 	struct lmtp_server *srv = NULL;
 	struct notify_sender *sender = NULL;
 	int drain[2] = { -1, -1 };
+	int *fds = NULL;
 
 	/* Two connections: the commit thread owns one; the sessions use the
 	 * other only for its folder paths (store_spool_new does no SQL). */
@@ -166,12 +172,24 @@ main(int argc, char **argv)
 	}
 	struct lmtp_ctx ctx = { c, spool_store, commit, drain[0] };
 	srv = lmtp_server_new(&ctx);
-	/* Socket activation: systemd's sockets replace the `listen` entries. */
-	int n_fds = sd_listen_fds();
-	int fds[64];
-	for (int i = 0; i < n_fds && i < 64; i++)
+	/* Socket activation (liaisond.socket): serve what systemd passes and
+	 * leave `listen` alone; otherwise open every `listen` address. */
+	fds = n_fds > 0 ? g_new(int, n_fds) : NULL;
+	for (int i = 0; i < n_fds; i++) {
+		char name[160];
 		fds[i] = SD_LISTEN_FDS_START + i;
-	if (lmtp_server_listen(srv, fds, MAX(0, MIN(n_fds, 64)), &error) < 0 ||
+		if (!sd_is_listening_stream(fds[i])) {
+			g_set_error(&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+			    "socket activation: fd %d is not a listening stream socket", fds[i]);
+			break;
+		}
+		log_info("event=listen address=%s activated=1 name=%s",
+		    log_quote(sd_describe_fd(fds[i], name, sizeof(name))), sd_listen_fd_name(i));
+	}
+	if (n_fds < 0)
+		g_set_error(&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+		    "socket activation: bad LISTEN_PID/LISTEN_FDS");
+	if (error || lmtp_server_listen(srv, fds, n_fds > 0 ? n_fds : 0, &error) < 0 ||
 	    lmtp_server_start(srv, &error) < 0) {
 		rc = start_error(error, "listen");
 		goto out;
@@ -179,11 +197,11 @@ main(int argc, char **argv)
 	char *qpath = g_strdup(log_quote(c->path));
 	log_info("event=started config=%s state_dir=%s", qpath, log_quote(c->state_dir));
 	g_free(qpath);
+	/* READY=1 only now: the listeners accept and the store is migrated. */
 	sd_ready("accepting LMTP");
 	sd_watchdog_start(NULL);
 
 	wait_for_signal(&set);
-	sd_stopping();
 
 	/* Stop accepting; idle sessions get 421 now, transactions under way may
 	 * finish (bounded by drain_timeout). */
@@ -215,6 +233,7 @@ out:
 	for (int i = 0; i < 2; i++)
 		if (drain[i] >= 0)
 			close(drain[i]);
+	g_free(fds);
 	conf_free(c);
 	return rc;
 }

@@ -243,6 +243,7 @@ deliver(struct notify_sender *ns, const struct outbox_mail *m)
 	g_autofree char *attempt_error = NULL;
 	gboolean conn_down = FALSE;
 	int sent = 0, failed = 0;
+	gint64 t0 = g_get_monotonic_time();
 
 	for (guint i = 0; i < m->rcpts->len && !conn_down; i++) {
 		const struct outbox_rcpt *r = m->rcpts->pdata[i];
@@ -297,9 +298,10 @@ deliver(struct notify_sender *ns, const struct outbox_mail *m)
 		    log_quote(e ? e->message : "?"));
 		return;
 	}
-	log_info("event=notify_attempt id=%" G_GINT64_FORMAT " kind=%s sent=%d failed=%d state=%s%s%s",
-	    m->id, m->kind, sent, failed, state, attempt_error ? " error=" : "",
-	    attempt_error ? log_quote(attempt_error) : "");
+	log_info("event=notify_attempt id=%" G_GINT64_FORMAT " kind=%s sent=%d failed=%d state=%s"
+	    " ms=%" G_GINT64_FORMAT "%s%s", m->id, m->kind, sent, failed, state,
+	    (g_get_monotonic_time() - t0) / 1000, attempt_error ? " error=" : "",
+	    attempt_error ? log_quote_redacted(attempt_error) : "");
 }
 
 /* deliver_due - every mail due now; returns how many were tried. */

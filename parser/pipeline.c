@@ -74,6 +74,7 @@ pipeline_process(struct store *s, const struct conf *c, const struct directory *
     gint64 id, const char *actor, GError **error)
 {
 	char *path = NULL, *envelope_from = NULL, *client = NULL;
+	gint64 t0 = g_get_monotonic_time();
 	if (store_stmt_message(s, id, &path, &envelope_from, &client, error) < 0)
 		return -1;
 	/* A file imported with `liaisonctl submit` has no envelope sender of its
@@ -108,8 +109,9 @@ pipeline_process(struct store *s, const struct conf *c, const struct directory *
 	    pm->forwarded_by ? " forwarded=1" : "");
 	int rc = save(s, c, dir, st, actor, detail, error);
 	if (rc == 0)
-		log_info("event=parsed id=%" G_GINT64_FORMAT " state=%s problems=%u attachments=%u",
-		    id, st->state, st->problems->len, st->attachments->len);
+		log_info("event=parsed id=%" G_GINT64_FORMAT " state=%s problems=%u attachments=%u"
+		    " ms=%" G_GINT64_FORMAT, id, st->state, st->problems->len, st->attachments->len,
+		    (g_get_monotonic_time() - t0) / 1000);
 	parsed_mail_free(pm);
 	statement_free(st);
 	return rc;
