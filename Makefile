@@ -204,9 +204,10 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libliaison.a
 
 # The command parser lives in the daemon, outside the library.
 build-fuzz/fuzz_lmtp: build-fuzz/daemon/lmtp_cmd.o
+build-fuzz/fuzz_lmtp_data: build-fuzz/daemon/lmtp_data.o
 
 fuzz-build: deps
-	$(MAKE) SAN=fuzz build-fuzz/libliaison.a build-fuzz/daemon/lmtp_cmd.o
+	$(MAKE) SAN=fuzz build-fuzz/libliaison.a build-fuzz/daemon/lmtp_cmd.o build-fuzz/daemon/lmtp_data.o
 	$(MAKE) SAN=fuzz $(FUZZ_BIN)
 
 fuzz: fuzz-build

@@ -20,8 +20,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (cmd.verb == LMTP_V_MAIL || cmd.verb == LMTP_V_RCPT)) {
 			/* A path we accept goes into the store and into logs: never
 			 * CR, LF or NUL, never longer than RFC 5321 allows. */
-			if (!cmd.path || strlen(cmd.path) > 256 || strpbrk(cmd.path, "\r\n") ||
-			    memchr(cmd.path, '\0', strlen(cmd.path) + 1) != cmd.path + strlen(cmd.path))
+			if (strnlen(cmd.path, sizeof(cmd.path)) >= sizeof(cmd.path) ||
+			    strlen(cmd.path) > 254 || strpbrk(cmd.path, "\r\n") ||
+			    (cmd.path_8bit && !g_utf8_validate(cmd.path, -1, NULL)))
 				__builtin_trap();
 		}
 		lmtp_cmd_clear(&cmd);
