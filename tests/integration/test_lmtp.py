@@ -400,6 +400,27 @@ def sigterm_lets_transactions_finish():
         L.eq(d.ctl("raw", msg_id(r[1]), input=b"").stdout, m, "stored")
 
 
+@L.test
+def sigterm_drain_timeout_bounds_a_stuck_transaction():
+    with L.Daemon(conf={"liaisond": {"drain_timeout": "1"}}) as d:
+        stuck = d.lmtp()
+        stuck.lhlo()
+        stuck.cmd("MAIL FROM:<a@example.org>")
+        stuck.cmd("RCPT TO:<%s>" % RCPT)
+        L.eq(stuck.cmd("DATA")[0], 354, "DATA")
+        stuck.send_raw(b"Subject: never finished\r\n\r\nhalf")
+        L.wait_for(lambda: os.listdir(os.path.join(d.state_dir, "tmp")), 10, "a spool file")
+        proc = d.proc
+        d.signal(15)
+        L.eq(proc.wait(30 * L.SLOW), 0, "exit status 0 after drain_timeout")
+        d.proc = None
+        L.ok("event=drain_timeout sessions=1" in d.log(), "the cut session is logged")
+        L.ok(closed(stuck), "the stuck client is disconnected")
+        d.start()
+        L.eq(d.ctl_json("list"), [], "nothing stored")
+        L.eq(os.listdir(os.path.join(d.state_dir, "tmp")), [], "the spool is removed at the next start")
+
+
 def _connects(port):
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
