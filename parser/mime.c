@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_DEFECTS 50
+#define MAX_DEFECTS 10   /* then one "more defects" line: the raw mail has the rest */
 #define MAX_FORWARD_LAYERS 4
 
 /* One parse: limits, what was chosen, what was stored. */
