@@ -1,5 +1,6 @@
 /* cmd_msg.c - liaisonctl list, show, raw, submit: the received messages. */
 #include "ctl/ctl.h"
+#include "ctl/ctl_doc.h"
 #include "ctl/ctl_out.h"
 #include "store/store_msg.h"
 #include "store/store_msg_info.h"
@@ -127,9 +128,12 @@ static int
 cmd_show(struct ctl *c, int argc, char **argv)
 {
 	GError *error = NULL;
-	gint64 id = argc == 2 ? ctl_parse_id(argv[1]) : -1;
+	gboolean text = argc == 3 && strcmp(argv[2], "--text") == 0;
+	gint64 id = argc == 2 || text ? ctl_parse_id(argv[1]) : -1;
 	if (id < 0)
 		return ctl_usage(&ctl_cmds_msg[1]);
+	if (text)     /* the text read out of its documents (issue 8) */
+		return ctl_doc_show_text(c, id);
 	struct store_msg_info *m = store_msg_info_get(ctl_store(c), id, &error);
 	if (!m)
 		return fail_id(error, id);
@@ -259,11 +263,14 @@ const struct ctl_cmd ctl_cmds_msg[] = {
 	  "(received, posted, rejected, ignored, dead). --json prints an array of\n"
 	  "objects with id, received_at, envelope_from, message_id, size, state, title\n"
 	  "and problems (the count)." },
-	{ "show", cmd_show, "ID [--json]", "the record of one received message",
+	{ "show", cmd_show, "ID [--json | --text]", "the record of one received message",
 	  "--json adds recipients (RCPT order), sha256, client and session_id, and the\n"
 	  "statement: state, title, purpose, deadline, from_groups, to_groups,\n"
 	  "from_contacts, to_contacts, from_liaison_contact, to_liaison_contact, body,\n"
-	  "attachments, other_identifiers, related, forwarded_by, problems." },
+	  "attachments, other_identifiers, related, forwarded_by, problems, documents\n"
+	  "({filename, role, text_chars}), release, work_items, next_meetings.\n"
+	  "--text prints the text read out of its documents (.docx, .pdf, the files of\n"
+	  "a .zip), the statement's first, so it can be read without Word." },
 	{ "raw", cmd_raw, "ID", "write the stored message to stdout, byte for byte", "" },
 	{ "submit", cmd_submit, "FILE.eml [--from ADDR]", "record a message file as if it came by LMTP",
 	  "The file is stored as it is, addressed to the first statements_address, and\n"

@@ -1,10 +1,10 @@
 /* ctl_show.c - the human `liaisonctl show ID`: a statement as a secretariat
  * member reads it, each problem in plain words under the field it is about. */
 #include "ctl/queue.h"
+#include "ctl/ctl_doc.h"
 
 #include <string.h>
 
-void queue_print_history(GPtrArray *events);
 
 /* print_history_of - the History section. */
 static void
@@ -80,10 +80,8 @@ print_related_of(struct ctl *c, gint64 id)
 	g_ptr_array_free(rel, TRUE);
 }
 
-#if QUEUE_HAVE_PARSER
 #include "store/store_stmt.h"
 
-char *queue_field_text(const struct statement *st, const char *name, gboolean resolved);
 
 /* The fields in the order of the mail form, with their labels. */
 static const struct { const char *name, *label; } shown[] = {
@@ -200,39 +198,22 @@ ctl_show_human(struct ctl *c, gint64 id)
 			const struct attachment *a = g_ptr_array_index(st->attachments, i);
 			g_autofree char *n = g_strdup_printf("%d", a->position);
 			g_autofree char *size = ctl_out_size(a->size);
-			g_autofree char *name = a->original_filename &&
+			g_autofree char *sent = a->original_filename &&
 			    strcmp(a->original_filename, a->filename) != 0 ?
 			    g_strdup_printf("%s\n(sent as: %s)", a->filename, a->original_filename) :
 			    g_strdup(a->filename);
+			g_autofree char *name = a->derived_from > 0 ?   /* out of a zip (issue 8) */
+			    g_strdup_printf("%s\n(inside attachment %d)", sent, a->derived_from) :
+			    g_strdup(sent);
 			ctl_table_add(t, n, size, a->content_type, name);
 		}
 		ctl_table_print(t, stdout);
 		printf("(`liaisonctl attachment %" G_GINT64_FORMAT " N -o FILE` saves one)\n", id);
 	}
+	ctl_doc_print_section(st, id);
 	statement_free(st);
 	print_related_of(c, id);
 	print_outbox_of(c, id);
 	print_history_of(c, id);
 	return 0;
 }
-
-#else
-
-int
-ctl_show_human(struct ctl *c, gint64 id)
-{
-	GError *error = NULL;
-	struct admin_summary *sum = store_admin_summary(ctl_store(c), id, &error);
-	if (!sum)
-		return ctl_fail_error(error);
-	printf("Statement %" G_GINT64_FORMAT "  %s\n", id, sum->state);
-	ctl_out_field(stdout, "Title", 12, sum->title);
-	ctl_out_field(stdout, "Errors", 12, sum->errors);
-	admin_summary_free(sum);
-	print_related_of(c, id);
-	print_outbox_of(c, id);
-	print_history_of(c, id);
-	return 0;
-}
-
-#endif

@@ -114,7 +114,9 @@ name_matches(const char *filename, const char *subject, const char *body)
 			continue;
 		/* Only the first part of a long body: the reference is at its top. */
 		char *low = g_ascii_strdown(where[w], MIN(strlen(where[w]), 8192));
-		if (strlen(name) >= 5 && strstr(low, name))
+		/* The whole name counts when it looks like a reference (has a digit):
+		 * "annex.pdf" must not match "see the annex". */
+		if (strlen(name) >= 5 && strpbrk(name, "0123456789") && strstr(low, name))
 			hit = TRUE;
 		GMatchInfo *mi = NULL;
 		g_regex_match(re_tdoc, low, 0, &mi);

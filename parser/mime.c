@@ -1,5 +1,6 @@
 /* mime.c - a stored message read with GMime: body, attachments as blobs, forwards. */
 #include "parser/mime_private.h"
+#include "parser/mime_doc.h"
 #include "store/store_blob.h"
 #include "conf/log.h"
 
@@ -262,7 +263,8 @@ part_text(struct walk *w, GMimePart *p)
 	if (guessed) {
 		w->pm->charset_guessed = TRUE;
 		if (cs)
-			defect(w->pm, "text declared as '%.40s' is not; read as windows-1252", cs);
+			defect(w->pm, "text is not in its declared character set '%.40s'; read as "
+			    "UTF-8 or windows-1252", cs);
 	}
 	return t;
 }
@@ -314,9 +316,8 @@ write_part(GMimeObject *o, int fd, char **sha, gint64 *size)
 static void
 hand_to_documents(struct walk *w, const struct attachment *a, const char *path)
 {
-	(void)w;
-	(void)a;
-	(void)path;
+	if (!w->error)
+		mime_doc_read(w->pm, a, path, w->c, w->s, &w->error);
 }
 
 /* store_part - O decoded into a blob and recorded as the next attachment. */
@@ -449,6 +450,7 @@ parsed_mail_new(const char *envelope_from)
 	pm->text_attachments = g_ptr_array_new_with_free_func(g_free);
 	pm->documents = g_ptr_array_new_with_free_func(document_free);
 	pm->defects = g_ptr_array_new_with_free_func(g_free);
+	pm->doc_warnings = g_ptr_array_new_with_free_func(g_free);
 	pm->h.references = g_ptr_array_new_with_free_func(g_free);
 	pm->outer.references = g_ptr_array_new_with_free_func(g_free);
 	return pm;
@@ -586,6 +588,7 @@ mime_parse_file(const char *path, const char *envelope_from, const struct conf *
 		parse_layers(&w, m);
 		g_object_unref(m);
 	}
+	mime_doc_finish(pm);     /* subject and body are the statement's now */
 	g_hash_table_destroy(w.skip);
 	g_mime_parser_options_free(opts);
 	g_object_unref(parser);
@@ -615,5 +618,6 @@ parsed_mail_free(struct parsed_mail *pm)
 	g_ptr_array_unref(pm->text_attachments);
 	g_ptr_array_unref(pm->documents);
 	g_ptr_array_unref(pm->defects);
+	g_ptr_array_unref(pm->doc_warnings);
 	g_free(pm);
 }

@@ -34,6 +34,7 @@ struct parsed_mail {
 	GPtrArray *attachment_paths;   /* char *: blob path of each attachment, same order */
 	GPtrArray *text_attachments;   /* char *: decoded text of text/plain attachments, in order */
 	GPtrArray *documents;          /* struct document *: text read from .docx/.pdf/.zip (doc.h) */
+	GPtrArray *doc_warnings;       /* char *: why a document could not be read (document_unreadable) */
 	GPtrArray *defects;            /* char *: GMime warnings and limit hits, for mime_defect */
 	gboolean charset_guessed;      /* undeclared 8-bit text decoded by guess */
 	/* Accounting, so that a lost part shows (the parsed event, the corpus

@@ -5,6 +5,8 @@
 #include "notify/notify.h"
 #include "store/store_stmt.h"
 #include "store/store_link.h"
+#include "store/store_doc.h"
+#include "parser/mime_doc.h"
 #include "conf/log.h"
 
 #include <string.h>
@@ -41,9 +43,6 @@ pipeline_statement_from_mail(struct statement *st, struct parsed_mail *pm)
 		c->sha256 = g_strdup(a->sha256);
 		g_ptr_array_add(st->attachments, c);
 	}
-	/* Documents move: their text can be large. */
-	while (pm->documents->len)
-		g_ptr_array_add(st->documents, g_ptr_array_steal_index(pm->documents, 0));
 	for (guint i = 0; i < pm->defects->len; i++)
 		statement_problem(st, "mime_defect", SEV_WARNING, "", "The mail's structure is damaged "
 		    "or unusual: %s.", (const char *)pm->defects->pdata[i]);
@@ -59,7 +58,7 @@ save(struct store *s, const struct conf *c, const struct directory *dir, struct 
 {
 	if (store_begin(s, error) < 0)
 		return -1;
-	if (store_stmt_save(s, st, error) < 0 ||
+	if (store_stmt_save(s, st, error) < 0 || store_doc_save(s, st, error) < 0 ||
 	    store_event(s, st->id, actor, "parsed", parsed_detail, FALSE, error) < 0 ||
 	    store_event(s, st->id, actor, st->state, "", FALSE, error) < 0 ||
 	    notify_queue_statement(s, c, dir, st, error) < 0 ||
@@ -75,6 +74,7 @@ pipeline_process(struct store *s, const struct conf *c, const struct directory *
     gint64 id, const char *actor, GError **error)
 {
 	char *path = NULL, *envelope_from = NULL, *client = NULL;
+	gint64 t0 = g_get_monotonic_time();
 	if (store_stmt_message(s, id, &path, &envelope_from, &client, error) < 0)
 		return -1;
 	/* A file imported with `liaisonctl submit` has no envelope sender of its
@@ -91,6 +91,10 @@ pipeline_process(struct store *s, const struct conf *c, const struct directory *
 	st->id = id;
 	pipeline_statement_from_mail(st, pm);
 	fields_extract(st, pm, dir);
+	/* Documents move once the fields are read from them: their text can be large. */
+	while (pm->documents->len)
+		g_ptr_array_add(st->documents, g_ptr_array_steal_index(pm->documents, 0));
+	mime_doc_apply(st, pm);
 	g_autofree char *day = today();
 	validate_statement(st, dir, s, day);
 	if (pm->auto_generated) {   /* kept, never notified, whatever its fields say */
@@ -105,8 +109,9 @@ pipeline_process(struct store *s, const struct conf *c, const struct directory *
 	    pm->forwarded_by ? " forwarded=1" : "");
 	int rc = save(s, c, dir, st, actor, detail, error);
 	if (rc == 0)
-		log_info("event=parsed id=%" G_GINT64_FORMAT " state=%s problems=%u attachments=%u",
-		    id, st->state, st->problems->len, st->attachments->len);
+		log_info("event=parsed id=%" G_GINT64_FORMAT " state=%s problems=%u attachments=%u"
+		    " ms=%" G_GINT64_FORMAT, id, st->state, st->problems->len, st->attachments->len,
+		    (g_get_monotonic_time() - t0) / 1000);
 	parsed_mail_free(pm);
 	statement_free(st);
 	return rc;
@@ -129,13 +134,3 @@ pipeline_fail(struct store *s, const struct conf *c, const struct directory *dir
 	statement_free(st);
 	return rc;
 }
-
-/* ---- TEMPORARY weak defaults: remove each once its owner's code is in main.
- * notify_queue_statement: notify engineer. They keep this branch linkable. */
-__attribute__((weak)) int
-notify_queue_statement(struct store *s, const struct conf *c, const struct directory *dir,
-    const struct statement *st, GError **error)
-{
-	return 0;
-}
-/* ---- end of TEMPORARY weak defaults */

@@ -158,6 +158,19 @@ has_ext(const char *name, const char *const *exts)
 	return FALSE;
 }
 
+/* word_was_read - the gateway extracted the text of attachment NAME (issue 8):
+ * `show --text` is then the readable version. */
+static gboolean
+word_was_read(const struct statement *st, const char *name)
+{
+	for (guint i = 0; st->documents && i < st->documents->len; i++) {
+		const struct document *d = st->documents->pdata[i];
+		if (d->text && d->text_chars > 0 && g_strcmp0(d->filename, name) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* check_word - RFC 4053bis: Word may be sent, with a readable version beside it. */
 static void
 check_word(struct statement *st)
@@ -169,8 +182,8 @@ check_word(struct statement *st)
 	for (guint i = 0; i < st->attachments->len; i++) {
 		const struct attachment *a = st->attachments->pdata[i];
 		const char *ct = a->content_type ? a->content_type : "";
-		if (has_ext(a->filename, word) || strstr(ct, "msword") ||
-		    strstr(ct, "wordprocessingml"))
+		if ((has_ext(a->filename, word) || strstr(ct, "msword") ||
+		    strstr(ct, "wordprocessingml")) && !word_was_read(st, a->filename))
 			g_string_append_printf(names, "%s%s", names->len ? ", " : "", a->filename);
 		else if (has_ext(a->filename, readable) || strcmp(ct, "application/pdf") == 0 ||
 		    strcmp(ct, "text/html") == 0)

@@ -1,6 +1,7 @@
 /* store_stmt_load.c - a statement read back: for notify, show, list, attachment. */
 #include "store/store_private.h"
 #include "store/store_stmt.h"
+#include "store/store_doc.h"
 #include "store/store_blob.h"
 #include "conf/addr.h"
 
@@ -143,7 +144,8 @@ store_stmt_load(struct store *s, gint64 id, GError **error)
 			json_node_unref(n);
 	}
 	sqlite3_finalize(q);
-	if (parsed && (load_groups_contacts(s, st, error) < 0 || load_lists(s, st, error) < 0)) {
+	if (parsed && (load_groups_contacts(s, st, error) < 0 || load_lists(s, st, error) < 0 ||
+	    store_doc_load(s, id, st->documents, FALSE, error) < 0)) {
 		statement_free(st);
 		return NULL;
 	}
@@ -224,6 +226,7 @@ store_stmt_json_add(JsonObject *o, const struct statement *st)
 		json_array_add_object_element(probs, po);
 	}
 	json_object_set_array_member(o, "problems", probs);
+	store_doc_json_add(o, st);
 }
 
 struct attachment *

@@ -405,6 +405,10 @@ test_pick_statement(void **state)
 		/* the body is the statement: its PDF is an attachment */
 		{ { "draft-spec.pdf" }, { "Chapter 1\nIntroduction\n" }, "LS on Z",
 		  "Title: LS on Z\nFrom: BBF\nTo: QUIC\nPurpose: For information\n", -1 },
+		/* a plain word in the body does not name a document */
+		{ { "annex.pdf", "S3-243456.docx" }, { "Annex text\n", ls3gpp },
+		  "LS", "Please see the annex and the LS", 1 },
+		{ { "T22-SG15-LS123.pdf" }, { "text\n" }, "LS", "Our LS T22-SG15-LS123 is attached", 0 },
 		/* an unreadable .doc named in the subject is still the statement */
 		{ { "S3-240001.doc", "logo.txt" }, { NULL, "x\n" }, "LS S3-240001 on W", "", 0 },
 	};
