@@ -69,15 +69,12 @@ strict_list(const char *text, gboolean *disagree)
 static char *
 free_text_name(const char *value)
 {
+	static GRegex *re;
 	GMatchInfo *mi = NULL;
 	char *name = NULL;
-	if (g_regex_match_simple("(?im)^\\s*name\\s*:", value, 0, 0)) {
-		GRegex *re = g_regex_new("(?im)^\\s*name\\s*:\\s*([^,\\n]+)", 0, 0, NULL);
-		if (g_regex_match(re, value, 0, &mi))
-			name = g_strstrip(g_match_info_fetch(mi, 1));
-		g_match_info_free(mi);
-		g_regex_unref(re);
-	}
+	if (g_regex_match(fields_regex(&re, "(?im)^\\s*name\\s*:\\s*([^,\\n]+)", 0), value, 0, &mi))
+		name = g_strstrip(g_match_info_fetch(mi, 1));
+	g_match_info_free(mi);
 	return name;
 }
 
@@ -107,7 +104,8 @@ contacts_parse(const char *raw, GPtrArray *out, char **bad)
 	/* Free text ("Peter Schmitt, E-mail: p@x", "mailto:a@b"): every token
 	 * with an @ must be an address on its own, by both parsers. */
 	g_autofree char *name = free_text_name(value);
-	char **tok = g_regex_split_simple("[\\s,;<>()\\[\\]\"]+", value, 0, 0);
+	static GRegex *sep;
+	char **tok = g_regex_split(fields_regex(&sep, "[\\s,;<>()\\[\\]\"]+", 0), value, 0);
 	if (!tok) {
 		*bad = g_strdup(value);
 		return FALSE;

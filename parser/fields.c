@@ -63,7 +63,9 @@ is_ietf_name(const struct dir_match *m)
 		const struct dir_group *g = m->groups->pdata[0];
 		return g->type != DIR_SDO;
 	}
-	return g_regex_match_simple("\\b(IETF|IESG|IAB|IRTF)\\b", m->text, G_REGEX_CASELESS, 0);
+	static GRegex *ietf;
+	return g_regex_match(fields_regex(&ietf, "\\b(IETF|IESG|IAB|IRTF)\\b", G_REGEX_CASELESS),
+	    m->text, 0, NULL);
 }
 
 /* add_groups - the bodies named in TEXT, resolved with the directory. With
@@ -257,17 +259,14 @@ apply_item(struct ctx *c, enum label_key k, const char *value)
 static void
 lead_meeting(struct statement *st, const char *lead)
 {
+	static GRegex *meeting;
 	GMatchInfo *mi = NULL;
-	if (!json_object_has_member(st->metadata, "meeting") &&
-	    g_regex_match_simple("^3GPP\\s+TSG", lead, G_REGEX_CASELESS, 0)) {
-		GRegex *re = g_regex_new("^(3GPP\\s+TSG.*?#\\s*[\\w-]+)", G_REGEX_CASELESS, 0, NULL);
-		if (g_regex_match(re, lead, 0, &mi)) {
-			g_autofree char *m = g_match_info_fetch(mi, 1);
-			meta_set(st, "meeting", m);
-		}
-		g_match_info_free(mi);
-		g_regex_unref(re);
+	GRegex *re = fields_regex(&meeting, "^(3GPP\\s+TSG.*?#\\s*[\\w-]+)", G_REGEX_CASELESS);
+	if (!json_object_has_member(st->metadata, "meeting") && g_regex_match(re, lead, 0, &mi)) {
+		g_autofree char *m = g_match_info_fetch(mi, 1);
+		meta_set(st, "meeting", m);
 	}
+	g_match_info_free(mi);
 }
 
 /* read_source - the labelled block of one text, if it has one. */
@@ -300,8 +299,9 @@ read_source(struct ctx *c, const char *text)
 static char *
 first_meeting_date(GPtrArray *lines)
 {
-	GRegex *re = g_regex_new("\\b(\\d{1,2})(?:\\s*[-\xe2\x80\x93]\\s*\\d{1,2})?\\s+([A-Za-z]{3,9})\\.?\\s+(\\d{4})\\b",
-	    0, 0, NULL);
+	static GRegex *range;
+	GRegex *re = fields_regex(&range,
+	    "\\b(\\d{1,2})(?:\\s*[-\xe2\x80\x93]\\s*\\d{1,2})?\\s+([A-Za-z]{3,9})\\.?\\s+(\\d{4})\\b", 0);
 	char *out = NULL;
 	for (guint i = 0; i < lines->len && !out; i++) {
 		GMatchInfo *mi = NULL;
@@ -314,7 +314,6 @@ first_meeting_date(GPtrArray *lines)
 		}
 		g_match_info_free(mi);
 	}
-	g_regex_unref(re);
 	return out;
 }
 

@@ -68,6 +68,9 @@ char *ident_clean_title(const char *subject);
  * lower-cased, and whether it is a reply; NULL when the title has no topic. */
 char *ident_title_topic(const char *title, gboolean *is_reply);
 
+/* fields_regex - PATTERN compiled once into *SLOT (thread-safe), then reused. */
+GRegex *fields_regex(GRegex **slot, const char *pattern, GRegexCompileFlags flags);
+
 /* fields_mail.c: what the message itself gives. */
 /* fields_headers_fallback - Title from the Subject, From-Contact from the
  * From header (unless CONTACT_LABELLED), the submitter, and the address it

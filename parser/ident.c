@@ -15,6 +15,14 @@ static const char *const id_patterns[] = {
 	"\\bLIAISE-\\d{1,5}\\b",
 };
 
+GRegex *
+fields_regex(GRegex **slot, const char *pattern, GRegexCompileFlags flags)
+{
+	if (g_once_init_enter(slot))
+		g_once_init_leave(slot, g_regex_new(pattern, flags, 0, NULL));
+	return *slot;
+}
+
 void
 ident_add(GPtrArray *ids, const char *id)
 {
