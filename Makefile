@@ -4,7 +4,7 @@
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 SAN       ?= 0
-PKGS      := gmime-3.0 libetpan sqlite3 libcurl json-glib-1.0 libxml-2.0 libarchive poppler-glib
+PKGS      := gmime-3.0 libetpan sqlite3 libcurl json-glib-1.0 libxml-2.0 libarchive poppler-glib gnutls
 
 ifeq ($(SAN),1)
 B         ?= build-asan
@@ -59,6 +59,9 @@ $(B)/tests/%: tests/unit/%.c $(B)/libliaison.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libliaison.a $(LDLIBS) -lcmocka
+
+# These unit tests compile daemon files in (they are not in the library).
+$(B)/tests/test_lmtp_cmd $(B)/tests/test_lmtp_session: $(wildcard daemon/*.c daemon/*.h)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)

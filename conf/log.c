@@ -18,6 +18,12 @@ log_set_level(const char *name)
 			level = i;
 }
 
+const char *
+log_level_name(void)
+{
+	return names[level];
+}
+
 void
 log_set_prefix(const char *prog)
 {
@@ -70,4 +76,29 @@ log_quote(const char *value)
 	buf[n++] = '"';
 	buf[n] = '\0';
 	return buf;
+}
+
+const char *
+log_quote_redacted(const char *value)
+{
+	if (!value || log_enabled(LOG_DEBUG_) || !strchr(value, '@'))
+		return log_quote(value);
+	GString *out = g_string_new(NULL);
+	const char *p = value;
+	while (*p) {
+		/* A word: up to a space or an angle bracket, so "<a@b>:" keeps its frame. */
+		size_t n = strcspn(p, " \t<>,;");
+		if (n == 0) {
+			g_string_append_c(out, *p++);
+			continue;
+		}
+		if (memchr(p, '@', n))
+			g_string_append(out, "[address]");
+		else
+			g_string_append_len(out, p, (gssize)n);
+		p += n;
+	}
+	const char *q = log_quote(out->str);
+	g_string_free(out, TRUE);
+	return q;
 }

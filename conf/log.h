@@ -6,6 +6,8 @@ enum log_level { LOG_DEBUG_, LOG_INFO_, LOG_WARNING_, LOG_ERROR_ };
 
 /* log_set_level - "debug", "info", "warning" or "error"; unknown names keep info. */
 void log_set_level(const char *name);
+/* log_level_name - the level in force, as log_set_level takes it. */
+const char *log_level_name(void);
 /* log_set_prefix - program name put at the front of every line. */
 void log_set_prefix(const char *prog);
 int log_enabled(enum log_level l);
@@ -21,5 +23,10 @@ void log_msg(enum log_level l, const char *fmt, ...) __attribute__((format(print
 /* log_quote - VALUE made safe for a key=value line (quoted, no control
  * characters); returns a static per-thread buffer valid until the next call. */
 const char *log_quote(const char *value);
+
+/* log_quote_redacted - log_quote, with every word that holds an '@' (an
+ * address, in text from a mail server or a client) shown as [address]
+ * unless the level is debug: addresses are logged at debug only. */
+const char *log_quote_redacted(const char *value);
 
 #endif

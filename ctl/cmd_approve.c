@@ -16,8 +16,8 @@ summary_json(const struct admin_summary *a)
 	json_object_set_string_member(o, "state", a->state);
 	json_object_set_member(o, "errors", queue_codes_json(a->errors));
 	json_object_set_member(o, "warnings", queue_codes_json(a->warnings));
-	json_object_set_string_member(o, "from_groups", a->from_groups);
-	json_object_set_string_member(o, "to_groups", a->to_groups);
+	json_object_set_member(o, "from_groups", queue_groups_json(a->from_groups));
+	json_object_set_member(o, "to_groups", queue_groups_json(a->to_groups));
 	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
 	json_node_take_object(n, o);
 	return n;
@@ -43,7 +43,6 @@ describe_change(const struct admin_summary *b, const struct admin_summary *a)
 	return g_string_free(s, FALSE);
 }
 
-#if QUEUE_HAVE_PARSER
 #include "notify/notify.h"
 #include "parser/pipeline.h"
 #include "store/store_stmt.h"
@@ -249,23 +248,6 @@ queue_cmd_reprocess(struct ctl *c, int argc, char **argv)
 	return rc;
 }
 
-#else  /* !QUEUE_HAVE_PARSER */
-
-int
-queue_cmd_approve(struct ctl *c, int argc, char **argv)
-{
-	return ctl_fail(EX_UNAVAILABLE_, "approve needs the parser and notify, which this build lacks");
-}
-
-int
-queue_cmd_reprocess(struct ctl *c, int argc, char **argv)
-{
-	(void)summary_json;
-	(void)describe_change;
-	return ctl_fail(EX_UNAVAILABLE_, "reprocess needs the parser, which this build lacks");
-}
-
-#endif
 
 /* discard_mail - the notice as a complete message (CRLF), built with GMime so
  * that the title from the mail cannot inject a header. */
@@ -275,11 +257,13 @@ discard_mail(struct ctl *c, gint64 id, const char *title, const char *why, GPtrA
 {
 	g_mime_init();
 	GMimeMessage *m = g_mime_message_new(TRUE);
-	g_autofree char *subject = g_strdup_printf("Liaison statement not recorded: %s",
-	    title && *title ? title : "(no title)");
-	g_strdelimit(subject, "\r\n\t", ' ');
-	const char *from = c->conf->from && *c->conf->from ? c->conf->from : "liaisond@localhost";
-	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, NULL, from);
+	g_autofree char *one_line = g_strdup(title && *title ? title : "(no title)");
+	g_strdelimit(one_line, "\r\n\t", ' ');
+	g_autofree char *subject = g_strdup_printf("Liaison statement not recorded: %s", one_line);
+	/* [notify] from is "Name <address>": the name and address go separately */
+	struct addr *fa = c->conf->from && *c->conf->from ? addr_parse_one(c->conf->from, NULL) : NULL;
+	const char *from = fa ? fa->address : "liaisond@localhost";
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, fa ? fa->name : NULL, from);
 	for (guint i = 0; i < to->len; i++)
 		g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL, g_ptr_array_index(to, i));
 	g_mime_message_set_subject(m, subject, "utf-8");
@@ -298,10 +282,14 @@ discard_mail(struct ctl *c, gint64 id, const char *title, const char *why, GPtrA
 	    "Your message \"%s\" (recorded as number %" G_GINT64_FORMAT ") was not accepted as\n"
 	    "a liaison statement by the IETF secretariat.\n\nReason: %s\n\n"
 	    "If you think this is a mistake, please reply to %s.\n",
-	    title && *title ? title : "(no title)", id, why,
+	    one_line, id, why,
 	    c->conf->secretariat && *c->conf->secretariat ? c->conf->secretariat : from);
+	addr_free(fa);
 	GMimeTextPart *body = g_mime_text_part_new_with_subtype("plain");
 	g_mime_text_part_set_text(body, text);
+	/* a UTF-8 title travels in quoted-printable, not as 8-bit */
+	g_mime_part_set_content_encoding(GMIME_PART(body), g_mime_part_get_best_content_encoding(
+	    GMIME_PART(body), GMIME_ENCODING_CONSTRAINT_7BIT));
 	g_mime_message_set_mime_part(m, GMIME_OBJECT(body));
 	g_object_unref(body);
 	GMimeFormatOptions *fo = g_mime_format_options_clone(NULL);
@@ -356,7 +344,9 @@ queue_discard_notify(struct ctl *c, gint64 id, const char *why)
 	g_autoptr(GDateTime) exp = g_date_time_add_seconds(now,
 	    c->conf->retry_lifetime > 0 ? c->conf->retry_lifetime : 5 * 86400);
 	g_autofree char *expires = g_date_time_format(exp, "%Y-%m-%dT%H:%M:%SZ");
-	const char *from = c->conf->from && *c->conf->from ? c->conf->from : "";
+	struct addr *fa = c->conf->from && *c->conf->from ? addr_parse_one(c->conf->from, NULL) : NULL;
+	g_autofree char *from = g_strdup(fa ? fa->address : "");
+	addr_free(fa);
 	struct admin_mail_new m = {
 		.statement = id, .kind = "rejection", .subject = subject, .message_id = our_id,
 		.envelope_from = from, .raw = raw, .raw_len = len,

@@ -3,107 +3,11 @@
  * changed the statement meanwhile (optimistic concurrency on its version). */
 #include "ctl/queue.h"
 
-#include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
-#if QUEUE_HAVE_PARSER
-#include "conf/addr.h"
 #include "parser/fields.h"
 #include "parser/validate.h"
 #include "store/store_stmt.h"
-
-/* The editable fields: the command-line name and the mail form's label
- * (body has no label in the form; it is the text itself). */
-static const struct field {
-	const char *name, *label;
-} fields[] = {
-	{ "title", "Title" },
-	{ "from", "From" },
-	{ "from_contact", "From-Contact" },
-	{ "from_liaison_contact", "From-Liaison-Contact" },
-	{ "to", "To" },
-	{ "to_contact", "To-Contact" },
-	{ "to_liaison_contact", "To-Liaison-Contact" },
-	{ "purpose", "Purpose" },
-	{ "deadline", "Deadline" },
-	{ "body", "Body" },
-};
-
-/* find_field - by name (from_contact, from-contact) or label (From-Contact). */
-static const struct field *
-find_field(const char *name)
-{
-	g_autofree char *n = g_ascii_strdown(name, -1);
-	g_strdelimit(n, "-", '_');
-	g_strstrip(n);
-	for (size_t i = 0; i < G_N_ELEMENTS(fields); i++)
-		if (strcmp(fields[i].name, n) == 0)
-			return &fields[i];
-	return NULL;
-}
-
-/* groups_text - groups as written, comma-separated. */
-static char *
-groups_text(GPtrArray *groups, gboolean resolved)
-{
-	GString *s = g_string_new(NULL);
-	for (guint i = 0; i < groups->len; i++) {
-		struct group_ref *g = g_ptr_array_index(groups, i);
-		g_string_append_printf(s, "%s%s", i ? ", " : "", g->text);
-		if (resolved)
-			g_string_append_printf(s, " (%s)", g->acronym ? g->acronym : "unresolved");
-	}
-	return g_string_free(s, FALSE);
-}
-
-/* contacts_text - addresses as "Name <a@x>", comma-separated. */
-static char *
-contacts_text(GPtrArray *contacts)
-{
-	GString *s = g_string_new(NULL);
-	for (guint i = 0; i < contacts->len; i++) {
-		g_autofree char *a = addr_format(g_ptr_array_index(contacts, i));
-		g_string_append_printf(s, "%s%s", i ? ", " : "", a);
-	}
-	return g_string_free(s, FALSE);
-}
-
-/* purpose_text - the form's wording of a stored purpose. */
-static const char *
-purpose_text(const char *p)
-{
-	if (!p)
-		return "";
-	if (strcmp(p, "for_action") == 0)
-		return "For Action";
-	if (strcmp(p, "for_information") == 0)
-		return "For Information";
-	if (strcmp(p, "in_response") == 0)
-		return "In Response";
-	return p;
-}
-
-/* queue_field_text - field F of ST as the form would show it; RESOLVED adds
- * the directory group after each group name. */
-char *queue_field_text(const struct statement *st, const char *name, gboolean resolved);
-char *
-queue_field_text(const struct statement *st, const char *name, gboolean resolved)
-{
-	if (strcmp(name, "title") == 0) return g_strdup(st->title ? st->title : "");
-	if (strcmp(name, "from") == 0) return groups_text(st->from_groups, resolved);
-	if (strcmp(name, "to") == 0) return groups_text(st->to_groups, resolved);
-	if (strcmp(name, "from_contact") == 0) return contacts_text(st->from_contacts);
-	if (strcmp(name, "to_contact") == 0) return contacts_text(st->to_contacts);
-	if (strcmp(name, "from_liaison_contact") == 0)
-		return g_strdup(st->from_liaison_contact ? st->from_liaison_contact : "");
-	if (strcmp(name, "to_liaison_contact") == 0)
-		return g_strdup(st->to_liaison_contact ? st->to_liaison_contact : "");
-	if (strcmp(name, "purpose") == 0) return g_strdup(purpose_text(st->purpose));
-	if (strcmp(name, "deadline") == 0) return g_strdup(st->deadline ? st->deadline : "");
-	if (strcmp(name, "body") == 0) return g_strdup(st->body ? st->body : "");
-	return g_strdup("");
-}
 
 /* clear_field - empty field F, so that applying a value replaces it and an
  * empty value leaves it cleared. */
@@ -178,121 +82,7 @@ revalidate(struct statement *st, GPtrArray *old, GHashTable *edited, struct stor
 	st->state = g_steal_pointer(&state);
 }
 
-/* editor_block - the fields as the mail form's labelled block. */
-static char *
-editor_block(const struct statement *st)
-{
-	GString *s = g_string_new(NULL);
-	g_string_append_printf(s,
-	    "# Statement %" G_GINT64_FORMAT ": change the fields below, save and quit.\n"
-	    "# Lists are comma-separated. Lines starting with # are ignored; an empty\n"
-	    "# value clears a field. Everything after the Body: line is the body.\n",
-	    st->id);
-	for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
-		g_autofree char *v = queue_field_text(st, fields[i].name, FALSE);
-		if (strcmp(fields[i].name, "body") == 0)
-			g_string_append_printf(s, "Body:\n%s\n", v);
-		else
-			g_string_append_printf(s, "%s: %s\n", fields[i].label, v);
-	}
-	return g_string_free(s, FALSE);
-}
-
-/* parse_block - the edited block back into NAME -> value. Values may continue
- * on indented lines, as in mail. */
-static GHashTable *
-parse_block(const char *text, GError **error)
-{
-	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-	const struct field *cur = NULL;
-	for (int i = 0; lines[i]; i++) {
-		char *l = lines[i];
-		g_strchomp(l);
-		if (cur && strcmp(cur->name, "body") == 0) {
-			GString *body = g_string_new(g_hash_table_lookup(h, "body"));
-			if (body->len || *l)
-				g_string_append_printf(body, "%s%s", body->len ? "\n" : "", l);
-			g_hash_table_replace(h, (char *)"body", g_string_free(body, FALSE));
-			continue;
-		}
-		if (*l == '#' || *l == '\0')
-			continue;
-		if ((*l == ' ' || *l == '\t') && cur) {
-			char *prev = g_hash_table_lookup(h, cur->name);
-			g_hash_table_replace(h, (char *)cur->name, g_strdup_printf("%s %s", prev,
-			    g_strstrip(l)));
-			continue;
-		}
-		char *colon = strchr(l, ':');
-		if (colon)
-			*colon = '\0';
-		cur = colon ? find_field(l) : NULL;
-		if (!cur) {
-			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-			    "line %d: '%s' is not a field label", i + 1, l);
-			g_hash_table_destroy(h);
-			return NULL;
-		}
-		g_hash_table_replace(h, (char *)cur->name, g_strdup(g_strstrip(colon + 1)));
-	}
-	return h;
-}
-
-/* run_editor - let the user change ST's block in $VISUAL/$EDITOR; the changed
- * fields go into EDITS. 0, or an exit code. */
-static int
-run_editor(const struct statement *st, GHashTable *edits)
-{
-	GError *error = NULL;
-	g_autofree char *path = NULL;
-	g_autofree char *text = NULL;
-	g_autofree char *block = editor_block(st);
-	int fd = g_file_open_tmp("liaisonctl-edit-XXXXXX.txt", &path, &error);
-	if (fd < 0)
-		return ctl_fail_error(error);
-	close(fd);
-	if (!g_file_set_contents(path, block, -1, &error)) {
-		unlink(path);
-		return ctl_fail_error(error);
-	}
-	const char *editor = g_getenv("VISUAL") && *g_getenv("VISUAL") ? g_getenv("VISUAL") :
-	    g_getenv("EDITOR") && *g_getenv("EDITOR") ? g_getenv("EDITOR") : "vi";
-	/* through the shell, as git does, so that EDITOR="code --wait" works */
-	g_autofree char *script = g_strdup_printf("%s \"$1\"", editor);
-	char *argv[] = { (char *)"/bin/sh", (char *)"-c", script, (char *)"sh", path, NULL };
-	int status = 0;
-	gboolean ran = g_spawn_sync(NULL, argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
-	    NULL, NULL, &status, &error);
-	if (!ran || !g_spawn_check_wait_status(status, NULL)) {
-		unlink(path);
-		if (error)
-			g_error_free(error);
-		return ctl_fail(EX_UNAVAILABLE_, "the editor (%s) failed; nothing changed", editor);
-	}
-	gboolean read = g_file_get_contents(path, &text, NULL, &error);
-	unlink(path);
-	if (!read)
-		return ctl_fail_error(error);
-	GHashTable *h = parse_block(text, &error);
-	if (!h) {
-		int rc = ctl_fail(EX_DATAERR_, "edited block: %s; nothing changed", error->message);
-		g_error_free(error);
-		return rc;
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
-		const char *v = g_hash_table_lookup(h, fields[i].name);
-		g_autofree char *was = queue_field_text(st, fields[i].name, FALSE);
-		g_strstrip(was);
-		if (v && strcmp(g_strstrip((char *)v), was) != 0)
-			g_hash_table_replace(edits, (char *)fields[i].name, g_strdup(v));
-	}
-	g_hash_table_destroy(h);
-	return 0;
-}
-
 /* queue_print_problems - a statement's problems, errors first (shared). */
-void queue_print_problems(const struct statement *st);
 void
 queue_print_problems(const struct statement *st)
 {
@@ -314,7 +104,6 @@ queue_print_problems(const struct statement *st)
 }
 
 /* queue_problems_json - ST's problems as the show --json array (shared). */
-JsonNode *queue_problems_json(const struct statement *st);
 JsonNode *
 queue_problems_json(const struct statement *st)
 {
@@ -339,7 +128,7 @@ static const char *
 edit_value(const char *name, const char *v)
 {
 	if (strcmp(name, "purpose") == 0 && strchr(v, '_'))
-		return purpose_text(v);
+		return queue_purpose_text(v);
 	return v;
 }
 
@@ -347,8 +136,8 @@ edit_value(const char *name, const char *v)
 static int
 apply_edits(struct statement *st, GHashTable *edits, const struct directory *dir, GString *detail)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
-		const char *name = fields[i].name;
+	for (const struct queue_field *f = queue_fields; f->name; f++) {
+		const char *name = f->name;
 		const char *v = g_hash_table_lookup(edits, name);
 		if (!v)
 			continue;
@@ -356,9 +145,9 @@ apply_edits(struct statement *st, GHashTable *edits, const struct directory *dir
 		clear_field(st, name);
 		if (strcmp(name, "body") == 0) {
 			st->body = g_strdup(v);
-		} else if (!fields_apply_label(st, fields[i].label, edit_value(name, v), dir)) {
+		} else if (!fields_apply_label(st, f->label, edit_value(name, v), dir)) {
 			return ctl_fail(EX_SOFTWARE_, "the parser does not take the label %s",
-			    fields[i].label);
+			    f->label);
 		}
 		g_autofree char *after = queue_field_text(st, name, TRUE);
 		if (strcmp(name, "body") == 0)
@@ -395,7 +184,7 @@ queue_cmd_edit(struct ctl *c, int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		g_autofree char *name = eq ? g_strndup(argv[i], eq - argv[i]) : g_strdup(argv[i]);
-		const struct field *f = find_field(name);
+		const struct queue_field *f = queue_field_find(name);
 		if (!eq || !f)
 			return ctl_fail(EX_USAGE_, "'%s': expected FIELD=VALUE with FIELD one of title,"
 			    " from, to, from_contact, from_liaison_contact, to_contact,"
@@ -429,7 +218,7 @@ queue_cmd_edit(struct ctl *c, int argc, char **argv)
 	}
 	g_free(st->state);
 	st->state = g_strdup(state);
-	if (use_editor && (rc = run_editor(st, edits)) != 0)
+	if (use_editor && (rc = queue_form_edit(st, edits)) != 0)
 		goto out;
 	if (g_hash_table_size(edits) == 0) {
 		printf("Nothing changed.\n");
@@ -472,9 +261,9 @@ queue_cmd_edit(struct ctl *c, int argc, char **argv)
 		json_object_set_int_member(o, "version", st->version);
 		json_object_set_string_member(o, "state", state);
 		JsonArray *ch = json_array_new();
-		for (size_t i = 0; i < G_N_ELEMENTS(fields); i++)
-			if (g_hash_table_contains(edits, fields[i].name))
-				json_array_add_string_element(ch, fields[i].name);
+		for (const struct queue_field *f = queue_fields; f->name; f++)
+			if (g_hash_table_contains(edits, f->name))
+				json_array_add_string_element(ch, f->name);
 		json_object_set_array_member(o, "changed", ch);
 		json_object_set_member(o, "problems", queue_problems_json(st));
 		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
@@ -503,12 +292,4 @@ out:
 	return rc;
 }
 
-#else  /* !QUEUE_HAVE_PARSER */
 
-int
-queue_cmd_edit(struct ctl *c, int argc, char **argv)
-{
-	return ctl_fail(EX_UNAVAILABLE_, "edit needs the parser, which this build lacks");
-}
-
-#endif

@@ -63,7 +63,7 @@ mail_json(const struct outbox_mail *m)
 	return n;
 }
 
-/* rcpt_summary - "a@x, b@y (failed: 550 ...)" for the human listing. */
+/* rcpt_summary - "a@x, b@y [failed: 550 ...]" for the human listing. */
 static char *
 rcpt_summary(const struct outbox_mail *m)
 {
@@ -71,7 +71,10 @@ rcpt_summary(const struct outbox_mail *m)
 	for (guint i = 0; i < m->rcpts->len; i++) {
 		const struct outbox_rcpt *r = m->rcpts->pdata[i];
 		g_string_append_printf(s, "%s%s", i ? ", " : "", r->address);
-		if (strcmp(r->state, m->state) != 0 || strcmp(r->state, "failed") == 0)
+		/* Only what needs attention: a refused recipient, or one still
+		 * waiting in a mail that is otherwise done. */
+		if (strcmp(r->state, "failed") == 0 ||
+		    (strcmp(r->state, "queued") == 0 && strcmp(m->state, "queued") != 0))
 			g_string_append_printf(s, " [%s%s%s]", r->state, r->last_error ? ": " : "",
 			    r->last_error ? r->last_error : "");
 	}

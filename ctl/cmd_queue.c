@@ -44,15 +44,10 @@ queue_id(const char *cmd, int argc, char **argv, int i)
 struct directory *
 queue_directory(struct ctl *c, GError **error)
 {
-#if QUEUE_HAVE_DIRECTORY
 	const char *file = c->conf->directory_file;
 	if (!file || !*file)
 		return directory_new_empty();
 	return directory_load(file, NULL, error);
-#else
-	g_set_error(error, CONF_ERROR, 0, "this build has no group directory");
-	return NULL;
-#endif
 }
 
 char *
@@ -115,6 +110,19 @@ queue_codes_json(const char *codes)
 	return n;
 }
 
+JsonNode *
+queue_groups_json(const char *groups)
+{
+	JsonArray *a = json_array_new();
+	g_auto(GStrv) v = g_strsplit(groups ? groups : "", ", ", -1);
+	for (int i = 0; v[i]; i++)
+		if (*v[i])
+			json_array_add_string_element(a, v[i]);
+	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+	json_node_take_array(n, a);
+	return n;
+}
+
 /* cmd_rejects - the rejects queue, oldest first, with each entry's error codes. */
 static int
 cmd_rejects(struct ctl *c, int argc, char **argv)
@@ -136,6 +144,8 @@ cmd_rejects(struct ctl *c, int argc, char **argv)
 			json_object_set_string_member(o, "sender", r->sender);
 			json_object_set_string_member(o, "title", r->title);
 			json_object_set_string_member(o, "subject", subject);
+			json_object_set_member(o, "from_groups", queue_groups_json(r->from_groups));
+			json_object_set_member(o, "to_groups", queue_groups_json(r->to_groups));
 			json_object_set_member(o, "errors", queue_codes_json(r->errors));
 			json_object_set_member(o, "warnings", queue_codes_json(r->warnings));
 			json_object_set_int_member(o, "version", r->version);
@@ -174,7 +184,6 @@ cmd_rejects(struct ctl *c, int argc, char **argv)
 }
 
 /* print_history - the events as a table (shared with show). */
-void queue_print_history(GPtrArray *events);
 void
 queue_print_history(GPtrArray *events)
 {
@@ -364,8 +373,9 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "To clear an entry: `liaisonctl show ID` explains each problem in plain words;\n"
 	  "then `edit ID FIELD=VALUE` and `approve ID`, or `reprocess ID` after a directory\n"
 	  "change, or `discard ID --why TEXT` when it is not a liaison statement.\n\n"
-	  "--json: an array of {id, received_at, sender, title, subject, errors, warnings,\n"
-	  "version}; errors and warnings are arrays of problem codes." },
+	  "--json: an array of {id, received_at, sender, title, subject, from_groups,\n"
+	  "to_groups, errors, warnings, version}; errors and warnings are arrays of\n"
+	  "problem codes; version is what `edit --version` expects." },
 	{ "history", cmd_history, "ID [--json]",
 	  "what happened to a statement, and who did it",
 	  "Every event of statement ID, oldest first: the time (UTC), who (liaisond or the\n"
@@ -439,8 +449,9 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	{ "search", queue_cmd_search,
 	  "TEXT [--from G] [--to G] [--since DATE] [--until DATE] [--state S] [--limit N] [--json]",
 	  "find statements by words, newest first",
-	  "Full-text search over title, body, contacts (addresses and names), identifiers\n"
-	  "(Tdoc numbers such as S2-2401234) and attachment file names. Every word must\n"
+	  "Full-text search over title, body, the text of attached documents (Word, PDF,\n"
+	  "the files of a Tdoc zip), contacts (addresses and names), identifiers (Tdoc\n"
+	  "numbers such as S2-2401234) and attachment file names. Every word must\n"
 	  "occur; words match their other forms (statement/statements); end a word with *\n"
 	  "for a prefix (multi*). TEXT may be \"\" to list by the filters only.\n\n"
 	  "--from G / --to G: a group by acronym or name (resolved with the directory).\n"

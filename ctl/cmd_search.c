@@ -27,9 +27,6 @@ resolve_group(const struct directory *dir, const char *text)
 {
 	if (!text)
 		return NULL;
-#if !QUEUE_HAVE_DIRECTORY
-	return g_strdup(text);
-#endif
 	GPtrArray *m = directory_resolve(dir, text);
 	char *out = NULL;
 	if (m && m->len == 1) {
@@ -92,13 +89,12 @@ queue_cmd_search(struct ctl *c, int argc, char **argv)
 		return ctl_fail(EX_USAGE_, "search: --state is one of received, posted, rejected,"
 		    " ignored, dead");
 	struct directory *dir = NULL;
-	if (QUEUE_HAVE_DIRECTORY && (from || to) && !(dir = queue_directory(c, &error)))
+	if ((from || to) && !(dir = queue_directory(c, &error)))
 		return ctl_fail_error(error);
 	g_autofree char *from_g = resolve_group(dir, from);
 	g_autofree char *to_g = resolve_group(dir, to);
-#if QUEUE_HAVE_DIRECTORY
-	directory_free(dir);
-#endif
+	if (dir)
+		directory_free(dir);
 
 	struct admin_search q = {
 		.text = text, .from = from_g, .to = to_g, .since = since_t, .until = until_t,
@@ -116,8 +112,8 @@ queue_cmd_search(struct ctl *c, int argc, char **argv)
 			json_object_set_string_member(o, "state", r->state);
 			json_object_set_string_member(o, "received_at", r->received_at);
 			json_object_set_string_member(o, "title", r->title);
-			json_object_set_string_member(o, "from_groups", r->from_groups);
-			json_object_set_string_member(o, "to_groups", r->to_groups);
+			json_object_set_member(o, "from_groups", queue_groups_json(r->from_groups));
+			json_object_set_member(o, "to_groups", queue_groups_json(r->to_groups));
 			json_object_set_member(o, "errors", queue_codes_json(r->errors));
 			json_object_set_member(o, "warnings", queue_codes_json(r->warnings));
 			json_object_set_string_member(o, "snippet", r->snippet);
@@ -153,7 +149,6 @@ queue_cmd_search(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-#if QUEUE_HAVE_PARSER
 #include "conf/addr.h"
 #include "store/store_stmt.h"
 
@@ -300,12 +295,3 @@ queue_cmd_export(struct ctl *c, int argc, char **argv)
 	return rc;
 }
 
-#else
-
-int
-queue_cmd_export(struct ctl *c, int argc, char **argv)
-{
-	return ctl_fail(EX_UNAVAILABLE_, "export needs the statement store, which this build lacks");
-}
-
-#endif

@@ -102,6 +102,12 @@ clean_utf8(const char *text, const char *keep)
 	return g_string_free(out, FALSE);
 }
 
+char *
+ctl_out_clean(const char *text)
+{
+	return clean_utf8(text, "\n\t");
+}
+
 /* append_spaces - N spaces. */
 static void
 append_spaces(GString *s, int n)

@@ -39,6 +39,10 @@ int ctl_out_display_width(const char *text);
  * line are cut. Control characters other than \n and \t are dropped. */
 char *ctl_out_wrap(const char *text, int width, int first, int indent);
 
+/* ctl_out_clean - TEXT as valid UTF-8 without control characters other than
+ * newline and tab: safe to print, layout kept (for whole documents). */
+char *ctl_out_clean(const char *text);
+
 /* ctl_out_truncate - TEXT cut to WIDTH columns, ending in "..." when cut;
  * newlines and tabs become spaces. */
 char *ctl_out_truncate(const char *text, int width);

@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-void queue_print_history(GPtrArray *events);
 
 /* print_history_of - the History section. */
 static void
@@ -81,10 +80,8 @@ print_related_of(struct ctl *c, gint64 id)
 	g_ptr_array_free(rel, TRUE);
 }
 
-#if QUEUE_HAVE_PARSER
 #include "store/store_stmt.h"
 
-char *queue_field_text(const struct statement *st, const char *name, gboolean resolved);
 
 /* The fields in the order of the mail form, with their labels. */
 static const struct { const char *name, *label; } shown[] = {
@@ -220,24 +217,3 @@ ctl_show_human(struct ctl *c, gint64 id)
 	print_history_of(c, id);
 	return 0;
 }
-
-#else
-
-int
-ctl_show_human(struct ctl *c, gint64 id)
-{
-	GError *error = NULL;
-	struct admin_summary *sum = store_admin_summary(ctl_store(c), id, &error);
-	if (!sum)
-		return ctl_fail_error(error);
-	printf("Statement %" G_GINT64_FORMAT "  %s\n", id, sum->state);
-	ctl_out_field(stdout, "Title", 12, sum->title);
-	ctl_out_field(stdout, "Errors", 12, sum->errors);
-	admin_summary_free(sum);
-	print_related_of(c, id);
-	print_outbox_of(c, id);
-	print_history_of(c, id);
-	return 0;
-}
-
-#endif

@@ -8,25 +8,7 @@
 #include "ctl/ctl_out.h"
 #include "conf/directory.h"
 #include "store/store_admin.h"
-
-/* The commands that read or change whole statements need the parser, the
- * statement store and notify from the other issues; until those are in the
- * tree they answer "unavailable" instead of breaking the build. */
-#ifndef QUEUE_HAVE_PARSER
-#if __has_include("store/store_stmt.h") && __has_include("parser/pipeline.c") && \
-    __has_include("parser/fields.c") && __has_include("parser/validate.c") && \
-    __has_include("notify/queue.c")
-#define QUEUE_HAVE_PARSER 1
-#else
-#define QUEUE_HAVE_PARSER 0
-#endif
-#endif
-
-#if __has_include("conf/directory.c")
-#define QUEUE_HAVE_DIRECTORY 1
-#else
-#define QUEUE_HAVE_DIRECTORY 0
-#endif
+#include "parser/statement.h"
 
 /* queue_options - parse ENTRIES out of ARGC and ARGV (argv[0] is the command);
  * 0, or the exit code after printing the usage of CMD. */
@@ -51,10 +33,37 @@ char *queue_today(void);
 
 /* queue_codes_json - "a,b" as a JSON array of strings. */
 JsonNode *queue_codes_json(const char *codes);
+/* queue_groups_json - "quic, tls" (a summary's groups) as a JSON array. */
+JsonNode *queue_groups_json(const char *groups);
 
 /* queue_discard_notify - queue the mail that tells the sender of ID that it
  * was discarded, and why (cmd_approve.c); 0 or an exit code. */
 int queue_discard_notify(struct ctl *c, gint64 id, const char *why);
+
+/* The fields `edit` sets (cmd_edit_form.c): the command-line name and the
+ * mail form's label; ended by { NULL, NULL }. */
+struct queue_field {
+	const char *name, *label;
+};
+extern const struct queue_field queue_fields[];
+/* queue_field_find - by name (from_contact, from-contact) or label (From-Contact). */
+const struct queue_field *queue_field_find(const char *name);
+/* queue_purpose_text - the form's wording of a stored purpose (For Action). */
+const char *queue_purpose_text(const char *code);
+/* queue_form_edit - let the user change ST's fields as a labelled block in
+ * $VISUAL/$EDITOR; the changed ones go into EDITS (name -> value). 0 or an
+ * exit code. */
+int queue_form_edit(const struct statement *st, GHashTable *edits);
+
+/* queue_field_text - field NAME (title, from, to, ...) of ST as the mail form
+ * would show it; RESOLVED adds "(acronym)" or "(unresolved)" after each group. */
+char *queue_field_text(const struct statement *st, const char *name, gboolean resolved);
+/* queue_print_problems - ST's problems as a table, errors first. */
+void queue_print_problems(const struct statement *st);
+/* queue_problems_json - ST's problems as the array of show --json. */
+JsonNode *queue_problems_json(const struct statement *st);
+/* queue_print_history - events (struct admin_event *) as a table. */
+void queue_print_history(GPtrArray *events);
 
 /* Commands in cmd_edit.c and cmd_search.c, listed in cmd_queue.c's table. */
 int queue_cmd_edit(struct ctl *c, int argc, char **argv);

@@ -35,12 +35,14 @@ commit_run_batch(struct commit *c, struct commit_job **jobs, int n)
 		spools[i] = jobs[i]->spool;
 		envs[i] = *jobs[i]->env;
 	}
+	gint64 t0 = g_get_monotonic_time();
 	int failed = store_msg_commit(c->store, spools, envs, res, n);
 	if (failed)
 		log_error("event=commit_failed messages=%d reason=%s", n,
 		    log_quote(res[0].error ? res[0].error->message : "?"));
 	else
-		log_debug("event=commit messages=%d", n);
+		log_debug("event=commit messages=%d us=%" G_GINT64_FORMAT, n,
+		    g_get_monotonic_time() - t0);
 	g_mutex_lock(&c->lock);
 	for (int i = 0; i < n; i++) {
 		*jobs[i]->result = res[i];

@@ -3,8 +3,6 @@
 
 #include <string.h>
 
-/* RFC 5321 4.5.3.1.3: a path is at most 256 octets including < and >. */
-#define PATH_MAX_OCTETS 256
 
 static const char *const verb_names[LMTP_V_COUNT] = {
 	[LMTP_V_UNKNOWN] = "?", [LMTP_V_LHLO] = "LHLO", [LMTP_V_HELO] = "HELO",
@@ -28,8 +26,7 @@ void
 lmtp_cmd_clear(struct lmtp_cmd *cmd)
 {
 	g_free(cmd->arg);
-	g_free(cmd->path);
-	*cmd = (struct lmtp_cmd){ .size = -1 };
+	cmd->arg = NULL;
 }
 
 static gboolean
@@ -159,7 +156,7 @@ parse_path(struct cur *c, gboolean empty_ok, struct lmtp_cmd *cmd, const char **
 		*why = "path must be enclosed in <>";
 		return LMTP_PARSE_SYNTAX;
 	}
-	if (gt - c->p + 1 > PATH_MAX_OCTETS) {
+	if (gt - c->p + 1 > LMTP_PATH_MAX) {
 		*why = "path too long";
 		return LMTP_PARSE_PATH_LONG;
 	}
@@ -179,7 +176,7 @@ parse_path(struct cur *c, gboolean empty_ok, struct lmtp_cmd *cmd, const char **
 			*why = "empty path not allowed here";
 			return LMTP_PARSE_SYNTAX;
 		}
-		cmd->path = g_strdup("");
+		cmd->path[0] = '\0';
 		return LMTP_PARSE_OK;
 	}
 	const char *at = find_at(m, n);
@@ -199,7 +196,8 @@ parse_path(struct cur *c, gboolean empty_ok, struct lmtp_cmd *cmd, const char **
 		*why = "mailbox is not valid UTF-8";
 		return LMTP_PARSE_SYNTAX;
 	}
-	cmd->path = g_strndup(m, n);
+	memcpy(cmd->path, m, n);        /* n < LMTP_PATH_MAX: checked above */
+	cmd->path[n] = '\0';
 	return LMTP_PARSE_OK;
 }
 
@@ -308,7 +306,13 @@ enum lmtp_parse
 lmtp_cmd_parse(const char *line, size_t len, struct lmtp_cmd *cmd, const char **why)
 {
 	struct cur c = { line, line + len };
-	*cmd = (struct lmtp_cmd){ .size = -1 };
+	cmd->verb = LMTP_V_UNKNOWN;
+	cmd->arg = NULL;
+	cmd->path[0] = '\0';
+	cmd->path_8bit = FALSE;
+	cmd->size = -1;
+	cmd->body = LMTP_BODY_NONE;
+	cmd->smtputf8 = FALSE;
 	*why = NULL;
 
 	const char *w = c.p;

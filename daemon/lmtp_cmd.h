@@ -15,11 +15,15 @@ enum lmtp_verb {
 
 enum lmtp_body { LMTP_BODY_NONE, LMTP_BODY_7BIT, LMTP_BODY_8BITMIME };
 
-/* What the line said; strings owned, freed by lmtp_cmd_clear. */
+/* RFC 5321 4.5.3.1.3: a path is at most 256 octets including < and >. */
+#define LMTP_PATH_MAX 256
+
+/* What the line said; arg owned, freed by lmtp_cmd_clear. The path lives in
+ * the struct: no allocation per RCPT, however many a client sends. */
 struct lmtp_cmd {
 	enum lmtp_verb verb;
 	char *arg;             /* LHLO domain, VRFY/NOOP argument, or NULL */
-	char *path;            /* MAIL/RCPT mailbox without <> and source route; "" for <> */
+	char path[LMTP_PATH_MAX];  /* MAIL/RCPT mailbox without <> and source route; "" for <> */
 	gboolean path_8bit;    /* the mailbox has non-ASCII (UTF-8) octets */
 	gint64 size;           /* SIZE=, -1 when absent */
 	enum lmtp_body body;   /* BODY= */

@@ -3,10 +3,14 @@
 #include "conf/log.h"
 #include "daemon/commit.h"
 #include "daemon/lmtp_server.h"
+#include "daemon/sd.h"
+#include "notify/notify.h"
 #include "daemon/stage.h"
+#include "conf/version.h"
 #include "store/store_msg.h"
 
 #include <errno.h>
+#include <gio/gio.h>
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,10 +46,13 @@ wait_for_signal(const sigset_t *set)
 			break;
 		if (si.ssi_signo == SIGHUP) {
 			log_info("event=reload");
+			sd_reloading();
 			stage_reload();   /* the parse worker reads the directory again */
+			sd_ready("accepting LMTP");
 			continue;
 		}
 		log_info("event=signal signal=%s", si.ssi_signo == SIGTERM ? "TERM" : "INT");
+		sd_stopping();
 		break;
 	}
 	close(sfd);
@@ -71,8 +78,9 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--worker") == 0)
 		return stage_worker_main(argc, argv);
 	g_autofree char *config = NULL, *level = NULL;
-	gboolean check = FALSE;
+	gboolean check = FALSE, version = FALSE;
 	GOptionEntry entries[] = {
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &version, "print the version and exit", NULL },
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
 		  "configuration file (default: $LIAISOND_CONFIG, else the embedded default)", "FILE" },
 		{ "log-level", 0, 0, G_OPTION_ARG_STRING, &level,
@@ -91,7 +99,20 @@ main(int argc, char **argv)
 		g_clear_error(&error);
 		return EX_USAGE_;
 	}
-
+	if (version) {
+		printf("liaisond %s\n", LIAISON_VERSION);
+		return 0;
+	}
+	if (level && !g_strv_contains((const char *const[]){ "debug", "info", "warning", "error", NULL },
+	    level)) {
+		fprintf(stderr, "liaisond: --log-level %s: expected debug, info, warning or error\n", level);
+		return EX_USAGE_;
+	}
+	/* Before any thread or child: NOTIFY_SOCKET, WATCHDOG_* and LISTEN_* go
+	 * out of the environment and the passed sockets get FD_CLOEXEC, so the
+	 * parse worker inherits none of them. */
+	sd_init();
+	int n_fds = sd_listen_fds();
 	log_set_prefix("liaisond");
 	struct conf *c = conf_load(conf_path_for(config), &error);
 	if (!c) {
@@ -120,7 +141,9 @@ main(int argc, char **argv)
 	struct store *commit_store = NULL, *spool_store = NULL;
 	struct commit *commit = NULL;
 	struct lmtp_server *srv = NULL;
+	struct notify_sender *sender = NULL;
 	int drain[2] = { -1, -1 };
+	int *fds = NULL;
 
 	/* Two connections: the commit thread owns one; the sessions use the
 	 * other only for its folder paths (store_spool_new does no SQL). */
@@ -137,6 +160,11 @@ main(int argc, char **argv)
 		rc = start_error(error, "commit");
 		goto out;
 	}
+	/* The outbox sender: on start-up it delivers what a crash left queued. */
+	if (!(sender = notify_sender_start(c, &error))) {
+		rc = start_error(error, "notify");
+		goto out;
+	}
 	/* Messages left in 'received' by a crash are parsed first, oldest first. */
 	if (stage_start(c, &error) < 0) {
 		rc = start_error(error, "parse stage");
@@ -144,14 +172,34 @@ main(int argc, char **argv)
 	}
 	struct lmtp_ctx ctx = { c, spool_store, commit, drain[0] };
 	srv = lmtp_server_new(&ctx);
-	/* Socket activation (LISTEN_FDS) passes its descriptors here. */
-	if (lmtp_server_listen(srv, NULL, 0, &error) < 0 || lmtp_server_start(srv, &error) < 0) {
+	/* Socket activation (liaisond.socket): serve what systemd passes and
+	 * leave `listen` alone; otherwise open every `listen` address. */
+	fds = n_fds > 0 ? g_new(int, n_fds) : NULL;
+	for (int i = 0; i < n_fds; i++) {
+		char name[160];
+		fds[i] = SD_LISTEN_FDS_START + i;
+		if (!sd_is_listening_stream(fds[i])) {
+			g_set_error(&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+			    "socket activation: fd %d is not a listening stream socket", fds[i]);
+			break;
+		}
+		log_info("event=listen address=%s activated=1 name=%s",
+		    log_quote(sd_describe_fd(fds[i], name, sizeof(name))), sd_listen_fd_name(i));
+	}
+	if (n_fds < 0)
+		g_set_error(&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+		    "socket activation: bad LISTEN_PID/LISTEN_FDS");
+	if (error || lmtp_server_listen(srv, fds, n_fds > 0 ? n_fds : 0, &error) < 0 ||
+	    lmtp_server_start(srv, &error) < 0) {
 		rc = start_error(error, "listen");
 		goto out;
 	}
 	char *qpath = g_strdup(log_quote(c->path));
 	log_info("event=started config=%s state_dir=%s", qpath, log_quote(c->state_dir));
 	g_free(qpath);
+	/* READY=1 only now: the listeners accept and the store is migrated. */
+	sd_ready("accepting LMTP");
+	sd_watchdog_start(NULL);
 
 	wait_for_signal(&set);
 
@@ -164,7 +212,10 @@ main(int argc, char **argv)
 	if (left)
 		log_warning("event=drain_timeout sessions=%d", left);
 	stage_stop();
+	notify_sender_stop(sender);   /* after the stage: it queues no more mail */
+	sender = NULL;
 	commit_stop(commit);
+	sd_watchdog_stop();
 	log_info("event=stopped");
 	if (left) {
 		/* Sessions still hold pointers into all of this: just leave. */
@@ -173,6 +224,7 @@ main(int argc, char **argv)
 	}
 out:
 	stage_stop();
+	notify_sender_stop(sender);
 	lmtp_server_free(srv);
 	commit_stop(commit);
 	commit_free(commit);
@@ -181,6 +233,7 @@ out:
 	for (int i = 0; i < 2; i++)
 		if (drain[i] >= 0)
 			close(drain[i]);
+	g_free(fds);
 	conf_free(c);
 	return rc;
 }

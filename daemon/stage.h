@@ -15,8 +15,8 @@ void stage_reload(void);
 /* stage_stop - finish the message in hand (bounded), then stop. */
 void stage_stop(void);
 
-/* stage_worker_main - the parse worker: `liaisond --worker parse [--config
- * FILE]`, started by the stage with its stdin as the command pipe (k = new
+/* stage_worker_main - the parse worker: `liaisond --worker parse [--log-level
+ * LEVEL] [--config FILE]`, started by the stage with its stdin as the command pipe (k = new
  * messages, r = reload the directory, EOF = stop) and its stdout as the
  * status pipe ("start ID" / "done ID" lines). Returns the exit status. */
 int stage_worker_main(int argc, char **argv);

@@ -9,6 +9,7 @@
  * ends as parse_failed after parse_attempts tries. */
 #include "daemon/stage.h"
 #include "conf/log.h"
+#include "notify/notify.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -71,7 +72,14 @@ spawn(struct child *ch)
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &deflt);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	char *argv[] = { sv.exe, "--worker", "parse", sv.config ? "--config" : NULL, sv.config, NULL };
+	/* The worker logs at the daemon's level (--log-level may override the config). */
+	const char *level = log_enabled(LOG_DEBUG_) ? "debug" : log_enabled(LOG_INFO_) ? "info" :
+	    log_enabled(LOG_WARNING_) ? "warning" : "error";
+	char *argv[8] = { sv.exe, "--worker", "parse", "--log-level", (char *)level, NULL };
+	if (sv.config) {
+		argv[5] = "--config";
+		argv[6] = sv.config;
+	}
 	pid_t pid;
 	int rc = posix_spawn(&pid, sv.exe, &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
@@ -135,6 +143,7 @@ read_status(struct child *ch, gboolean *progress)
 		} else if (sscanf(ch->line->str, "done %" G_GINT64_FORMAT, &id) == 1) {
 			ch->current = 0;
 			*progress = TRUE;
+			notify_kick();   /* its statement's mail is committed: send it now */
 		}
 		g_string_erase(ch->line, 0, nl - ch->line->str + 1);
 	}

@@ -110,10 +110,13 @@ process_one(struct worker *w, gint64 id)
 int
 stage_worker_main(int argc, char **argv)
 {
-	const char *config = NULL;
-	for (int i = 1; i < argc; i++)
+	const char *config = NULL, *level = NULL;
+	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			config = argv[++i];
+		else if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc)
+			level = argv[++i];
+	}
 	log_set_prefix("liaisond-parse");
 	/* Never outlive the daemon (its pipe EOF says so too, but a stuck parse
 	 * would not read it). */
@@ -132,7 +135,7 @@ stage_worker_main(int argc, char **argv)
 		log_error("event=config_error reason=%s", log_quote(e->message));
 		return EX_CONFIG_;
 	}
-	log_set_level(w.c->log_level);
+	log_set_level(level ? level : w.c->log_level);
 	w.s = store_open(w.c->state_dir, &e);
 	if (!w.s) {
 		log_error("event=store_error reason=%s", log_quote(e->message));
@@ -175,26 +178,3 @@ stage_worker_main(int argc, char **argv)
 	conf_free(w.c);
 	return 0;
 }
-
-/* ---- TEMPORARY weak defaults until conf/directory.c (conf engineer) is in
- * main: no groups at all. Remove once the real directory links. */
-struct directory { int unused; };
-
-__attribute__((weak)) struct directory *
-directory_new_empty(void)
-{
-	return g_new0(struct directory, 1);
-}
-
-__attribute__((weak)) struct directory *
-directory_load(const char *path, GPtrArray **problems, GError **error)
-{
-	return directory_new_empty();
-}
-
-__attribute__((weak)) void
-directory_free(struct directory *d)
-{
-	g_free(d);
-}
-/* ---- end of TEMPORARY weak defaults */

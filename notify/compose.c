@@ -95,6 +95,17 @@ normalise_body(const char *body)
 	return g_string_free(out, FALSE);
 }
 
+static gsize
+longest_line(const char *text)
+{
+	gsize longest = 0, cur = 0;
+	for (const char *p = text; *p; p++) {
+		cur = *p == '\n' ? 0 : cur + 1;
+		longest = MAX(longest, cur);
+	}
+	return longest;
+}
+
 GBytes *
 notify_compose(const struct conf *c, const struct notify_mail *m, char **message_id,
     GError **error)
@@ -137,6 +148,13 @@ notify_compose(const struct conf *c, const struct notify_mail *m, char **message
 	g_autofree char *body = normalise_body(m->body);
 	g_mime_text_part_set_text(part, body);
 	g_mime_object_encode(GMIME_OBJECT(part), GMIME_ENCODING_CONSTRAINT_7BIT);
+	/* GMime keeps plain ASCII as 7bit whatever its line length; SMTP servers
+	 * refuse lines over 998 octets (RFC 5321 4.5.3.1.6), and statements
+	 * come with long lines: quoted-printable folds them. */
+	if (g_mime_part_get_content_encoding(GMIME_PART(part)) != GMIME_CONTENT_ENCODING_BASE64 &&
+	    longest_line(body) > 76)
+		g_mime_part_set_content_encoding(GMIME_PART(part),
+		    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
 	g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
 	g_object_unref(part);
 

@@ -127,11 +127,15 @@ notify_queue_statement(struct store *s, const struct conf *c, const struct direc
 {
 	if (!st->state || st->auto_generated)
 		return 0;    /* an automatic message is never answered: no loops */
-	if (strcmp(st->state, "posted") == 0)
-		return queue_routing(s, c, dir, st, TRUE, error);
-	if (strcmp(st->state, "rejected") == 0)
-		return queue_rejected(s, c, st, error);
-	return 0;        /* ignored, received, dead: nothing to say */
+	gboolean posted = strcmp(st->state, "posted") == 0;
+	if (!posted && strcmp(st->state, "rejected") != 0)
+		return 0;    /* ignored, received, dead: nothing to say */
+	/* A reprocess that ends in the same state says nothing twice: the mail of
+	 * a state goes once per statement (resend sends routing again on purpose). */
+	int done = store_outbox_has(s, st->id, posted ? "routing" : "rejection", error);
+	if (done != 0)
+		return done < 0 ? -1 : 0;
+	return posted ? queue_routing(s, c, dir, st, TRUE, error) : queue_rejected(s, c, st, error);
 }
 
 int

@@ -16,6 +16,7 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define DUE_BATCH   32        /* mails per database read */
 #define POLL_SECS   2         /* liaisonctl queues mail too (remind, resend, retry) */
@@ -32,6 +33,7 @@ struct notify_sender {
 	GMutex lock;
 	GCond cond;
 	gboolean kicked, stop;
+	gint stopping;            /* atomic copy of stop, read by curl's progress callback */
 	CURL *curl;
 	char *url, *password, *envelope;
 };
@@ -95,6 +97,16 @@ on_debug(CURL *h, curl_infotype type, char *text, size_t len, void *arg)
 		}
 	}
 	return 0;
+}
+
+/* on_progress - abort the transfer in hand when liaisond stops, so that a
+ * hanging server cannot hold up shutdown for smtp_timeout. */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
+{
+	struct notify_sender *ns = arg;
+	return g_atomic_int_get(&ns->stopping) ? 1 : 0;
 }
 
 enum outcome { SENT, PERMANENT, TRANSIENT_RCPT, TRANSIENT_CONN };
@@ -231,6 +243,7 @@ deliver(struct notify_sender *ns, const struct outbox_mail *m)
 	g_autofree char *attempt_error = NULL;
 	gboolean conn_down = FALSE;
 	int sent = 0, failed = 0;
+	gint64 t0 = g_get_monotonic_time();
 
 	for (guint i = 0; i < m->rcpts->len && !conn_down; i++) {
 		const struct outbox_rcpt *r = m->rcpts->pdata[i];
@@ -285,9 +298,10 @@ deliver(struct notify_sender *ns, const struct outbox_mail *m)
 		    log_quote(e ? e->message : "?"));
 		return;
 	}
-	log_info("event=notify_attempt id=%" G_GINT64_FORMAT " kind=%s sent=%d failed=%d state=%s%s%s",
-	    m->id, m->kind, sent, failed, state, attempt_error ? " error=" : "",
-	    attempt_error ? log_quote(attempt_error) : "");
+	log_info("event=notify_attempt id=%" G_GINT64_FORMAT " kind=%s sent=%d failed=%d state=%s"
+	    " ms=%" G_GINT64_FORMAT "%s%s", m->id, m->kind, sent, failed, state,
+	    (g_get_monotonic_time() - t0) / 1000, attempt_error ? " error=" : "",
+	    attempt_error ? log_quote_redacted(attempt_error) : "");
 }
 
 /* deliver_due - every mail due now; returns how many were tried. */
@@ -362,8 +376,12 @@ setup_curl(struct notify_sender *ns, GError **error)
 	}
 	CURL *h = ns->curl;
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(h, CURLOPT_XFERINFODATA, ns);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)c->smtp_timeout);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)MIN(c->smtp_timeout, 30));
+	curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)c->smtp_timeout);
 	curl_easy_setopt(h, CURLOPT_USE_SSL, (long)(c->tls == CONF_TLS_NONE ? CURLUSESSL_NONE :
 	    CURLUSESSL_ALL));
 	if (c->smtp_user && *c->smtp_user) {
@@ -449,12 +467,21 @@ notify_sender_stop(struct notify_sender *ns)
 	if (ns->thread) {
 		g_mutex_lock(&ns->lock);
 		ns->stop = TRUE;
+		g_atomic_int_set(&ns->stopping, 1);
 		g_cond_signal(&ns->cond);
 		g_mutex_unlock(&ns->lock);
 		g_thread_join(ns->thread);
 	}
-	if (ns->curl)
+	if (ns->curl) {
+		/* The cleanup says QUIT on the cached connection and waits for the
+		 * reply (its server response timeout): a stuck server must not hold
+		 * up shutdown, so the connection is shut down under curl first. */
+		curl_socket_t fd = CURL_SOCKET_BAD;
+		if (curl_easy_getinfo(ns->curl, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK &&
+		    fd != CURL_SOCKET_BAD)
+			shutdown(fd, SHUT_RDWR);
 		curl_easy_cleanup(ns->curl);
+	}
 	store_close(ns->s);
 	if (ns->password) {
 		memset(ns->password, 0, strlen(ns->password));

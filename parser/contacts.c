@@ -47,14 +47,18 @@ agree(GPtrArray *strict, const char *text)
 	return TRUE;
 }
 
-/* strict_list - TEXT as an RFC 5322 address list both parsers agree on. */
+/* strict_list - TEXT as an RFC 5322 address list. NULL when libetpan does
+ * not read it; *DISAGREE when it does but GMime reads other mailboxes (a
+ * sign of an address one program would deliver differently: refused). */
 static GPtrArray *
-strict_list(const char *text)
+strict_list(const char *text, gboolean *disagree)
 {
 	GPtrArray *l = NULL;
+	*disagree = FALSE;
 	if (!addr_parse_list(text, &l, NULL))
 		return NULL;
 	if (!agree(l, text)) {
+		*disagree = TRUE;
 		g_ptr_array_unref(l);
 		return NULL;
 	}
@@ -78,15 +82,22 @@ free_text_name(const char *value)
 }
 
 gboolean
-contacts_parse(const char *value, GPtrArray *out, char **bad)
+contacts_parse(const char *raw, GPtrArray *out, char **bad)
 {
 	*bad = NULL;
-	if (!value || !*value) {
+	if (!raw || !*raw) {
 		*bad = g_strdup("");
 		return FALSE;
 	}
+	/* GRegex and GMime want UTF-8: a broken byte is shown as U+FFFD. */
+	g_autofree char *value = g_utf8_make_valid(raw, -1);
 	/* Values written as an address list: "A <a@x>, b@y". */
-	GPtrArray *l = strict_list(value);
+	gboolean disagree = FALSE;
+	GPtrArray *l = strict_list(value, &disagree);
+	if (disagree) {
+		*bad = g_strdup(value);
+		return FALSE;
+	}
 	if (l) {
 		while (l->len > 0)
 			g_ptr_array_add(out, g_ptr_array_steal_index(l, 0));
@@ -97,6 +108,10 @@ contacts_parse(const char *value, GPtrArray *out, char **bad)
 	 * with an @ must be an address on its own, by both parsers. */
 	g_autofree char *name = free_text_name(value);
 	char **tok = g_regex_split_simple("[\\s,;<>()\\[\\]\"]+", value, 0, 0);
+	if (!tok) {
+		*bad = g_strdup(value);
+		return FALSE;
+	}
 	guint before = out->len;
 	gboolean ok = TRUE;
 	for (int i = 0; tok[i] && ok; i++) {
@@ -108,7 +123,7 @@ contacts_parse(const char *value, GPtrArray *out, char **bad)
 		size_t n = strlen(t);
 		while (n > 0 && (t[n - 1] == '.' || t[n - 1] == ':'))
 			t[--n] = '\0';
-		GPtrArray *one = strict_list(t);
+		GPtrArray *one = strict_list(t, &disagree);
 		if (!one || one->len != 1) {
 			*bad = g_strdup(t);
 			ok = FALSE;

@@ -5,8 +5,6 @@
 
 #include <string.h>
 
-#define DEFECTS_SHOWN 5
-
 /* Sources are read strongest first; a field belongs to the first source that
  * gives it, and only that source may add to it (several To: lines). */
 enum { SRC_NONE = 0, SRC_EDIT = 1000 };
@@ -138,7 +136,7 @@ add_contacts(struct ctx *c, enum label_key k, const char *value, GPtrArray *dst)
 	g_autofree char *bad = NULL;
 	if (contacts_parse(value, dst, &bad))
 		return TRUE;
-	if (bad && *bad && strcmp(bad, value) != 0)
+	if (bad && strchr(bad, '@'))
 		statement_problem(c->st, "bad_address", SEV_ERROR, field_name(k),
 		    "%s '%s' is not a valid e-mail address.", field_label(k), bad);
 	else
@@ -254,6 +252,24 @@ apply_item(struct ctx *c, enum label_key k, const char *value)
 	}
 }
 
+/* lead_meeting - 3GPP's first line names the meeting ("3GPP TSG SA WG3
+ * Meeting #117   S3-243456"); kept as metadata "meeting". */
+static void
+lead_meeting(struct statement *st, const char *lead)
+{
+	GMatchInfo *mi = NULL;
+	if (!json_object_has_member(st->metadata, "meeting") &&
+	    g_regex_match_simple("^3GPP\\s+TSG", lead, G_REGEX_CASELESS, 0)) {
+		GRegex *re = g_regex_new("^(3GPP\\s+TSG.*?#\\s*[\\w-]+)", G_REGEX_CASELESS, 0, NULL);
+		if (g_regex_match(re, lead, 0, &mi)) {
+			g_autofree char *m = g_match_info_fetch(mi, 1);
+			meta_set(st, "meeting", m);
+		}
+		g_match_info_free(mi);
+		g_regex_unref(re);
+	}
+}
+
 /* read_source - the labelled block of one text, if it has one. */
 static void
 read_source(struct ctx *c, const char *text)
@@ -268,8 +284,10 @@ read_source(struct ctx *c, const char *text)
 	}
 	if (b->items->len > 0) {
 		c->action_paragraph |= b->action_paragraph;
-		if (b->lead && *b->lead)
+		if (b->lead && *b->lead) {
 			g_string_append_printf(c->block_text, "%s\n", b->lead);
+			lead_meeting(c->st, b->lead);
+		}
 		for (guint i = 0; i < b->next_meetings->len && c->next_meetings->len < 6; i++)
 			g_ptr_array_add(c->next_meetings, g_strdup(b->next_meetings->pdata[i]));
 	} else if (c->src == 1) {
@@ -337,110 +355,6 @@ settle_purpose(struct ctx *c)
 	st->purpose = g_strdup(p);
 }
 
-/* link_keys - what store_link matches on: the title's topic ("LS on X" ->
- * "x"), whether it is a reply, and the numbers "Response to:" cites. */
-static void
-link_keys(struct statement *st)
-{
-	gboolean reply = FALSE;
-	g_autofree char *topic = ident_title_topic(st->title, &reply);
-	json_object_remove_member(st->metadata, "title_topic");
-	json_object_remove_member(st->metadata, "title_is_reply");
-	if (topic) {
-		json_object_set_string_member(st->metadata, "title_topic", topic);
-		json_object_set_boolean_member(st->metadata, "title_is_reply", reply);
-	}
-	const char *rt = json_object_has_member(st->metadata, "response_to") ?
-	    json_object_get_string_member(st->metadata, "response_to") : NULL;
-	json_object_remove_member(st->metadata, "response_to_ids");
-	if (rt) {
-		g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
-		ident_scan(ids, rt);
-		JsonArray *a = json_array_new();
-		for (guint i = 0; i < ids->len; i++)
-			json_array_add_string_element(a, ids->pdata[i]);
-		json_object_set_array_member(st->metadata, "response_to_ids", a);
-	}
-}
-
-/* headers_fallback - what the labels did not give, from the message headers. */
-static void
-headers_fallback(struct ctx *c, const struct parsed_mail *pm)
-{
-	struct statement *st = c->st;
-	if (!st->title && pm->h.subject && *pm->h.subject) {
-		st->title = ident_clean_title(pm->h.subject);
-		if (!*st->title)
-			g_clear_pointer(&st->title, g_free);
-	}
-	/* The sender as the original message gives it. */
-	GPtrArray *from = g_ptr_array_new_with_free_func(addr_free);
-	g_autofree char *bad = NULL;
-	if (pm->h.from && *pm->h.from && contacts_parse(pm->h.from, from, &bad) && from->len > 0) {
-		g_free(st->submitter);
-		st->submitter = g_strdup(((struct addr *)from->pdata[0])->address);
-	}
-	if (!st->submitter && pm->envelope_from && addr_is_valid(pm->envelope_from)) {
-		struct addr *env = addr_new(NULL, pm->envelope_from);   /* lower-cases the domain */
-		st->submitter = g_strdup(env->address);
-		addr_free(env);
-	}
-	if (st->from_contacts->len == 0 && c->owner[LK_FROM_CONTACT] == SRC_NONE) {
-		if (from->len > 0) {
-			while (from->len > 0)
-				g_ptr_array_add(st->from_contacts, g_ptr_array_steal_index(from, 0));
-		} else if (pm->h.from && *pm->h.from) {
-			statement_problem(st, "bad_address", SEV_ERROR, "from_contacts",
-			    "The sender's From header '%s' holds no valid e-mail address.", pm->h.from);
-		}
-	}
-	g_ptr_array_unref(from);
-	/* RFC 4053bis: record the address it was originally received from. */
-	if (!st->from_liaison_contact && st->submitter)
-		st->from_liaison_contact = g_strdup(st->submitter);
-}
-
-/* copy_message - what the pipeline and linking need from the mail itself. */
-static void
-copy_message(struct statement *st, const struct parsed_mail *pm)
-{
-	if (!st->body)
-		st->body = g_strdup(pm->body ? pm->body : "");
-	if (!st->forwarded_by && pm->forwarded_by)
-		st->forwarded_by = g_strdup(pm->forwarded_by);
-	st->auto_generated = pm->auto_generated;
-	if (!st->message_id && pm->h.message_id) {
-		st->message_id = g_strdup(pm->h.message_id);
-		if (!pm->outer.message_id || strcmp(pm->outer.message_id, pm->h.message_id) != 0)
-			meta_set(st, "message_id", pm->h.message_id);
-	}
-	if (!st->in_reply_to && pm->h.in_reply_to)
-		st->in_reply_to = g_strdup(pm->h.in_reply_to);
-	if (st->references->len == 0 && pm->h.references)
-		for (guint i = 0; i < pm->h.references->len; i++)
-			g_ptr_array_add(st->references, g_strdup(pm->h.references->pdata[i]));
-}
-
-/* mail_problems - GMime's complaints and a guessed charset, as warnings,
- * unless the pipeline has recorded them already. */
-static void
-mail_problems(struct statement *st, const struct parsed_mail *pm)
-{
-	if (!statement_has_problem(st, "mime_defect")) {
-		for (guint i = 0; pm->defects && i < pm->defects->len && i < DEFECTS_SHOWN; i++)
-			statement_problem(st, "mime_defect", SEV_WARNING, "",
-			    "The message's MIME structure is damaged (%s); check that no part is missing.",
-			    (const char *)pm->defects->pdata[i]);
-		if (pm->defects && pm->defects->len > DEFECTS_SHOWN)
-			statement_problem(st, "mime_defect", SEV_WARNING, "",
-			    "%u more MIME defects were found.", pm->defects->len - DEFECTS_SHOWN);
-	}
-	if (pm->charset_guessed && !statement_has_problem(st, "charset_guessed"))
-		statement_problem(st, "charset_guessed", SEV_WARNING, "body",
-		    "The text did not say which character set it uses; it was read as UTF-8, "
-		    "else windows-1252. Check accented letters.");
-}
-
 static void
 ctx_init(struct ctx *c, struct statement *st, const struct directory *dir)
 {
@@ -468,8 +382,10 @@ fields_extract(struct statement *st, const struct parsed_mail *pm, const struct 
 	read_source(&c, pm->body);
 	for (guint i = 0; pm->text_attachments && i < pm->text_attachments->len; i++)
 		read_source(&c, pm->text_attachments->pdata[i]);
-	for (guint i = 0; pm->documents && i < pm->documents->len; i++) {
-		const struct document *d = pm->documents->pdata[i];
+	/* The pipeline may have moved the documents to the statement already. */
+	GPtrArray *docs = pm->documents && pm->documents->len ? pm->documents : st->documents;
+	for (guint i = 0; docs && i < docs->len; i++) {
+		const struct document *d = docs->pdata[i];
 		if (d->role && strcmp(d->role, "statement") == 0)
 			read_source(&c, d->text);
 	}
@@ -497,9 +413,9 @@ fields_extract(struct statement *st, const struct parsed_mail *pm, const struct 
 	}
 	json_object_set_int_member(st->metadata, "labelled_fields", c.statement_labels);
 	settle_purpose(&c);
-	headers_fallback(&c, pm);
-	copy_message(st, pm);
-	link_keys(st);
+	fields_headers_fallback(st, pm, c.owner[LK_FROM_CONTACT] != SRC_NONE);
+	fields_copy_message(st, pm);
+	fields_link_keys(st);
 
 	/* The sender's identifiers: title, the labelled block, attachment names. */
 	ident_scan(st->other_identifiers, st->title);
@@ -508,7 +424,7 @@ fields_extract(struct statement *st, const struct parsed_mail *pm, const struct 
 		const struct attachment *a = pm->attachments->pdata[i];
 		ident_scan(st->other_identifiers, a->original_filename ? a->original_filename : a->filename);
 	}
-	mail_problems(st, pm);
+	fields_mail_problems(st, pm);
 	ctx_clear(&c);
 }
 
@@ -540,7 +456,7 @@ fields_apply_label(struct statement *st, const char *label, const char *value,
 	if (field_of(k) == LK_PURPOSE || field_of(k) == LK_TO)
 		settle_purpose(&c);
 	if (field_of(k) == LK_TITLE || field_of(k) == LK_RESPONSE_TO)
-		link_keys(st);
+		fields_link_keys(st);
 	if (field_of(k) == LK_PURPOSE && st->purpose)
 		json_object_set_string_member(st->metadata, "purpose_source", "edit");
 	ctx_clear(&c);

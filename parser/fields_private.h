@@ -1,10 +1,12 @@
-/* fields_private.h - shared by fields.c, labels.c, contacts.c, purpose.c and ident.c only. */
+/* fields_private.h - shared by the files of the fields module (fields*.c, labels.c, contacts.c,
+ * purpose.c, ident.c) and validate.c only. */
 #ifndef LIAISON_FIELDS_PRIVATE_H
 #define LIAISON_FIELDS_PRIVATE_H
 
 #include <glib.h>
 #include "conf/directory.h"
 #include "parser/statement.h"
+#include "parser/mime.h"
 
 /* What a label means, whatever spelling it was written in (4053bis, RFC 4053,
  * 3GPP's LS template, ITU-T's LS template). */
@@ -65,5 +67,18 @@ char *ident_clean_title(const char *subject);
 /* ident_title_topic - "X" of "Reply LS on X" / "LS on X" / "Response to LS on X"
  * lower-cased, and whether it is a reply; NULL when the title has no topic. */
 char *ident_title_topic(const char *title, gboolean *is_reply);
+
+/* fields_mail.c: what the message itself gives. */
+/* fields_headers_fallback - Title from the Subject, From-Contact from the
+ * From header (unless CONTACT_LABELLED), the submitter, and the address it
+ * was received from as From-Liaison-Contact when none is given. */
+void fields_headers_fallback(struct statement *st, const struct parsed_mail *pm,
+    gboolean contact_labelled);
+/* fields_copy_message - body, forwarder, Message-ID, In-Reply-To, References. */
+void fields_copy_message(struct statement *st, const struct parsed_mail *pm);
+/* fields_mail_problems - mime_defect and charset_guessed, unless already recorded. */
+void fields_mail_problems(struct statement *st, const struct parsed_mail *pm);
+/* fields_link_keys - metadata title_topic, title_is_reply, response_to_ids for store_link. */
+void fields_link_keys(struct statement *st);
 
 #endif

@@ -91,19 +91,17 @@ ident_clean_title(const char *subject)
 		    G_REGEX_CASELESS, 0, NULL));
 	if (!subject)
 		return NULL;
-	char *s = collapse(subject);
+	g_autofree char *valid = g_utf8_make_valid(subject, -1);
+	char *s = collapse(valid);
 	for (int i = 0; i < 10; i++) {
 		char *t = g_regex_replace_literal(prefix, s, -1, 0, "", G_REGEX_MATCH_ANCHORED, NULL);
+		if (!t)
+			break;
 		gboolean same = strcmp(t, s) == 0;
 		g_free(s);
 		s = t;
 		if (same)
 			break;
-	}
-	if (!g_utf8_validate(s, -1, NULL)) {
-		char *v = g_utf8_make_valid(s, -1);
-		g_free(s);
-		s = v;
 	}
 	return s;
 }

@@ -8,6 +8,7 @@
 #define VALUE_MAX 4096
 #define ITEMS_MAX 200
 #define MEETING_LINES_MAX 6
+#define SCAN_MAX (1024 * 1024)    /* a cover block and its ACTION paragraphs sit in the first pages */
 
 /* Every accepted spelling, normalised (lower case, '-' and '_' as spaces,
  * "(s)" dropped, spaces collapsed). Sources: RFC 4053bis, RFC 4053, the 3GPP
@@ -225,6 +226,10 @@ is_heading(const char *line)
 static void
 scan_after(struct label_block *b, char **lines, int from)
 {
+	static GRegex *next_re;
+	if (g_once_init_enter(&next_re))
+		g_once_init_leave(&next_re, g_regex_new("^(\\d\\.\\s*)?Dates? of (the )?next .*meetings?",
+		    G_REGEX_CASELESS, 0, NULL));
 	int meetings = -1;
 	for (int i = from; lines[i]; i++) {
 		const char *l = lines[i];
@@ -233,8 +238,7 @@ scan_after(struct label_block *b, char **lines, int from)
 		if (g_str_has_prefix(l, "ACTION:") || g_str_has_prefix(l, "ACTIONS:") ||
 		    g_str_has_prefix(l, "ACTION :"))
 			b->action_paragraph = TRUE;
-		if (meetings < 0 && g_regex_match_simple("^(\\d\\.\\s*)?Dates? of (the )?next .*meetings?",
-		    l, G_REGEX_CASELESS, 0)) {
+		if (meetings < 0 && g_regex_match(next_re, l, 0, NULL)) {
 			meetings = 0;
 			continue;
 		}
@@ -260,7 +264,10 @@ labels_scan(const char *text)
 	if (!text)
 		return b;
 
-	char **lines = g_regex_split_simple("\\r?\\n", text, 0, 0);
+	/* Only the start of a very long text is read (bounded time and memory),
+	 * and only as valid UTF-8 (GRegex's requirement). */
+	g_autofree char *head = g_utf8_make_valid(text, (gssize)MIN(strlen(text), (size_t)SCAN_MAX));
+	char **lines = g_strsplit(head, "\n", -1);
 	GString *lead = g_string_new(NULL);
 	struct label_item *last = NULL;   /* the item continuation lines go to */
 	gboolean in_block = FALSE, after_blank = FALSE;

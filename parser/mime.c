@@ -263,7 +263,8 @@ part_text(struct walk *w, GMimePart *p)
 	if (guessed) {
 		w->pm->charset_guessed = TRUE;
 		if (cs)
-			defect(w->pm, "text declared as '%.40s' is not; read as windows-1252", cs);
+			defect(w->pm, "text is not in its declared character set '%.40s'; read as "
+			    "UTF-8 or windows-1252", cs);
 	}
 	return t;
 }

@@ -4,6 +4,7 @@
 #include "parser/validate.h"
 #include "notify/notify.h"
 #include "store/store_stmt.h"
+#include "store/store_link.h"
 #include "store/store_doc.h"
 #include "parser/mime_doc.h"
 #include "conf/log.h"
@@ -60,7 +61,8 @@ save(struct store *s, const struct conf *c, const struct directory *dir, struct 
 	if (store_stmt_save(s, st, error) < 0 || store_doc_save(s, st, error) < 0 ||
 	    store_event(s, st->id, actor, "parsed", parsed_detail, FALSE, error) < 0 ||
 	    store_event(s, st->id, actor, st->state, "", FALSE, error) < 0 ||
-	    notify_queue_statement(s, c, dir, st, error) < 0) {
+	    notify_queue_statement(s, c, dir, st, error) < 0 ||
+	    store_link_mark_answered(s, st, actor, error) < 0) {
 		store_rollback(s);
 		return -1;
 	}
@@ -72,6 +74,7 @@ pipeline_process(struct store *s, const struct conf *c, const struct directory *
     gint64 id, const char *actor, GError **error)
 {
 	char *path = NULL, *envelope_from = NULL, *client = NULL;
+	gint64 t0 = g_get_monotonic_time();
 	if (store_stmt_message(s, id, &path, &envelope_from, &client, error) < 0)
 		return -1;
 	/* A file imported with `liaisonctl submit` has no envelope sender of its
@@ -106,8 +109,9 @@ pipeline_process(struct store *s, const struct conf *c, const struct directory *
 	    pm->forwarded_by ? " forwarded=1" : "");
 	int rc = save(s, c, dir, st, actor, detail, error);
 	if (rc == 0)
-		log_info("event=parsed id=%" G_GINT64_FORMAT " state=%s problems=%u attachments=%u",
-		    id, st->state, st->problems->len, st->attachments->len);
+		log_info("event=parsed id=%" G_GINT64_FORMAT " state=%s problems=%u attachments=%u"
+		    " ms=%" G_GINT64_FORMAT, id, st->state, st->problems->len, st->attachments->len,
+		    (g_get_monotonic_time() - t0) / 1000);
 	parsed_mail_free(pm);
 	statement_free(st);
 	return rc;

@@ -7,7 +7,7 @@
 static const struct { const char *word; const char *purpose; } words[] = {
 	{ "response", "in_response" }, { "reply", "in_response" }, { "answer", "in_response" },
 	{ "action", "for_action" }, { "approval", "for_action" },
-	{ "comment", "for_comment" }, { "review", "for_comment" },
+	{ "comment", "for_comment" },
 	{ "information", "for_information" }, { "info", "for_information" },
 	{ "noting", "for_information" },
 };

@@ -249,8 +249,11 @@ validate_statement(struct statement *st, const struct directory *dir, struct sto
 		return;
 	}
 	link_answered(st, s);
-	gboolean explicit_purpose = st->purpose != NULL &&
-	    g_strcmp0(meta_str(st, "purpose_source"), "inferred") != 0;
+	/* A purpose worked out earlier is worked out again (re-validation after
+	 * an edit): the deadline or the link it came from may have changed. */
+	if (g_strcmp0(meta_str(st, "purpose_source"), "inferred") == 0)
+		g_clear_pointer(&st->purpose, g_free);
+	gboolean explicit_purpose = st->purpose != NULL;
 	if (!st->purpose && !statement_has_problem(st, "bad_purpose"))
 		infer_purpose(st);
 

@@ -6,7 +6,7 @@ set -eu
 
 PKGS="build-essential pkg-config libgmime-3.0-dev libetpan-dev libsqlite3-dev
 libcurl4-gnutls-dev libcmocka-dev libjson-glib-dev libxml2-dev libarchive-dev
-libpoppler-glib-dev postfix swaks python3-aiosmtpd sqlite3 systemd
+libpoppler-glib-dev libgnutls28-dev postfix swaks python3-aiosmtpd sqlite3 systemd
 dovecot-lmtpd clang libclang-rt-14-dev"
 
 missing=""

@@ -3,6 +3,7 @@
 #include "store/store_private.h"
 
 #include <errno.h>
+#include <gnutls/crypto.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,9 +27,11 @@ struct store_spool {
 	char *path;                 /* where the file is now (tmp/, then msg/) */
 	char *name;                 /* basename, kept when moved into msg/ */
 	gboolean committed;         /* in msg/ and referenced by a committed row */
+	gboolean synced;            /* on disk up to size (store_spool_sync) */
+	gboolean published;         /* renamed into msg/ and the folder synced */
 	gint64 size;
-	GChecksum *all;             /* every byte: messages.sha256 */
-	GChecksum *body;            /* bytes after the header section: dedupe */
+	gnutls_hash_hd_t all;       /* every byte: messages.sha256 */
+	gnutls_hash_hd_t body;      /* bytes after the header section: dedupe */
 	char *buf;
 	size_t buf_len;
 
@@ -37,9 +40,25 @@ struct store_spool {
 	GString *line;              /* current physical line, bounded */
 	GString *field;             /* current (unfolded) field, bounded */
 	char *message_id;           /* first Message-ID, without <> */
+	char *sha, *key;            /* digests, when the commit has taken them */
 };
 
 static int spool_flush(struct store_spool *sp, GError **error);
+
+/* SHA-256 through GnuTLS (nettle) rather than GChecksum: it uses the CPU's
+ * SHA instructions, about nine times faster here, and every byte received
+ * is hashed (twice: whole message and body) on the way to the disk. */
+static char *
+hash_hex(gnutls_hash_hd_t h)
+{
+	unsigned char d[32];
+	gnutls_hash_output(h, d);        /* also resets H */
+	char *hex = g_malloc(65);
+	for (int i = 0; i < 32; i++)
+		g_snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	return hex;
+}
+
 
 static int
 io_error(GError **error, const char *what, const char *path)
@@ -60,13 +79,27 @@ store_spool_new(struct store *s, GError **error)
 		io_error(error, "create spool in", s->tmp_dir);
 		return NULL;
 	}
+	gnutls_hash_hd_t all, body;
+	if (gnutls_hash_init(&all, GNUTLS_DIG_SHA256) < 0) {
+		close(fd);
+		unlink(tmpl);
+		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "cannot start SHA-256");
+		return NULL;
+	}
+	if (gnutls_hash_init(&body, GNUTLS_DIG_SHA256) < 0) {
+		gnutls_hash_deinit(all, NULL);
+		close(fd);
+		unlink(tmpl);
+		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "cannot start SHA-256");
+		return NULL;
+	}
 	struct store_spool *sp = g_new0(struct store_spool, 1);
 	sp->store = s;
 	sp->fd = fd;
 	sp->path = g_steal_pointer(&tmpl);
 	sp->name = g_path_get_basename(sp->path);
-	sp->all = g_checksum_new(G_CHECKSUM_SHA256);
-	sp->body = g_checksum_new(G_CHECKSUM_SHA256);
+	sp->all = all;
+	sp->body = body;
 	sp->buf = g_malloc(SPOOL_BUF);
 	sp->in_header = TRUE;
 	sp->line = g_string_sized_new(256);
@@ -154,11 +187,12 @@ int
 store_spool_write(struct store_spool *sp, const void *buf, size_t len, GError **error)
 {
 	const char *p = buf;
-	g_checksum_update(sp->all, buf, (gssize)len);
+	gnutls_hash(sp->all, buf, len);
 	size_t h = sp->in_header ? scan_header(sp, p, len) : 0;
 	if (h < len)
-		g_checksum_update(sp->body, (const guchar *)p + h, (gssize)(len - h));
+		gnutls_hash(sp->body, p + h, len - h);
 	sp->size += (gint64)len;
+	sp->synced = FALSE;
 	while (len > 0) {
 		size_t n = MIN(len, SPOOL_BUF - sp->buf_len);
 		memcpy(sp->buf + sp->buf_len, p, n);
@@ -189,6 +223,39 @@ spool_flush(struct store_spool *sp, GError **error)
 	return 0;
 }
 
+/* publish - move the spool into msg/ under its final name. */
+static int
+publish(struct store_spool *sp, GError **error)
+{
+	struct store *s = sp->store;
+	char *dest = g_build_filename(s->msg_dir, sp->name, NULL);
+	if (rename(sp->path, dest) != 0) {
+		g_free(dest);
+		return io_error(error, "rename", sp->path);
+	}
+	g_free(sp->path);
+	sp->path = dest;
+	return 0;
+}
+
+int
+store_spool_sync(struct store_spool *sp, GError **error)
+{
+	if (!sp->synced) {
+		if (spool_flush(sp, error) < 0)
+			return -1;
+		if (fsync(sp->fd) != 0)
+			return io_error(error, "fsync", sp->path);
+		sp->synced = TRUE;
+	}
+	if (!sp->published) {
+		if (publish(sp, error) < 0 || store_fsync_dir(sp->store->msg_dir, error) < 0)
+			return -1;
+		sp->published = TRUE;
+	}
+	return 0;
+}
+
 gint64
 store_spool_size(const struct store_spool *sp)
 {
@@ -204,14 +271,16 @@ store_spool_free(struct store_spool *sp)
 		close(sp->fd);
 	if (!sp->committed)
 		unlink(sp->path);
-	g_checksum_free(sp->all);
-	g_checksum_free(sp->body);
+	gnutls_hash_deinit(sp->all, NULL);
+	gnutls_hash_deinit(sp->body, NULL);
 	g_string_free(sp->line, TRUE);
 	g_string_free(sp->field, TRUE);
 	g_free(sp->buf);
 	g_free(sp->path);
 	g_free(sp->name);
 	g_free(sp->message_id);
+	g_free(sp->sha);
+	g_free(sp->key);
 	g_free(sp);
 }
 
@@ -222,33 +291,76 @@ store_spool_free(struct store_spool *sp)
 static char *
 dedupe_key(struct store_spool *sp, const char *sha_all)
 {
-	if (sp->message_id)
-		return g_strdup_printf("mid:%s:%s", sp->message_id,
-		    g_checksum_get_string(sp->body));
-	return g_strdup_printf("sha:%s", sha_all);
+	if (!sp->message_id)
+		return g_strdup_printf("sha:%s", sha_all);
+	g_autofree char *body = hash_hex(sp->body);
+	return g_strdup_printf("mid:%s:%s", sp->message_id, body);
 }
 
-/* store_spool_clean - remove spools left in tmp/ by processes that are gone
- * (a crash before the commit: the client got no 250 and will send again). */
-int
-store_spool_clean(struct store *s)
+/* writer_gone - is the process that named this spool file ("<pid>-XXXXXX")
+ * gone? A live one (a liaisonctl submit, another daemon) keeps its files. */
+static gboolean
+writer_gone(const char *name)
 {
-	GDir *d = g_dir_open(s->tmp_dir, 0, NULL);
+	int pid = atoi(name);
+	if (pid <= 0)
+		return FALSE;
+	return pid != (int)getpid() && kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+/* referenced_paths - every path the messages table names, or NULL on error. */
+static GHashTable *
+referenced_paths(struct store *s)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT path FROM messages", NULL) < 0)
+		return NULL;
+	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		g_hash_table_add(h, g_strdup((const char *)sqlite3_column_text(st, 0)));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		g_hash_table_unref(h);
+		return NULL;
+	}
+	return h;
+}
+
+/* clean_dir - remove the files in DIR (SUB relative to state_dir) whose
+ * writer is gone and that no row names (REFS NULL: none does). */
+static int
+clean_dir(struct store *s, const char *dir, const char *sub, GHashTable *refs)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
 	const char *name;
 	int n = 0;
 	if (!d)
 		return 0;
 	while ((name = g_dir_read_name(d))) {
-		int pid = atoi(name);
-		if (pid > 0 && pid != (int)getpid() && kill(pid, 0) == 0)
+		g_autofree char *rel = g_build_filename(sub, name, NULL);
+		if (!writer_gone(name) || (refs && g_hash_table_contains(refs, rel)))
 			continue;
-		if (pid == (int)getpid())
-			continue;
-		g_autofree char *p = g_build_filename(s->tmp_dir, name, NULL);
+		g_autofree char *p = g_build_filename(dir, name, NULL);
 		if (unlink(p) == 0)
 			n++;
 	}
 	g_dir_close(d);
+	return n;
+}
+
+/* store_spool_clean - remove what a crash before the commit left (the client
+ * got no 250 and sends again): spools in tmp/, and files published into msg/
+ * that no row names. Reading every path costs one query at start-up. */
+int
+store_spool_clean(struct store *s)
+{
+	int n = clean_dir(s, s->tmp_dir, "tmp", NULL);
+	GHashTable *refs = referenced_paths(s);
+	if (refs) {
+		n += clean_dir(s, s->msg_dir, "msg", refs);
+		g_hash_table_unref(refs);
+	}
 	return n;
 }
 
@@ -330,22 +442,42 @@ commit_batch(struct store *s, struct store_spool *const *spools,
     const struct store_envelope *envs, struct store_msg_result *results, int n,
     GError **error)
 {
-	/* Data first, outside the write lock: after fsync the bytes are on disk
-	 * whatever happens next, and a rename only publishes them. */
-	for (int i = 0; i < n; i++) {
-		if (spool_flush(spools[i], error) < 0)
-			return -1;
-		if (fsync(spools[i]->fd) != 0)
-			return io_error(error, "fsync", spools[i]->path);
-	}
-	if (store_begin(s, error) < 0)
-		return -1;
+	/* Files first, outside the write lock: each is fsynced and renamed into
+	 * msg/, then the folder is fsynced once, so every file a row will name
+	 * is durable before the transaction that records it. (A crash after
+	 * this leaves files no row names: the client got no 250 and sends
+	 * again.) Spools already synced by store_spool_sync are skipped. */
 	gboolean moved = FALSE;
 	for (int i = 0; i < n; i++) {
 		struct store_spool *sp = spools[i];
-		char sha[65];
-		g_strlcpy(sha, g_checksum_get_string(sp->all), sizeof(sha));
-		g_autofree char *key = dedupe_key(sp, sha);
+		if (!sp->synced) {
+			if (spool_flush(sp, error) < 0)
+				return -1;
+			if (fsync(sp->fd) != 0)
+				return io_error(error, "fsync", sp->path);
+			sp->synced = TRUE;
+		}
+		if (!sp->published) {
+			if (publish(sp, error) < 0)
+				return -1;
+			moved = TRUE;
+		}
+	}
+	if (moved && store_fsync_dir(s->msg_dir, error) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		spools[i]->published = TRUE;
+
+	if (store_begin(s, error) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		struct store_spool *sp = spools[i];
+		/* Digests are taken once: a spool is committed at most once. */
+		if (!sp->sha)
+			sp->sha = hash_hex(sp->all);
+		if (!sp->key)
+			sp->key = dedupe_key(sp, sp->sha);
+		const char *sha = sp->sha, *key = sp->key;
 		/* A duplicate in the same batch finds the row inserted just before. */
 		gint64 id = find_key(s, key, error);
 		if (id < 0)
@@ -356,20 +488,11 @@ commit_batch(struct store *s, struct store_spool *const *spools,
 			continue;
 		}
 		g_autofree char *rel = g_build_filename("msg", sp->name, NULL);
-		g_autofree char *dest = g_build_filename(s->state_dir, rel, NULL);
-		if (rename(sp->path, dest) != 0)
-			return io_error(error, "rename", sp->path);
-		g_free(sp->path);
-		sp->path = g_steal_pointer(&dest);
-		moved = TRUE;
 		id = insert_message(s, sp, &envs[i], sha, key, rel, error);
 		if (id < 0)
 			return -1;
 		results[i].id = id;
 	}
-	/* The renames must be durable before the rows that point at them. */
-	if (moved && store_fsync_dir(s->msg_dir, error) < 0)
-		return -1;
 	return store_commit(s, error);
 }
 

@@ -19,6 +19,13 @@ struct store_spool *store_spool_new(struct store *s, GError **error);
  * hashes them and notes the Message-ID from the header section. */
 int store_spool_write(struct store_spool *sp, const void *buf, size_t len, GError **error);
 gint64 store_spool_size(const struct store_spool *sp);
+/* store_spool_sync - make the finished spool durable now: fsync it, rename
+ * it into msg/, fsync msg/. Optional: store_msg_commit does the same for a
+ * spool that has not been synced. Sessions call it on their own threads so
+ * that these fsyncs run in parallel (the file system folds concurrent ones
+ * into one journal commit) and the group commit is left with one fsync, the
+ * transaction's. No more writes after it. */
+int store_spool_sync(struct store_spool *sp, GError **error);
 /* store_spool_free - drop the spool; removes its file unless committed. */
 void store_spool_free(struct store_spool *sp);
 
@@ -44,8 +51,9 @@ int store_msg_commit(struct store *s, struct store_spool *const *spools,
 /* store_msg_path - absolute path of message ID's raw file, or NULL and ERROR. */
 char *store_msg_path(struct store *s, gint64 id, GError **error);
 
-/* store_spool_clean - remove spools in tmp/ left by processes that are gone
- * (their clients never got a 250); returns how many. Called at daemon start. */
+/* store_spool_clean - remove files left by processes that are gone before
+ * their commit (their clients never got a 250): spools in tmp/ and files in
+ * msg/ that no message row names; returns how many. Called at daemon start. */
 int store_spool_clean(struct store *s);
 
 #endif

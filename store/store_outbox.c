@@ -371,6 +371,23 @@ store_outbox_retry(struct store *s, gint64 id, int lifetime, GError **error)
 	return step_done(s, st, "requeue outbox mail", error);
 }
 
+int
+store_outbox_has(struct store *s, gint64 id, const char *kind, GError **error)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT EXISTS (SELECT 1 FROM outbox WHERE statement = ?"
+	    " AND kind = ?)", error) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (out < 0)
+		store_set_sqlite_error(s, rc, "look up outbox", error);
+	return out;
+}
+
 /* one_text - the first column of a one-row query about ID, or NULL. */
 static char *
 one_text(struct store *s, const char *sql, gint64 id)

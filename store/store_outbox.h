@@ -81,6 +81,9 @@ int store_outbox_retry(struct store *s, gint64 id, int lifetime, GError **error)
 
 void outbox_mail_free(gpointer m);
 
+/* store_outbox_has - does statement ID already have a mail of KIND (any state)? */
+int store_outbox_has(struct store *s, gint64 id, const char *kind, GError **error);
+
 /* What notify needs of a statement that the statement store does not give. */
 
 /* store_outbox_received_date - YYYY-MM-DD the message was received, or NULL. */

@@ -108,8 +108,14 @@ def kill9_cycles_lose_nothing_record_nothing_twice():
             key = m.msg["Message-ID"]
             for rcpt in m.rcpt_tos:
                 seen[(key, rcpt.lower())] = seen.get((key, rcpt.lower()), 0) + 1
+        # The outbox promises at-most-once per (mail, recipient) after the
+        # server's 250 and at-least-once before it (docs/notify.md): a kill
+        # between the server storing a copy and liaisond committing its 250
+        # sends that one copy again, with the same Message-ID. So: at most one
+        # extra copy per kill, never a third.
         twice = {k: v for k, v in seen.items() if v > 1}
-        L.eq(twice, {}, "mail delivered twice to the same recipient")
+        L.ok(all(v == 2 for v in twice.values()), "a copy delivered three times: %r" % twice)
+        L.ok(len(twice) <= CYCLES, "more repeated copies than kills: %r" % twice)
         expected = sum(len(o["to"]) + len(o["cc"]) for o in outbox)
         L.eq(len(seen), expected, "deliveries at the SMTP server vs recipients in the outbox")
 

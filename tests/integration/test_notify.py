@@ -8,6 +8,7 @@ recipient). Every wait is bounded; every check is on captured mail or on
 import datetime
 import email.header
 import os
+import re
 import time
 
 import liaison as L
@@ -81,7 +82,7 @@ def statement(title="LS on QUIC", to="IETF QUIC WG", purpose="For Action",
             "3GPP TSG SA asks the QUIC WG to consider the attached.\r\n"
             % (title, to, purpose, "Deadline: %s\r\n" % deadline if deadline else "", extra))
     return L.make_message(subject=subject or title, body=body,
-                          from_="Liaison Sender <sender@3gpp.example>", message_id=msgid)
+                          from_="Liaison Sender <sender@3gpp.example>", message_id="<%s>" % msgid)
 
 
 def daemon(sink, **notify):
@@ -110,8 +111,19 @@ def rcpts(copies):
     return out
 
 
+def submit(d, data, mail_from="sender@3gpp.example"):
+    """Record DATA over LMTP; the id from "250 2.0.0 <rcpt> stored as N"."""
+    c = d.lmtp()
+    c.lhlo()
+    r = c.send(mail_from, ["statements@ietf.org"], data)
+    c.close()
+    L.eq(r[0][0], 250, "delivery reply %r" % (r,))
+    m = re.search(r"stored as (\d+)", r[0][1]) or re.search(r"\bid[= ](\d+)", r[0][1])
+    return int(m.group(1)) if m else None
+
+
 def post(d, data, state="posted"):
-    sid = d.submit(data)
+    sid = submit(d, data)
     L.ok(sid, "the LMTP reply names the message id")
     obj = d.wait_state(sid, timeout=20 * SLOW)
     L.eq(obj["state"], state, "state of %s (problems %r)" % (sid, obj.get("problems")))
@@ -356,6 +368,9 @@ def test_remind_boundaries_and_idempotent():
         settle(sink, 2)
         new = sink.snapshot()[before:]
         L.eq(sorted(rcpts(new)), sorted(ROUTING_TO | ROUTING_CC), "resent to the routing recipients")
+        hist = d.ctl_json("history", sid)
+        events = hist if isinstance(hist, list) else hist.get("events", [])
+        L.ok(any(e["kind"] == "resent" for e in events), "a 'resent' event: %r" % events)
         L.eq(d.ctl("resend", "999999", check=False).returncode, 65, "resend of an unknown id")
 
 
@@ -401,7 +416,7 @@ def test_hostile_title_reaches_no_header():
         post(d, statement(title="LS on QUIC", subject=evil, msgid="evil@3gpp.org"))
         # A subject is only a fallback for the title: put the payload in the title line too.
         post(d, L.make_message(subject=evil, from_="Liaison Sender <sender@3gpp.example>",
-                               message_id="evil2@3gpp.org",
+                               message_id="<evil2@3gpp.org>",
                                body=("From: 3GPP TSG SA\r\nFrom-Contact: expert@3gpp.example\r\n"
                                      "To: IETF QUIC WG\r\nPurpose: For Information\r\n\r\nText\r\n")))
         mails = wait_mails(sink, 2 * (len(ROUTING_TO | ROUTING_CC) - 0) + 2, "mails")
@@ -424,6 +439,104 @@ def test_non_ascii_title_encoded():
             L.ok(all(b < 0x80 for b in head), "7-bit headers")
             L.ok(title in str(m.msg["subject"]), "subject decodes back: %r" % str(m.msg["subject"]))
         check_routing_and_ack(sink.snapshot(), sid, title=title, msgid="utf@3gpp.org")
+
+
+class HangingSink(L.SMTPSink):
+    """Accepts RCPT, then never answers the end of DATA (until stopped)."""
+
+    def start(self):
+        import asyncio
+        from aiosmtpd.controller import Controller
+        sink = self
+        self.hanging = 0
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                sink.hanging += 1
+                await asyncio.sleep(300)
+                return "451 too late"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+
+@L.test
+def test_stop_does_not_wait_for_a_hanging_server():
+    sink = HangingSink()
+    with sink, daemon(sink) as d:          # smtp_timeout stays 120 s
+        post(d, statement())
+        L.wait_for(lambda: sink.hanging >= 1, 20 * SLOW, "a transfer hanging at DATA")
+        L.eq(d.stop(timeout=30), 0, "liaisond stops (the transfer in hand is abandoned)")
+        d.start()                          # the mail is still queued, nothing lost
+        L.ok(all(r["state"] == "queued" for r in outbox(d)), "still queued after the stop")
+
+
+class AuthSink(L.SMTPSink):
+    """The sink, but AUTH PLAIN/LOGIN required (without TLS, on loopback only)."""
+
+    def __init__(self, user, password):
+        super().__init__()
+        self.user, self.password = user, password
+        self.auth_failures = 0
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                with sink.lock:
+                    sink.messages.append(L.Mail(envelope.mail_from, envelope.rcpt_tos,
+                                                envelope.content))
+                return "250 OK queued"
+
+        def authenticator(server, session, envelope, mechanism, data):
+            ok = data.login.decode() == sink.user and data.password.decode() == sink.password
+            if not ok:
+                sink.auth_failures += 1
+            return AuthResult(success=ok)
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port,
+                                     authenticator=authenticator, auth_required=True,
+                                     auth_require_tls=False)
+        self.controller.start()
+        return self
+
+
+@L.test
+def test_smtp_auth():
+    sink = AuthSink("liaison", "s3cret pass")
+    pw = os.path.join(L.tmpdir("notify-pw-"), "password")
+    with open(pw, "w") as f:
+        f.write("wrong\n")
+    # aiosmtpd stalls after a refused AUTH: smtp_timeout bounds the attempt.
+    with sink, daemon(sink, smtp_user="liaison", smtp_password_file=pw, smtp_timeout="5") as d:
+        post(d, statement())
+        L.wait_for(lambda: sink.auth_failures >= 1 and all(
+            r["state"] == "queued" and r["attempts"] >= 1 for r in outbox(d)), 30 * SLOW,
+            "a refused AUTH keeps the mail queued")
+        L.eq(sink.snapshot(), [], "nothing delivered without AUTH")
+        with open(pw, "w") as f:
+            f.write("s3cret pass\n")
+        d.restart()              # the password is read at start
+        wait_mails(sink, len(ROUTING_TO | ROUTING_CC) + len(ACK_TO), "after AUTH")
+        settle(sink, 3)
+        L.eq(sorted(rcpts(sink.snapshot())), sorted(ROUTING_TO | ROUTING_CC | ACK_TO), "each once")
+
+
+@L.test
+def test_through_postfix_and_swaks():
+    """The whole path: swaks -> a private Postfix -> LMTP -> liaisond -> SMTP sink."""
+    with L.SMTPSink() as sink, daemon(sink) as d, \
+            L.Postfix(transport="lmtp:inet:127.0.0.1:%d" % d.port) as pf:
+        pf.swaks("sender@3gpp.example", "statements@ietf.org", statement())
+        mails = L.wait_for(lambda: len(sink.snapshot()) >= len(ROUTING_TO | ROUTING_CC) + len(ACK_TO)
+                           and sink.snapshot(), 60 * SLOW, "mails through Postfix")
+        settle(sink, 3)
+        sid = d.ctl_json("list")[0]["id"]
+        check_routing_and_ack(sink.snapshot(), sid)
 
 
 if __name__ == "__main__":

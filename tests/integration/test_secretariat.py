@@ -87,14 +87,24 @@ def kinds(d, mid):
 
 
 def routing_to(sink, title, timeout=20):
-    """The routing mail of TITLE once it reaches the sink."""
+    """The routing mail of TITLE once it reached every recipient in its To and Cc.
+    The sender makes one SMTP transaction per recipient (docs/notify.md), so the
+    copies with one Message-ID are merged: rcpt_tos is every recipient's."""
     subject = 'New Liaison Statement, "%s"' % title
 
     def found():
-        for m in sink.snapshot():
-            if str(m.msg["subject"]).replace("\n", " ") == subject:
-                return m
-        return None
+        copies = [m for m in sink.snapshot()
+                  if str(m.msg["subject"]).replace("\n", " ") == subject]
+        if not copies:
+            return None
+        first = [m for m in copies if m.msg["message-id"] == copies[0].msg["message-id"]]
+        want = {a.addr_spec.lower() for h in ("to", "cc") if first[0].msg[h]
+                for a in first[0].msg[h].addresses}
+        got = [r.lower() for m in first for r in m.rcpt_tos]
+        if set(got) < want:
+            return None
+        merged = L.Mail(first[0].mail_from, got, first[0].data)
+        return merged
     return L.wait_for(found, timeout, "routing mail %r at the sink" % subject)
 
 
@@ -174,6 +184,21 @@ def discard_restore_round_trip():
 
 
 @L.test
+def discard_notify_sender_queues_a_notice():
+    with L.Daemon() as d:
+        mid, obj = arrive(d, statement("LS on\tnothing", "Nobody At All"))
+        before = len(d.ctl_json("outbox"))
+        d.ctl("discard", mid, "--why", "sent to the wrong address", "--notify-sender")
+        mails = [m for m in d.ctl_json("outbox") if m["statement_id"] == mid and
+                 m["subject"].startswith("Liaison statement not recorded")]
+        L.eq(len(mails), 1, "one notice queued (outbox had %d)" % before)
+        L.ok("alice@3gpp.example" in mails[0]["to"] or "3gppliaison@etsi.example" in mails[0]["to"],
+             "to the sender: %r" % mails[0])
+        L.ok("statements@ietf.org" not in mails[0]["to"], "never to ourselves")
+        L.eq(d.ctl_json("show", mid)["state"], "dead", "discarded")
+
+
+@L.test
 def reprocess_after_directory_change_posts():
     with L.SMTPSink() as sink:
         tmp = L.tmpdir()
@@ -211,6 +236,45 @@ def search_finds_attachment_names_and_body_words():
         L.eq([r["id"] for r in d.ctl_json("search", "LS", "--state", "dead")], [], "state filter")
         human = d.ctl("search", "zebrafish").stdout
         L.ok("LS on other things" in human, "human search: %s" % human)
+
+
+def docx(text):
+    """A minimal Word document whose body is TEXT."""
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Default Extension="xml" ContentType="'
+                   'application/xml"/><Override PartName="/word/document.xml" ContentType="'
+                   'application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
+                   'main+xml"/></Types>')
+        z.writestr("word/document.xml",
+                   '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.'
+                   'org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>%s</w:t></w:r>'
+                   '</w:p></w:body></w:document>' % text)
+    return buf.getvalue()
+
+
+@L.test
+def search_finds_words_inside_attached_documents():
+    with L.Daemon() as d:
+        m = EmailMessage()
+        for k, v in (("From", "3GPP Liaisons <3gppliaison@etsi.example>"),
+                     ("To", "statements@ietf.org"), ("Subject", "LS on documents"),
+                     ("Date", "Sun, 22 Nov 2026 10:00:00 +0000"),
+                     ("Message-ID", "<docx%d@test.example>" % os.getpid())):
+            m[k] = v
+        m.set_content("Title: LS on documents\nFrom: 3GPP TSG SA WG2\n"
+                      "From-Contact: Alice <alice@3gpp.example>\nTo: QUIC WG\n"
+                      "Purpose: For Information\n\nSee the attached document.\n")
+        m.add_attachment(docx("The quokka interworking function is specified here."),
+                         maintype="application",
+                         subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+                         filename="S2-2400001.docx")
+        mid, _ = arrive(d, m.as_bytes(policy=email.policy.SMTP))
+        L.eq([r["id"] for r in d.ctl_json("search", "quokka")], [mid], "a word of the document")
 
 
 @L.test
@@ -254,6 +318,38 @@ def concurrent_edit_conflict_detected():
         L.ok("changed since you read it" in p.stderr and "run show and try again" in p.stderr,
              "clear message: %s" % p.stderr)
         L.eq(d.ctl_json("show", mid)["title"], "LS on concurrency (alice)", "nothing overwritten")
+
+
+@L.test
+def queue_work_while_mail_arrives():
+    """liaisonctl's changes and the daemon's deliveries and parsing interleave:
+    every command succeeds, every message is stored and parsed."""
+    import threading
+    with L.Daemon() as d:
+        mid, _ = arrive(d, statement("LS on busy days", "QUIK WG"))
+        sent, errors = [], []
+
+        def deliver():
+            try:
+                for i in range(30):
+                    sent.append(submit(d, statement("LS number %d on load" % i, "QUIC WG")))
+            except Exception as e:  # reported below, never swallowed
+                errors.append(e)
+        t = threading.Thread(target=deliver)
+        t.start()
+        for i in range(10):
+            d.ctl("--by", "alice", "comment", mid, "note %d" % i)
+            d.ctl("--by", "alice", "edit", mid, "title=LS on busy days (%d)" % i)
+            d.ctl_json("rejects")
+            d.ctl_json("search", "load")
+        t.join(120 * L.SLOW)
+        L.ok(not t.is_alive(), "deliveries finished")
+        L.eq(errors, [], "deliveries")
+        L.eq(len(sent), 30, "all delivered")
+        for m in sent:
+            d.wait_state(m)
+        L.eq(d.ctl_json("show", mid)["title"], "LS on busy days (9)", "the last edit holds")
+        L.eq(len([e for e in d.ctl_json("history", mid) if e["kind"] == "comment"]), 10, "comments")
 
 
 @L.test

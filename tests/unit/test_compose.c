@@ -76,6 +76,43 @@ check_crlf(GBytes *b)
 		assert_true((unsigned char)d[i] < 0x80);   /* 7-bit on the wire */
 	}
 	assert_true(len >= 2 && d[len - 2] == '\r' && d[len - 1] == '\n');
+	/* RFC 5321 4.5.3.1.6: no line over 998 octets (servers answer 500). */
+	gsize line = 0;
+	for (gsize i = 0; i < len; i++) {
+		line = d[i] == '\n' ? 0 : line + 1;
+		assert_true(line <= 998);
+	}
+}
+
+static void
+test_long_lines(void **state)
+{
+	struct conf *c = conf();
+	struct notify_rcpts r;
+	notify_rcpts_init(&r);
+	notify_rcpts_add(c, &r, FALSE, NULL, "chair@example.com");
+	GString *body = g_string_new("Intro\n");
+	for (int i = 0; i < 400; i++)
+		g_string_append(body, "text ");
+	g_string_append(body, "\nand ");
+	for (int i = 0; i < 300; i++)
+		g_string_append(body, "ü");
+	g_autofree char *title = g_strnfill(600, 'T');
+	struct notify_mail m = { title, body->str, &r, NULL };
+	GError *e = NULL;
+	GBytes *b = notify_compose(c, &m, NULL, &e);
+	check_crlf(b);
+	GMimeMessage *msg = parse(b);
+	GMimeTextPart *tp = GMIME_TEXT_PART(g_mime_message_get_mime_part(msg));
+	g_autofree char *text = g_mime_text_part_get_text(tp);
+	g_autofree char *want = g_strdup_printf("%.*s", (int)(body->len - 1), body->str);
+	assert_non_null(strstr(text, "text text text"));
+	assert_int_equal(strlen(g_mime_message_get_subject(msg)), 400);
+	g_object_unref(msg);
+	g_bytes_unref(b);
+	g_string_free(body, TRUE);
+	notify_rcpts_clear(&r);
+	conf_free(c);
 }
 
 static void
@@ -221,6 +258,71 @@ test_non_ascii(void **state)
 	conf_free(c);
 }
 
+static void
+test_bodies(void **state)
+{
+	struct conf *c = conf();
+	struct statement *st = statement_new();
+	st->id = 42;
+	st->state = g_strdup("posted");
+	st->title = g_strdup("LS on\r\nQUIC");
+	st->purpose = g_strdup("for_action");
+	st->deadline = g_strdup("2030-01-20");
+	st->body = g_strdup("Please act.");
+	g_ptr_array_add(st->from_groups, group_ref_new("3GPP TSG SA", "3gpp-tsgsa"));
+	g_ptr_array_add(st->to_groups, group_ref_new("QUIC WG", "quic"));
+	g_ptr_array_add(st->from_contacts, addr_new("Expert", "expert@3gpp.example"));
+	struct attachment *a = g_new0(struct attachment, 1);
+	a->position = 2;
+	a->filename = g_strdup("S2-1234.pdf");
+	g_ptr_array_add(st->attachments, a);
+	gint64 rel = 7;
+	g_array_append_val(st->related, rel);
+	statement_problem(st, "deadline_past", SEV_WARNING, "deadline", "The deadline has passed.");
+	struct notify_rcpts r;
+	notify_rcpts_init(&r);
+	notify_rcpts_add(c, &r, FALSE, "Chair", "chair@example.com");
+	notify_rcpts_add(c, &r, TRUE, NULL, "ad@example.com");
+
+	g_autofree char *routing = notify_text_routing(NULL, c, st, &r);
+	const char *const want_routing[] = {
+		"Title: LS on QUIC\n", "URL of the IETF Web page: https://dt.example/liaison/42\n",
+		"Please reply by 2030-01-20\n", "From: 3GPP TSG SA (\"Expert\" <expert@3gpp.example>)",
+		"To: QUIC WG\n", "Cc: ad@example.com\n", "Purpose: For action\n",
+		"https://dt.example/liaison/7\n", "Body:\nPlease act.\n",
+		"    S2-1234.pdf\n    https://dt.example/liaison/42/attachments/2\n",
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(want_routing); i++)
+		if (!strstr(routing, want_routing[i]))
+			fail_msg("routing body lacks %s:\n%s", want_routing[i], routing);
+
+	g_autofree char *ack = notify_text_ack(c, st, &r);
+	const char *const want_ack[] = { "recorded as number 42", "https://dt.example/liaison/42",
+		"To: \"Chair\" <chair@example.com>", "Cc: ad@example.com",
+		"Deadline recorded: 2030-01-20", "The deadline has passed." };
+	for (gsize i = 0; i < G_N_ELEMENTS(want_ack); i++)
+		if (!strstr(ack, want_ack[i]))
+			fail_msg("ack lacks %s:\n%s", want_ack[i], ack);
+
+	statement_clear_problems(st);
+	statement_problem(st, "missing_deadline", SEV_ERROR, "deadline", "For Action without a deadline.");
+	statement_problem(st, "no_such_code", SEV_ERROR, "", "Something else.");
+	g_autofree char *rej = notify_text_rejection(c, st);
+	const char *const want_rej[] = { "kept as number 42", "Deadline: YYYY-MM-DD",
+		"(For Action without a deadline.)", "  - Something else.\n",
+		"send it again to statements@ietf.org" };
+	for (gsize i = 0; i < G_N_ELEMENTS(want_rej); i++)
+		if (!strstr(rej, want_rej[i]))
+			fail_msg("rejection lacks %s:\n%s", want_rej[i], rej);
+	g_autofree char *notice = notify_text_rejected_notice(c, st);
+	assert_non_null(strstr(notice, "liaisonctl show 42"));
+	g_autofree char *rem = notify_text_reminder(c, st, -14);
+	assert_non_null(strstr(rem, "passed 14 days ago"));
+	notify_rcpts_clear(&r);
+	statement_free(st);
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -229,6 +331,8 @@ main(void)
 		cmocka_unit_test(test_required_headers),
 		cmocka_unit_test(test_header_injection),
 		cmocka_unit_test(test_non_ascii),
+		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_bodies),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	g_mime_shutdown();

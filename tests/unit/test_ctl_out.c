@@ -89,6 +89,13 @@ test_truncate(void **state)
 }
 
 static void
+test_clean(void **state)
+{
+	g_autofree char *a = ctl_out_clean("a\tb\nc\033[2Jd\r\n\xff");
+	assert_string_equal(a, "a\tb\nc[2Jd\n\xef\xbf\xbd");
+}
+
+static void
 test_table_columns(void **state)
 {
 	ctl_out_set_color(0);
@@ -187,6 +194,7 @@ main(void)
 		cmocka_unit_test(test_wrap_never_exceeds_width),
 		cmocka_unit_test(test_display_width),
 		cmocka_unit_test(test_truncate),
+		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_table_columns),
 		cmocka_unit_test(test_table_wraps_last_column),
 		cmocka_unit_test(test_table_color),

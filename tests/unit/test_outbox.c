@@ -208,8 +208,15 @@ test_queue_by_state(void **state)
 	assert_int_equal(count(f, "statement = 1 AND kind = 'ack'"), 1);
 	assert_int_equal(count(f, "statement = 1"), 2);
 
+	/* Reprocessed and still posted: not distributed twice. */
+	st = store_outbox_statement(f->s, 1, &e);
+	queue(f, st);
+	statement_free(st);
+	assert_int_equal(count(f, "statement = 1"), 2);
+
 	st = store_outbox_statement(f->s, 2, &e);
 	statement_problem(st, "missing_from_contact", SEV_ERROR, "from_contact", "No From-Contact.");
+	queue(f, st);
 	queue(f, st);
 	statement_free(st);
 	assert_int_equal(count(f, "statement = 2 AND kind = 'rejection'"), 1);

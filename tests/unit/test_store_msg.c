@@ -1,0 +1,248 @@
+/* test_store_msg.c - spooling and committing raw messages: Message-ID scan,
+ * dedupe keys, batches, and failures that leave nothing half-stored. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "store/store_msg.h"
+#include "store/store_msg_info.h"
+
+static char *dir;
+static struct store *st;
+
+static int
+setup(void **state)
+{
+	dir = g_dir_make_tmp("store-msg-XXXXXX", NULL);
+	st = store_open(dir, NULL);
+	return st ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	store_close(st);
+	g_autofree char *cmd = g_strdup_printf("chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
+	int rc = system(cmd);
+	g_free(dir);
+	return rc;
+}
+
+/* spool - MSG written in pieces of STEP bytes. */
+static struct store_spool *
+spool(const char *msg, size_t step)
+{
+	struct store_spool *sp = store_spool_new(st, NULL);
+	assert_non_null(sp);
+	size_t len = strlen(msg);
+	for (size_t i = 0; i < len; i += step)
+		assert_int_equal(store_spool_write(sp, msg + i, MIN(step, len - i), NULL), 0);
+	return sp;
+}
+
+/* commit - commit MSG alone; returns the result (error freed, flagged by id 0). */
+static struct store_msg_result
+commit(const char *msg, size_t step)
+{
+	const char *rcpts[] = { "statements@ietf.org", NULL };
+	struct store_envelope env = { "a@example.org", rcpts, "unit", "s1" };
+	struct store_spool *sp = spool(msg, step);
+	struct store_msg_result r;
+	store_msg_commit(st, &sp, &env, &r, 1);
+	store_spool_free(sp);
+	if (r.error) {
+		g_error_free(r.error);
+		r.error = NULL;
+		r.id = 0;
+	}
+	return r;
+}
+
+struct mid_case {
+	const char *msg;
+	const char *message_id;     /* NULL: none found */
+};
+
+static const struct mid_case mid_cases[] = {
+	{ "Message-ID: <a@b>\r\n\r\nbody\r\n", "a@b" },
+	{ "message-id:<lower@case>\r\n\r\n", "lower@case" },
+	{ "MESSAGE-ID :  <spaced@x>  \r\n\r\n", "spaced@x" },
+	{ "Subject: x\r\nMessage-ID:\r\n <folded@x>\r\n\r\n", "folded@x" },
+	{ "Message-ID: bare@token\r\n\r\n", "bare@token" },
+	{ "Message-ID: <first@x>\r\nMessage-ID: <second@x>\r\n\r\n", "first@x" },
+	{ "Message-ID: <lf@only>\n\nbody\n", "lf@only" },
+	{ "Subject: x\r\n\r\nMessage-ID: <in@body>\r\n", NULL },
+	{ "Message-IDs: <no@x>\r\n\r\n", NULL },
+	{ "Message-ID: <>\r\n\r\n", NULL },
+	{ "Message-ID: <with space@x>\r\n\r\n", NULL },
+	{ "Subject: no id at all\r\n\r\n", NULL },
+	{ "X-Message-ID: <x@x>\r\n\r\n", NULL },
+};
+
+static void
+test_message_id(void **state)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(mid_cases); i++) {
+		for (size_t step = 1; step <= 64; step *= 4) {
+			/* a unique body so that nothing is a duplicate */
+			g_autofree char *msg = g_strdup_printf("%sunique %zu %zu\r\n", mid_cases[i].msg, i, step);
+			struct store_msg_result r = commit(msg, step);
+			assert_true(r.id > 0);
+			if (r.duplicate)
+				continue;   /* same Message-ID and body as an earlier step: fine */
+			struct store_msg_info *m = store_msg_info_get(st, r.id, NULL);
+			assert_non_null(m);
+			if (g_strcmp0(m->message_id, mid_cases[i].message_id) != 0)
+				fail_msg("case %zu step %zu: message_id '%s', expected '%s'", i, step,
+				    m->message_id ? m->message_id : "(null)",
+				    mid_cases[i].message_id ? mid_cases[i].message_id : "(null)");
+			assert_int_equal(m->size, (gint64)strlen(msg));
+			store_msg_info_free(m);
+		}
+	}
+}
+
+static void
+test_dedupe(void **state)
+{
+	const char *m = "Message-ID: <d1@x>\r\nSubject: s\r\n\r\nthe body\r\n";
+	struct store_msg_result a = commit(m, 7);
+	assert_true(a.id > 0 && !a.duplicate);
+	/* trace headers added on redelivery */
+	struct store_msg_result b = commit("Received: by relay\r\nDelivered-To: x\r\n"
+	    "Message-ID: <d1@x>\r\nSubject: s\r\n\r\nthe body\r\n", 3);
+	assert_true(b.duplicate);
+	assert_int_equal(b.id, a.id);
+	/* same Message-ID, another body */
+	struct store_msg_result c = commit("Message-ID: <d1@x>\r\n\r\nanother body\r\n", 5);
+	assert_false(c.duplicate);
+	assert_true(c.id != a.id);
+	/* without Message-ID only identical bytes match */
+	struct store_msg_result d = commit("Subject: n\r\n\r\nx\r\n", 1);
+	struct store_msg_result e = commit("Subject: n\r\n\r\nx\r\n", 100);
+	struct store_msg_result f = commit("Subject: m\r\n\r\nx\r\n", 100);
+	assert_true(e.duplicate && e.id == d.id);
+	assert_true(!f.duplicate && f.id != d.id);
+}
+
+/* Twice in the same batch: the second is a duplicate of the first; its file
+ * is removed, the first's kept. */
+static void
+test_batch(void **state)
+{
+	const char *rcpts[] = { "statements@ietf.org", NULL };
+	struct store_envelope env[3] = {
+		{ "a@x", rcpts, "unit", "s" }, { "b@x", rcpts, "unit", "s" }, { "c@x", rcpts, "unit", "s" },
+	};
+	struct store_spool *sp[3] = {
+		spool("Message-ID: <b1@x>\r\n\r\none\r\n", 4),
+		spool("Message-ID: <b2@x>\r\n\r\ntwo\r\n", 4),
+		spool("Received: x\r\nMessage-ID: <b1@x>\r\n\r\none\r\n", 4),
+	};
+	struct store_msg_result r[3];
+	assert_int_equal(store_msg_commit(st, sp, env, r, 3), 0);
+	assert_false(r[0].duplicate);
+	assert_false(r[1].duplicate);
+	assert_true(r[2].duplicate);
+	assert_int_equal(r[2].id, r[0].id);
+	for (int i = 0; i < 3; i++)
+		store_spool_free(sp[i]);
+	for (int i = 0; i < 2; i++) {
+		g_autofree char *p = store_msg_path(st, r[i].id, NULL);
+		assert_true(g_file_test(p, G_FILE_TEST_EXISTS));
+	}
+	struct store_msg_info *m = store_msg_info_get(st, r[1].id, NULL);
+	assert_string_equal(m->envelope_from, "b@x");
+	assert_string_equal(m->recipients[0], "statements@ietf.org");
+	store_msg_info_free(m);
+}
+
+static int
+count_files(const char *sub)
+{
+	g_autofree char *p = g_build_filename(dir, sub, NULL);
+	GDir *d = g_dir_open(p, 0, NULL);
+	int n = 0;
+	while (d && g_dir_read_name(d))
+		n++;
+	if (d)
+		g_dir_close(d);
+	return n;
+}
+
+/* A failure (here: msg/ gone, a fault even root meets) fails every message
+ * of the batch as temporary, records nothing, and leaves no file behind. */
+static void
+test_failure_leaves_nothing(void **state)
+{
+	const char *rcpts[] = { "statements@ietf.org", NULL };
+	struct store_envelope env[2] = { { "a@x", rcpts, "unit", "s" }, { "b@x", rcpts, "unit", "s" } };
+	int before = count_files("msg");
+	GPtrArray *rows = store_msg_info_list(st, NULL, NULL);
+	guint nrows = rows->len;
+	g_ptr_array_unref(rows);
+	struct store_spool *sp[2] = { spool("Subject: f1\r\n\r\n1\r\n", 2), spool("Subject: f2\r\n\r\n2\r\n", 2) };
+	g_autofree char *msgdir = g_build_filename(dir, "msg", NULL);
+	g_autofree char *away = g_build_filename(dir, "msg.away", NULL);
+	assert_int_equal(rename(msgdir, away), 0);
+	struct store_msg_result r[2];
+	assert_int_equal(store_msg_commit(st, sp, env, r, 2), 2);
+	assert_int_equal(rename(away, msgdir), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_true(g_error_matches(r[i].error, STORE_ERROR, STORE_ERR_TEMP));
+		g_error_free(r[i].error);
+		store_spool_free(sp[i]);
+	}
+	rows = store_msg_info_list(st, NULL, NULL);
+	assert_int_equal(rows->len, nrows);
+	g_ptr_array_unref(rows);
+	assert_int_equal(count_files("msg"), before);
+	assert_int_equal(count_files("tmp"), 0);
+}
+
+/* store_spool_sync publishes the file; the commit then records it; a spool
+ * freed without a commit is removed from wherever it is. */
+static void
+test_sync_and_free(void **state)
+{
+	int before = count_files("msg");
+	struct store_spool *sp = spool("Subject: synced\r\n\r\nx\r\n", 5);
+	assert_int_equal(store_spool_sync(sp, NULL), 0);
+	assert_int_equal(count_files("msg"), before + 1);
+	assert_int_equal(count_files("tmp"), 0);
+	store_spool_free(sp);
+	assert_int_equal(count_files("msg"), before);
+	struct store_msg_result r = commit("Subject: after\r\n\r\ny\r\n", 3);
+	assert_true(r.id > 0);
+	assert_int_equal(count_files("msg"), before + 1);
+	/* a spool left by a process that is gone is cleaned at start */
+	g_autofree char *stale = g_build_filename(dir, "tmp", "999999999-AAAAAA", NULL);
+	assert_true(g_file_set_contents(stale, "x", 1, NULL));
+	/* and a file published into msg/ whose commit never happened */
+	g_autofree char *orphan = g_build_filename(dir, "msg", "999999999-BBBBBB", NULL);
+	assert_true(g_file_set_contents(orphan, "x", 1, NULL));
+	int msgs = count_files("msg");
+	assert_int_equal(store_spool_clean(st), 2);
+	assert_int_equal(count_files("tmp"), 0);
+	assert_int_equal(count_files("msg"), msgs - 1);
+	g_autofree char *p = store_msg_path(st, r.id, NULL);
+	assert_true(g_file_test(p, G_FILE_TEST_EXISTS));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_message_id),
+		cmocka_unit_test(test_dedupe),
+		cmocka_unit_test(test_batch),
+		cmocka_unit_test(test_failure_leaves_nothing),
+		cmocka_unit_test(test_sync_and_free),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
