@@ -223,6 +223,21 @@ def xxe_docx(path):
     return docx_raw(path, doc)
 
 
+def docx_bomb(path, mib=100):
+    """A .docx whose word/document.xml expands to MIB MiB (one huge text run)."""
+    head, tail = document_xml([("raw", "<w:p><w:r><w:t>@@</w:t></w:r></w:p>")]).split("@@")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("_rels/.rels", RELS)
+        with z.open("word/document.xml", "w") as f:
+            f.write(head.encode())
+            chunk = b"lol " * (256 * 1024)
+            for _ in range(mib):
+                f.write(chunk)
+            f.write(tail.encode())
+    return path
+
+
 def laughs_docx(path):
     """The billion laughs: nested internal entities."""
     ents = '<!ENTITY l0 "lol">' + "".join(
@@ -428,6 +443,7 @@ def fixtures(d):
     pdf(j("long.pdf"), ["Line %d of a long annex" % i for i in range(600)], lines_per_page=1)
     xxe_docx(j("xxe.docx"))
     laughs_docx(j("laughs.docx"))
+    docx_bomb(j("bomb.docx"))
     zip_bomb(j("bomb.zip"))
     with open(j("notapdf.pdf"), "wb") as f:
         f.write(b"<html><body>This is not a PDF</body></html>\n")
