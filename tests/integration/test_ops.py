@@ -39,7 +39,7 @@ INSTALLED = sorted([
     "etc/liaisond/directory.conf",
     "etc/liaisond/directory.conf.example",
     "usr/share/doc/liaisond/operations.md",
-])
+] + (["usr/share/doc/liaisond/README.md"] if os.path.exists(os.path.join(L.TOP, "README.md")) else []))
 
 
 def schema_files():
@@ -241,6 +241,9 @@ def test_systemd_analyze_security_exposure():
     e = exposure(os.path.join(d, "usr/lib/systemd/system/liaisond.service"))
     doc = open(os.path.join(TOP, "docs/operations.md")).read()
     L.ok(("exposure %.1f" % e) in doc, "docs/operations.md quotes 'exposure %.1f'" % e)
+    readme = os.path.join(TOP, "README.md")
+    if os.path.exists(readme):
+        L.ok(("exposure %.1f" % e) in open(readme).read(), "README.md quotes 'exposure %.1f'" % e)
 
 
 @L.test
