@@ -275,6 +275,24 @@ def test_sysusers_and_tmpfiles_in_a_root():
 
 
 @L.test
+def test_remind_unit_command_runs():
+    """The ExecStart= of liaisond-remind.service, as written in the installed
+    unit, with the program and the config pointed at test copies."""
+    d = installed_tree()
+    unit = open(os.path.join(d, "usr/lib/systemd/system/liaisond-remind.service")).read()
+    cmd = re.search(r"^ExecStart=(.*)$", unit, re.M).group(1).split()
+    L.eq(cmd[0], "/usr/bin/liaisonctl", "remind runs liaisonctl")
+    L.eq(cmd[1:3], ["--config", "/etc/liaisond/liaisond.conf"], "with the installed config")
+    dm = L.Daemon()
+    try:
+        argv = [os.path.join(d, "usr/bin/liaisonctl"), "--config", dm.conf_path] + cmd[3:]
+        p = run(argv, timeout=60)
+        L.eq(p.returncode, 0, "%s: %s %s" % (" ".join(cmd), p.stdout, p.stderr))
+    finally:
+        dm.close()
+
+
+@L.test
 def test_units_are_consistent():
     svc = open(os.path.join(TOP, "systemd/liaisond.service")).read()
     sock = open(os.path.join(TOP, "systemd/liaisond.socket")).read()
