@@ -39,7 +39,7 @@ INSTALLED = sorted([
     "etc/liaisond/directory.conf",
     "etc/liaisond/directory.conf.example",
     "usr/share/doc/liaisond/operations.md",
-])
+] + (["usr/share/doc/liaisond/README.md"] if os.path.exists(os.path.join(L.TOP, "README.md")) else []))
 
 
 def schema_files():
@@ -241,6 +241,9 @@ def test_systemd_analyze_security_exposure():
     e = exposure(os.path.join(d, "usr/lib/systemd/system/liaisond.service"))
     doc = open(os.path.join(TOP, "docs/operations.md")).read()
     L.ok(("exposure %.1f" % e) in doc, "docs/operations.md quotes 'exposure %.1f'" % e)
+    readme = os.path.join(TOP, "README.md")
+    if os.path.exists(readme):
+        L.ok(("exposure %.1f" % e) in open(readme).read(), "README.md quotes 'exposure %.1f'" % e)
 
 
 @L.test
@@ -269,6 +272,24 @@ def test_sysusers_and_tmpfiles_in_a_root():
             L.eq((st.st_uid, st.st_gid, st.st_mode & 0o7777), (uid, gid, mode), "owner and mode of /" + path)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@L.test
+def test_remind_unit_command_runs():
+    """The ExecStart= of liaisond-remind.service, as written in the installed
+    unit, with the program and the config pointed at test copies."""
+    d = installed_tree()
+    unit = open(os.path.join(d, "usr/lib/systemd/system/liaisond-remind.service")).read()
+    cmd = re.search(r"^ExecStart=(.*)$", unit, re.M).group(1).split()
+    L.eq(cmd[0], "/usr/bin/liaisonctl", "remind runs liaisonctl")
+    L.eq(cmd[1:3], ["--config", "/etc/liaisond/liaisond.conf"], "with the installed config")
+    dm = L.Daemon()
+    try:
+        argv = [os.path.join(d, "usr/bin/liaisonctl"), "--config", dm.conf_path] + cmd[3:]
+        p = run(argv, timeout=60)
+        L.eq(p.returncode, 0, "%s: %s %s" % (" ".join(cmd), p.stdout, p.stderr))
+    finally:
+        dm.close()
 
 
 @L.test
@@ -422,6 +443,10 @@ def test_postfix_delivers_to_socket_activated_liaisond():
     d = L.Daemon(conf={"liaisond": {"listen": "unix:" + os.path.join(tmp, "unused.sock")}}, tmp=tmp)
     path = os.path.join(tmp, "lmtp.sock")
     listener = unix_listener(path)
+    # The owner and mode liaisond.socket gives it: Postfix's lmtp client runs
+    # as user postfix and gets in through the group alone.
+    shutil.chown(path, group="postfix")
+    os.chmod(path, 0o660)
     a = Activated(d, listener)
     listener.close()
     try:
