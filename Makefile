@@ -36,7 +36,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_SECONDS ?= 30
 SCHEMA    := $(sort $(wildcard store/schema/*.sql))
 
-.PHONY: all deps run check check-plain check-asan unit bench fuzz fuzz-build install uninstall clean
+.PHONY: all deps run check check-plain check-asan valgrind unit bench fuzz fuzz-build install uninstall clean
 all: $(B)/liaisond $(B)/liaisonctl
 
 deps:
@@ -109,6 +109,12 @@ check-plain: deps
 check-asan: deps
 	$(MAKE) SAN=1 all unit
 	sh tests/run.sh build-asan
+
+# make valgrind: liaisond (and its parse worker) and liaisonctl under valgrind
+# memcheck over a subset of the corpus, on the plain build (docs/memory.md).
+valgrind: deps
+	$(MAKE) SAN=0 all
+	TESTS=test_valgrind sh tests/run.sh build
 
 # make install / uninstall. PREFIX=/usr for a system install (units then go
 # to /usr/lib/systemd/system); DESTDIR stages into a folder (packaging,

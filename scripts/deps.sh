@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config libgmime-3.0-dev libetpan-dev libsqlite3-dev
 libcurl4-gnutls-dev libcmocka-dev libjson-glib-dev libxml2-dev libarchive-dev
 libpoppler-glib-dev libgnutls28-dev postfix swaks python3-aiosmtpd sqlite3 systemd
-dovecot-lmtpd clang libclang-rt-14-dev"
+dovecot-lmtpd clang libclang-rt-14-dev valgrind"
 
 missing=""
 for p in $PKGS; do
