@@ -8,9 +8,11 @@ Latin-1 bodies, RFC 2231 file names, forwards attached and inline, a PDF, a
 .docx, a 3GPP zip built here, hostile ones: MIME defects, deep nesting, path
 traversal, encoded CRLF, S/MIME, and a zip bomb, an encrypted PDF and
 entity-laden .docx files built here), every message is waited for until it
-leaves 'received' and the outbox has drained to an SMTP sink, then the
-daemon is stopped with SIGTERM. liaisonctl runs under memcheck too for a
-few read commands. Every valgrind log must say "ERROR SUMMARY: 0 errors"
+leaves 'received' and the outbox has drained to an SMTP sink; the session's
+error paths, a transaction cut short in DATA and a reload (SIGHUP) are
+driven too; then the daemon is stopped with SIGTERM. liaisonctl runs under
+memcheck too: list, show, attachment, outbox, status, search, history,
+rejects, and reprocess (the parser in liaisonctl). Every valgrind log must say "ERROR SUMMARY: 0 errors"
 and lose no byte definitely.
 
 Only for the plain build (ASan already checks build-asan, and valgrind
@@ -206,14 +208,36 @@ def daemon_and_ctl_under_memcheck_clean():
             r = c.send(env, ["statements@ietf.org"], data)
             L.eq(r[0][0], 250, "%s: delivery reply %r" % (n, r))
             c.cmd("RSET")
+        # The session's error paths: an unknown command, a command out of
+        # sequence, a recipient refused.
+        L.eq(c.cmd("BOGUS")[0] // 100, 5, "unknown command refused")
+        L.eq(c.cmd("RCPT TO:<statements@ietf.org>")[0], 503, "RCPT before MAIL")
+        L.eq(c.cmd("MAIL FROM:<a@example.org>")[0], 250, "MAIL")
+        L.eq(c.cmd("RCPT TO:<nobody@ietf.org>")[0], 550, "unknown recipient")
         c.cmd("QUIT")
         c.close()
+        # A transaction abandoned halfway through DATA.
+        c = d.lmtp()
+        c.lhlo()
+        c.cmd("MAIL FROM:<a@example.org>")
+        c.cmd("RCPT TO:<statements@ietf.org>")
+        L.eq(c.cmd("DATA")[0], 354, "DATA")
+        c.send_raw(b"Subject: cut short\r\n\r\nhalf a line")
+        c.close()
 
-        def all_done():
+        def all_done(n):
             rows = d.ctl_json("list")
-            return len(rows) == len(msgs) and all(r["state"] in DONE for r in rows) and rows
-        rows = L.wait_for(all_done, max(120, 8 * len(msgs)),
-                          "%d messages to leave 'received'" % len(msgs),
+            return len(rows) == n and all(r["state"] in DONE for r in rows) and rows
+        L.wait_for(lambda: all_done(len(msgs)), max(120, 8 * len(msgs)),
+                   "%d messages to leave 'received'" % len(msgs), interval=0.5)
+        # A reload (the worker reads the directory again), then one more message.
+        d.signal(signal.SIGHUP)
+        L.wait_for(lambda: "event=reload" in d.log(), 30, "the reload to be logged")
+        msgs.append(("after-reload", "sender@example.org", L.make_message(
+            subject="Liaison statement after a reload",
+            body="Title: LS after reload\nFrom: ITU-T SG15\nTo: IETF\nPurpose: For information\n")))
+        d.submit(msgs[-1][2])
+        rows = L.wait_for(lambda: all_done(len(msgs)), 60, "the message after the reload",
                           interval=0.5)
         states = sorted({r["state"] for r in rows})
         L.ok("posted" in states, "some statements posted: %r" % states)
@@ -236,7 +260,9 @@ def daemon_and_ctl_under_memcheck_clean():
         L.ok(with_att, "a statement with an attachment")
         ctl_cmds = [["list"], ["show", str(posted[0]), "--json"],
                     ["attachment", str(with_att), "1", "-o", os.path.join(d.tmp, "att.bin")],
-                    ["outbox", "--json"], ["status"]]
+                    ["outbox", "--json"], ["status"], ["search", "liaison", "--json"],
+                    ["history", str(posted[0]), "--json"], ["rejects", "--json"],
+                    ["reprocess", "--all-rejected"]]   # the parser, in liaisonctl
         # Side by side: each is mostly valgrind reading the libraries' symbols.
         procs = [(args, subprocess.Popen(vg_args(d.tmp, "liaisonctl") +
                                          [L.LIAISONCTL, "--config", d.conf_path] + args,
