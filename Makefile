@@ -2,6 +2,7 @@
 # Plain make + pkg-config. `make run` and `make check` install what is missing.
 
 PREFIX    ?= /usr/local
+NPROC     := $(shell nproc 2>/dev/null || echo 2)
 DESTDIR   ?=
 SAN       ?= 0
 PKGS      := gmime-3.0 libetpan sqlite3 libcurl json-glib-1.0 libxml-2.0 libarchive poppler-glib gnutls
@@ -90,24 +91,24 @@ unit: $(UNIT_BIN) $(B)/tests/libenospc.so
 
 # make run: the daemon in the foreground on the embedded default config.
 run: deps
-	$(MAKE) all
+	$(MAKE) -j$(NPROC) all
 	mkdir -p var
 	./$(B)/liaisond
 
 # make check: every test on the plain and the ASan+UBSan build, and each fuzz
 # target for a short while (FUZZ_SECONDS, 10 by default); one summary line.
 check: deps
-	$(MAKE) all unit
-	$(MAKE) SAN=1 all unit
-	$(MAKE) fuzz-build
+	$(MAKE) -j$(NPROC) all unit
+	$(MAKE) -j$(NPROC) SAN=1 all unit
+	$(MAKE) -j$(NPROC) fuzz-build
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-10} sh tests/run.sh build build-asan fuzz
 
 check-plain: deps
-	$(MAKE) all unit
+	$(MAKE) -j$(NPROC) all unit
 	sh tests/run.sh build
 
 check-asan: deps
-	$(MAKE) SAN=1 all unit
+	$(MAKE) -j$(NPROC) SAN=1 all unit
 	sh tests/run.sh build-asan
 
 # make valgrind: liaisond (and its parse worker) and liaisonctl under valgrind

@@ -1,6 +1,7 @@
 /* cmd_queue.c - the secretariat's queue: rejects, history, discard, restore,
  * comment, mark-taken (and the table row of every secretariat command). */
 #include "ctl/queue.h"
+#include "store/store_msg.h"
 
 #include <gmime/gmime.h>
 #include <string.h>
@@ -54,7 +55,7 @@ char *
 queue_subject(struct ctl *c, gint64 id)
 {
 	GError *error = NULL;
-	g_autofree char *path = store_admin_raw_path(ctl_store(c), id, &error);
+	g_autofree char *path = store_msg_path(ctl_store(c), id, &error);
 	g_autofree char *data = NULL;
 	gsize len = 0;
 	if (!path) {

@@ -126,8 +126,6 @@ GPtrArray *store_admin_related(struct store *s, gint64 id, GError **error);
 GPtrArray *store_admin_sender(struct store *s, gint64 id, char **message_id, gboolean *autogen,
     GError **error);
 
-/* store_admin_raw_path - the absolute path of message ID's raw mail. */
-char *store_admin_raw_path(struct store *s, gint64 id, GError **error);
 
 struct admin_mail_new {
 	gint64 statement;

@@ -242,25 +242,6 @@ store_admin_related(struct store *s, gint64 id, GError **error)
 	return out;
 }
 
-char *
-store_admin_raw_path(struct store *s, gint64 id, GError **error)
-{
-	sqlite3_stmt *st;
-	char *path = NULL;
-	if (store_prepare(s, &st, "SELECT path FROM messages WHERE id = ?", error) < 0)
-		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		path = g_build_filename(s->state_dir, (const char *)sqlite3_column_text(st, 0), NULL);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		store_admin_not_found(id, error);
-	else if (rc != SQLITE_ROW)
-		store_set_sqlite_error(s, rc, "read message path", error);
-	return path;
-}
-
 int
 store_admin_queue_mail(struct store *s, const struct admin_mail_new *m, GError **error)
 {

@@ -550,7 +550,7 @@ store_msg_path(struct store *s, gint64 id, GError **error)
 	if (rc == SQLITE_ROW)
 		path = g_build_filename(s->state_dir, (const char *)sqlite3_column_text(st, 0), NULL);
 	else if (rc == SQLITE_DONE)
-		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no message %" G_GINT64_FORMAT, id);
+		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
 	else
 		store_set_sqlite_error(s, rc, "find message", error);
 	sqlite3_finalize(st);

@@ -202,7 +202,7 @@ store_stmt_save(struct store *s, struct statement *st, GError **error)
 	if (step_done(s, q, "set message state", error) < 0)
 		return -1;
 	if (sqlite3_changes(s->db) != 1) {
-		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no message %" G_GINT64_FORMAT, st->id);
+		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, st->id);
 		return -1;
 	}
 	if (store_prepare(s, &q, "SELECT version FROM statements WHERE id = ?", error) < 0)
@@ -235,7 +235,7 @@ store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_from
 	}
 	sqlite3_finalize(q);
 	if (rc == SQLITE_DONE) {
-		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no message %" G_GINT64_FORMAT, id);
+		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
 		return -1;
 	}
 	return store_set_sqlite_error(s, rc, "read message", error);
@@ -271,7 +271,7 @@ bump_attempts(struct store *s, gint64 id, int delta, int max, int *before, GErro
 	sqlite3_finalize(q);
 	if (n < 0) {
 		g_set_error(error, STORE_ERROR, rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : STORE_ERR_TEMP,
-		    "no message %" G_GINT64_FORMAT, id);
+		    "no statement %" G_GINT64_FORMAT, id);
 		goto fail;
 	}
 	if (before)
