@@ -524,7 +524,7 @@ def test_smtp_auth():
             f.write("s3cret pass\n")
         d.restart()              # the password is read at start
         wait_mails(sink, len(ROUTING_TO | ROUTING_CC) + len(ACK_TO), "after AUTH")
-        settle(sink, 3)
+        settle(sink, 1)
         L.eq(sorted(rcpts(sink.snapshot())), sorted(ROUTING_TO | ROUTING_CC | ACK_TO), "each once")
 
 
