@@ -174,6 +174,31 @@ def test_man_pages_list_every_command_and_option():
     L.eq(missing, [], "config keys missing from liaisond.conf(5)")
 
 
+@L.test
+def test_every_command_has_accurate_help():
+    """`help CMD` gives every command a usage, a summary and details; `CMD
+    --help` is the same; each option of a usage line is in liaisonctl(8)."""
+    p = run([L.LIAISONCTL, "help"], timeout=30)
+    cmds = re.findall(r"^  ([a-z][a-z-]*) +(.*)$", p.stdout, re.M)
+    L.ok(len(cmds) >= 20 and "help" in [c for c, _ in cmds], "commands: %r" % cmds)
+    page = open(os.path.join(TOP, "man/liaisonctl.8")).read().replace("\\-", "-")
+    for cmd, summary in cmds:
+        L.ok(summary.strip(), "%s has a summary" % cmd)
+        h = run([L.LIAISONCTL, "help", cmd], timeout=30)
+        L.eq(h.returncode, 0, "help %s exits 0" % cmd)
+        parts = [x for x in h.stdout.split("\n\n") if x.strip()]
+        L.ok(len(parts) >= 3 and parts[0].startswith("usage: liaisonctl " + cmd) and
+             parts[1].strip() == summary.strip(),
+             "help %s has usage, summary and details:\n%s" % (cmd, h.stdout))
+        L.eq(run([L.LIAISONCTL, cmd, "--help"], timeout=30).stdout, h.stdout,
+             "%s --help is help %s" % (cmd, cmd))
+        usage = parts[0].split("\n")[0]
+        missing = [o for o in re.findall(r"(--[a-z-]+|-o\b)", usage) if o not in page]
+        L.eq(missing, [], "options of %s missing from liaisonctl(8)" % cmd)
+    show = dict(cmds)["show"]
+    L.ok("statement" in show, "show's summary says it shows a statement: %r" % show)
+
+
 # ---------------------------------------------------------------- systemd units
 
 def units_for_verify(d, tmp):
