@@ -705,6 +705,36 @@ def test_log_lines_are_key_value_without_bodies_or_addresses():
 
 
 @L.test
+def test_parse_worker_honours_the_log_level():
+    """The parse worker's lines follow [liaisond] log_level and --log-level
+    (which wins), like the daemon's own."""
+    def one_statement(d):
+        c = d.lmtp()
+        c.lhlo()
+        r = c.send("a@example.org", ["statements@ietf.org"], L.make_message(
+            subject="LS on logging", body="Title: LS on logging\nFrom: 3GPP SA2\n"
+            "To: IETF QUIC WG\nPurpose: For Information\n\nText.\n"))
+        c.close()
+        L.eq(r[0][0], 250, "delivered: %r" % (r,))
+        mid = int(re.findall(r"\d+", r[0][1])[-1])
+        d.wait_state(mid)
+        L.eq(d.stop(), 0, "exit status")
+        return d.log()
+    with L.Daemon() as d:
+        log = one_statement(d)
+    L.ok(re.search(r"liaisond-parse: level=info event=parsed ", log),
+         "at info the worker logs each message:\n%s" % log)
+    with L.Daemon(conf={"liaisond": {"log_level": "warning"}}) as d:
+        log = one_statement(d)
+    L.ok("level=info" not in log and "level=debug" not in log,
+         "log_level = warning: no info lines, the worker's neither:\n%s" % log)
+    with L.Daemon(conf={"liaisond": {"log_level": "debug"}}, args=["--log-level", "error"]) as d:
+        log = one_statement(d)
+    L.ok(not re.search(r"level=(debug|info|warning)", log),
+         "--log-level error overrides log_level = debug, in the worker too:\n%s" % log)
+
+
+@L.test
 def test_log_level_flag():
     with L.Daemon(args=["--log-level", "debug"]) as d:
         c = d.lmtp()
