@@ -99,7 +99,8 @@ queue_cmd_approve(struct ctl *c, int argc, char **argv)
 	}
 	g_free(st->state);
 	st->state = g_strdup("posted");
-	/* one transaction: the state, the history and the mail, or none of them */
+	/* one transaction: the state, the history, the mail and the statements it
+	 * answers marked, or none of them */
 	if (store_begin(s, &error) < 0 ||
 	    store_admin_check_version(s, id, version, &error) < 0 ||
 	    store_admin_set_state(s, id, "posted", &error) < 0 ||
@@ -107,7 +108,7 @@ queue_cmd_approve(struct ctl *c, int argc, char **argv)
 	        "forced despite errors: %s", errors) :
 	     store_admin_event(s, id, c->actor, "approved", &error, "no errors left")) < 0 ||
 	    store_admin_event(s, id, c->actor, "posted", &error, "approved by %s", c->actor) < 0 ||
-	    notify_queue_statement(s, c->conf, dir, st, &error) < 0 ||
+	    pipeline_post(s, c->conf, dir, st, c->actor, &error) < 0 ||
 	    store_commit(s, &error) < 0) {
 		store_rollback(s);
 		rc = ctl_fail_error(error);

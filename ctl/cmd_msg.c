@@ -263,7 +263,12 @@ const struct ctl_cmd ctl_cmds_msg[] = {
 	  "(received, posted, rejected, ignored, dead). --json prints an array of\n"
 	  "objects with id, received_at, envelope_from, message_id, size, state, title\n"
 	  "and problems (the count)." },
-	{ "show", cmd_show, "ID [--json | --text]", "the record of one received message",
+	{ "show", cmd_show, "ID [--json | --text]",
+	  "a statement in full: fields, problems, attachments, mail and history",
+	  "Shows statement ID as the secretariat reads it: its state and version, the\n"
+	  "fields (title, from, to, contacts, purpose, deadline), each problem next to\n"
+	  "its field in plain words, the body, the attachments and the documents whose\n"
+	  "text was read, related statements, the mail queued for it and its history.\n\n"
 	  "--json adds recipients (RCPT order), sha256, client and session_id, and the\n"
 	  "statement: state, title, purpose, deadline, from_groups, to_groups,\n"
 	  "from_contacts, to_contacts, from_liaison_contact, to_liaison_contact, body,\n"
@@ -271,7 +276,11 @@ const struct ctl_cmd ctl_cmds_msg[] = {
 	  "({filename, role, text_chars}), release, work_items, next_meetings.\n"
 	  "--text prints the text read out of its documents (.docx, .pdf, the files of\n"
 	  "a .zip), the statement's first, so it can be read without Word." },
-	{ "raw", cmd_raw, "ID", "write the stored message to stdout, byte for byte", "" },
+	{ "raw", cmd_raw, "ID", "write the stored message to stdout, byte for byte",
+	  "Writes message ID to standard output exactly as liaisond stored it (the\n"
+	  "mail as Postfix delivered it over LMTP, or the file given to `submit`):\n"
+	  "nothing is decoded or converted. For a mail reader, a bug report or\n"
+	  "`submit` on another system: `liaisonctl raw ID > ID.eml`." },
 	{ "submit", cmd_submit, "FILE.eml [--from ADDR]", "record a message file as if it came by LMTP",
 	  "The file is stored as it is, addressed to the first statements_address, and\n"
 	  "its id printed. A file already recorded prints the earlier id." },

@@ -253,10 +253,12 @@ const struct ctl_cmd ctl_cmds_notify[] = {
 	  "queue the routing mail of a posted statement again",
 	  "Recomputes the recipients from the directory as it is now and queues the\n"
 	  "routing mail again; the history gets a 'resent' event." },
-	{ "remind", cmd_remind, "[--today YYYY-MM-DD]",
+	{ "remind", cmd_remind, "[--today YYYY-MM-DD] [--json]",
 	  "queue today's deadline reminders (run daily by a timer)",
 	  "For every posted For Action statement whose action is not taken: a reminder\n"
 	  "on each of [notify] reminder_days before the deadline, then weekly while overdue\n"
-	  "for up to 8 weeks. Running it twice on one day queues nothing new." },
+	  "for up to 8 weeks. Running it twice on one day queues nothing new.\n"
+	  "--today: act as if it were that day (to catch up after an outage, or to test).\n"
+	  "Prints how many reminders were queued; --json: {queued}." },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -406,8 +406,9 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "post a rejected statement: routing and acknowledgement mail are sent",
 	  "Posts statement ID once it has no errors left: it becomes 'posted', and the\n"
 	  "routing mail (to the To groups) and the acknowledgement (to the sender) are queued\n"
-	  "exactly as for a statement that passed on arrival. With errors left it refuses and\n"
-	  "lists them (exit 65).\n\n"
+	  "exactly as for a statement that passed on arrival; an In Response statement marks\n"
+	  "the statements it answers as action taken (their reminders stop), as on arrival.\n"
+	  "With errors left it refuses and lists them (exit 65).\n\n"
 	  "--force posts despite errors (for example a To group that is not in the directory\n"
 	  "but was agreed by phone); the history records that it was forced and which errors\n"
 	  "were overridden.\n\n"
@@ -439,7 +440,7 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	{ "mark-taken", cmd_mark_taken, "ID [--json]",
 	  "the action a statement asked for is done: stop deadline reminders",
 	  "Marks the action of a For Action statement as taken. Deadline reminders stop.\n"
-	  "(A response statement linked to it does the same by itself.)\n\n"
+	  "(A posted In Response statement that answers it does the same by itself.)\n\n"
 	  "--json: {id, state}." },
 	{ "comment", cmd_comment, "ID TEXT [--private] [--json]",
 	  "add a note to a statement's history",

@@ -12,9 +12,19 @@ static const struct ctl_cmd *const tables[] = {
 	ctl_cmds_msg, ctl_cmds_stmt, ctl_cmds_queue, ctl_cmds_notify, ctl_cmds_conf, ctl_cmds_ops,
 };
 
+/* help is run before the store opens (cmd_help), so it has no run function */
+static const struct ctl_cmd help_cmd = {
+	"help", NULL, "[COMMAND]", "list the commands, or what COMMAND does and how to call it",
+	"Without COMMAND: every command with its one-line summary. With COMMAND: its\n"
+	"usage, summary and details (options, --json keys, exit status).\n"
+	"`liaisonctl COMMAND --help` does the same.",
+};
+
 static const struct ctl_cmd *
 find_cmd(const char *name)
 {
+	if (strcmp(name, help_cmd.name) == 0)
+		return &help_cmd;
 	for (size_t t = 0; t < G_N_ELEMENTS(tables); t++)
 		for (const struct ctl_cmd *c = tables[t]; c->name; c++)
 			if (strcmp(c->name, name) == 0)
@@ -29,7 +39,7 @@ print_commands(FILE *f)
 	for (size_t t = 0; t < G_N_ELEMENTS(tables); t++)
 		for (const struct ctl_cmd *c = tables[t]; c->name; c++)
 			fprintf(f, "  %-14s %s\n", c->name, c->summary);
-	fprintf(f, "  %-14s %s\n", "help", "help COMMAND: what a command does");
+	fprintf(f, "  %-14s %s\n", help_cmd.name, help_cmd.summary);
 }
 
 static int
@@ -127,6 +137,7 @@ main(int argc, char **argv)
 	struct ctl c = { 0 };
 	const char *config = NULL, *by = NULL;
 	GPtrArray *args = g_ptr_array_new();
+	gboolean help = FALSE;
 	int rc;
 
 	log_set_prefix("liaisonctl");
@@ -142,7 +153,7 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--json") == 0)
 			c.json = TRUE;
 		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			g_ptr_array_add(args, (char *)"help");
+			help = TRUE;
 		else
 			g_ptr_array_add(args, argv[i]);
 	}
@@ -150,13 +161,15 @@ main(int argc, char **argv)
 	int nargs = (int)args->len - 1;
 	char **av = (char **)args->pdata;
 
+	/* `COMMAND --help`, `--help COMMAND` and `help COMMAND` are one thing */
+	if (help || (nargs > 0 && strcmp(av[0], "help") == 0)) {
+		char *hv[] = { (char *)"help", help ? av[0] : av[1], NULL };
+		rc = cmd_help(hv[1] ? 2 : 1, hv);
+		goto out;
+	}
 	if (nargs == 0) {
 		print_commands(stderr);
 		rc = EX_USAGE_;
-		goto out;
-	}
-	if (strcmp(av[0], "help") == 0) {
-		rc = cmd_help(nargs, av);
 		goto out;
 	}
 	const struct ctl_cmd *cmd = find_cmd(av[0]);

@@ -121,6 +121,17 @@ main(int argc, char **argv)
 		return EX_CONFIG_;
 	}
 	log_set_level(level ? level : c->log_level);
+	/* A broken directory is a broken configuration: without it every
+	 * statement would be rejected as unknown_to. (The parse worker loads its
+	 * own; this one is only the check.) */
+	struct directory *dir = stage_load_directory(c);
+	if (!dir) {
+		log_error("event=config_error reason=%s", log_quote("the [directory] file is broken;"
+		    " see the directory_problem lines"));
+		conf_free(c);
+		return EX_CONFIG_;
+	}
+	directory_free(dir);
 	if (check) {
 		printf("%s: ok\n", c->path);
 		conf_free(c);

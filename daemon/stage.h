@@ -3,6 +3,7 @@
 #define LIAISON_STAGE_H
 
 #include "conf/conf.h"
+#include "conf/directory.h"
 
 /* stage_start - start the parse stage; it processes every message in state
  * 'received' (also those left by a crash) oldest first. */
@@ -14,6 +15,10 @@ void stage_kick(void);
 void stage_reload(void);
 /* stage_stop - finish the message in hand (bounded), then stop. */
 void stage_stop(void);
+
+/* stage_load_directory - the [directory] file of C (an empty directory when
+ * none is configured), or NULL with every problem logged, naming the file. */
+struct directory *stage_load_directory(const struct conf *c);
 
 /* stage_worker_main - the parse worker: `liaisond --worker parse [--log-level
  * LEVEL] [--config FILE]`, started by the stage with its stdin as the command pipe (k = new

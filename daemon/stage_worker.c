@@ -21,20 +21,23 @@ struct worker {
 	gboolean quit, reload;
 };
 
-/* load_directory - the configured directory, or NULL (problems logged). */
-static struct directory *
-load_directory(const struct conf *c)
+/* stage_load_directory - the configured directory, or NULL (problems logged). */
+struct directory *
+stage_load_directory(const struct conf *c)
 {
 	if (!c->directory_file || !*c->directory_file)
 		return directory_new_empty();
 	GPtrArray *problems = NULL;
 	GError *e = NULL;
 	struct directory *d = directory_load(c->directory_file, &problems, &e);
+	/* log_quote has one buffer: the file's quoted form is kept apart */
+	g_autofree char *file = g_strdup(log_quote(c->directory_file));
 	for (guint i = 0; problems && i < problems->len; i++)
-		log_error("event=directory_problem problem=%s", log_quote(problems->pdata[i]));
+		log_error("event=directory_problem file=%s problem=%s", file,
+		    log_quote(problems->pdata[i]));
 	if (!d)
-		log_error("event=directory_error file=%s reason=%s", log_quote(c->directory_file),
-		    log_quote(e ? e->message : "unreadable"));
+		log_error("event=directory_error file=%s problems=%u reason=%s", file,
+		    problems ? problems->len : 0, log_quote(e ? e->message : "unreadable"));
 	if (problems)
 		g_ptr_array_unref(problems);
 	g_clear_error(&e);
@@ -142,14 +145,19 @@ stage_worker_main(int argc, char **argv)
 		conf_free(w.c);
 		return EX_TEMPFAIL_;
 	}
-	w.dir = load_directory(w.c);
-	if (!w.dir)
-		w.dir = directory_new_empty();
+	/* liaisond refused to start with this file broken; it broke since (a
+	 * restart after a crash): wait for the stage to retry rather than reject
+	 * every statement as unknown_to against an empty directory. */
+	if (!(w.dir = stage_load_directory(w.c))) {
+		store_close(w.s);
+		conf_free(w.c);
+		return EX_CONFIG_;
+	}
 	log_info("event=parse_worker_start pid=%d", (int)getpid());
 	while (!w.quit) {
 		if (w.reload) {
 			w.reload = FALSE;
-			struct directory *d = load_directory(w.c);
+			struct directory *d = stage_load_directory(w.c);
 			if (d) {
 				directory_free(w.dir);
 				w.dir = d;

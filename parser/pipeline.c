@@ -51,6 +51,16 @@ pipeline_statement_from_mail(struct statement *st, struct parsed_mail *pm)
 		    "character set was read as UTF-8 or Windows-1252; check accented letters.");
 }
 
+int
+pipeline_post(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, const char *actor, GError **error)
+{
+	if (notify_queue_statement(s, c, dir, st, error) < 0 ||
+	    store_link_mark_answered(s, st, actor, error) < 0)
+		return -1;
+	return 0;
+}
+
 /* save - the statement, its events and its outbox mail in ONE transaction. */
 static int
 save(struct store *s, const struct conf *c, const struct directory *dir, struct statement *st,
@@ -61,8 +71,7 @@ save(struct store *s, const struct conf *c, const struct directory *dir, struct 
 	if (store_stmt_save(s, st, error) < 0 || store_doc_save(s, st, error) < 0 ||
 	    store_event(s, st->id, actor, "parsed", parsed_detail, FALSE, error) < 0 ||
 	    store_event(s, st->id, actor, st->state, "", FALSE, error) < 0 ||
-	    notify_queue_statement(s, c, dir, st, error) < 0 ||
-	    store_link_mark_answered(s, st, actor, error) < 0) {
+	    pipeline_post(s, c, dir, st, actor, error) < 0) {
 		store_rollback(s);
 		return -1;
 	}

@@ -23,6 +23,14 @@ int pipeline_process(struct store *s, const struct conf *c, const struct directo
 int pipeline_fail(struct store *s, const struct conf *c, const struct directory *dir,
     gint64 id, const char *actor, const char *why, GError **error);
 
+/* pipeline_post - what follows a statement's save, inside the CALLER's
+ * transaction, for every path that stores or posts one (the parse pipeline,
+ * `liaisonctl approve`): queue its mail (routing and acknowledgement when
+ * posted, rejection when rejected) and, for a posted In Response statement,
+ * mark the statements it answers as action taken. ST->state must be final. */
+int pipeline_post(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, const char *actor, GError **error);
+
 /* pipeline_statement_from_mail - the statement's MIME-derived parts (body,
  * attachments, documents, forward, auto-generated, message ids, submitter,
  * mime_defect and charset_guessed warnings) from PM, before fields_extract. */

@@ -174,6 +174,31 @@ def test_man_pages_list_every_command_and_option():
     L.eq(missing, [], "config keys missing from liaisond.conf(5)")
 
 
+@L.test
+def test_every_command_has_accurate_help():
+    """`help CMD` gives every command a usage, a summary and details; `CMD
+    --help` is the same; each option of a usage line is in liaisonctl(8)."""
+    p = run([L.LIAISONCTL, "help"], timeout=30)
+    cmds = re.findall(r"^  ([a-z][a-z-]*) +(.*)$", p.stdout, re.M)
+    L.ok(len(cmds) >= 20 and "help" in [c for c, _ in cmds], "commands: %r" % cmds)
+    page = open(os.path.join(TOP, "man/liaisonctl.8")).read().replace("\\-", "-")
+    for cmd, summary in cmds:
+        L.ok(summary.strip(), "%s has a summary" % cmd)
+        h = run([L.LIAISONCTL, "help", cmd], timeout=30)
+        L.eq(h.returncode, 0, "help %s exits 0" % cmd)
+        parts = [x for x in h.stdout.split("\n\n") if x.strip()]
+        L.ok(len(parts) >= 3 and parts[0].startswith("usage: liaisonctl " + cmd) and
+             parts[1].strip() == summary.strip(),
+             "help %s has usage, summary and details:\n%s" % (cmd, h.stdout))
+        L.eq(run([L.LIAISONCTL, cmd, "--help"], timeout=30).stdout, h.stdout,
+             "%s --help is help %s" % (cmd, cmd))
+        usage = parts[0].split("\n")[0]
+        missing = [o for o in re.findall(r"(--[a-z-]+|-o\b)", usage) if o not in page]
+        L.eq(missing, [], "options of %s missing from liaisonctl(8)" % cmd)
+    show = dict(cmds)["show"]
+    L.ok("statement" in show, "show's summary says it shows a statement: %r" % show)
+
+
 # ---------------------------------------------------------------- systemd units
 
 def units_for_verify(d, tmp):
@@ -677,6 +702,36 @@ def test_log_lines_are_key_value_without_bodies_or_addresses():
     for l in lines:
         L.ok(re.search(r" level=(debug|info|warning|error) event=[a-z_0-9.]+( |$)", l),
              "log line not key=value with level= and event=: %r" % l)
+
+
+@L.test
+def test_parse_worker_honours_the_log_level():
+    """The parse worker's lines follow [liaisond] log_level and --log-level
+    (which wins), like the daemon's own."""
+    def one_statement(d):
+        c = d.lmtp()
+        c.lhlo()
+        r = c.send("a@example.org", ["statements@ietf.org"], L.make_message(
+            subject="LS on logging", body="Title: LS on logging\nFrom: 3GPP SA2\n"
+            "To: IETF QUIC WG\nPurpose: For Information\n\nText.\n"))
+        c.close()
+        L.eq(r[0][0], 250, "delivered: %r" % (r,))
+        mid = int(re.findall(r"\d+", r[0][1])[-1])
+        d.wait_state(mid)
+        L.eq(d.stop(), 0, "exit status")
+        return d.log()
+    with L.Daemon() as d:
+        log = one_statement(d)
+    L.ok(re.search(r"liaisond-parse: level=info event=parsed ", log),
+         "at info the worker logs each message:\n%s" % log)
+    with L.Daemon(conf={"liaisond": {"log_level": "warning"}}) as d:
+        log = one_statement(d)
+    L.ok("level=info" not in log and "level=debug" not in log,
+         "log_level = warning: no info lines, the worker's neither:\n%s" % log)
+    with L.Daemon(conf={"liaisond": {"log_level": "debug"}}, args=["--log-level", "error"]) as d:
+        log = one_statement(d)
+    L.ok(not re.search(r"level=(debug|info|warning)", log),
+         "--log-level error overrides log_level = debug, in the worker too:\n%s" % log)
 
 
 @L.test

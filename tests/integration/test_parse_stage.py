@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import sqlite3
+import subprocess
 import time
 
 import liaison as L
@@ -242,6 +243,48 @@ def sighup_reloads_directory():
         wait_final(d, third)
         L.eq(d.ctl_json("show", third)["to_groups"], ["newwg"], "the old directory still used")
         L.ok(d.alive(), "liaisond still running")
+
+
+def start_refused(dpath):
+    """liaisond with [directory] file = DPATH: (exit status, log)."""
+    d = L.Daemon(directory=dpath)
+    d.start(wait=False)
+    try:
+        rc = d.proc.wait(20 * L.SLOW)
+    except subprocess.TimeoutExpired:
+        d.close()
+        raise L.CheckFailed("liaisond started with directory %s:\n%s" % (dpath, d.log()[-2000:]))
+    d.proc = None
+    return rc, d.log()
+
+
+@L.test
+def broken_directory_refuses_to_start():
+    tmp = L.tmpdir()
+    dpath = os.path.join(tmp, "directory.conf")
+    with open(dpath, "w") as f:
+        f.write("[quic]\ntype = widget\n")
+    rc, log = start_refused(dpath)
+    L.eq(rc, 78, "exit status with a broken directory (EX_CONFIG):\n%s" % log)
+    L.ok(re.search(r"event=directory_problem .*directory\.conf.*widget", log),
+         "the log names the file and the problem:\n%s" % log)
+    L.ok("event=config_error" in log, "a config_error line:\n%s" % log)
+    L.ok("event=started" not in log, "never started:\n%s" % log)
+
+
+@L.test
+def missing_directory_refuses_to_start():
+    dpath = os.path.join(L.tmpdir(), "no-such-directory.conf")
+    rc, log = start_refused(dpath)
+    L.eq(rc, 78, "exit status with a missing directory (EX_CONFIG):\n%s" % log)
+    L.ok(re.search(r"event=directory_error file=\S*no-such-directory\.conf", log),
+         "the log names the missing file:\n%s" % log)
+
+
+@L.test
+def no_directory_configured_still_starts():
+    with L.Daemon(directory=None) as d:
+        L.ok(d.alive(), "liaisond runs with [directory] file empty")
 
 
 L.main()

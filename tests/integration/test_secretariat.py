@@ -394,4 +394,35 @@ def comments_and_mark_taken_on_record():
         L.ok("action_taken" in [e["kind"] for e in hist], "action_taken on record")
 
 
+@L.test
+def approved_in_response_marks_the_answered_statement():
+    """An In Response statement posted by hand (edit + approve) marks the
+    statement it answers as action taken, like one the pipeline posts: its
+    history says so and no reminder is queued for it any more."""
+    with L.Daemon() as d:
+        first = statement("LS on QUIC load balancing", "QUIC WG", purpose="For Action",
+                          deadline="2030-01-20")
+        first_msgid = re.search(rb"Message-ID: (<[^>]+>)", first).group(1)
+        fid, obj = arrive(d, first)
+        L.eq(obj["state"], "posted", "the For Action statement is posted")
+        L.ok("action taken" not in d.ctl("show", fid).stdout, "no action taken yet")
+        reply = statement("Reply LS on QUIC load balancing", "QUIK WG", purpose="In Response")
+        reply = b"In-Reply-To: " + first_msgid + b"\r\n" + reply
+        rid, obj = arrive(d, reply)
+        L.eq(obj["state"], "rejected", "the reply with an unknown To waits in rejects")
+        L.ok(fid in d.ctl_json("show", rid)["related"], "the reply answers the first")
+        L.ok("action taken" not in d.ctl("show", fid).stdout, "a rejected reply marks nothing")
+        d.ctl("--by", "alice", "edit", rid, "to=QUIC WG")
+        d.ctl("--by", "alice", "approve", rid)
+        L.eq(d.ctl_json("show", rid)["state"], "posted", "the reply is approved")
+        show = d.ctl("show", fid).stdout
+        L.ok("action taken" in show, "show says action taken:\n%s" % show)
+        hist = d.ctl_json("history", fid)
+        taken = [e for e in hist if e["kind"] == "action_taken"]
+        L.eq(len(taken), 1, "one action_taken event: %r" % hist)
+        L.ok(str(rid) in taken[0]["detail"], "it names the reply: %r" % taken[0])
+        for today in ("2030-01-06", "2030-01-13", "2030-01-20", "2030-01-27"):
+            L.eq(d.ctl_json("remind", "--today", today)["queued"], 0, "reminders on " + today)
+
+
 L.main()
