@@ -198,7 +198,8 @@ $(B)/bench/lmtp_load: tests/bench/lmtp_load.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
-bench: deps
+bench:
+	@sh scripts/deps.sh bench
 	$(MAKE) all $(B)/bench/lmtp_load
 	LIAISON_BUILD=$(CURDIR)/$(B) /usr/bin/python3 tests/bench/bench.py
 

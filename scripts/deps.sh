@@ -1,13 +1,19 @@
 #!/bin/sh
-# deps.sh - install the Debian packages liaisond needs, only those missing.
+# deps.sh [bench] - install the Debian packages liaisond needs, only those missing.
 # Runs as root with no TTY (CI, a fresh host). apt-get update runs once, and only
 # when something is missing, so a machine that has everything is not touched.
+#
+# The base list builds liaisond and runs `make check` (Postfix comes with "No
+# configuration": the tests run a private instance). `bench` adds Dovecot's
+# LMTP server for `make bench`'s comparison; only that target asks for it, so
+# that `make check` never installs (and so starts) a Dovecot on a mail host.
 set -eu
 
 PKGS="build-essential pkg-config libgmime-3.0-dev libetpan-dev libsqlite3-dev
 libcurl4-gnutls-dev libcmocka-dev libjson-glib-dev libxml2-dev libarchive-dev
 libpoppler-glib-dev libgnutls28-dev postfix swaks python3-aiosmtpd sqlite3 systemd
-dovecot-lmtpd clang libclang-rt-14-dev valgrind"
+clang libclang-rt-14-dev valgrind"
+[ "${1:-}" = bench ] && PKGS="$PKGS dovecot-lmtpd"
 
 missing=""
 for p in $PKGS; do
