@@ -145,6 +145,16 @@ stage_worker_main(int argc, char **argv)
 		conf_free(w.c);
 		return EX_TEMPFAIL_;
 	}
+	/* Parse commits need no fsync of their own: one lost to a power failure
+	 * leaves its message 'received' and it is parsed again, and the notify
+	 * sender syncs the WAL before it mails anything (store_sync.c says why
+	 * in full). This keeps the worker's share of the single write lock
+	 * short, so the LMTP group commit (still FULL) does not wait behind it. */
+	store_cache_statements(w.s);   /* this process's only connection, one thread */
+	if (store_sync_relaxed(w.s, &e) < 0) {
+		log_warning("event=store_sync_relaxed_failed reason=%s", log_quote(e->message));
+		g_clear_error(&e);
+	}
 	/* liaisond refused to start with this file broken; it broke since (a
 	 * restart after a crash): wait for the stage to retry rather than reject
 	 * every statement as unknown_to against an empty directory. */

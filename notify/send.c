@@ -316,6 +316,14 @@ deliver_due(struct notify_sender *ns)
 		return 0;
 	}
 	int n = (int)due->len;
+	/* The parse worker commits outbox rows without an fsync (store_sync.c):
+	 * make them durable before any of them leaves as mail, so a power
+	 * failure cannot undo a statement whose mail was already sent. */
+	if (n > 0 && store_wal_sync(ns->s, &e) < 0) {
+		log_error("event=notify_sync_failed reason=%s", log_quote(e->message));
+		g_ptr_array_unref(due);
+		return 0;
+	}
 	for (guint i = 0; i < due->len; i++) {
 		g_mutex_lock(&ns->lock);
 		gboolean stop = ns->stop;

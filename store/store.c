@@ -171,6 +171,7 @@ store_close(struct store *s)
 {
 	if (!s)
 		return;
+	store_cache_free(s);
 	if (s->db)
 		sqlite3_close_v2(s->db);
 	g_free(s->state_dir);
@@ -224,7 +225,7 @@ store_event(struct store *s, gint64 statement, const char *actor, const char *ki
 {
 	sqlite3_stmt *st;
 	g_autofree char *now = store_now();
-	if (store_prepare(s, &st, "INSERT INTO events(statement, at, actor, kind, detail, private)"
+	if (store_prepare_cached(s, &st, "INSERT INTO events(statement, at, actor, kind, detail, private)"
 	    " VALUES (?, ?, ?, ?, ?, ?)", error) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, statement);
@@ -234,6 +235,6 @@ store_event(struct store *s, gint64 statement, const char *actor, const char *ki
 	sqlite3_bind_text(st, 5, detail ? detail : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 6, private_ ? 1 : 0);
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, "add event", error);
 }

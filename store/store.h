@@ -52,4 +52,19 @@ int store_event(struct store *s, gint64 statement, const char *actor, const char
 /* store_fsync_dir - fsync a folder so that a new or renamed entry is durable. */
 int store_fsync_dir(const char *dir, GError **error);
 
+/* store_cache_statements - keep the hot writes of saving a statement
+ * prepared across calls (parsing SQL was a fifth of the parse worker's
+ * CPU). Only for a connection used by one thread at a time. */
+void store_cache_statements(struct store *s);
+
+/* store_sync_relaxed - this connection's commits no longer fsync (WAL with
+ * synchronous=NORMAL): only for work that is redone when lost (the parse
+ * worker). The next synchronous=FULL commit of any connection, or
+ * store_wal_sync, makes them durable. See store_sync.c for the argument. */
+int store_sync_relaxed(struct store *s, GError **error);
+/* store_wal_sync - fsync the write-ahead log: every commit made so far, by
+ * any connection, is durable when it returns. Call before acting outside
+ * the database (sending mail) on rows a relaxed connection may have written. */
+int store_wal_sync(struct store *s, GError **error);
+
 #endif

@@ -57,7 +57,7 @@ static int
 step_done(struct store *s, sqlite3_stmt *st, const char *what, GError **error)
 {
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, what, error);
 }
 
@@ -67,7 +67,7 @@ add_rcpts(struct store *s, gint64 id, GPtrArray *list, const char *header, int *
 {
 	for (guint i = 0; list && i < list->len; i++) {
 		sqlite3_stmt *st;
-		if (store_prepare(s, &st, "INSERT INTO outbox_recipients(outbox, position, address,"
+		if (store_prepare_cached(s, &st, "INSERT INTO outbox_recipients(outbox, position, address,"
 		    " header) VALUES (?, ?, ?, ?)", error) < 0)
 			return -1;
 		sqlite3_bind_int64(st, 1, id);
@@ -87,7 +87,7 @@ store_outbox_add(struct store *s, const struct outbox_new *m, GError **error)
 	g_autofree char *now = store_now();
 	g_autofree char *expires = iso_after(m->lifetime);
 	/* ON CONFLICT on reminder_key only: any other constraint is a real error. */
-	if (store_prepare(s, &st, "INSERT INTO outbox(statement, kind, subject, message_id, raw,"
+	if (store_prepare_cached(s, &st, "INSERT INTO outbox(statement, kind, subject, message_id, raw,"
 	    " envelope_from, created_at, next_attempt_at, expires_at, reminder_key)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(reminder_key) DO NOTHING", error) < 0)
 		return -1;

@@ -9,6 +9,9 @@ struct store {
 	sqlite3 *db;
 	char *state_dir;
 	char *tmp_dir, *msg_dir, *blob_dir;
+	/* SQL text -> prepared statement, NULL unless store_cache_statements;
+	 * cached: the same statements, to tell store_finish what to keep. */
+	GHashTable *cache, *cached;
 };
 
 /* store_set_sqlite_error - fill ERROR from the database's last error, classed
@@ -17,6 +20,15 @@ int store_set_sqlite_error(struct store *s, int rc, const char *what, GError **e
 
 /* store_prepare - a prepared statement, or -1 and ERROR. */
 int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, GError **error);
+
+/* store_prepare_cached - like store_prepare, but reuses the statement
+ * prepared for the same SQL when the connection caches (a write run to
+ * completion and handed to store_finish at once: never nested). */
+int store_prepare_cached(struct store *s, sqlite3_stmt **st, const char *sql, GError **error);
+/* store_finish - done with ST: reset and keep it if cached, else finalize. */
+void store_finish(struct store *s, sqlite3_stmt *st);
+/* store_cache_free - finalize the cached statements (store_close). */
+void store_cache_free(struct store *s);
 
 /* store_exec - run SQL without results. */
 int store_exec(struct store *s, const char *sql, GError **error);

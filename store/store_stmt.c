@@ -11,7 +11,7 @@ static int
 step_done(struct store *s, sqlite3_stmt *q, const char *what, GError **error)
 {
 	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, what, error);
 }
 
@@ -40,7 +40,7 @@ delete_children(struct store *s, gint64 id, GError **error)
 	for (size_t i = 0; i < G_N_ELEMENTS(tables); i++) {
 		sqlite3_stmt *q;
 		g_autofree char *sql = g_strdup_printf("DELETE FROM %s WHERE statement = ?", tables[i]);
-		if (store_prepare(s, &q, sql, error) < 0)
+		if (store_prepare_cached(s, &q, sql, error) < 0)
 			return -1;
 		sqlite3_bind_int64(q, 1, id);
 		if (step_done(s, q, "delete earlier parse", error) < 0)
@@ -55,7 +55,7 @@ save_groups(struct store *s, gint64 id, const char *side, GPtrArray *groups, GEr
 	for (guint i = 0; i < groups->len; i++) {
 		const struct group_ref *g = groups->pdata[i];
 		sqlite3_stmt *q;
-		if (store_prepare(s, &q, "INSERT INTO statement_groups(statement, side, position, acronym,"
+		if (store_prepare_cached(s, &q, "INSERT INTO statement_groups(statement, side, position, acronym,"
 		    " text) VALUES (?, ?, ?, ?, ?)", error) < 0)
 			return -1;
 		sqlite3_bind_int64(q, 1, id);
@@ -75,7 +75,7 @@ save_contacts(struct store *s, gint64 id, const char *side, GPtrArray *contacts,
 	for (guint i = 0; i < contacts->len; i++) {
 		const struct addr *a = contacts->pdata[i];
 		sqlite3_stmt *q;
-		if (store_prepare(s, &q, "INSERT INTO statement_contacts(statement, side, position,"
+		if (store_prepare_cached(s, &q, "INSERT INTO statement_contacts(statement, side, position,"
 		    " address, name) VALUES (?, ?, ?, ?, ?)", error) < 0)
 			return -1;
 		sqlite3_bind_int64(q, 1, id);
@@ -94,7 +94,7 @@ save_lists(struct store *s, const struct statement *st, GError **error)
 {
 	sqlite3_stmt *q;
 	for (guint i = 0; i < st->other_identifiers->len; i++) {
-		if (store_prepare(s, &q, "INSERT OR IGNORE INTO identifiers(statement, value)"
+		if (store_prepare_cached(s, &q, "INSERT OR IGNORE INTO identifiers(statement, value)"
 		    " VALUES (?, ?)", error) < 0)
 			return -1;
 		sqlite3_bind_int64(q, 1, st->id);
@@ -103,7 +103,7 @@ save_lists(struct store *s, const struct statement *st, GError **error)
 			return -1;
 	}
 	for (guint i = 0; i < st->related->len; i++) {
-		if (store_prepare(s, &q, "INSERT OR IGNORE INTO related(statement, related)"
+		if (store_prepare_cached(s, &q, "INSERT OR IGNORE INTO related(statement, related)"
 		    " VALUES (?, ?)", error) < 0)
 			return -1;
 		sqlite3_bind_int64(q, 1, st->id);
@@ -113,7 +113,7 @@ save_lists(struct store *s, const struct statement *st, GError **error)
 	}
 	for (guint i = 0; i < st->attachments->len; i++) {
 		const struct attachment *a = st->attachments->pdata[i];
-		if (store_prepare(s, &q, "INSERT INTO attachments(statement, position, filename,"
+		if (store_prepare_cached(s, &q, "INSERT INTO attachments(statement, position, filename,"
 		    " original_filename, content_type, size, sha256, derived_from)"
 		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error) < 0)
 			return -1;
@@ -133,7 +133,7 @@ save_lists(struct store *s, const struct statement *st, GError **error)
 	}
 	for (guint i = 0; i < st->problems->len; i++) {
 		const struct problem *p = st->problems->pdata[i];
-		if (store_prepare(s, &q, "INSERT INTO problems(statement, position, code, severity,"
+		if (store_prepare_cached(s, &q, "INSERT INTO problems(statement, position, code, severity,"
 		    " field, message) VALUES (?, ?, ?, ?, ?, ?)", error) < 0)
 			return -1;
 		sqlite3_bind_int64(q, 1, st->id);
@@ -148,8 +148,51 @@ save_lists(struct store *s, const struct statement *st, GError **error)
 	return 0;
 }
 
+/* fts_hold - rebuild ID's search row once, not once per row written: while
+ * HOLD, the triggers skip ID (schema 0006); on release, one rebuild. The
+ * hold row lives only inside the caller's transaction. */
+static int
+fts_hold(struct store *s, gint64 id, gboolean hold, GError **error)
+{
+	static const char *const take[] = { "INSERT OR IGNORE INTO fts_hold(statement) VALUES (?1)" };
+	static const char *const give[] = { "DELETE FROM fts_hold WHERE statement = ?1",
+		"DELETE FROM statement_fts WHERE rowid = ?1",
+		"INSERT INTO statement_fts(rowid, title, body, contacts, identifiers, attachments, groups)"
+		" SELECT id, title, body, contacts, identifiers, attachments, groups"
+		" FROM statement_search_text WHERE id = ?1" };
+	const char *const *sql = hold ? take : give;
+	size_t n = hold ? G_N_ELEMENTS(take) : G_N_ELEMENTS(give);
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *q;
+		if (store_prepare_cached(s, &q, sql[i], error) < 0)
+			return -1;
+		sqlite3_bind_int64(q, 1, id);
+		if (step_done(s, q, "search index", error) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int save_rows(struct store *s, struct statement *st, GError **error);
+
 int
 store_stmt_save(struct store *s, struct statement *st, GError **error)
+{
+	if (fts_hold(s, st->id, TRUE, error) < 0)
+		return -1;
+	int rc = save_rows(s, st, error);
+	/* Release even after a failure: a caller that committed anyway must not
+	 * leave the statement out of the triggers' reach. */
+	GError *e = NULL;
+	if (fts_hold(s, st->id, FALSE, rc < 0 ? &e : error) < 0)
+		rc = -1;
+	g_clear_error(&e);
+	return rc;
+}
+
+/* save_rows - the statement's row and its children (store_stmt_save). */
+static int
+save_rows(struct store *s, struct statement *st, GError **error)
 {
 	sqlite3_stmt *q;
 	g_autofree char *now = store_now();
@@ -164,7 +207,7 @@ store_stmt_save(struct store *s, struct statement *st, GError **error)
 		return -1;
 	/* Upsert: a reprocess keeps action_taken and the first posted_at, and
 	 * bumps the version so a concurrent edit notices. */
-	if (store_prepare(s, &q, "INSERT INTO statements(id, title, purpose, deadline, body,"
+	if (store_prepare_cached(s, &q, "INSERT INTO statements(id, title, purpose, deadline, body,"
 	    " from_liaison_contact, to_liaison_contact, forwarded_by, submitter, auto_generated,"
 	    " metadata, parsed_at, posted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
 	    " ?12, CASE WHEN ?13 = 'posted' THEN ?12 END)"
@@ -195,7 +238,7 @@ store_stmt_save(struct store *s, struct statement *st, GError **error)
 	    save_contacts(s, st->id, "to", st->to_contacts, error) < 0 ||
 	    save_lists(s, st, error) < 0)
 		return -1;
-	if (store_prepare(s, &q, "UPDATE messages SET state = ? WHERE id = ?", error) < 0)
+	if (store_prepare_cached(s, &q, "UPDATE messages SET state = ? WHERE id = ?", error) < 0)
 		return -1;
 	bind_text(q, 1, state);
 	sqlite3_bind_int64(q, 2, st->id);

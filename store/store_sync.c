@@ -1,0 +1,110 @@
+/* store_sync.c - durability per connection: FULL (the default, every commit
+ * fsyncs the WAL) or relaxed (NORMAL, for work that is redone when lost).
+ *
+ * Why the parse worker may commit with synchronous=NORMAL:
+ * - In WAL mode NORMAL still writes every commit to the WAL before COMMIT
+ *   returns; it only skips the fsync. A killed process (kill -9, crash) loses
+ *   nothing: the pages are in the kernel. Only a power failure or kernel
+ *   crash can lose commits, and then only a tail of the WAL: recovery keeps
+ *   the frames up to the first one whose chained checksum does not match, so
+ *   what survives is always a prefix of the commit history.
+ * - The WAL is one file: the fsync of a later synchronous=FULL commit (an
+ *   LMTP intake batch, liaisonctl, the notify sender's bookkeeping) or of
+ *   store_wal_sync flushes every frame written before it, whoever wrote it.
+ * - What a lost parse commit loses: the statement, its events, its outbox
+ *   rows and the message's move out of state 'received' (one transaction),
+ *   or an attempt count. The message row and raw file were committed FULL
+ *   by the intake before its 250, so the message is still 'received' and
+ *   the worker parses it again: nothing acknowledged is lost.
+ * - The one thing done outside the database on a parse commit's behalf is
+ *   mail: the notify sender reads outbox rows and talks SMTP *before* its
+ *   own FULL commit records the outcome. So the sender calls store_wal_sync
+ *   before each batch it sends: no mail leaves for a commit that a power
+ *   failure could still undo (else a re-parse could queue it a second time,
+ *   possibly under another statement id). */
+#include "store/store_private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+int
+store_sync_relaxed(struct store *s, GError **error)
+{
+	return store_exec(s, "PRAGMA synchronous = NORMAL;", error);
+}
+
+int
+store_wal_sync(struct store *s, GError **error)
+{
+	/* fdatasync flushes the file's dirty pages whichever descriptor wrote
+	 * them; no WAL file (nothing written yet, or checkpointed away and
+	 * deleted) means nothing to flush. */
+	g_autofree char *path = g_build_filename(s->state_dir, "liaisond.db-wal", NULL);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "open %s: %s", path, g_strerror(errno));
+		return -1;
+	}
+	int rc = fdatasync(fd);
+	int err = errno;
+	close(fd);
+	if (rc != 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "fdatasync %s: %s", path, g_strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_cache_statements(struct store *s)
+{
+	if (s->cache)
+		return;
+	s->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	s->cached = g_hash_table_new(g_direct_hash, g_direct_equal);
+}
+
+int
+store_prepare_cached(struct store *s, sqlite3_stmt **st, const char *sql, GError **error)
+{
+	if (!s->cache)
+		return store_prepare(s, st, sql, error);
+	*st = g_hash_table_lookup(s->cache, sql);
+	if (*st)
+		return 0;
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	if (rc != SQLITE_OK)
+		return store_set_sqlite_error(s, rc, "prepare", error);
+	g_hash_table_insert(s->cache, g_strdup(sql), *st);
+	g_hash_table_add(s->cached, *st);
+	return 0;
+}
+
+void
+store_finish(struct store *s, sqlite3_stmt *st)
+{
+	if (s->cached && g_hash_table_contains(s->cached, st)) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);   /* no pointer to the caller's data survives */
+	} else {
+		sqlite3_finalize(st);
+	}
+}
+
+/* store_cache_free - finalize the cached statements (before closing). */
+void
+store_cache_free(struct store *s)
+{
+	if (!s->cache)
+		return;
+	GHashTableIter it;
+	gpointer k, v;
+	g_hash_table_iter_init(&it, s->cache);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		sqlite3_finalize(v);
+	g_clear_pointer(&s->cache, g_hash_table_destroy);
+	g_clear_pointer(&s->cached, g_hash_table_destroy);
+}
