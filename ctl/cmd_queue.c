@@ -98,11 +98,12 @@ queue_today(void)
 	return g_date_time_format(now, "%Y-%m-%d");
 }
 
-JsonNode *
-queue_codes_json(const char *codes)
+/* split_json - LIST cut at SEP as a JSON array of its non-empty items. */
+static JsonNode *
+split_json(const char *list, const char *sep)
 {
 	JsonArray *a = json_array_new();
-	g_auto(GStrv) v = g_strsplit(codes ? codes : "", ",", -1);
+	g_auto(GStrv) v = g_strsplit(list ? list : "", sep, -1);
 	for (int i = 0; v[i]; i++)
 		if (*v[i])
 			json_array_add_string_element(a, v[i]);
@@ -112,16 +113,15 @@ queue_codes_json(const char *codes)
 }
 
 JsonNode *
+queue_codes_json(const char *codes)
+{
+	return split_json(codes, ",");
+}
+
+JsonNode *
 queue_groups_json(const char *groups)
 {
-	JsonArray *a = json_array_new();
-	g_auto(GStrv) v = g_strsplit(groups ? groups : "", ", ", -1);
-	for (int i = 0; v[i]; i++)
-		if (*v[i])
-			json_array_add_string_element(a, v[i]);
-	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
-	json_node_take_array(n, a);
-	return n;
+	return split_json(groups, ", ");
 }
 
 /* cmd_rejects - the rejects queue, oldest first, with each entry's error codes. */
