@@ -5,7 +5,6 @@
 #include "conf/addr.h"
 #include "conf/log.h"
 
-#include <gmime/gmime.h>
 #include <string.h>
 
 /* summary_json - the parts of a summary reprocess compares. */
@@ -250,117 +249,27 @@ queue_cmd_reprocess(struct ctl *c, int argc, char **argv)
 }
 
 
-/* discard_mail - the notice as a complete message (CRLF), built with GMime so
- * that the title from the mail cannot inject a header. */
-static char *
-discard_mail(struct ctl *c, gint64 id, const char *title, const char *why, GPtrArray *to,
-    const char *in_reply_to, char **message_id, gsize *len)
-{
-	g_mime_init();
-	GMimeMessage *m = g_mime_message_new(TRUE);
-	g_autofree char *one_line = g_strdup(title && *title ? title : "(no title)");
-	g_strdelimit(one_line, "\r\n\t", ' ');
-	g_autofree char *subject = g_strdup_printf("Liaison statement not recorded: %s", one_line);
-	/* [notify] from is "Name <address>": the name and address go separately */
-	struct addr *fa = c->conf->from && *c->conf->from ? addr_parse_one(c->conf->from, NULL) : NULL;
-	const char *from = fa ? fa->address : "liaisond@localhost";
-	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, fa ? fa->name : NULL, from);
-	for (guint i = 0; i < to->len; i++)
-		g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL, g_ptr_array_index(to, i));
-	g_mime_message_set_subject(m, subject, "utf-8");
-	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-	g_mime_message_set_date(m, now);
-	const char *at = strchr(from, '@');
-	*message_id = g_mime_utils_generate_message_id(at ? at + 1 : "localhost");
-	g_mime_message_set_message_id(m, *message_id);
-	g_mime_object_set_header(GMIME_OBJECT(m), "Auto-Submitted", "auto-generated", NULL);
-	if (in_reply_to) {
-		g_autofree char *ref = g_strdup_printf("<%s>", in_reply_to);
-		g_mime_object_set_header(GMIME_OBJECT(m), "In-Reply-To", ref, NULL);
-		g_mime_object_set_header(GMIME_OBJECT(m), "References", ref, NULL);
-	}
-	g_autofree char *text = g_strdup_printf(
-	    "Your message \"%s\" (recorded as number %" G_GINT64_FORMAT ") was not accepted as\n"
-	    "a liaison statement by the IETF secretariat.\n\nReason: %s\n\n"
-	    "If you think this is a mistake, please reply to %s.\n",
-	    one_line, id, why,
-	    c->conf->secretariat && *c->conf->secretariat ? c->conf->secretariat : from);
-	addr_free(fa);
-	GMimeTextPart *body = g_mime_text_part_new_with_subtype("plain");
-	g_mime_text_part_set_text(body, text);
-	/* a UTF-8 title travels in quoted-printable, not as 8-bit */
-	g_mime_part_set_content_encoding(GMIME_PART(body), g_mime_part_get_best_content_encoding(
-	    GMIME_PART(body), GMIME_ENCODING_CONSTRAINT_7BIT));
-	g_mime_message_set_mime_part(m, GMIME_OBJECT(body));
-	g_object_unref(body);
-	GMimeFormatOptions *fo = g_mime_format_options_clone(NULL);
-	g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_DOS);
-	char *raw = g_mime_object_to_string(GMIME_OBJECT(m), fo);
-	g_mime_format_options_free(fo);
-	g_object_unref(m);
-	*len = strlen(raw);
-	return raw;
-}
-
 int
 queue_discard_notify(struct ctl *c, gint64 id, const char *why)
 {
 	GError *error = NULL;
 	struct store *s = ctl_store(c);
-	g_autofree char *message_id = NULL, *our_id = NULL;
-	gboolean autogen = FALSE;
-	GPtrArray *cand = store_admin_sender(s, id, &message_id, &autogen, &error);
-	if (!cand)
+	struct statement *st = store_stmt_load(s, id, &error);
+	if (!st)
 		return ctl_fail_error(error);
-	/* never to a bounce or an auto-reply, never to ourselves, each once */
-	GPtrArray *to = g_ptr_array_new_with_free_func(g_free);
-	for (guint i = 0; !autogen && i < cand->len; i++) {
-		const char *a = g_ptr_array_index(cand, i);
-		gboolean dup = FALSE;
-		for (guint j = 0; j < to->len; j++)
-			dup = dup || addr_equal(a, g_ptr_array_index(to, j));
-		if (!dup && addr_is_valid(a) && !conf_is_statements_address(c->conf, a))
-			g_ptr_array_add(to, g_strdup(a));
-	}
-	g_ptr_array_free(cand, TRUE);
-	if (to->len == 0) {
-		g_ptr_array_free(to, TRUE);
-		fprintf(stderr, "liaisonctl: statement %" G_GINT64_FORMAT " has no sender address"
-		    " that may be answered; nobody is told\n", id);
+	int queued = -1;
+	if (store_begin(s, &error) == 0 &&
+	    (queued = notify_queue_discard(s, c->conf, st, why, &error)) >= 0 &&
+	    (queued == 0 || store_admin_event(s, id, c->actor, "notified", &error,
+	        "discard notice queued") == 0) &&
+	    store_commit(s, &error) == 0) {
+		statement_free(st);
+		if (queued == 0)
+			fprintf(stderr, "liaisonctl: statement %" G_GINT64_FORMAT " has no sender address"
+			    " that may be answered; nobody is told\n", id);
 		return 0;
 	}
-	struct admin_summary *sum = store_admin_summary(s, id, &error);
-	if (!sum) {
-		g_ptr_array_free(to, TRUE);
-		return ctl_fail_error(error);
-	}
-	gsize len = 0;
-	g_autofree char *raw = discard_mail(c, id, sum->title, why, to, message_id, &our_id, &len);
-	g_autofree char *subject = g_strdup_printf("Liaison statement not recorded: %s",
-	    sum->title ? sum->title : "(no title)");
-	g_strdelimit(subject, "\r\n\t", ' ');
-	admin_summary_free(sum);
-	g_ptr_array_add(to, NULL);
-	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-	g_autoptr(GDateTime) exp = g_date_time_add_seconds(now,
-	    c->conf->retry_lifetime > 0 ? c->conf->retry_lifetime : 5 * 86400);
-	g_autofree char *expires = g_date_time_format(exp, "%Y-%m-%dT%H:%M:%SZ");
-	struct addr *fa = c->conf->from && *c->conf->from ? addr_parse_one(c->conf->from, NULL) : NULL;
-	g_autofree char *from = g_strdup(fa ? fa->address : "");
-	addr_free(fa);
-	struct admin_mail_new m = {
-		.statement = id, .kind = "rejection", .subject = subject, .message_id = our_id,
-		.envelope_from = from, .raw = raw, .raw_len = len,
-		.to = (const char *const *)to->pdata, .expires_at = expires,
-	};
-	int rc = 0;
-	if (store_begin(s, &error) < 0 || store_admin_queue_mail(s, &m, &error) < 0 ||
-	    store_admin_event(s, id, c->actor, "notified", &error, "discard notice queued to %s",
-	        (const char *)g_ptr_array_index(to, 0)) < 0 ||
-	    store_commit(s, &error) < 0) {
-		store_rollback(s);
-		rc = ctl_fail_error(error);
-	}
-	g_ptr_array_free(to, TRUE);
-	return rc;
+	store_rollback(s);
+	statement_free(st);
+	return ctl_fail_error(error);
 }

@@ -15,6 +15,13 @@ struct store;
 int notify_queue_statement(struct store *s, const struct conf *c, const struct directory *dir,
     const struct statement *st, GError **error);
 
+/* notify_queue_discard - queue the notice that tells ST's sender it was
+ * discarded (liaisonctl discard --notify-sender), inside the caller's
+ * transaction. Returns 1 when queued, 0 when there is nobody who may be
+ * answered, -1 on error. */
+int notify_queue_discard(struct store *s, const struct conf *c, const struct statement *st,
+    const char *why, GError **error);
+
 /* notify_sender_start / _stop - the thread that delivers the outbox. */
 struct notify_sender;
 struct notify_sender *notify_sender_start(const struct conf *c, GError **error);

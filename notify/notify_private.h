@@ -66,6 +66,7 @@ char *notify_text_ack(const struct conf *c, const struct statement *st,
     const struct notify_rcpts *routing);
 char *notify_text_rejection(const struct conf *c, const struct statement *st);
 char *notify_text_rejected_notice(const struct conf *c, const struct statement *st);
+char *notify_text_discarded(const struct conf *c, const struct statement *st, const char *why);
 /* DAYS >= 0: days before the deadline; < 0: days overdue. */
 char *notify_text_reminder(const struct conf *c, const struct statement *st, int days);
 char *notify_url(const struct conf *c, gint64 id);

@@ -144,3 +144,23 @@ notify_queue_routing(struct store *s, const struct conf *c, const struct directo
 {
 	return queue_routing(s, c, dir, st, FALSE, error);
 }
+
+int
+notify_queue_discard(struct store *s, const struct conf *c, const struct statement *st,
+    const char *why, GError **error)
+{
+	struct notify_rcpts r;
+	notify_rcpts_init(&r);
+	/* the submitter rules: never a bounce, an auto-reply, a robot or ourselves */
+	notify_rcpts_submitter(c, st, &r);
+	gint64 rc = 0;
+	if (r.to->len > 0) {
+		g_autofree char *title = notify_clean(st->title && *st->title ? st->title : "(no title)", 200);
+		g_autofree char *subject = g_strdup_printf("Liaison statement not recorded: %s", title);
+		g_autofree char *body = notify_text_discarded(c, st, why);
+		rc = notify_queue_mail(s, c, st->id, "rejection", subject, body, &r, st->message_id,
+		    NULL, error);
+	}
+	notify_rcpts_clear(&r);
+	return rc < 0 ? -1 : (int)(rc > 0);
+}

@@ -255,6 +255,19 @@ notify_text_rejected_notice(const struct conf *c, const struct statement *st)
 }
 
 char *
+notify_text_discarded(const struct conf *c, const struct statement *st, const char *why)
+{
+	g_autofree char *title = title_of(st);
+	g_autofree char *reason = notify_clean(why, 2000);
+	g_autofree char *sec = notify_clean(c->secretariat, 300);
+	return g_strdup_printf(
+	    "Your message \"%s\" (recorded as number %" G_GINT64_FORMAT ") was not accepted as\n"
+	    "a liaison statement by the IETF secretariat.\n\nReason: %s\n\n"
+	    "If you think this is a mistake, please write to %s.\n",
+	    title, st->id, reason, *sec ? sec : "the IETF secretariat");
+}
+
+char *
 notify_text_reminder(const struct conf *c, const struct statement *st, int days)
 {
 	GString *out = g_string_new(NULL);

@@ -119,27 +119,4 @@ GPtrArray *store_admin_outbox_of(struct store *s, gint64 id, GError **error);
  * their relation set (struct admin_summary *). */
 GPtrArray *store_admin_related(struct store *s, gint64 id, GError **error);
 
-/* store_admin_sender - who sent statement ID, for a reply: From-Liaison-Contact,
- * From-Contacts and forwarded_by (else the envelope sender), in that order,
- * not deduplicated (char *); *MESSAGE_ID its Message-ID or NULL; *AUTO when it
- * was auto-generated mail (never answered). */
-GPtrArray *store_admin_sender(struct store *s, gint64 id, char **message_id, gboolean *autogen,
-    GError **error);
-
-
-struct admin_mail_new {
-	gint64 statement;
-	const char *kind;            /* routing|ack|rejection|secretariat|reminder */
-	const char *subject;
-	const char *message_id;      /* without <> */
-	const char *envelope_from;
-	const void *raw;             /* the complete message, CRLF */
-	gsize raw_len;
-	const char *const *to;       /* bare addresses, NULL-terminated */
-	const char *expires_at;      /* ISO 8601 UTC */
-};
-/* store_admin_queue_mail - inside the caller's transaction: one outbox row
- * and its recipients, due now; liaisond's sender delivers it. */
-int store_admin_queue_mail(struct store *s, const struct admin_mail_new *m, GError **error);
-
 #endif
