@@ -421,7 +421,10 @@ def test_hostile_title_reaches_no_header():
                                message_id="<evil2@3gpp.org>",
                                body=("From: 3GPP TSG SA\r\nFrom-Contact: expert@3gpp.example\r\n"
                                      "To: IETF QUIC WG\r\nPurpose: For Information\r\n\r\nText\r\n")))
-        mails = wait_mails(sink, 2 * (len(ROUTING_TO | ROUTING_CC) - 0) + 2, "mails")
+        wait_mails(sink, 2 * (len(ROUTING_TO | ROUTING_CC) - 0) + 2, "mails")
+        # The two acks have different recipient sets: wait for the outbox to
+        # drain rather than for a count, then check nothing more arrives.
+        L.wait_for(lambda: not outbox(d, "--state", "queued"), 30 * SLOW, "the outbox to drain")
         settle(sink, 2)
         for m in sink.snapshot():
             L.ok(m.msg["x-injected"] is None and m.msg["bcc"] is None, "no injected header")
