@@ -39,6 +39,7 @@ struct conf {
 	/* [parser] */
 	int parse_timeout;     /* seconds one message may take */
 	int parse_attempts;    /* before parse_failed */
+	int parse_workers;     /* parse worker processes */
 	int max_mime_depth;
 	int max_mime_parts;
 	int max_header_count;

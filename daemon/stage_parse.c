@@ -1,12 +1,14 @@
-/* stage_parse.c - the parse stage: a supervised worker process, so that a
+/* stage_parse.c - the parse stage: supervised worker processes, so that a
  * crash or a hang while parsing one message never stops the LMTP side.
  *
- * A thread of liaisond starts `liaisond --worker parse` (itself, from
- * /proc/self/exe), talks to it over two pipes (commands in, "start ID" /
- * "done ID" out), kills it when one message takes longer than parse_timeout,
- * and restarts it when it dies (bounded backoff). The worker counts each
- * attempt in the database before trying, so a message that keeps killing it
- * ends as parse_failed after parse_attempts tries. */
+ * A thread of liaisond starts [parser] workers copies of `liaisond --worker
+ * parse` (itself, from /proc/self/exe), each owning the messages whose id
+ * modulo the count is its slot (so no two parse the same message and no
+ * claim has to be written), talks to each over two pipes (commands in,
+ * "start ID" / "done ID" out), kills one when its message takes longer than
+ * parse_timeout, and restarts one that dies (bounded backoff, per slot).
+ * A worker counts each attempt in the database before trying, so a message
+ * that keeps killing it ends as parse_failed after parse_attempts tries. */
 #include "daemon/stage.h"
 #include "conf/log.h"
 #include "notify/notify.h"
@@ -32,14 +34,18 @@ static struct {
 	char *exe, *config;
 	int parse_timeout;        /* seconds */
 	int drain;                /* seconds stop waits for the message in hand */
+	int workers;              /* [parser] workers */
 } sv = { .cmd = { -1, -1 } };
 
 struct child {
+	int slot;                 /* it parses the messages whose id % workers == slot */
 	pid_t pid;
 	int to, from;             /* its stdin (commands), its stdout (status) */
 	GString *line;
 	gint64 current, started;  /* message in hand and since when (monotonic us) */
 	gboolean killed;          /* we killed it for a timeout */
+	int backoff;              /* seconds before the next restart after a crash */
+	gint64 restart_at;        /* monotonic us */
 };
 
 /* spawn - start a worker with fresh pipes. */
@@ -75,10 +81,14 @@ spawn(struct child *ch)
 	/* The worker logs at the daemon's level (--log-level may override the config). */
 	const char *level = log_enabled(LOG_DEBUG_) ? "debug" : log_enabled(LOG_INFO_) ? "info" :
 	    log_enabled(LOG_WARNING_) ? "warning" : "error";
-	char *argv[8] = { sv.exe, "--worker", "parse", "--log-level", (char *)level, NULL };
+	char slot[16], slots[16];
+	g_snprintf(slot, sizeof(slot), "%d", ch->slot);
+	g_snprintf(slots, sizeof(slots), "%d", sv.workers);
+	char *argv[12] = { sv.exe, "--worker", "parse", "--log-level", (char *)level,
+		"--slot", slot, "--slots", slots, NULL };
 	if (sv.config) {
-		argv[5] = "--config";
-		argv[6] = sv.config;
+		argv[9] = "--config";
+		argv[10] = sv.config;
 	}
 	pid_t pid;
 	int rc = posix_spawn(&pid, sv.exe, &fa, &attr, argv, environ);
@@ -99,7 +109,7 @@ spawn(struct child *ch)
 	ch->current = 0;
 	ch->killed = FALSE;
 	g_string_truncate(ch->line, 0);
-	log_info("event=parse_worker_spawned pid=%d", (int)pid);
+	log_info("event=parse_worker_spawned pid=%d slot=%d", (int)pid, ch->slot);
 	return 0;
 }
 
@@ -159,83 +169,117 @@ tell(struct child *ch, char c)
 		log_debug("event=parse_worker_write_failed reason=%s", log_quote(g_strerror(errno)));
 }
 
+/* wake_ms - how long the supervisor may sleep: until CH's timeout is due. */
+static int
+wake_ms(const struct child *ch, gint64 now)
+{
+	if (ch->pid < 0 || !ch->current || ch->killed)
+		return 1000;
+	gint64 left = ch->started + (gint64)sv.parse_timeout * G_USEC_PER_SEC - now;
+	return (int)CLAMP(left / 1000 + 1, 0, 1000);
+}
+
+/* watch - CH's status pipe had something: progress, or it has gone. */
+static void
+watch(struct child *ch, gint64 now)
+{
+	gboolean progress = FALSE;
+	if (!read_status(ch, &progress)) {
+		gboolean was_killed = ch->killed;
+		reap(ch);
+		/* A timeout kill is the message's fault, not the worker's:
+		 * restart at once so the next attempt (or parse_failed) comes. */
+		ch->restart_at = was_killed ? now : now + ch->backoff * G_USEC_PER_SEC;
+		if (!was_killed)
+			ch->backoff = MIN(ch->backoff * 2, BACKOFF_MAX_S);
+		return;
+	}
+	if (progress)
+		ch->backoff = 1;
+}
+
+/* deadlines - kill CH when its message took too long, or a stop's drain is over. */
+static void
+deadlines(struct child *ch, gint64 now, gboolean stopping, gint64 stop_by)
+{
+	if (ch->pid < 0 || ch->killed)
+		return;
+	if (ch->current && now - ch->started > (gint64)sv.parse_timeout * G_USEC_PER_SEC) {
+		log_warning("event=parse_timeout id=%" G_GINT64_FORMAT " seconds=%d pid=%d",
+		    ch->current, sv.parse_timeout, (int)ch->pid);
+		kill(ch->pid, SIGKILL);
+		ch->killed = TRUE;
+	} else if (stopping && now > stop_by) {
+		log_warning("event=parse_worker_stop_timeout pid=%d", (int)ch->pid);
+		kill(ch->pid, SIGKILL);
+		ch->killed = TRUE;
+	}
+}
+
 static gpointer
 supervise(gpointer unused)
 {
-	struct child ch = { .pid = -1, .to = -1, .from = -1, .line = g_string_new(NULL) };
-	int backoff = 1;
-	gint64 restart_at = 0, stop_by = 0;
+	int n = sv.workers;
+	struct child *ch = g_new0(struct child, n);
+	struct pollfd *p = g_new0(struct pollfd, n + 1);
+	for (int i = 0; i < n; i++) {
+		ch[i] = (struct child){ .slot = i, .pid = -1, .to = -1, .from = -1,
+			.line = g_string_new(NULL), .backoff = 1 };
+	}
+	gint64 stop_by = 0;
 	gboolean stopping = FALSE;
 	for (;;) {
 		gint64 now = g_get_monotonic_time();
-		if (ch.pid < 0) {
-			if (stopping)
-				break;
-			if (now >= restart_at && spawn(&ch) < 0) {
-				log_error("event=parse_worker_spawn_failed reason=%s retry_in=%d",
-				    log_quote(g_strerror(errno)), backoff);
-				restart_at = now + backoff * G_USEC_PER_SEC;
-				backoff = MIN(backoff * 2, BACKOFF_MAX_S);
+		int alive = 0, ms = 1000;
+		for (int i = 0; i < n; i++) {
+			if (ch[i].pid < 0 && !stopping && now >= ch[i].restart_at && spawn(&ch[i]) < 0) {
+				log_error("event=parse_worker_spawn_failed slot=%d reason=%s retry_in=%d",
+				    i, log_quote(g_strerror(errno)), ch[i].backoff);
+				ch[i].restart_at = now + ch[i].backoff * G_USEC_PER_SEC;
+				ch[i].backoff = MIN(ch[i].backoff * 2, BACKOFF_MAX_S);
 			}
+			alive += ch[i].pid >= 0;
+			/* Wake at the next deadline: a timeout, a restart, the end of a stop. */
+			ms = MIN(ms, wake_ms(&ch[i], now));
 		}
-		/* Wake at the next deadline: a timeout, a restart, the end of a stop. */
-		int ms = 1000;
-		if (ch.pid >= 0 && ch.current && !ch.killed) {
-			gint64 left = ch.started + (gint64)sv.parse_timeout * G_USEC_PER_SEC - now;
-			ms = (int)CLAMP(left / 1000 + 1, 0, 1000);
-		}
-		struct pollfd p[2] = { { .fd = sv.cmd[0], .events = POLLIN },
-			{ .fd = ch.from, .events = POLLIN } };
-		int np = ch.pid >= 0 ? 2 : 1;
-		if (poll(p, np, ms) < 0 && errno != EINTR)
+		if (stopping && alive == 0)
+			break;
+		p[0] = (struct pollfd){ .fd = sv.cmd[0], .events = POLLIN };
+		for (int i = 0; i < n; i++)   /* a negative fd is ignored by poll */
+			p[i + 1] = (struct pollfd){ .fd = ch[i].pid >= 0 ? ch[i].from : -1,
+				.events = POLLIN };
+		if (poll(p, n + 1, ms) < 0 && errno != EINTR)
 			log_error("event=poll_error reason=%s", log_quote(g_strerror(errno)));
 		now = g_get_monotonic_time();
 
 		if (p[0].revents & POLLIN) {
 			char buf[64];
-			ssize_t n = read(sv.cmd[0], buf, sizeof(buf));
-			for (ssize_t i = 0; i < n; i++) {
-				if (buf[i] == 'q' && !stopping) {
+			ssize_t got = read(sv.cmd[0], buf, sizeof(buf));
+			for (ssize_t k = 0; k < got; k++) {
+				if (buf[k] == 'q' && !stopping) {
 					stopping = TRUE;
 					stop_by = now + (gint64)sv.drain * G_USEC_PER_SEC;
-					if (ch.to >= 0) {   /* EOF: finish the message in hand, then exit */
-						close(ch.to);
-						ch.to = -1;
-					}
-				} else if (buf[i] == 'k' || buf[i] == 'r') {
-					tell(&ch, buf[i]);
+					for (int i = 0; i < n; i++)
+						if (ch[i].to >= 0) {   /* EOF: finish the message in hand, then exit */
+							close(ch[i].to);
+							ch[i].to = -1;
+						}
+				} else if (buf[k] == 'k' || buf[k] == 'r') {
+					for (int i = 0; i < n; i++)
+						tell(&ch[i], buf[k]);
 				}
 			}
 		}
-		if (np == 2 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-			gboolean progress = FALSE;
-			if (!read_status(&ch, &progress)) {
-				gboolean was_killed = ch.killed;
-				reap(&ch);
-				/* A timeout kill is the message's fault, not the worker's:
-				 * restart at once so the next attempt (or parse_failed) comes. */
-				restart_at = was_killed ? now : now + backoff * G_USEC_PER_SEC;
-				if (!was_killed)
-					backoff = MIN(backoff * 2, BACKOFF_MAX_S);
-				continue;
-			}
-			if (progress)
-				backoff = 1;
-		}
-		if (ch.pid >= 0 && ch.current && !ch.killed &&
-		    now - ch.started > (gint64)sv.parse_timeout * G_USEC_PER_SEC) {
-			log_warning("event=parse_timeout id=%" G_GINT64_FORMAT " seconds=%d pid=%d",
-			    ch.current, sv.parse_timeout, (int)ch.pid);
-			kill(ch.pid, SIGKILL);
-			ch.killed = TRUE;
-		}
-		if (stopping && ch.pid >= 0 && now > stop_by && !ch.killed) {
-			log_warning("event=parse_worker_stop_timeout pid=%d", (int)ch.pid);
-			kill(ch.pid, SIGKILL);
-			ch.killed = TRUE;
+		for (int i = 0; i < n; i++) {
+			if (ch[i].pid >= 0 && (p[i + 1].revents & (POLLIN | POLLHUP | POLLERR)))
+				watch(&ch[i], now);
+			deadlines(&ch[i], now, stopping, stop_by);
 		}
 	}
-	g_string_free(ch.line, TRUE);
+	for (int i = 0; i < n; i++)
+		g_string_free(ch[i].line, TRUE);
+	g_free(ch);
+	g_free(p);
 	return NULL;
 }
 
@@ -252,6 +296,7 @@ stage_start(const struct conf *c, GError **error)
 	sv.config = c->path && g_file_test(c->path, G_FILE_TEST_EXISTS) ?
 	    g_canonicalize_filename(c->path, NULL) : NULL;
 	sv.parse_timeout = c->parse_timeout;
+	sv.workers = c->parse_workers;
 	sv.drain = MAX(c->drain_timeout, 1);
 	if (pipe2(sv.cmd, O_CLOEXEC | O_NONBLOCK) != 0) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "parse stage: pipe: %s",

@@ -5,6 +5,59 @@
 
 #include <string.h>
 
+int
+store_search_index(struct store *s, int max, GError **error)
+{
+	static const char *const sql[] = {
+		"DELETE FROM statement_fts WHERE rowid = ?1",
+		/* nothing when the statement is gone: its row just goes */
+		"INSERT INTO statement_fts(rowid, title, body, contacts, identifiers, attachments, groups)"
+		" SELECT id, title, body, contacts, identifiers, attachments, groups"
+		" FROM statement_search_text WHERE id = ?1",
+		"DELETE FROM search_pending WHERE statement = ?1",
+	};
+	if (store_begin(s, error) < 0)
+		return -1;
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	sqlite3_stmt *q;
+	if (store_prepare_cached(s, &q, "SELECT statement FROM search_pending ORDER BY statement"
+	    " LIMIT ?1", error) < 0)
+		goto fail;
+	sqlite3_bind_int(q, 1, max);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(q, 0);
+		g_array_append_val(ids, id);
+	}
+	store_finish(s, q);
+	if (rc != SQLITE_DONE) {
+		store_set_sqlite_error(s, rc, "search index", error);
+		goto fail;
+	}
+	for (guint i = 0; i < ids->len; i++) {
+		for (size_t k = 0; k < G_N_ELEMENTS(sql); k++) {
+			if (store_prepare_cached(s, &q, sql[k], error) < 0)
+				goto fail;
+			sqlite3_bind_int64(q, 1, g_array_index(ids, gint64, i));
+			rc = sqlite3_step(q);
+			store_finish(s, q);
+			if (rc != SQLITE_DONE) {
+				store_set_sqlite_error(s, rc, "search index", error);
+				goto fail;
+			}
+		}
+	}
+	if (store_commit(s, error) < 0)
+		goto fail;
+	int n = (int)ids->len;
+	g_array_free(ids, TRUE);
+	return n;
+fail:
+	store_rollback(s);
+	g_array_free(ids, TRUE);
+	return -1;
+}
+
 /* fts_query - the user's words as an FTS5 query that cannot be a syntax
  * error: each word a quoted phrase (so "S2-2401234" or "LS/QUIC" work as
  * written), all required; a trailing * keeps its prefix meaning. NULL when
@@ -69,6 +122,10 @@ GPtrArray *
 store_admin_search(struct store *s, const struct admin_search *q, GError **error)
 {
 	g_autofree char *match = fts_query(q->text);
+	/* the parse worker indexes when idle: whatever it has not reached yet
+	 * is indexed now, so a search never misses a statement */
+	if (match && store_search_index(s, G_MAXINT, error) < 0)
+		return NULL;
 	GString *sql = g_string_new(ADMIN_SUMMARY_COLS);
 	GPtrArray *binds = g_ptr_array_new();
 	sqlite3_stmt *st;

@@ -148,51 +148,8 @@ save_lists(struct store *s, const struct statement *st, GError **error)
 	return 0;
 }
 
-/* fts_hold - rebuild ID's search row once, not once per row written: while
- * HOLD, the triggers skip ID (schema 0006); on release, one rebuild. The
- * hold row lives only inside the caller's transaction. */
-static int
-fts_hold(struct store *s, gint64 id, gboolean hold, GError **error)
-{
-	static const char *const take[] = { "INSERT OR IGNORE INTO fts_hold(statement) VALUES (?1)" };
-	static const char *const give[] = { "DELETE FROM fts_hold WHERE statement = ?1",
-		"DELETE FROM statement_fts WHERE rowid = ?1",
-		"INSERT INTO statement_fts(rowid, title, body, contacts, identifiers, attachments, groups)"
-		" SELECT id, title, body, contacts, identifiers, attachments, groups"
-		" FROM statement_search_text WHERE id = ?1" };
-	const char *const *sql = hold ? take : give;
-	size_t n = hold ? G_N_ELEMENTS(take) : G_N_ELEMENTS(give);
-	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *q;
-		if (store_prepare_cached(s, &q, sql[i], error) < 0)
-			return -1;
-		sqlite3_bind_int64(q, 1, id);
-		if (step_done(s, q, "search index", error) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int save_rows(struct store *s, struct statement *st, GError **error);
-
 int
 store_stmt_save(struct store *s, struct statement *st, GError **error)
-{
-	if (fts_hold(s, st->id, TRUE, error) < 0)
-		return -1;
-	int rc = save_rows(s, st, error);
-	/* Release even after a failure: a caller that committed anyway must not
-	 * leave the statement out of the triggers' reach. */
-	GError *e = NULL;
-	if (fts_hold(s, st->id, FALSE, rc < 0 ? &e : error) < 0)
-		rc = -1;
-	g_clear_error(&e);
-	return rc;
-}
-
-/* save_rows - the statement's row and its children (store_stmt_save). */
-static int
-save_rows(struct store *s, struct statement *st, GError **error)
 {
 	sqlite3_stmt *q;
 	g_autofree char *now = store_now();
@@ -285,15 +242,17 @@ store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_from
 }
 
 gint64
-store_stmt_next_received(struct store *s, GError **error)
+store_stmt_next_received(struct store *s, int slot, int slots, GError **error)
 {
 	sqlite3_stmt *q;
-	if (store_prepare(s, &q, "SELECT id FROM messages WHERE state = 'received'"
-	    " ORDER BY id LIMIT 1", error) < 0)
+	if (store_prepare_cached(s, &q, "SELECT id FROM messages WHERE state = 'received'"
+	    " AND id % ?2 = ?1 ORDER BY id LIMIT 1", error) < 0)
 		return -1;
+	sqlite3_bind_int(q, 1, slot);
+	sqlite3_bind_int(q, 2, slots);
 	int rc = sqlite3_step(q);
 	gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_set_sqlite_error(s, rc, "next received message", error);
 	return id;

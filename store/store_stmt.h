@@ -14,6 +14,11 @@
  * value is put into st->version). */
 int store_stmt_save(struct store *s, struct statement *st, GError **error);
 
+/* store_search_index - rebuild the search rows of up to MAX statements whose
+ * text changed since they were indexed (schema 0007), in one transaction of
+ * its own; returns how many, 0 when the index is up to date, -1 on error. */
+int store_search_index(struct store *s, int max, GError **error);
+
 /* store_stmt_load - statement ID as stored. A message not parsed yet gives a
  * statement with only id and state set. STORE_ERR_NOTFOUND: no message ID. */
 struct statement *store_stmt_load(struct store *s, gint64 id, GError **error);
@@ -39,8 +44,9 @@ int store_stmt_summary(struct store *s, gint64 id, char **state, char **title,
  * client ("liaisonctl" for `liaisonctl submit`) of message ID. */
 int store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_from,
     char **client, GError **error);
-/* store_stmt_next_received - the oldest message in state 'received'; 0 when none, -1 on error. */
-gint64 store_stmt_next_received(struct store *s, GError **error);
+/* store_stmt_next_received - the oldest message in state 'received' whose
+ * id % SLOTS is SLOT (one parse worker's share); 0 when none, -1 on error. */
+gint64 store_stmt_next_received(struct store *s, int slot, int slots, GError **error);
 /* store_stmt_attempt - count one parse attempt of ID in its own commit,
  * before trying (a crash then still counts); *BEFORE gets the earlier count.
  * Nothing is counted when MAX attempts were made already. */

@@ -37,6 +37,26 @@ def worker_pid(d):
     return L.wait_for(lambda: (worker_pids(d) or [None])[0], 20 * L.SLOW, "the parse worker")
 
 
+def worker_slots(d):
+    """{slot: pid} of the running parse workers (from their --slot argument)."""
+    out = {}
+    for pid in worker_pids(d):
+        try:
+            with open("/proc/%d/cmdline" % pid, "rb") as f:
+                cmd = f.read().split(b"\0")
+        except OSError:
+            continue
+        if b"--slot" in cmd:
+            out[int(cmd[cmd.index(b"--slot") + 1])] = pid
+    return out
+
+
+def worker_of(d, msg_id, slots=2):
+    """The worker that parses MSG_ID: the one whose slot is MSG_ID % SLOTS."""
+    return L.wait_for(lambda: worker_slots(d).get(msg_id % slots), 20 * L.SLOW,
+                      "the parse worker of message %d" % msg_id)
+
+
 def hwm_kb(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -94,11 +114,13 @@ def big_attachment_memory_stays_flat():
     with L.Daemon() as d:
         first = submit(d, statement_message("warm up"))
         wait_final(d, first)
-        pid = worker_pid(d)
+        # the big one is the next id: the worker of that slot will parse it
+        pid = worker_of(d, first + 1)
         before = hwm_kb(pid)
         msg_id = submit(d, big_message(payload))
+        L.eq(msg_id, first + 1, "the next id")
         wait_final(d, msg_id, 120)
-        L.eq(worker_pids(d), [pid], "the same worker parsed it (no crash, no restart)")
+        L.eq(worker_of(d, msg_id), pid, "the same worker parsed it (no crash, no restart)")
         growth_mb = (hwm_kb(pid) - before) / 1024.0
         # Sanitizer builds keep freed memory in quarantine: a looser bound there.
         bound = 64 if not L.SANITIZED else 320
@@ -121,8 +143,10 @@ def poison(d):
     """A message whose parse hangs: the worker is frozen, the message is
     recorded, and its stored file is swapped for a FIFO nobody writes to, so
     opening it blocks the worker for good. Returns the message id."""
-    pid = worker_pid(d)
-    os.kill(pid, signal.SIGSTOP)
+    worker_pid(d)
+    pids = worker_pids(d)
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
     try:
         msg_id = submit(d, statement_message("poison"))
         with db(d) as h:
@@ -131,7 +155,8 @@ def poison(d):
         os.unlink(path)
         os.mkfifo(path)
     finally:
-        os.kill(pid, signal.SIGCONT)
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
     return msg_id
 
 
@@ -181,6 +206,27 @@ def killed_worker_counts_attempts():
         L.ok(d.log().count("event=parse_worker_died") >= 3, "the deaths were logged")
         wait_final(d, submit(d, statement_message("after")))
         L.ok(d.alive(), "liaisond still running")
+
+
+@L.test
+def workers_share_the_messages_and_index_when_idle():
+    """[parser] workers = 3: three processes, one per slot (id % 3), every
+    message parsed once; when nothing waits, the search index catches up
+    without a search."""
+    with L.Daemon(conf={"parser": {"workers": "3"}}) as d:
+        L.wait_for(lambda: len(worker_slots(d)) == 3, 20 * L.SLOW, "three workers")
+        L.eq(sorted(worker_slots(d)), [0, 1, 2], "one worker per slot")
+        ids = [submit(d, statement_message("share %d" % i)) for i in range(9)]
+        for i in ids:
+            wait_final(d, i)
+        for i in ids:   # no two workers took the same message
+            L.eq(state_of(d, i)[1], 1, "parse attempts of message %d" % i)
+        with db(d) as h:
+            L.wait_for(lambda: h.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0,
+                       20 * L.SLOW, "the idle worker to index every statement")
+            n = h.execute("SELECT count(*) FROM statement_fts WHERE statement_fts MATCH 'testing'"
+                          ).fetchone()[0]
+        L.eq(n, len(ids), "every statement indexed for search")
 
 
 DIRECTORY_A = """

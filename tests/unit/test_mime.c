@@ -556,7 +556,10 @@ test_pipeline_and_store(void **state)
 
 	/* Attempts and parse_failed. */
 	insert_message(f, 2, "msg/missing.eml", "x@y.org");
-	assert_int_equal(store_stmt_next_received(f->s, &e), 2);
+	assert_int_equal(store_stmt_next_received(f->s, 0, 1, &e), 2);
+	/* with two workers, id 2 is slot 0's and never slot 1's */
+	assert_int_equal(store_stmt_next_received(f->s, 0, 2, &e), 2);
+	assert_int_equal(store_stmt_next_received(f->s, 1, 2, &e), 0);
 	int before = -1;
 	assert_int_equal(store_stmt_attempt(f->s, 2, 2, &before, &e), 0);
 	assert_int_equal(before, 0);
@@ -573,7 +576,7 @@ test_pipeline_and_store(void **state)
 	assert_string_equal(st->state, "rejected");
 	assert_true(statement_has_problem(st, "parse_failed"));
 	statement_free(st);
-	assert_int_equal(store_stmt_next_received(f->s, &e), 0);
+	assert_int_equal(store_stmt_next_received(f->s, 0, 1, &e), 0);
 }
 
 int

@@ -10,6 +10,7 @@
 
 #include "store/store_admin.h"
 #include "store/store_private.h"
+#include "store/store_stmt.h"
 
 struct fx {
 	char *dir;
@@ -223,11 +224,53 @@ test_search(void **state)
 		if (strcmp(got, cases[i].want) != 0)
 			fail_msg("case %zu: got '%s' want '%s'", i, got, cases[i].want);
 	}
-	/* an edit of the title is searchable at once (triggers) */
+	/* an edit of the title is searchable at once (noted by the triggers,
+	 * indexed by the search itself) */
 	exec_ok(f->s, "UPDATE statements SET title = 'LS on satellite access' WHERE id = 2");
 	struct admin_search q = { .text = "satellite" };
 	g_autofree char *got = search_ids(f->s, &q);
 	assert_string_equal(got, "3,2");
+}
+
+static int
+count(struct store *s, const char *sql)
+{
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	int n = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+/* Writers only note a statement in search_pending; store_search_index
+ * rebuilds its row, in batches, and drops a deleted statement's row. */
+static void
+test_search_index_catches_up(void **state)
+{
+	struct fx *f = *state;
+	GError *e = NULL;
+	assert_int_equal(count(f->s, "SELECT count(*) FROM search_pending"), 3);
+	assert_int_equal(count(f->s, "SELECT count(*) FROM statement_fts"), 0);
+	assert_int_equal(store_search_index(f->s, 2, &e), 2);   /* a batch of at most 2 */
+	assert_int_equal(count(f->s, "SELECT count(*) FROM search_pending"), 1);
+	assert_int_equal(store_search_index(f->s, 2, &e), 1);
+	assert_int_equal(store_search_index(f->s, 2, &e), 0);   /* up to date */
+	assert_int_equal(count(f->s, "SELECT count(*) FROM statement_fts"), 3);
+	assert_int_equal(count(f->s,
+	    "SELECT count(*) FROM statement_fts WHERE statement_fts MATCH 'steering'"), 1);
+	/* a child row changes the text: pending again, then the new word is found */
+	exec_ok(f->s, "INSERT INTO identifiers VALUES (1, 'C1-259999')");
+	assert_int_equal(count(f->s, "SELECT count(*) FROM search_pending"), 1);
+	assert_int_equal(store_search_index(f->s, 8, &e), 1);
+	assert_int_equal(count(f->s,
+	    "SELECT count(*) FROM statement_fts WHERE statement_fts MATCH '\"C1-259999\"'"), 1);
+	/* a statement deleted (only ever by hand): its row goes */
+	exec_ok(f->s, "DELETE FROM problems WHERE statement = 2; DELETE FROM statement_groups"
+	    " WHERE statement = 2; DELETE FROM statements WHERE id = 2");
+	assert_int_equal(store_search_index(f->s, 8, &e), 1);
+	assert_int_equal(count(f->s, "SELECT count(*) FROM statement_fts"), 2);
+	assert_null(e);
 }
 
 static void
@@ -260,6 +303,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_version_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_comment_and_mark_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_index_catches_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_related_and_posted, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
