@@ -1,5 +1,7 @@
-/* compose.c - build each outgoing mail completely with GMime: CRLF bytes, ready for DATA. */
+/* compose.c - build each outgoing mail completely with GMime: CRLF bytes, ready for DATA
+ * (at send time, from what the outbox row says). */
 #include "notify/notify_private.h"
+#include "store/store_outbox.h"
 
 #include <gmime/gmime.h>
 #include <string.h>
@@ -106,11 +108,10 @@ longest_line(const char *text)
 	return longest;
 }
 
-GBytes *
-notify_compose(const struct conf *c, const struct notify_mail *m, char **message_id,
-    GError **error)
+/* from_address - [notify] from, parsed and checked. */
+static struct addr *
+from_address(const struct conf *c, GError **error)
 {
-	ensure_gmime();
 	g_autoptr(GError) e = NULL;
 	struct addr *from = c->from && *c->from ? addr_parse_one(c->from, &e) : NULL;
 	if (!from || !addr_is_valid(from->address)) {
@@ -119,6 +120,28 @@ notify_compose(const struct conf *c, const struct notify_mail *m, char **message
 		addr_free(from);
 		return NULL;
 	}
+	return from;
+}
+
+char *
+notify_message_id(const struct conf *c, GError **error)
+{
+	ensure_gmime();
+	struct addr *from = from_address(c, error);
+	if (!from)
+		return NULL;
+	char *id = g_mime_utils_generate_message_id(strrchr(from->address, '@') + 1);
+	addr_free(from);
+	return id;
+}
+
+GBytes *
+notify_compose(const struct conf *c, const struct notify_mail *m, GError **error)
+{
+	ensure_gmime();
+	struct addr *from = from_address(c, error);
+	if (!from)
+		return NULL;
 	GMimeMessage *msg = g_mime_message_new(TRUE);
 	g_autofree char *from_name = from->name ? notify_clean(from->name, 100) : NULL;
 	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, from_name, from->address);
@@ -128,11 +151,11 @@ notify_compose(const struct conf *c, const struct notify_mail *m, char **message
 	g_autofree char *subject = notify_clean(m->subject, 400);
 	g_mime_message_set_subject(msg, subject, "utf-8");
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-	g_mime_message_set_date(msg, now);
+	g_mime_message_set_date(msg, m->date ? m->date : now);
 
-	const char *at = strrchr(from->address, '@');
-	g_autofree char *id = g_mime_utils_generate_message_id(at + 1);
-	g_mime_message_set_message_id(msg, id);
+	g_autofree char *new_id = m->message_id ? NULL :
+	    g_mime_utils_generate_message_id(strrchr(from->address, '@') + 1);
+	g_mime_message_set_message_id(msg, m->message_id ? m->message_id : new_id);
 
 	/* RFC 3834: auto-responders must not answer us, and we never answer them. */
 	GMimeObject *obj = GMIME_OBJECT(msg);
@@ -168,7 +191,32 @@ notify_compose(const struct conf *c, const struct notify_mail *m, char **message
 	g_mime_format_options_free(opts);
 	g_object_unref(msg);
 	addr_free(from);
-	if (message_id)
-		*message_id = g_strdup(id);
+	return out;
+}
+
+GBytes *
+notify_compose_queued(const struct conf *c, const struct outbox_mail *m, GError **error)
+{
+	if (!m->body)   /* queued before schema 0008: composed then */
+		return g_bytes_ref(m->raw);
+	struct notify_rcpts r = { g_ptr_array_new(), g_ptr_array_new() };
+	GPtrArray *keep = g_ptr_array_new_with_free_func((GDestroyNotify)addr_free);
+	for (guint i = 0; i < m->rcpts->len; i++) {
+		const struct outbox_rcpt *o = m->rcpts->pdata[i];
+		struct addr *a = g_new0(struct addr, 1);
+		a->name = g_strdup(o->name);
+		a->address = g_strdup(o->address);
+		g_ptr_array_add(keep, a);
+		g_ptr_array_add(strcmp(o->header, "cc") == 0 ? r.cc : r.to, a);
+	}
+	/* the Date is when it was queued, so every attempt sends the same bytes */
+	GDateTime *date = g_date_time_new_from_iso8601(m->created_at, NULL);
+	struct notify_mail nm = { m->subject, m->body, &r, m->in_reply_to, m->message_id, date };
+	GBytes *out = notify_compose(c, &nm, error);
+	if (date)
+		g_date_time_unref(date);
+	g_ptr_array_unref(r.to);
+	g_ptr_array_unref(r.cc);
+	g_ptr_array_unref(keep);
 	return out;
 }

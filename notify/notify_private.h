@@ -50,11 +50,21 @@ struct notify_mail {
 	const char *body;            /* UTF-8 text, LF line ends */
 	const struct notify_rcpts *rcpts;
 	const char *in_reply_to;     /* the statement's Message-ID, or NULL */
+	const char *message_id;      /* without <>; NULL: a new one */
+	GDateTime *date;             /* NULL: now */
 };
 
-/* notify_compose - the complete message as CRLF bytes; *MESSAGE_ID gets its
- * Message-ID without <>. */
-GBytes *notify_compose(const struct conf *c, const struct notify_mail *m, char **message_id,
+/* notify_compose - the complete message as CRLF bytes. The same mail (same
+ * message_id and date) gives the same bytes, so a retry sends what the first
+ * attempt did. */
+GBytes *notify_compose(const struct conf *c, const struct notify_mail *m, GError **error);
+/* notify_message_id - a new Message-ID (without <>) in the domain of [notify]
+ * from, or NULL with ERROR when that is not a valid address. */
+char *notify_message_id(const struct conf *c, GError **error);
+/* notify_compose_queued - the bytes of an outbox mail at send time: composed
+ * from its text, or the bytes stored by an older version. */
+struct outbox_mail;
+GBytes *notify_compose_queued(const struct conf *c, const struct outbox_mail *m,
     GError **error);
 /* notify_envelope_from - the bare address of [notify] from (for MAIL FROM). */
 char *notify_envelope_from(const struct conf *c);

@@ -5,16 +5,6 @@
 
 #include <string.h>
 
-/* bare_list - the bare addresses of a recipient list, for the outbox rows. */
-static GPtrArray *
-bare_list(GPtrArray *list)
-{
-	GPtrArray *out = g_ptr_array_new();
-	for (guint i = 0; i < list->len; i++)
-		g_ptr_array_add(out, ((struct addr *)list->pdata[i])->address);
-	return out;
-}
-
 gint64
 notify_queue_mail(struct store *s, const struct conf *c, gint64 statement,
     const char *kind, const char *subject, const char *body, const struct notify_rcpts *r,
@@ -30,23 +20,18 @@ notify_queue_mail(struct store *s, const struct conf *c, gint64 statement,
 		return -1;
 	}
 	g_autofree char *clean_subject = notify_clean(subject, 400);
-	struct notify_mail m = { clean_subject, body, r, in_reply_to };
-	g_autofree char *message_id = NULL;
-	GBytes *raw = notify_compose(c, &m, &message_id, error);
-	if (!raw)
+	/* The mail is composed when it is sent (schema 0008): the row keeps what
+	 * it says and its identity, fixed now. */
+	g_autofree char *message_id = notify_message_id(c, error);
+	if (!message_id)
 		return -1;
-	gsize len;
-	const char *data = g_bytes_get_data(raw, &len);
-	GPtrArray *to = bare_list(r->to), *cc = bare_list(r->cc);
 	struct outbox_new row = {
 		.statement = statement, .kind = kind, .subject = clean_subject,
-		.message_id = message_id, .raw = data, .raw_len = len, .envelope_from = envelope,
-		.reminder_key = reminder_key, .to = to, .cc = cc, .lifetime = c->retry_lifetime,
+		.message_id = message_id, .body = body, .envelope_from = envelope,
+		.in_reply_to = notify_msgid_ok(in_reply_to) ? in_reply_to : NULL,
+		.reminder_key = reminder_key, .to = r->to, .cc = r->cc, .lifetime = c->retry_lifetime,
 	};
 	gint64 id = store_outbox_add(s, &row, error);
-	g_ptr_array_unref(to);
-	g_ptr_array_unref(cc);
-	g_bytes_unref(raw);
 	if (id > 0)
 		log_info("event=notify_queued id=%" G_GINT64_FORMAT " kind=%s statement=%" G_GINT64_FORMAT
 		    " recipients=%u", id, kind, statement, r->to->len + r->cc->len);

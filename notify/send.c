@@ -114,13 +114,14 @@ enum outcome { SENT, PERMANENT, TRANSIENT_RCPT, TRANSIENT_CONN };
 /* smtp_send - one transaction: MAIL FROM, one RCPT TO, DATA. *WHY gets the
  * server's reply or curl's reason when it was not sent. */
 static enum outcome
-smtp_send(struct notify_sender *ns, const struct outbox_mail *m, const char *rcpt, char **why)
+smtp_send(struct notify_sender *ns, const struct outbox_mail *m, GBytes *raw, const char *rcpt,
+    char **why)
 {
 	struct exchange x = { .lines = g_string_new(NULL) };
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURL *h = ns->curl;
 	gsize len;
-	x.data = g_bytes_get_data(m->raw, &len);
+	x.data = g_bytes_get_data(raw, &len);
 	x.len = len;
 	g_autofree char *from = g_strdup_printf("<%s>", m->envelope_from);
 	g_autofree char *to = g_strdup_printf("<%s>", rcpt);
@@ -244,6 +245,15 @@ deliver(struct notify_sender *ns, const struct outbox_mail *m)
 	gboolean conn_down = FALSE;
 	int sent = 0, failed = 0;
 	gint64 t0 = g_get_monotonic_time();
+	g_autoptr(GError) ce = NULL;
+	/* Composed now, from the row (schema 0008); a failure ([notify] from
+	 * broken by a reload) is this attempt's error: nothing is sent, the mail
+	 * stays queued and is tried again. */
+	GBytes *raw = notify_compose_queued(ns->c, m, &ce);
+	if (!raw) {
+		attempt_error = g_strdup_printf("cannot compose: %s", ce->message);
+		conn_down = TRUE;
+	}
 
 	for (guint i = 0; i < m->rcpts->len && !conn_down; i++) {
 		const struct outbox_rcpt *r = m->rcpts->pdata[i];
@@ -255,7 +265,7 @@ deliver(struct notify_sender *ns, const struct outbox_mail *m)
 			failed++;
 			continue;
 		}
-		switch (smtp_send(ns, m, r->address, &why)) {
+		switch (smtp_send(ns, m, raw, r->address, &why)) {
 		case SENT:
 			record_sent(ns, m->id, r->position, FALSE, NULL);
 			sent++;
@@ -273,6 +283,8 @@ deliver(struct notify_sender *ns, const struct outbox_mail *m)
 			break;
 		}
 	}
+	if (raw)
+		g_bytes_unref(raw);
 	/* The lifetime is over: what is still queued has failed for good. */
 	if (attempt_error && expired) {
 		g_autofree char *gave_up = g_strdup_printf("gave up after %d attempts: %s",

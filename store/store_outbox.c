@@ -1,6 +1,7 @@
 /* store_outbox.c - the SQL of the outbox: queue, deliver per recipient, list, retry. */
 #include "store/store_outbox.h"
 #include "store/store_private.h"
+#include "conf/addr.h"
 
 #include <string.h>
 
@@ -15,6 +16,7 @@ rcpt_free(gpointer p)
 {
 	struct outbox_rcpt *r = p;
 	g_free(r->address);
+	g_free(r->name);
 	g_free(r->header);
 	g_free(r->state);
 	g_free(r->last_error);
@@ -36,6 +38,8 @@ outbox_mail_free(gpointer p)
 	g_free(m->next_attempt_at);
 	g_free(m->expires_at);
 	g_free(m->last_error);
+	g_free(m->body);
+	g_free(m->in_reply_to);
 	if (m->raw)
 		g_bytes_unref(m->raw);
 	if (m->rcpts)
@@ -67,13 +71,18 @@ add_rcpts(struct store *s, gint64 id, GPtrArray *list, const char *header, int *
 {
 	for (guint i = 0; list && i < list->len; i++) {
 		sqlite3_stmt *st;
+		const struct addr *a = list->pdata[i];
 		if (store_prepare_cached(s, &st, "INSERT INTO outbox_recipients(outbox, position, address,"
-		    " header) VALUES (?, ?, ?, ?)", error) < 0)
+		    " header, name) VALUES (?, ?, ?, ?, ?)", error) < 0)
 			return -1;
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int(st, 2, ++*pos);
-		sqlite3_bind_text(st, 3, list->pdata[i], -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, a->address, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 4, header, -1, SQLITE_STATIC);
+		if (a->name && *a->name)
+			sqlite3_bind_text(st, 5, a->name, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(st, 5);
 		if (step_done(s, st, "add outbox recipient", error) < 0)
 			return -1;
 	}
@@ -88,8 +97,9 @@ store_outbox_add(struct store *s, const struct outbox_new *m, GError **error)
 	g_autofree char *expires = iso_after(m->lifetime);
 	/* ON CONFLICT on reminder_key only: any other constraint is a real error. */
 	if (store_prepare_cached(s, &st, "INSERT INTO outbox(statement, kind, subject, message_id, raw,"
-	    " envelope_from, created_at, next_attempt_at, expires_at, reminder_key)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(reminder_key) DO NOTHING", error) < 0)
+	    " envelope_from, created_at, next_attempt_at, expires_at, reminder_key, body, in_reply_to)"
+	    " VALUES (?, ?, ?, ?, X'', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(reminder_key) DO NOTHING",
+	    error) < 0)
 		return -1;
 	if (m->statement > 0)
 		sqlite3_bind_int64(st, 1, m->statement);
@@ -98,15 +108,19 @@ store_outbox_add(struct store *s, const struct outbox_new *m, GError **error)
 	sqlite3_bind_text(st, 2, m->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, m->subject, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, m->message_id, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 5, m->raw, (int)m->raw_len, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, m->envelope_from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, m->envelope_from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, expires, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, expires, -1, SQLITE_STATIC);
 	if (m->reminder_key)
-		sqlite3_bind_text(st, 10, m->reminder_key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 9, m->reminder_key, -1, SQLITE_STATIC);
 	else
-		sqlite3_bind_null(st, 10);
+		sqlite3_bind_null(st, 9);
+	sqlite3_bind_text(st, 10, m->body ? m->body : "", -1, SQLITE_STATIC);
+	if (m->in_reply_to)
+		sqlite3_bind_text(st, 11, m->in_reply_to, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 11);
 	if (step_done(s, st, "add outbox mail", error) < 0)
 		return -1;
 	if (sqlite3_changes(s->db) == 0)
@@ -125,7 +139,7 @@ load_rcpts(struct store *s, struct outbox_mail *m, GError **error)
 {
 	sqlite3_stmt *st;
 	int rc;
-	if (store_prepare(s, &st, "SELECT position, address, header, state, last_error"
+	if (store_prepare(s, &st, "SELECT position, address, header, state, last_error, name"
 	    " FROM outbox_recipients WHERE outbox = ? ORDER BY position", error) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, m->id);
@@ -137,6 +151,7 @@ load_rcpts(struct store *s, struct outbox_mail *m, GError **error)
 		r->header = g_strdup(col_text(st, 2));
 		r->state = g_strdup(col_text(st, 3));
 		r->last_error = g_strdup(col_text(st, 4));
+		r->name = g_strdup(col_text(st, 5));
 		g_ptr_array_add(m->rcpts, r);
 	}
 	sqlite3_finalize(st);
@@ -146,7 +161,8 @@ load_rcpts(struct store *s, struct outbox_mail *m, GError **error)
 #define MAIL_COLS "id, statement, kind, subject, message_id, envelope_from, state, created_at," \
     " next_attempt_at, expires_at, last_error, attempts"
 
-/* read_mail - a row of MAIL_COLS (RAW_COL: the column of raw, or -1). */
+/* read_mail - a row of MAIL_COLS (RAW_COL: the column of raw, then body and
+ * in_reply_to; -1 when the query has none of them). */
 static struct outbox_mail *
 read_mail(sqlite3_stmt *st, int raw_col)
 {
@@ -163,9 +179,12 @@ read_mail(sqlite3_stmt *st, int raw_col)
 	m->expires_at = g_strdup(col_text(st, 9));
 	m->last_error = g_strdup(col_text(st, 10));
 	m->attempts = sqlite3_column_int(st, 11);
-	if (raw_col >= 0)
+	if (raw_col >= 0) {
 		m->raw = g_bytes_new(sqlite3_column_blob(st, raw_col),
 		    (gsize)sqlite3_column_bytes(st, raw_col));
+		m->body = g_strdup(col_text(st, raw_col + 1));
+		m->in_reply_to = g_strdup(col_text(st, raw_col + 2));
+	}
 	return m;
 }
 
@@ -195,7 +214,8 @@ GPtrArray *
 store_outbox_due(struct store *s, const char *now, int limit, GError **error)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT " MAIL_COLS ", raw FROM outbox WHERE state = 'queued'"
+	if (store_prepare(s, &st, "SELECT " MAIL_COLS ", raw, body, in_reply_to FROM outbox"
+	    " WHERE state = 'queued'"
 	    " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?", error) < 0)
 		return NULL;
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);

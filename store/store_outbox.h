@@ -10,14 +10,15 @@
 #include <glib.h>
 #include "store/store.h"
 
-/* A mail to queue. TO and CC hold bare addresses (char *), already checked. */
+/* A mail to queue: what it says; notify composes it when it is sent
+ * (schema 0008). TO and CC hold struct addr * (conf/addr.h), already checked. */
 struct outbox_new {
 	gint64 statement;            /* 0: not about a statement */
 	const char *kind;            /* routing|ack|rejection|secretariat|reminder */
 	const char *subject;
 	const char *message_id;      /* without <> */
-	const char *raw;             /* the complete message, CRLF */
-	gsize raw_len;
+	const char *body;            /* UTF-8 text */
+	const char *in_reply_to;     /* without <>, or NULL */
 	const char *envelope_from;
 	const char *reminder_key;    /* NULL, or unique: a second add is ignored */
 	GPtrArray *to, *cc;
@@ -27,6 +28,7 @@ struct outbox_new {
 struct outbox_rcpt {
 	int position;
 	char *address;
+	char *name;                  /* display name, or NULL */
 	char *header;                /* "to" | "cc" */
 	char *state;                 /* queued|sent|failed */
 	char *last_error;            /* the server's reply, or NULL */
@@ -38,7 +40,10 @@ struct outbox_mail {
 	char *kind, *subject, *message_id, *envelope_from, *state;
 	char *created_at, *next_attempt_at, *expires_at, *last_error;
 	int attempts;
-	GBytes *raw;                 /* only filled by store_outbox_due */
+	/* only filled by store_outbox_due: the text to compose, or (rows queued
+	 * before schema 0008) the complete message, CRLF, and a NULL body */
+	char *body, *in_reply_to;
+	GBytes *raw;
 	GPtrArray *rcpts;            /* struct outbox_rcpt *, in position order */
 };
 
@@ -47,7 +52,7 @@ struct outbox_mail {
 gint64 store_outbox_add(struct store *s, const struct outbox_new *m, GError **error);
 
 /* store_outbox_due - queued mails whose next attempt is due at NOW (ISO
- * 8601 UTC), oldest first, at most LIMIT, with raw bytes and recipients. */
+ * 8601 UTC), oldest first, at most LIMIT, with their text and recipients. */
 GPtrArray *store_outbox_due(struct store *s, const char *now, int limit, GError **error);
 
 /* store_outbox_next_due - the earliest next_attempt_at of a queued mail, or NULL. */

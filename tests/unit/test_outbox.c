@@ -258,7 +258,7 @@ test_recipient_states(void **state)
 	GPtrArray *due = store_outbox_due(f->s, far, 10, &e);
 	assert_int_equal(due->len, 2);     /* routing, and the ack to the submitter */
 	const struct outbox_mail *m = due->pdata[0];
-	assert_non_null(m->raw);
+	assert_non_null(m->body);   /* composed when sent (schema 0008) */
 	gint64 id = m->id;
 	/* recipient 1 sent, 2 refused, 3 and 4 still queued: mail stays queued. */
 	const char *s = NULL;
