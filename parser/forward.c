@@ -68,6 +68,7 @@ forward_attached(GMimeMessage *m, const char *cover_text)
 }
 
 /* Inline forwards: a marker line, then a block of quoted header lines. */
+#define HEAD_LINES 60   /* the lines of the top that may hold the marker */
 static GRegex *
 marker_re(void)
 {
@@ -201,26 +202,44 @@ read_block(char **lines, int i, struct mail_headers *h)
 	return i;
 }
 
+/* head_len - the length of the first N lines of TEXT (with their newlines). */
+static gsize
+head_len(const char *text, int n)
+{
+	const char *p = text;
+	for (int i = 0; i < n && p; i++) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return p ? (gsize)(p - text) : strlen(text);
+}
+
 gboolean
 forward_inline(const char *body, struct mail_headers *h, char **rest)
 {
 	if (!body || !*body)
 		return FALSE;
-	/* Only the top of the mail: a forward's marker comes after a short note. */
-	g_auto(GStrv) lines = g_strsplit(body, "\n", -1);
-	for (int i = 0; lines[i] && i < 60; i++) {
-		const char *l = lines[i];
+	/* Only the top of the mail: a forward's marker comes after a short note.
+	 * The top is split into lines, the whole body only once a marker is seen. */
+	g_autofree char *head = g_strndup(body, head_len(body, HEAD_LINES + 2));
+	g_auto(GStrv) top = g_strsplit(head, "\n", -1);
+	g_auto(GStrv) lines = NULL;
+	for (int i = 0; top[i] && i < HEAD_LINES; i++) {
+		const char *l = top[i];
 		int start = -1;
 		const char *v, *f;
 		if (g_regex_match(marker_re(), l, 0, NULL)) {
 			start = i + 1;
-		} else if ((f = header_name(l, &v)) && !strcmp(f, "from") && lines[i + 1] &&
-		    !g_ascii_strncasecmp(lines[i + 1] + strspn(lines[i + 1], " *"), "sent", 4) &&
-		    header_name(lines[i + 1], &v)) {
+		} else if ((f = header_name(l, &v)) && !strcmp(f, "from") && top[i + 1] &&
+		    !g_ascii_strncasecmp(top[i + 1] + strspn(top[i + 1], " *"), "sent", 4) &&
+		    header_name(top[i + 1], &v)) {
 			start = i;   /* Outlook's bare "From: / Sent: / To: / Subject:" */
 		}
 		if (start < 0)
 			continue;
+		if (!lines)
+			lines = g_strsplit(body, "\n", -1);
 		struct mail_headers tmp = { 0 };
 		int b = read_block(lines, start, &tmp);
 		if (b < 0)

@@ -222,6 +222,22 @@ is_heading(const char *line)
 	return letters >= 3;
 }
 
+/* maybe_next_meetings - could L match next_re below ("3. Date of next
+ * meetings")? A literal test first: the regex on every line of a long body
+ * was most of the parse time. */
+static gboolean
+maybe_next_meetings(const char *l)
+{
+	if (g_ascii_isdigit(*l)) {
+		l++;
+		if (*l != '.')
+			return FALSE;
+		for (l++; g_ascii_isspace(*l); l++)
+			;
+	}
+	return g_ascii_strncasecmp(l, "date", 4) == 0;
+}
+
 /* scan_after - what follows the block: an ACTION paragraph and the next meetings. */
 static void
 scan_after(struct label_block *b, char **lines, int from)
@@ -235,10 +251,10 @@ scan_after(struct label_block *b, char **lines, int from)
 		const char *l = lines[i];
 		while (*l == ' ' || *l == '\t')
 			l++;
-		if (g_str_has_prefix(l, "ACTION:") || g_str_has_prefix(l, "ACTIONS:") ||
-		    g_str_has_prefix(l, "ACTION :"))
+		if (*l == 'A' && (g_str_has_prefix(l, "ACTION:") || g_str_has_prefix(l, "ACTIONS:") ||
+		    g_str_has_prefix(l, "ACTION :")))
 			b->action_paragraph = TRUE;
-		if (meetings < 0 && g_regex_match(next_re, l, 0, NULL)) {
+		if (meetings < 0 && maybe_next_meetings(l) && g_regex_match(next_re, l, 0, NULL)) {
 			meetings = 0;
 			continue;
 		}

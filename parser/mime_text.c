@@ -5,20 +5,24 @@
 #include <libxml/tree.h>
 #include <string.h>
 
-/* normalise - drop NUL, turn CRLF and lone CR into LF (the text is for
+/* normalise - turn CRLF and lone CR into LF, in place (the text is for
  * reading and for labelled-line parsing, not for byte-exact storage). */
 static char *
 normalise(char *s)
 {
-	char *w = s;
-	for (char *r = s; *r; r++) {
-		if (*r == '\r') {
-			*w++ = '\n';
-			if (r[1] == '\n')
-				r++;
-		} else {
-			*w++ = *r;
-		}
+	char *r = strchr(s, '\r');
+	if (!r)
+		return s;
+	char *w = r;
+	while (r) {
+		*w++ = '\n';
+		r += r[1] == '\n' ? 2 : 1;
+		/* copy the run up to the next CR in one go */
+		char *next = strchr(r, '\r');
+		size_t n = next ? (size_t)(next - r) : strlen(r);
+		memmove(w, r, n);
+		w += n;
+		r = next;
 	}
 	*w = 0;
 	return s;
