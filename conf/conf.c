@@ -1,5 +1,6 @@
 /* conf.c - the configuration table: every key, its default and its bounds. */
 #include "conf/conf.h"
+#include "conf/addr.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -270,6 +271,13 @@ conf_load_text(const char *text, const char *file_label, const char *dir, GError
 		}
 	}
 out:
+	if (c->from && *c->from) {   /* derived once: notify compares with it per recipient */
+		g_autoptr(GError) fe = NULL;
+		struct addr *a = addr_parse_one(c->from, &fe);
+		if (a && addr_is_valid(a->address))
+			c->from_address = g_strdup(a->address);
+		addr_free(a);
+	}
 	if (problems->len > 0) {
 		g_string_truncate(problems, problems->len - 1);   /* the last newline */
 		g_set_error_literal(error, CONF_ERROR, 1, problems->str);
@@ -373,5 +381,6 @@ conf_free(struct conf *c)
 		free_field(c, &keys[i]);
 	g_free(c->path);
 	g_free(c->dir);
+	g_free(c->from_address);
 	g_free(c);
 }

@@ -51,6 +51,7 @@ struct conf {
 	/* [notify] */
 	char *smtp_url;        /* "" = hold all mail in the outbox */
 	char *from;
+	char *from_address;    /* derived: the bare address of from, NULL when not valid */
 	char *secretariat;
 	char *liaison_coordinators;
 	char *base_url;

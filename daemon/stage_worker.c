@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 /* statements indexed for search per transaction when idle (~1 ms each at 50 KB) */
-#define SEARCH_BATCH 8
+#define SEARCH_BATCH 4
 
 struct worker {
 	struct conf *c;
@@ -24,6 +24,7 @@ struct worker {
 	struct directory *dir;
 	int slot, slots;      /* this worker parses the ids with id % slots == slot */
 	gboolean quit, reload;
+	gboolean wrote;       /* the log grew since the last checkpoint (as far as we know) */
 };
 
 /* stage_load_directory - the configured directory, or NULL (problems logged). */
@@ -65,6 +66,18 @@ wait_commands(struct worker *w, int ms)
 	for (ssize_t i = 0; i < n; i++)
 		if (buf[i] == 'r')
 			w->reload = TRUE;
+		else if (buf[i] == 'k')
+			w->wrote = TRUE;    /* new messages: the log has grown */
+}
+
+/* idle - no message waits for any worker. */
+static gboolean
+idle(struct worker *w)
+{
+	GError *e = NULL;
+	gint64 id = w->slots == 1 ? 0 : store_stmt_next_received(w->s, 0, 1, &e);
+	g_clear_error(&e);
+	return id == 0;
 }
 
 static void
@@ -195,17 +208,27 @@ stage_worker_main(int argc, char **argv)
 		} else if (id == 0) {
 			/* Nothing waits: bring the search index up to date, a few
 			 * statements per transaction so a new message waits little
-			 * (one worker does it: the others would only wait for its lock). */
-			int n = w.slot == 0 ? store_search_index(w.s, SEARCH_BATCH, &e) : 0;
+			 * (one worker does it, and only when no worker has work: it
+			 * holds the write lock the others and the LMTP commit need). */
+			int n = w.slot == 0 && idle(&w) ? store_search_index(w.s, SEARCH_BATCH, &e) : 0;
 			if (n < 0) {
 				log_warning("event=search_index_error reason=%s", log_quote(e->message));
 				g_clear_error(&e);
+			}
+			/* then, once per quiet spell, the log back into the database */
+			if (n == 0 && w.slot == 0 && w.wrote && idle(&w)) {
+				if (store_checkpoint(w.s, &e) < 0) {
+					log_warning("event=checkpoint_error reason=%s", log_quote(e->message));
+					g_clear_error(&e);
+				}
+				w.wrote = FALSE;
 			}
 			/* A kick comes with every LMTP commit; the short wait also
 			 * finds files recorded by `liaisonctl submit`, which cannot kick. */
 			wait_commands(&w, n > 0 ? 0 : 1000);
 		} else {
 			process_one(&w, id);
+			w.wrote = TRUE;
 			wait_commands(&w, 0);
 		}
 	}

@@ -59,11 +59,7 @@ ensure_gmime(void)
 char *
 notify_envelope_from(const struct conf *c)
 {
-	g_autoptr(GError) e = NULL;
-	struct addr *a = c->from && *c->from ? addr_parse_one(c->from, &e) : NULL;
-	char *out = a && addr_is_valid(a->address) ? g_strdup(a->address) : NULL;
-	addr_free(a);
-	return out;
+	return g_strdup(c->from_address);
 }
 
 static void
@@ -127,12 +123,11 @@ char *
 notify_message_id(const struct conf *c, GError **error)
 {
 	ensure_gmime();
-	struct addr *from = from_address(c, error);
-	if (!from)
+	if (!c->from_address) {
+		g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address: %s", c->from);
 		return NULL;
-	char *id = g_mime_utils_generate_message_id(strrchr(from->address, '@') + 1);
-	addr_free(from);
-	return id;
+	}
+	return g_mime_utils_generate_message_id(strrchr(c->from_address, '@') + 1);
 }
 
 GBytes *

@@ -37,13 +37,8 @@ notify_rcpts_contains(const struct notify_rcpts *r, const char *address)
 static gboolean
 is_ours(const struct conf *c, const char *address)
 {
-	if (conf_is_statements_address(c, address))
-		return TRUE;
-	g_autoptr(GError) e = NULL;
-	struct addr *from = c->from && *c->from ? addr_parse_one(c->from, &e) : NULL;
-	gboolean same = from && addr_equal(from->address, address);
-	addr_free(from);
-	return same;
+	return conf_is_statements_address(c, address) ||
+	    (c->from_address && addr_equal(c->from_address, address));
 }
 
 gboolean

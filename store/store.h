@@ -66,5 +66,8 @@ int store_sync_relaxed(struct store *s, GError **error);
  * any connection, is durable when it returns. Call before acting outside
  * the database (sending mail) on rows a relaxed connection may have written. */
 int store_wal_sync(struct store *s, GError **error);
+/* store_checkpoint - copy what the write-ahead log holds back into the
+ * database, as far as readers allow, without waiting for anyone (PASSIVE). */
+int store_checkpoint(struct store *s, GError **error);
 
 #endif

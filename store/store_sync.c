@@ -108,3 +108,10 @@ store_cache_free(struct store *s)
 	g_clear_pointer(&s->cache, g_hash_table_destroy);
 	g_clear_pointer(&s->cached, g_hash_table_destroy);
 }
+
+int
+store_checkpoint(struct store *s, GError **error)
+{
+	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : store_set_sqlite_error(s, rc, "checkpoint", error);
+}
