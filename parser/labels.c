@@ -282,7 +282,9 @@ labels_scan(const char *text)
 
 	/* Only the start of a very long text is read (bounded time and memory),
 	 * and only as valid UTF-8 (GRegex's requirement). */
-	g_autofree char *head = g_utf8_make_valid(text, (gssize)MIN(strlen(text), (size_t)SCAN_MAX));
+	gsize n = MIN(strlen(text), (size_t)SCAN_MAX);
+	g_autofree char *head = mime_utf8_valid(text, n) ? g_strndup(text, n) :
+	    g_utf8_make_valid(text, (gssize)n);
 	char **lines = g_strsplit(head, "\n", -1);
 	GString *lead = g_string_new(NULL);
 	struct label_item *last = NULL;   /* the item continuation lines go to */

@@ -28,6 +28,24 @@ normalise(char *s)
 	return s;
 }
 
+gboolean
+mime_utf8_valid(const char *s, gsize len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	/* eight bytes at a time while all are ASCII and none is NUL (the
+	 * classic "has a zero byte" test on the word) */
+	while (end - p >= 8) {
+		guint64 w;
+		memcpy(&w, p, 8);
+		if ((w & 0x8080808080808080ULL) ||
+		    ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+			break;
+		p += 8;
+	}
+	gsize rest = (gsize)(end - p);
+	return g_utf8_validate_len((const char *)p, rest, NULL) && !memchr(p, 0, rest);
+}
+
 static char *
 convert(const char *bytes, gsize len, const char *from)
 {
@@ -55,7 +73,7 @@ mime_to_utf8(const char *bytes, gsize len, const char *charset, gboolean *guesse
 		const char *name = g_mime_charset_iconv_name(charset);
 		if (g_ascii_strcasecmp(name, "UTF-8") == 0 || g_ascii_strcasecmp(name, "us-ascii") == 0 ||
 		    g_ascii_strcasecmp(name, "ASCII") == 0) {
-			if (g_utf8_validate_len(bytes, len, NULL) && !memchr(bytes, 0, len))
+			if (mime_utf8_valid(bytes, len))
 				out = g_strndup(bytes, len);
 		} else {
 			out = convert(bytes, len, name);
@@ -65,7 +83,7 @@ mime_to_utf8(const char *bytes, gsize len, const char *charset, gboolean *guesse
 	}
 	if (!out) {
 		/* RFC 6532 world first: undeclared 8-bit is most often UTF-8. */
-		if (g_utf8_validate_len(bytes, len, NULL) && !memchr(bytes, 0, len)) {
+		if (mime_utf8_valid(bytes, len)) {
 			out = g_strndup(bytes, len);
 		} else {
 			if (guessed)

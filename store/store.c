@@ -38,6 +38,8 @@ store_set_sqlite_error(struct store *s, int rc, const char *what, GError **error
 int
 store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, GError **error)
 {
+	if (s->cache)   /* the parse worker: reuse (store_finish resets, not finalizes) */
+		return store_prepare_cached(s, st, sql, error);
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
 	if (rc != SQLITE_OK)
 		return store_set_sqlite_error(s, rc, "prepare", error);
@@ -98,7 +100,7 @@ store_schema_version(struct store *s)
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			v = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
+		store_finish(s, st);
 	}
 	return v;
 }

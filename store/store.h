@@ -52,9 +52,9 @@ int store_event(struct store *s, gint64 statement, const char *actor, const char
 /* store_fsync_dir - fsync a folder so that a new or renamed entry is durable. */
 int store_fsync_dir(const char *dir, GError **error);
 
-/* store_cache_statements - keep the hot writes of saving a statement
- * prepared across calls (parsing SQL was a fifth of the parse worker's
- * CPU). Only for a connection used by one thread at a time. */
+/* store_cache_statements - keep every statement this connection prepares
+ * for reuse (parsing SQL was a fifth of the parse worker's CPU). Only for a
+ * connection used by one thread at a time. */
 void store_cache_statements(struct store *s);
 
 /* store_sync_relaxed - this connection's commits no longer fsync (WAL with

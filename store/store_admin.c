@@ -88,7 +88,7 @@ store_admin_summary(struct store *s, gint64 id, GError **error)
 		store_admin_not_found(id, error);
 	else
 		store_set_sqlite_error(s, rc, "read statement", error);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	return a;
 }
 
@@ -103,7 +103,7 @@ store_admin_rejects(struct store *s, GError **error)
 	GPtrArray *out = g_ptr_array_new_with_free_func(admin_summary_free);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		g_ptr_array_add(out, store_admin_read_summary(st));
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc != SQLITE_DONE) {
 		g_ptr_array_free(out, TRUE);
 		store_set_sqlite_error(s, rc, "read rejects", error);
@@ -136,7 +136,7 @@ message_state(struct store *s, gint64 id, char **state, GError **error)
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*state = col_str(st, 0);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc == SQLITE_DONE)
 		return store_admin_not_found(id, error);
 	if (rc != SQLITE_ROW)
@@ -167,7 +167,7 @@ store_admin_history(struct store *s, gint64 id, GError **error)
 		e->private_ = sqlite3_column_int(st, 5);
 		g_ptr_array_add(out, e);
 	}
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc != SQLITE_DONE) {
 		g_ptr_array_free(out, TRUE);
 		store_set_sqlite_error(s, rc, "read history", error);
@@ -191,7 +191,7 @@ run_update(struct store *s, const char *sql, gint64 id, const char *a, const cha
 	if (sqlite3_bind_parameter_count(st) >= 3)
 		sqlite3_bind_text(st, 3, b, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc != SQLITE_DONE)
 		return store_set_sqlite_error(s, rc, "update", error);
 	if (changes)
@@ -265,7 +265,7 @@ store_admin_restore(struct store *s, gint64 id, const char *actor, char **restor
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		before = col_dup(st, 0);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	/* dead without a remembered state: discarded by something older than
 	 * this program; rejected is the safe place, it posts nothing */
 	if (!before)
@@ -354,7 +354,7 @@ store_admin_check_version(struct store *s, gint64 id, int expected, GError **err
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	int now = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (now < 0)
 		return store_admin_not_found(id, error);
 	g_set_error(error, STORE_ERROR, STORE_ERR_CONFLICT,

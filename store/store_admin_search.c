@@ -109,7 +109,7 @@ read_summaries(struct store *s, sqlite3_stmt *st, gboolean extra_snippet, const 
 			    ADMIN_SUMMARY_NCOLS));
 		g_ptr_array_add(out, a);
 	}
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc != SQLITE_DONE) {
 		g_ptr_array_free(out, TRUE);
 		store_set_sqlite_error(s, rc, what, error);
@@ -197,7 +197,7 @@ read_ids(struct store *s, const char *sql, const char *text, GError **error)
 		gint64 id = sqlite3_column_int64(st, 0);
 		g_array_append_val(out, id);
 	}
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc != SQLITE_DONE) {
 		g_array_unref(out);
 		store_set_sqlite_error(s, rc, "read ids", error);
@@ -269,7 +269,7 @@ store_admin_outbox_of(struct store *s, gint64 id, GError **error)
 		m->cc = g_strdup(sqlite3_column_text(st, 8) ? (const char *)sqlite3_column_text(st, 8) : "");
 		g_ptr_array_add(out, m);
 	}
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc != SQLITE_DONE) {
 		g_ptr_array_free(out, TRUE);
 		store_set_sqlite_error(s, rc, "read outbox", error);

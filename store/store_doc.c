@@ -39,8 +39,8 @@ store_doc_save(struct store *s, const struct statement *st, GError **error)
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(del);
-	sqlite3_finalize(ins);
+	store_finish(s, del);
+	store_finish(s, ins);
 	return rc;
 }
 
@@ -62,7 +62,7 @@ store_doc_load(struct store *s, gint64 id, GPtrArray *out, gboolean with_text, G
 		d->text_chars = sqlite3_column_int64(q, 3);
 		g_ptr_array_add(out, d);
 	}
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	if (r != SQLITE_DONE)
 		return store_set_sqlite_error(s, r, "load documents", error);
 	return 0;

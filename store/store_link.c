@@ -37,7 +37,7 @@ first_id(struct store *s, const char *sql, gint64 self, const char *text, GError
 	sqlite3_bind_text(q, 2, text, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(q);
 	gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_set_sqlite_error(s, rc, "find linked statement", error);
 	return id;
@@ -129,10 +129,10 @@ opposite(struct store *s, const struct statement *st, gint64 id, GError **error)
 			found = 1;
 	}
 	if (!found && rc != SQLITE_DONE) {
-		sqlite3_finalize(q);
+		store_finish(s, q);
 		return store_set_sqlite_error(s, rc, "read statement groups", error);
 	}
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	return found;
 }
 
@@ -162,7 +162,7 @@ by_title(struct store *s, struct statement *st, GError **error)
 		gint64 id = sqlite3_column_int64(q, 0);
 		g_array_append_val(cand, id);
 	}
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	if (rc != SQLITE_DONE)
 		return store_set_sqlite_error(s, rc, "find statement by title", error);
 	for (guint i = 0; i < cand->len; i++) {
@@ -209,7 +209,7 @@ store_link_mark_answered(struct store *s, const struct statement *st, const char
 			return -1;
 		sqlite3_bind_int64(q, 1, id);
 		int rc = sqlite3_step(q);
-		sqlite3_finalize(q);
+		store_finish(s, q);
 		if (rc != SQLITE_DONE)
 			return store_set_sqlite_error(s, rc, "mark statement answered", error);
 		if (sqlite3_changes(s->db) == 0)

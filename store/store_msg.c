@@ -319,7 +319,7 @@ referenced_paths(struct store *s)
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		g_hash_table_add(h, g_strdup((const char *)sqlite3_column_text(st, 0)));
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc != SQLITE_DONE) {
 		g_hash_table_unref(h);
 		return NULL;
@@ -376,7 +376,7 @@ find_key(struct store *s, const char *key, GError **error)
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_set_sqlite_error(s, rc, "look up dedupe key", error);
 	return id;
@@ -406,7 +406,7 @@ insert_message(struct store *s, struct store_spool *sp, const struct store_envel
 	sqlite3_bind_text(st, 8, env->client ? env->client : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 9, env->session_id ? env->session_id : "", -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc != SQLITE_DONE)
 		return store_set_sqlite_error(s, rc, "insert message", error);
 	gint64 id = sqlite3_last_insert_rowid(s->db);
@@ -421,11 +421,11 @@ insert_message(struct store *s, struct store_spool *sp, const struct store_envel
 		sqlite3_bind_text(st, 3, env->recipients[i], -1, SQLITE_TRANSIENT);
 		rc = sqlite3_step(st);
 		if (rc != SQLITE_DONE) {
-			sqlite3_finalize(st);
+			store_finish(s, st);
 			return store_set_sqlite_error(s, rc, "insert recipient", error);
 		}
 	}
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	g_autofree char *detail = g_strdup_printf("client=%s session=%s size=%" G_GINT64_FORMAT,
 	    env->client ? env->client : "", env->session_id ? env->session_id : "", sp->size);
 	const char *actor = env->client && strcmp(env->client, "liaisonctl") == 0 ?
@@ -553,6 +553,6 @@ store_msg_path(struct store *s, gint64 id, GError **error)
 		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
 	else
 		store_set_sqlite_error(s, rc, "find message", error);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	return path;
 }

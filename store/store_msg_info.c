@@ -62,7 +62,7 @@ store_msg_info_list(struct store *s, const char *state, GError **error)
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		g_ptr_array_add(a, from_row(st));
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc != SQLITE_DONE) {
 		g_ptr_array_unref(a);
 		store_set_sqlite_error(s, rc, "list messages", error);
@@ -84,7 +84,7 @@ recipients(struct store *s, gint64 id, GError **error)
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		g_ptr_array_add(a, col_text(st, 0));
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	g_ptr_array_add(a, NULL);
 	char **v = (char **)g_ptr_array_free(a, FALSE);
 	if (rc != SQLITE_DONE) {
@@ -106,7 +106,7 @@ store_msg_info_get(struct store *s, gint64 id, GError **error)
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		m = from_row(st);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc == SQLITE_DONE) {
 		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
 		return NULL;

@@ -24,7 +24,7 @@ one_row(struct store *s, const char *sql, void (*fill)(sqlite3_stmt *, struct st
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		fill(st, out);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_set_sqlite_error(s, rc, "status", error);
 	return 0;
@@ -108,7 +108,7 @@ read_states(struct store *s, struct store_status *out, GError **error)
 		c->count = sqlite3_column_int64(st, 1);
 		out->messages += c->count;
 	}
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, "status", error);
 }
 

@@ -154,7 +154,7 @@ load_rcpts(struct store *s, struct outbox_mail *m, GError **error)
 		r->name = g_strdup(col_text(st, 5));
 		g_ptr_array_add(m->rcpts, r);
 	}
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, "load outbox recipients", error);
 }
 
@@ -196,7 +196,7 @@ query_mails(struct store *s, sqlite3_stmt *st, int raw_col, const char *what, GE
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		g_ptr_array_add(out, read_mail(st, raw_col));
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc != SQLITE_DONE) {
 		store_set_sqlite_error(s, rc, what, error);
 		g_ptr_array_unref(out);
@@ -236,7 +236,7 @@ store_outbox_next_due(struct store *s, GError **error)
 		out = g_strdup(col_text(st, 0));
 	else
 		store_set_sqlite_error(s, rc, "next due mail", error);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	return out;
 }
 
@@ -283,7 +283,7 @@ count_rcpts(struct store *s, gint64 id, const char *state, GError **error)
 	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (n < 0)
 		store_set_sqlite_error(s, rc, "count outbox recipients", error);
 	return n;
@@ -402,7 +402,7 @@ store_outbox_has(struct store *s, gint64 id, const char *kind, GError **error)
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	int out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (out < 0)
 		store_set_sqlite_error(s, rc, "look up outbox", error);
 	return out;
@@ -419,7 +419,7 @@ one_text(struct store *s, const char *sql, gint64 id)
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		out = g_strdup(col_text(st, 0));
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	return out;
 }
 
@@ -460,7 +460,7 @@ store_outbox_open_actions(struct store *s, GError **error)
 		gint64 id = sqlite3_column_int64(st, 0);
 		g_array_append_val(ids, id);
 	}
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc != SQLITE_DONE) {
 		g_array_unref(ids);
 		store_set_sqlite_error(s, rc, "list open actions", error);

@@ -24,7 +24,7 @@ each_row(struct store *s, const char *sql, gint64 id, struct statement *out,
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		row(st, out);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, "load statement", error);
 }
 
@@ -86,7 +86,7 @@ store_outbox_statement(struct store *s, gint64 id, GError **error)
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
+		store_finish(s, st);
 		if (rc == SQLITE_DONE)
 			g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
 		else
@@ -107,7 +107,7 @@ store_outbox_statement(struct store *s, gint64 id, GError **error)
 	out->submitter = dup_col(st, 9);
 	out->auto_generated = sqlite3_column_int(st, 10) != 0;
 	out->version = sqlite3_column_int(st, 11);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 
 	if (each_row(s, "SELECT side, acronym, text FROM statement_groups WHERE statement = ?"
 	    " ORDER BY side, position", id, out, row_group, error) < 0 ||

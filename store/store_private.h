@@ -18,12 +18,13 @@ struct store {
  * temporary or not; WHAT says which operation failed. Returns -1. */
 int store_set_sqlite_error(struct store *s, int rc, const char *what, GError **error);
 
-/* store_prepare - a prepared statement, or -1 and ERROR. */
+/* store_prepare - a prepared statement, or -1 and ERROR; on a connection
+ * that caches (store_cache_statements), the one kept for this SQL. Every
+ * statement goes back through store_finish, never sqlite3_finalize. */
 int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, GError **error);
 
-/* store_prepare_cached - like store_prepare, but reuses the statement
- * prepared for the same SQL when the connection caches (a write run to
- * completion and handed to store_finish at once: never nested). */
+/* store_prepare_cached - the statement kept for SQL when the connection
+ * caches; a fresh one while that is still stepping (the same query nested). */
 int store_prepare_cached(struct store *s, sqlite3_stmt **st, const char *sql, GError **error);
 /* store_finish - done with ST: reset and keep it if cached, else finalize. */
 void store_finish(struct store *s, sqlite3_stmt *st);

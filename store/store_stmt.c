@@ -210,7 +210,7 @@ store_stmt_save(struct store *s, struct statement *st, GError **error)
 	sqlite3_bind_int64(q, 1, st->id);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		st->version = sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	return 0;
 }
 
@@ -230,10 +230,10 @@ store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_from
 		*envelope_from = col_text(q, 1);
 		if (client)
 			*client = col_text(q, 2);
-		sqlite3_finalize(q);
+		store_finish(s, q);
 		return 0;
 	}
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	if (rc == SQLITE_DONE) {
 		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
 		return -1;
@@ -270,7 +270,7 @@ bump_attempts(struct store *s, gint64 id, int delta, int max, int *before, GErro
 	sqlite3_bind_int64(q, 1, id);
 	int rc = sqlite3_step(q);
 	int n = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	if (n < 0) {
 		g_set_error(error, STORE_ERROR, rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : STORE_ERR_TEMP,
 		    "no statement %" G_GINT64_FORMAT, id);

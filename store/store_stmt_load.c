@@ -28,7 +28,7 @@ load_groups_contacts(struct store *s, struct statement *st, GError **error)
 		    group_ref_new((const char *)sqlite3_column_text(q, 2),
 		    (const char *)sqlite3_column_text(q, 1)));
 	}
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	if (store_prepare(s, &q, "SELECT side, name, address FROM statement_contacts"
 	    " WHERE statement = ? ORDER BY side, position", error) < 0)
 		return -1;
@@ -39,7 +39,7 @@ load_groups_contacts(struct store *s, struct statement *st, GError **error)
 		    addr_new((const char *)sqlite3_column_text(q, 1),
 		    (const char *)sqlite3_column_text(q, 2)));
 	}
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	return 0;
 }
 
@@ -70,7 +70,7 @@ load_lists(struct store *s, struct statement *st, GError **error)
 	sqlite3_bind_int64(q, 1, st->id);
 	while (sqlite3_step(q) == SQLITE_ROW)
 		g_ptr_array_add(st->other_identifiers, col_text(q, 0));
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	if (store_prepare(s, &q, "SELECT related FROM related WHERE statement = ? ORDER BY related",
 	    error) < 0)
 		return -1;
@@ -79,14 +79,14 @@ load_lists(struct store *s, struct statement *st, GError **error)
 		gint64 r = sqlite3_column_int64(q, 0);
 		g_array_append_val(st->related, r);
 	}
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	if (store_prepare(s, &q, "SELECT " ATTACHMENT_COLS " FROM attachments"
 	    " WHERE statement = ? AND removed = 0 ORDER BY position", error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, st->id);
 	while (sqlite3_step(q) == SQLITE_ROW)
 		g_ptr_array_add(st->attachments, attachment_from_row(q));
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	if (store_prepare(s, &q, "SELECT code, severity, field, message FROM problems"
 	    " WHERE statement = ? ORDER BY position", error) < 0)
 		return -1;
@@ -95,7 +95,7 @@ load_lists(struct store *s, struct statement *st, GError **error)
 		statement_problem(st, (const char *)sqlite3_column_text(q, 0),
 		    strcmp((const char *)sqlite3_column_text(q, 1), "error") == 0 ? SEV_ERROR : SEV_WARNING,
 		    (const char *)sqlite3_column_text(q, 2), "%s", (const char *)sqlite3_column_text(q, 3));
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	return 0;
 }
 
@@ -111,7 +111,7 @@ store_stmt_load(struct store *s, gint64 id, GError **error)
 	sqlite3_bind_int64(q, 1, id);
 	int rc = sqlite3_step(q);
 	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(q);
+		store_finish(s, q);
 		if (rc == SQLITE_DONE)
 			g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
 		else
@@ -143,7 +143,7 @@ store_stmt_load(struct store *s, gint64 id, GError **error)
 		if (n)
 			json_node_unref(n);
 	}
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	if (parsed && (load_groups_contacts(s, st, error) < 0 || load_lists(s, st, error) < 0 ||
 	    store_doc_load(s, id, st->documents, FALSE, error) < 0)) {
 		statement_free(st);
@@ -241,7 +241,7 @@ store_stmt_attachment(struct store *s, gint64 id, int position, char **blob_path
 	sqlite3_bind_int(q, 2, position);
 	int rc = sqlite3_step(q);
 	struct attachment *a = rc == SQLITE_ROW ? attachment_from_row(q) : NULL;
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	if (!a) {
 		if (rc == SQLITE_DONE)
 			g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "statement %" G_GINT64_FORMAT
@@ -271,7 +271,7 @@ store_stmt_summary(struct store *s, gint64 id, char **state, char **title, int *
 		*title = col_text(q, 1);
 		*problems = sqlite3_column_int(q, 2);
 	}
-	sqlite3_finalize(q);
+	store_finish(s, q);
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc == SQLITE_DONE) {

@@ -73,8 +73,12 @@ store_prepare_cached(struct store *s, sqlite3_stmt **st, const char *sql, GError
 	if (!s->cache)
 		return store_prepare(s, st, sql, error);
 	*st = g_hash_table_lookup(s->cache, sql);
-	if (*st)
+	if (*st && !sqlite3_stmt_busy(*st))
 		return 0;
+	if (*st) {   /* the same SQL still stepping further up the stack: a fresh one */
+		int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+		return rc == SQLITE_OK ? 0 : store_set_sqlite_error(s, rc, "prepare", error);
+	}
 	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
 	if (rc != SQLITE_OK)
 		return store_set_sqlite_error(s, rc, "prepare", error);

@@ -579,10 +579,37 @@ test_pipeline_and_store(void **state)
 	assert_int_equal(store_stmt_next_received(f->s, 0, 1, &e), 0);
 }
 
+/* mime_utf8_valid agrees with GLib's validator plus a NUL test, at every
+ * alignment, on ASCII runs with a NUL, a stray byte or a multi-byte
+ * character placed anywhere (random cases, fixed seed). */
+static void
+test_utf8_valid(void **state)
+{
+	static const char *const bits[] = { "a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+		"\xc3", "\x80", "\xed\xa0\x80", "\xff", "\0", "\n" };
+	static const gsize lens[] = { 1, 2, 3, 4, 1, 1, 3, 1, 1, 1 };
+	GRand *r = g_rand_new_with_seed(4053);
+	for (int i = 0; i < 20000; i++) {
+		GString *t = g_string_new(NULL);
+		int n = g_rand_int_range(r, 0, 40);
+		for (int k = 0; k < n; k++) {
+			/* mostly ASCII, as in statements */
+			int b = g_rand_int_range(r, 0, 100) < 80 ? 0 : g_rand_int_range(r, 0, 10);
+			g_string_append_len(t, bits[b], (gssize)lens[b]);
+		}
+		gboolean want = g_utf8_validate_len(t->str, t->len, NULL) && !memchr(t->str, 0, t->len);
+		if (mime_utf8_valid(t->str, t->len) != want)
+			fail_msg("case %d (%zu bytes): want %d", i, t->len, want);
+		g_string_free(t, TRUE);
+	}
+	g_rand_free(r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8_valid),
 		cmocka_unit_test_setup_teardown(test_simple, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mixed_base64_qp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alternative_prefers_plain, setup, teardown),
