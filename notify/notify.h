@@ -15,6 +15,18 @@ struct store;
 int notify_queue_statement(struct store *s, const struct conf *c, const struct directory *dir,
     const struct statement *st, GError **error);
 
+/* notify_prepare_statement / notify_queue_batch - notify_queue_statement in
+ * two steps, so that the write transaction only inserts: the first composes
+ * the mail (recipients, texts, Message-IDs; reads only) before store_begin,
+ * *OUT NULL when there is nothing to say; the second queues it inside the
+ * transaction, unless that state's mail was queued meanwhile. */
+struct notify_batch;
+int notify_prepare_statement(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, struct notify_batch **out, GError **error);
+int notify_queue_batch(struct store *s, const struct conf *c, const struct notify_batch *b,
+    GError **error);
+void notify_batch_free(struct notify_batch *b);
+
 /* notify_queue_discard - queue the notice that tells ST's sender it was
  * discarded (liaisonctl discard --notify-sender), inside the caller's
  * transaction. Returns 1 when queued, 0 when there is nobody who may be

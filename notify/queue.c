@@ -5,36 +5,151 @@
 
 #include <string.h>
 
-gint64
-notify_queue_mail(struct store *s, const struct conf *c, gint64 statement,
-    const char *kind, const char *subject, const char *body, const struct notify_rcpts *r,
+/* One mail, ready to insert: everything composed before the transaction. */
+struct pending {
+	gint64 statement;
+	char *kind, *subject, *body, *in_reply_to, *message_id, *envelope, *reminder_key;
+	struct notify_rcpts r;
+};
+
+/* The mail of one statement's new state; CHECK_KIND is the kind whose
+ * presence in the outbox means it was queued already (NULL: no check). */
+struct notify_batch {
+	gint64 statement;
+	const char *check_kind;
+	GPtrArray *mails;            /* struct pending * */
+};
+
+static void
+pending_free(gpointer p)
+{
+	struct pending *m = p;
+	g_free(m->kind);
+	g_free(m->subject);
+	g_free(m->body);
+	g_free(m->in_reply_to);
+	g_free(m->message_id);
+	g_free(m->envelope);
+	g_free(m->reminder_key);
+	notify_rcpts_clear(&m->r);
+	g_free(m);
+}
+
+static struct notify_batch *
+batch_new(gint64 statement, const char *check_kind)
+{
+	struct notify_batch *b = g_new0(struct notify_batch, 1);
+	b->statement = statement;
+	b->check_kind = check_kind;
+	b->mails = g_ptr_array_new_with_free_func(pending_free);
+	return b;
+}
+
+void
+notify_batch_free(struct notify_batch *b)
+{
+	if (!b)
+		return;
+	g_ptr_array_unref(b->mails);
+	g_free(b);
+}
+
+/* copy_rcpts - an independent copy of R (the caller clears its own). */
+static void
+copy_rcpts(struct notify_rcpts *to, const struct notify_rcpts *from)
+{
+	notify_rcpts_init(to);
+	for (guint i = 0; i < from->to->len; i++) {
+		const struct addr *a = from->to->pdata[i];
+		g_ptr_array_add(to->to, addr_new(a->name, a->address));
+	}
+	for (guint i = 0; i < from->cc->len; i++) {
+		const struct addr *a = from->cc->pdata[i];
+		g_ptr_array_add(to->cc, addr_new(a->name, a->address));
+	}
+}
+
+/* batch_add - compose one mail into B: its subject, identity and envelope
+ * fixed now (the outbox row is composed into bytes when sent, schema 0008).
+ * Nothing is added without a recipient. */
+static int
+batch_add(struct notify_batch *b, const struct conf *c, gint64 statement, const char *kind,
+    const char *subject, const char *body, const struct notify_rcpts *r,
     const char *in_reply_to, const char *reminder_key, GError **error)
 {
 	if (r->to->len + r->cc->len == 0) {
 		log_info("event=notify_no_recipient kind=%s statement=%" G_GINT64_FORMAT, kind, statement);
 		return 0;
 	}
-	g_autofree char *envelope = notify_envelope_from(c);
-	if (!envelope) {
-		g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address");
+	char *envelope = notify_envelope_from(c);
+	char *message_id = envelope ? notify_message_id(c, error) : NULL;
+	if (!envelope || !message_id) {
+		if (!envelope)
+			g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address");
+		g_free(envelope);
 		return -1;
 	}
-	g_autofree char *clean_subject = notify_clean(subject, 400);
-	/* The mail is composed when it is sent (schema 0008): the row keeps what
-	 * it says and its identity, fixed now. */
-	g_autofree char *message_id = notify_message_id(c, error);
-	if (!message_id)
-		return -1;
+	struct pending *m = g_new0(struct pending, 1);
+	m->statement = statement;
+	m->kind = g_strdup(kind);
+	m->subject = notify_clean(subject, 400);
+	m->body = g_strdup(body);
+	m->in_reply_to = notify_msgid_ok(in_reply_to) ? g_strdup(in_reply_to) : NULL;
+	m->message_id = message_id;
+	m->envelope = envelope;
+	m->reminder_key = g_strdup(reminder_key);
+	copy_rcpts(&m->r, r);
+	g_ptr_array_add(b->mails, m);
+	return 0;
+}
+
+/* queue_one - insert M; its outbox id, 0 when its reminder key was used. */
+static gint64
+queue_one(struct store *s, const struct conf *c, const struct pending *m, GError **error)
+{
 	struct outbox_new row = {
-		.statement = statement, .kind = kind, .subject = clean_subject,
-		.message_id = message_id, .body = body, .envelope_from = envelope,
-		.in_reply_to = notify_msgid_ok(in_reply_to) ? in_reply_to : NULL,
-		.reminder_key = reminder_key, .to = r->to, .cc = r->cc, .lifetime = c->retry_lifetime,
+		.statement = m->statement, .kind = m->kind, .subject = m->subject,
+		.message_id = m->message_id, .body = m->body, .envelope_from = m->envelope,
+		.in_reply_to = m->in_reply_to, .reminder_key = m->reminder_key,
+		.to = m->r.to, .cc = m->r.cc, .lifetime = c->retry_lifetime,
 	};
 	gint64 id = store_outbox_add(s, &row, error);
 	if (id > 0)
 		log_info("event=notify_queued id=%" G_GINT64_FORMAT " kind=%s statement=%" G_GINT64_FORMAT
-		    " recipients=%u", id, kind, statement, r->to->len + r->cc->len);
+		    " recipients=%u", id, m->kind, m->statement, m->r.to->len + m->r.cc->len);
+	return id;
+}
+
+int
+notify_queue_batch(struct store *s, const struct conf *c, const struct notify_batch *b,
+    GError **error)
+{
+	if (!b)
+		return 0;
+	/* Checked again inside the transaction: a reprocess that ran between
+	 * the composing and now has queued this state's mail already. */
+	if (b->check_kind) {
+		int done = store_outbox_has(s, b->statement, b->check_kind, error);
+		if (done != 0)
+			return done < 0 ? -1 : 0;
+	}
+	for (guint i = 0; i < b->mails->len; i++)
+		if (queue_one(s, c, b->mails->pdata[i], error) < 0)
+			return -1;
+	return 0;
+}
+
+gint64
+notify_queue_mail(struct store *s, const struct conf *c, gint64 statement,
+    const char *kind, const char *subject, const char *body, const struct notify_rcpts *r,
+    const char *in_reply_to, const char *reminder_key, GError **error)
+{
+	struct notify_batch *b = batch_new(statement, NULL);
+	gint64 id = batch_add(b, c, statement, kind, subject, body, r, in_reply_to, reminder_key,
+	    error);
+	if (id == 0 && b->mails->len == 1)
+		id = queue_one(s, c, b->mails->pdata[0], error);
+	notify_batch_free(b);
 	return id;
 }
 
@@ -46,10 +161,10 @@ quoted_subject(const char *prefix, const struct statement *st)
 	return g_strdup_printf("%s\"%s\"", prefix, *t ? t : "(no title)");
 }
 
-/* queue_routing - the routing mail and, when ACK, the acknowledgement. */
+/* plan_routing - the routing mail and, when ACK, the acknowledgement. */
 static int
-queue_routing(struct store *s, const struct conf *c, const struct directory *dir,
-    const struct statement *st, gboolean ack, GError **error)
+plan_routing(struct notify_batch *b, struct store *s, const struct conf *c,
+    const struct directory *dir, const struct statement *st, gboolean ack, GError **error)
 {
 	struct notify_rcpts r, sub;
 	int rc = -1;
@@ -58,15 +173,13 @@ queue_routing(struct store *s, const struct conf *c, const struct directory *dir
 	notify_rcpts_routing(c, dir, st, &r);
 	g_autofree char *subject = quoted_subject("New Liaison Statement, ", st);
 	g_autofree char *body = notify_text_routing(s, c, st, &r);
-	if (notify_queue_mail(s, c, st->id, "routing", subject, body, &r, st->message_id, NULL,
-	    error) < 0)
+	if (batch_add(b, c, st->id, "routing", subject, body, &r, st->message_id, NULL, error) < 0)
 		goto out;
 	if (ack) {
 		notify_rcpts_submitter(c, st, &sub);
 		g_autofree char *as = quoted_subject("Liaison statement received: ", st);
 		g_autofree char *ab = notify_text_ack(c, st, &r);
-		if (notify_queue_mail(s, c, st->id, "ack", as, ab, &sub, st->message_id, NULL,
-		    error) < 0)
+		if (batch_add(b, c, st->id, "ack", as, ab, &sub, st->message_id, NULL, error) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -76,10 +189,10 @@ out:
 	return rc;
 }
 
-/* queue_rejected - tell the submitter what to fix, and the secretariat that
+/* plan_rejected - tell the submitter what to fix, and the secretariat that
  * a statement waits in the rejects queue. */
 static int
-queue_rejected(struct store *s, const struct conf *c, const struct statement *st,
+plan_rejected(struct notify_batch *b, const struct conf *c, const struct statement *st,
     GError **error)
 {
 	struct notify_rcpts sub, sec;
@@ -94,10 +207,9 @@ queue_rejected(struct store *s, const struct conf *c, const struct statement *st
 	g_autofree char *ns = g_strdup_printf("Liaison statement %" G_GINT64_FORMAT
 	    " in the rejects queue: \"%s\"", st->id, *t ? t : "(no title)");
 	g_autofree char *nb = notify_text_rejected_notice(c, st);
-	if (notify_queue_mail(s, c, st->id, "rejection", subject, body, &sub, st->message_id, NULL,
+	if (batch_add(b, c, st->id, "rejection", subject, body, &sub, st->message_id, NULL,
 	    error) < 0 ||
-	    notify_queue_mail(s, c, st->id, "secretariat", ns, nb, &sec, st->message_id, NULL,
-	    error) < 0)
+	    batch_add(b, c, st->id, "secretariat", ns, nb, &sec, st->message_id, NULL, error) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -107,9 +219,10 @@ out:
 }
 
 int
-notify_queue_statement(struct store *s, const struct conf *c, const struct directory *dir,
-    const struct statement *st, GError **error)
+notify_prepare_statement(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, struct notify_batch **out, GError **error)
 {
+	*out = NULL;
 	if (!st->state || st->auto_generated)
 		return 0;    /* an automatic message is never answered: no loops */
 	gboolean posted = strcmp(st->state, "posted") == 0;
@@ -117,17 +230,42 @@ notify_queue_statement(struct store *s, const struct conf *c, const struct direc
 		return 0;    /* ignored, received, dead: nothing to say */
 	/* A reprocess that ends in the same state says nothing twice: the mail of
 	 * a state goes once per statement (resend sends routing again on purpose). */
-	int done = store_outbox_has(s, st->id, posted ? "routing" : "rejection", error);
+	const char *kind = posted ? "routing" : "rejection";
+	int done = store_outbox_has(s, st->id, kind, error);
 	if (done != 0)
 		return done < 0 ? -1 : 0;
-	return posted ? queue_routing(s, c, dir, st, TRUE, error) : queue_rejected(s, c, st, error);
+	struct notify_batch *b = batch_new(st->id, kind);
+	if ((posted ? plan_routing(b, s, c, dir, st, TRUE, error) :
+	    plan_rejected(b, c, st, error)) < 0) {
+		notify_batch_free(b);
+		return -1;
+	}
+	*out = b;
+	return 0;
+}
+
+int
+notify_queue_statement(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, GError **error)
+{
+	struct notify_batch *b = NULL;
+	int rc = notify_prepare_statement(s, c, dir, st, &b, error);
+	if (rc == 0)
+		rc = notify_queue_batch(s, c, b, error);
+	notify_batch_free(b);
+	return rc;
 }
 
 int
 notify_queue_routing(struct store *s, const struct conf *c, const struct directory *dir,
     const struct statement *st, GError **error)
 {
-	return queue_routing(s, c, dir, st, FALSE, error);
+	struct notify_batch *b = batch_new(st->id, NULL);
+	int rc = plan_routing(b, s, c, dir, st, FALSE, error);
+	if (rc == 0)
+		rc = notify_queue_batch(s, c, b, error);
+	notify_batch_free(b);
+	return rc;
 }
 
 int

@@ -61,21 +61,31 @@ pipeline_post(struct store *s, const struct conf *c, const struct directory *dir
 	return 0;
 }
 
-/* save - the statement, its events and its outbox mail in ONE transaction. */
+/* save - the statement, its events and its outbox mail in ONE transaction.
+ * The mail is composed first: the single write lock is held for inserts
+ * only (the LMTP intake and the other parse workers wait for it). */
 static int
 save(struct store *s, const struct conf *c, const struct directory *dir, struct statement *st,
     const char *actor, const char *parsed_detail, GError **error)
 {
-	if (store_begin(s, error) < 0)
+	struct notify_batch *mail = NULL;
+	if (notify_prepare_statement(s, c, dir, st, &mail, error) < 0)
 		return -1;
+	int rc = -1;
+	if (store_begin(s, error) < 0)
+		goto out;
 	if (store_stmt_save(s, st, error) < 0 || store_doc_save(s, st, error) < 0 ||
 	    store_event(s, st->id, actor, "parsed", parsed_detail, FALSE, error) < 0 ||
 	    store_event(s, st->id, actor, st->state, "", FALSE, error) < 0 ||
-	    pipeline_post(s, c, dir, st, actor, error) < 0) {
+	    notify_queue_batch(s, c, mail, error) < 0 ||
+	    store_link_mark_answered(s, st, actor, error) < 0) {
 		store_rollback(s);
-		return -1;
+		goto out;
 	}
-	return store_commit(s, error);
+	rc = store_commit(s, error);
+out:
+	notify_batch_free(mail);
+	return rc;
 }
 
 int

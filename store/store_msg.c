@@ -496,25 +496,12 @@ commit_batch(struct store *s, struct store_spool *const *spools,
 	return store_commit(s, error);
 }
 
-/* busy_poll - wait for the write lock in steps of 250 us, for 5 s in all.
- * SQLite's own busy timeout backs off to 100 ms sleeps; while the parse
- * stage commits its own short transactions that made every waiting LMTP
- * session (and Postfix behind it) wait tens of milliseconds per batch. */
-static int
-busy_poll(void *data, int count)
-{
-	if (count >= 20000)
-		return 0;
-	g_usleep(250);
-	return 1;
-}
-
 int
 store_msg_commit(struct store *s, struct store_spool *const *spools,
     const struct store_envelope *envs, struct store_msg_result *results, int n)
 {
 	GError *error = NULL;
-	sqlite3_busy_handler(s->db, busy_poll, NULL);
+	s->busy_step_us = 250;   /* a session (and Postfix) waits for this commit */
 	for (int i = 0; i < n; i++)
 		results[i] = (struct store_msg_result){ 0 };
 	if (commit_batch(s, spools, envs, results, n, &error) == 0) {
