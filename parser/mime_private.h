@@ -7,6 +7,7 @@
 
 /* Text read into memory is bounded: larger parts stay blobs only. */
 #define MIME_MAX_BODY_BYTES (4 * 1024 * 1024)
+#define MIME_SLURP_MAX (8 * 1024 * 1024)   /* a file up to this is parsed from memory */
 #define MIME_MAX_TEXT_ATTACHMENT_BYTES (1024 * 1024)
 #define MIME_MAX_FILENAME_BYTES 200
 
