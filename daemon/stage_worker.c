@@ -17,6 +17,9 @@
 
 /* statements indexed for search per transaction when idle (~1 ms each at 50 KB) */
 #define SEARCH_BATCH 4
+/* messages parsed one by one and saved in one transaction: under load the
+ * write lock is taken once per batch and the shared pages written once */
+#define PARSE_BATCH 8
 
 struct worker {
 	struct conf *c;
@@ -87,10 +90,16 @@ status(const char *what, gint64 id)
 	fflush(stdout);
 }
 
-/* process_one - count the attempt first (a crash still counts), then parse;
- * a message out of attempts goes to the rejects queue as parse_failed. */
-static void
-process_one(struct worker *w, gint64 id)
+static void parse_error(struct worker *w, gint64 id, int before, GError *e,
+    gboolean *back_off);
+
+/* parse_one - count the attempt first (a crash still counts), then parse.
+ * The parsed statement is returned for the batch's save; NULL when there is
+ * nothing to save: out of attempts (then parse_failed is saved here), an
+ * error (a failed attempt), or a temporary fault (the attempt undone and
+ * *BACK_OFF set: the disk or the lock, not the message). */
+static struct pipeline_parsed *
+parse_one(struct worker *w, gint64 id, gboolean *back_off)
 {
 	GError *e = NULL;
 	int before = 0;
@@ -98,34 +107,86 @@ process_one(struct worker *w, gint64 id)
 		log_error("event=parse_attempt_error id=%" G_GINT64_FORMAT " reason=%s", id,
 		    log_quote(e->message));
 		g_error_free(e);
-		wait_commands(w, 1000);
-		return;
+		*back_off = TRUE;
+		return NULL;
 	}
-	const struct directory *dir = w->dir;
 	if (before >= w->c->parse_attempts) {
 		g_autofree char *why = g_strdup_printf("%d attempts failed: crash, timeout or error",
 		    before);
-		if (pipeline_fail(w->s, w->c, dir, id, "liaisond", why, &e) < 0) {
+		if (pipeline_fail(w->s, w->c, w->dir, id, "liaisond", why, &e) < 0) {
 			log_error("event=parse_failed_error id=%" G_GINT64_FORMAT " reason=%s", id,
 			    log_quote(e->message));
 			g_error_free(e);
-			wait_commands(w, 1000);
+			*back_off = TRUE;
+		}
+		return NULL;
+	}
+	status("start", id);
+	struct pipeline_parsed *p = pipeline_parse(w->s, w->c, w->dir, id, &e);
+	if (!p)
+		parse_error(w, id, before, e, back_off);
+	return p;
+}
+
+/* parse_error - message ID failed (attempt BEFORE + 1) with E (freed here). */
+static void
+parse_error(struct worker *w, gint64 id, int before, GError *e, gboolean *back_off)
+{
+	gboolean temp = e->domain == STORE_ERROR && e->code == STORE_ERR_TEMP;
+	log_warning("event=parse_error id=%" G_GINT64_FORMAT " attempt=%d temporary=%d reason=%s",
+	    id, before + 1, temp, log_quote(e->message));
+	g_error_free(e);
+	if (temp) {   /* busy or full: not the message's fault, try again later */
+		GError *u = NULL;
+		if (store_stmt_attempt_undo(w->s, id, &u) < 0)
+			g_clear_error(&u);
+		*back_off = TRUE;
+	}
+}
+
+/* save_batch - the parsed statements in one transaction; when that fails,
+ * each on its own, so that one statement's fault is its own. */
+static void
+save_batch(struct worker *w, GPtrArray *parsed, gboolean *back_off)
+{
+	GError *e = NULL;
+	if (parsed->len == 0)
+		return;
+	if (pipeline_save(w->s, w->c, (struct pipeline_parsed *const *)parsed->pdata,
+	    (int)parsed->len, "liaisond", &e) == 0)
+		return;
+	if (parsed->len > 1) {
+		log_info("event=parse_batch_failed statements=%u reason=%s", parsed->len,
+		    log_quote(e->message));
+		g_clear_error(&e);
+		for (guint i = 0; i < parsed->len; i++) {
+			struct pipeline_parsed *p = parsed->pdata[i];
+			if (pipeline_save(w->s, w->c, &p, 1, "liaisond", &e) < 0)
+				parse_error(w, pipeline_parsed_id(p), 0, g_steal_pointer(&e), back_off);
 		}
 		return;
 	}
-	status("start", id);
-	if (pipeline_process(w->s, w->c, dir, id, "liaisond", &e) < 0) {
-		gboolean temp = e->domain == STORE_ERROR && e->code == STORE_ERR_TEMP;
-		log_warning("event=parse_error id=%" G_GINT64_FORMAT " attempt=%d temporary=%d reason=%s",
-		    id, before + 1, temp, log_quote(e->message));
-		g_clear_error(&e);
-		if (temp) {   /* busy or full: not the message's fault, try again later */
-			if (store_stmt_attempt_undo(w->s, id, &e) < 0)
-				g_clear_error(&e);
-			wait_commands(w, 1000);
-		}
+	parse_error(w, pipeline_parsed_id(parsed->pdata[0]), 0, e, back_off);
+}
+
+/* work - parse up to PARSE_BATCH of the messages in IDS, save them together. */
+static void
+work(struct worker *w, GArray *ids)
+{
+	GPtrArray *parsed = g_ptr_array_new_with_free_func((GDestroyNotify)pipeline_parsed_free);
+	gboolean back_off = FALSE;
+	for (guint i = 0; i < ids->len && !back_off && !w->quit; i++) {
+		struct pipeline_parsed *p = parse_one(w, g_array_index(ids, gint64, i), &back_off);
+		if (p)
+			g_ptr_array_add(parsed, p);
+		wait_commands(w, 0);   /* a stop ends the batch early */
 	}
-	status("done", id);
+	save_batch(w, parsed, &back_off);
+	for (guint i = 0; i < ids->len; i++)
+		status("done", g_array_index(ids, gint64, i));
+	g_ptr_array_unref(parsed);
+	if (back_off)
+		wait_commands(w, 1000);
 }
 
 int
@@ -188,6 +249,7 @@ stage_worker_main(int argc, char **argv)
 		return EX_CONFIG_;
 	}
 	log_info("event=parse_worker_start pid=%d slot=%d slots=%d", (int)getpid(), w.slot, w.slots);
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	while (!w.quit) {
 		if (w.reload) {
 			w.reload = FALSE;
@@ -200,23 +262,24 @@ stage_worker_main(int argc, char **argv)
 				log_error("event=directory_reload_failed action=kept_old");
 			}
 		}
-		gint64 id = store_stmt_next_received(w.s, w.slot, w.slots, &e);
-		if (id < 0) {
+		g_array_set_size(ids, 0);
+		int n = store_stmt_received(w.s, w.slot, w.slots, PARSE_BATCH, ids, &e);
+		if (n < 0) {
 			log_error("event=store_error reason=%s", log_quote(e->message));
 			g_clear_error(&e);
 			wait_commands(&w, 1000);
-		} else if (id == 0) {
+		} else if (n == 0) {
 			/* Nothing waits: bring the search index up to date, a few
 			 * statements per transaction so a new message waits little
 			 * (one worker does it, and only when no worker has work: it
 			 * holds the write lock the others and the LMTP commit need). */
-			int n = w.slot == 0 && idle(&w) ? store_search_index(w.s, SEARCH_BATCH, &e) : 0;
-			if (n < 0) {
+			int k = w.slot == 0 && idle(&w) ? store_search_index(w.s, SEARCH_BATCH, &e) : 0;
+			if (k < 0) {
 				log_warning("event=search_index_error reason=%s", log_quote(e->message));
 				g_clear_error(&e);
 			}
 			/* then, once per quiet spell, the log back into the database */
-			if (n == 0 && w.slot == 0 && w.wrote && idle(&w)) {
+			if (k == 0 && w.slot == 0 && w.wrote && idle(&w)) {
 				if (store_checkpoint(w.s, &e) < 0) {
 					log_warning("event=checkpoint_error reason=%s", log_quote(e->message));
 					g_clear_error(&e);
@@ -225,13 +288,14 @@ stage_worker_main(int argc, char **argv)
 			}
 			/* A kick comes with every LMTP commit; the short wait also
 			 * finds files recorded by `liaisonctl submit`, which cannot kick. */
-			wait_commands(&w, n > 0 ? 0 : 1000);
+			wait_commands(&w, k > 0 ? 0 : 1000);
 		} else {
-			process_one(&w, id);
+			work(&w, ids);
 			w.wrote = TRUE;
 			wait_commands(&w, 0);
 		}
 	}
+	g_array_free(ids, TRUE);
 	log_info("event=parse_worker_stop pid=%d", (int)getpid());
 	directory_free(w.dir);
 	store_close(w.s);

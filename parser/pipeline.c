@@ -61,41 +61,96 @@ pipeline_post(struct store *s, const struct conf *c, const struct directory *dir
 	return 0;
 }
 
-/* save - the statement, its events and its outbox mail in ONE transaction.
- * The mail is composed first: the single write lock is held for inserts
- * only (the LMTP intake and the other parse workers wait for it). */
-static int
-save(struct store *s, const struct conf *c, const struct directory *dir, struct statement *st,
-    const char *actor, const char *parsed_detail, GError **error)
+struct pipeline_parsed {
+	struct statement *st;
+	struct notify_batch *mail;   /* composed before the write lock; NULL: none */
+	char *detail;                /* of the "parsed" event */
+	gint64 t0;                   /* monotonic us, when the parse began */
+};
+
+void
+pipeline_parsed_free(struct pipeline_parsed *p)
 {
-	struct notify_batch *mail = NULL;
-	if (notify_prepare_statement(s, c, dir, st, &mail, error) < 0)
-		return -1;
-	int rc = -1;
-	if (store_begin(s, error) < 0)
-		goto out;
-	if (store_stmt_save(s, st, error) < 0 || store_doc_save(s, st, error) < 0 ||
-	    store_event(s, st->id, actor, "parsed", parsed_detail, FALSE, error) < 0 ||
-	    store_event(s, st->id, actor, st->state, "", FALSE, error) < 0 ||
-	    notify_queue_batch(s, c, mail, error) < 0 ||
-	    store_link_mark_answered(s, st, actor, error) < 0) {
-		store_rollback(s);
-		goto out;
+	if (!p)
+		return;
+	statement_free(p->st);
+	notify_batch_free(p->mail);
+	g_free(p->detail);
+	g_free(p);
+}
+
+gint64
+pipeline_parsed_id(const struct pipeline_parsed *p)
+{
+	return p->st->id;
+}
+
+/* parsed_new - ST (taken) with its mail composed; NULL with ERROR. */
+static struct pipeline_parsed *
+parsed_new(struct store *s, const struct conf *c, const struct directory *dir,
+    struct statement *st, char *detail, gint64 t0, GError **error)
+{
+	struct pipeline_parsed *p = g_new0(struct pipeline_parsed, 1);
+	p->st = st;
+	p->detail = detail;
+	p->t0 = t0;
+	if (notify_prepare_statement(s, c, dir, st, &p->mail, error) < 0) {
+		pipeline_parsed_free(p);
+		return NULL;
 	}
-	rc = store_commit(s, error);
-out:
-	notify_batch_free(mail);
-	return rc;
+	return p;
+}
+
+/* save_one - the rows of one parsed statement, inside the caller's transaction. */
+static int
+save_one(struct store *s, const struct conf *c, const struct pipeline_parsed *p,
+    const char *actor, GError **error)
+{
+	const struct statement *st = p->st;
+	if (store_stmt_save(s, p->st, error) < 0 || store_doc_save(s, st, error) < 0 ||
+	    store_event(s, st->id, actor, "parsed", p->detail, FALSE, error) < 0 ||
+	    store_event(s, st->id, actor, st->state, "", FALSE, error) < 0 ||
+	    notify_queue_batch(s, c, p->mail, error) < 0 ||
+	    store_link_mark_answered(s, st, actor, error) < 0)
+		return -1;
+	return 0;
 }
 
 int
-pipeline_process(struct store *s, const struct conf *c, const struct directory *dir,
-    gint64 id, const char *actor, GError **error)
+pipeline_save(struct store *s, const struct conf *c, struct pipeline_parsed *const *items,
+    int n, const char *actor, GError **error)
+{
+	/* Everything was composed before: the single write lock (which the
+	 * LMTP intake and the other parse workers wait for) is held for the
+	 * inserts only, and once for the whole batch. */
+	if (store_begin(s, error) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (save_one(s, c, items[i], actor, error) < 0) {
+			g_prefix_error(error, "statement %" G_GINT64_FORMAT ": ", items[i]->st->id);
+			store_rollback(s);
+			return -1;
+		}
+	}
+	if (store_commit(s, error) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct statement *st = items[i]->st;
+		log_info("event=parsed id=%" G_GINT64_FORMAT " state=%s problems=%u attachments=%u"
+		    " ms=%" G_GINT64_FORMAT, st->id, st->state, st->problems->len,
+		    st->attachments->len, (g_get_monotonic_time() - items[i]->t0) / 1000);
+	}
+	return 0;
+}
+
+struct pipeline_parsed *
+pipeline_parse(struct store *s, const struct conf *c, const struct directory *dir,
+    gint64 id, GError **error)
 {
 	char *path = NULL, *envelope_from = NULL, *client = NULL;
 	gint64 t0 = g_get_monotonic_time();
 	if (store_stmt_message(s, id, &path, &envelope_from, &client, error) < 0)
-		return -1;
+		return NULL;
 	/* A file imported with `liaisonctl submit` has no envelope sender of its
 	 * own: "" there means unknown, not the null sender of a bounce. */
 	gboolean imported = client && !strcmp(client, "liaisonctl") && !*envelope_from;
@@ -104,7 +159,7 @@ pipeline_process(struct store *s, const struct conf *c, const struct directory *
 	g_free(envelope_from);
 	g_free(client);
 	if (!pm)
-		return -1;
+		return NULL;
 
 	struct statement *st = statement_new();
 	st->id = id;
@@ -123,16 +178,22 @@ pipeline_process(struct store *s, const struct conf *c, const struct directory *
 		g_free(st->state);
 		st->state = g_strdup(statement_has_errors(st) ? "rejected" : "posted");
 	}
-	g_autofree char *detail = g_strdup_printf("leaf_parts=%d body=%d attachments=%u skipped=%d%s",
+	char *detail = g_strdup_printf("leaf_parts=%d body=%d attachments=%u skipped=%d%s",
 	    pm->leaf_parts, pm->body_parts, pm->attachments->len, pm->skipped_parts,
 	    pm->forwarded_by ? " forwarded=1" : "");
-	int rc = save(s, c, dir, st, actor, detail, error);
-	if (rc == 0)
-		log_info("event=parsed id=%" G_GINT64_FORMAT " state=%s problems=%u attachments=%u"
-		    " ms=%" G_GINT64_FORMAT, id, st->state, st->problems->len, st->attachments->len,
-		    (g_get_monotonic_time() - t0) / 1000);
 	parsed_mail_free(pm);
-	statement_free(st);
+	return parsed_new(s, c, dir, st, detail, t0, error);
+}
+
+int
+pipeline_process(struct store *s, const struct conf *c, const struct directory *dir,
+    gint64 id, const char *actor, GError **error)
+{
+	struct pipeline_parsed *p = pipeline_parse(s, c, dir, id, error);
+	if (!p)
+		return -1;
+	int rc = pipeline_save(s, c, &p, 1, actor, error);
+	pipeline_parsed_free(p);
 	return rc;
 }
 
@@ -146,10 +207,20 @@ pipeline_fail(struct store *s, const struct conf *c, const struct directory *dir
 	st->body = g_strdup("");
 	statement_problem(st, "parse_failed", SEV_ERROR, "", "The message could not be read "
 	    "(%s); it is kept as received for the secretariat.", why);
-	g_autofree char *detail = g_strdup_printf("parse_failed: %s", why);
-	int rc = save(s, c, dir, st, actor, detail, error);
+	char *detail = g_strdup_printf("parse_failed: %s", why);
+	struct pipeline_parsed *p = parsed_new(s, c, dir, st, detail, g_get_monotonic_time(), error);
+	if (!p)
+		return -1;
+	/* not pipeline_save: its log line says "parsed" */
+	int rc = -1;
+	if (store_begin(s, error) == 0) {
+		if (save_one(s, c, p, actor, error) < 0)
+			store_rollback(s);
+		else
+			rc = store_commit(s, error);
+	}
 	if (rc == 0)
 		log_warning("event=parse_failed id=%" G_GINT64_FORMAT " reason=%s", id, log_quote(why));
-	statement_free(st);
+	pipeline_parsed_free(p);
 	return rc;
 }

@@ -17,6 +17,21 @@ struct store;
 int pipeline_process(struct store *s, const struct conf *c, const struct directory *dir,
     gint64 id, const char *actor, GError **error);
 
+/* pipeline_parse / pipeline_save - pipeline_process in two steps, so that a
+ * worker can parse several messages and save them in one transaction (the
+ * write lock taken once, shared pages written once). pipeline_parse reads,
+ * parses and validates message ID and composes its mail (reads only); NULL
+ * with ERROR as pipeline_process. pipeline_save writes the N parsed
+ * statements in ONE transaction: all of them, or none and ERROR naming the
+ * statement that failed. */
+struct pipeline_parsed;
+struct pipeline_parsed *pipeline_parse(struct store *s, const struct conf *c,
+    const struct directory *dir, gint64 id, GError **error);
+int pipeline_save(struct store *s, const struct conf *c, struct pipeline_parsed *const *items,
+    int n, const char *actor, GError **error);
+gint64 pipeline_parsed_id(const struct pipeline_parsed *p);
+void pipeline_parsed_free(struct pipeline_parsed *p);
+
 /* pipeline_fail - message ID could not be parsed (crash, timeout, error) in
  * conf->parse_attempts tries: save it rejected with error parse_failed (WHY
  * says what happened) and queue its rejection mail, in one transaction. */

@@ -241,20 +241,34 @@ store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_from
 	return store_set_sqlite_error(s, rc, "read message", error);
 }
 
-gint64
-store_stmt_next_received(struct store *s, int slot, int slots, GError **error)
+int
+store_stmt_received(struct store *s, int slot, int slots, int max, GArray *out, GError **error)
 {
 	sqlite3_stmt *q;
 	if (store_prepare_cached(s, &q, "SELECT id FROM messages WHERE state = 'received'"
-	    " AND id % ?2 = ?1 ORDER BY id LIMIT 1", error) < 0)
+	    " AND id % ?2 = ?1 ORDER BY id LIMIT ?3", error) < 0)
 		return -1;
 	sqlite3_bind_int(q, 1, slot);
 	sqlite3_bind_int(q, 2, slots);
-	int rc = sqlite3_step(q);
-	gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_bind_int(q, 3, max);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(q, 0);
+		g_array_append_val(out, id);
+	}
 	store_finish(s, q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "next received message", error);
+	if (rc != SQLITE_DONE)
+		return store_set_sqlite_error(s, rc, "next received messages", error);
+	return (int)out->len;
+}
+
+gint64
+store_stmt_next_received(struct store *s, int slot, int slots, GError **error)
+{
+	GArray *a = g_array_new(FALSE, FALSE, sizeof(gint64));
+	gint64 id = store_stmt_received(s, slot, slots, 1, a, error) < 0 ? -1 :
+	    a->len ? g_array_index(a, gint64, 0) : 0;
+	g_array_free(a, TRUE);
 	return id;
 }
 

@@ -47,6 +47,10 @@ int store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_
 /* store_stmt_next_received - the oldest message in state 'received' whose
  * id % SLOTS is SLOT (one parse worker's share); 0 when none, -1 on error. */
 gint64 store_stmt_next_received(struct store *s, int slot, int slots, GError **error);
+/* store_stmt_received - up to MAX such ids, oldest first, appended to OUT
+ * (gint64); how many, or -1 on error. */
+int store_stmt_received(struct store *s, int slot, int slots, int max, GArray *out,
+    GError **error);
 /* store_stmt_attempt - count one parse attempt of ID in its own commit,
  * before trying (a crash then still counts); *BEFORE gets the earlier count.
  * Nothing is counted when MAX attempts were made already. */
