@@ -7,11 +7,14 @@
  * claim has to be written), talks to each over two pipes (commands in,
  * "start ID" / "done ID" out), kills one when its message takes longer than
  * parse_timeout, and restarts one that dies (bounded backoff, per slot).
- * A worker counts each attempt in the database before trying, so a message
- * that keeps killing it ends as parse_failed after parse_attempts tries. */
+ * A worker says which message it has in hand ("start ID"); when it dies or
+ * is killed for its timeout with one in hand, this thread counts that
+ * attempt in the database, so a message that keeps killing workers ends as
+ * parse_failed after parse_attempts tries. */
 #include "daemon/stage.h"
 #include "conf/log.h"
 #include "notify/notify.h"
+#include "store/store_stmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +38,7 @@ static struct {
 	int parse_timeout;        /* seconds */
 	int drain;                /* seconds stop waits for the message in hand */
 	int workers;              /* [parser] workers */
+	struct store *store;      /* to count the attempts a dead worker cannot */
 } sv = { .cmd = { -1, -1 } };
 
 struct child {
@@ -43,7 +47,8 @@ struct child {
 	int to, from;             /* its stdin (commands), its stdout (status) */
 	GString *line;
 	gint64 current, started;  /* message in hand and since when (monotonic us) */
-	gboolean killed;          /* we killed it for a timeout */
+	gboolean killed;          /* we killed it (a timeout, or a stop that took too long) */
+	gboolean stop_killed;     /* ... for the stop */
 	int backoff;              /* seconds before the next restart after a crash */
 	gint64 restart_at;        /* monotonic us */
 };
@@ -107,10 +112,27 @@ spawn(struct child *ch)
 	ch->to = in[1];
 	ch->from = out[0];
 	ch->current = 0;
-	ch->killed = FALSE;
+	ch->killed = ch->stop_killed = FALSE;
 	g_string_truncate(ch->line, 0);
 	log_info("event=parse_worker_spawned pid=%d slot=%d", (int)pid, ch->slot);
 	return 0;
+}
+
+/* count_failed - the worker died (or was killed for its timeout) with
+ * message ID in hand: that attempt failed. Counted here, since the worker
+ * cannot; after parse_attempts of them the worker saves it parse_failed. */
+static void
+count_failed(gint64 id)
+{
+	GError *e = NULL;
+	int before = 0;
+	if (!sv.store || store_stmt_attempt(sv.store, id, G_MAXINT, &before, &e) < 0) {
+		log_error("event=parse_attempt_error id=%" G_GINT64_FORMAT " reason=%s", id,
+		    log_quote(e ? e->message : "no database"));
+		g_clear_error(&e);
+		return;
+	}
+	log_info("event=parse_attempt_failed id=%" G_GINT64_FORMAT " attempts=%d", id, before + 1);
 }
 
 /* reap - the worker has gone (its status pipe closed): collect it. */
@@ -127,6 +149,9 @@ reap(struct child *ch)
 		    (int)ch->pid, WTERMSIG(st), ch->current);
 	else if (WEXITSTATUS(st) != 0)
 		log_warning("event=parse_worker_exited pid=%d status=%d", (int)ch->pid, WEXITSTATUS(st));
+	/* not when we stopped it at shutdown: that is no fault of the message */
+	if (ch->current && (WIFSIGNALED(st) || WEXITSTATUS(st) != 0) && !ch->stop_killed)
+		count_failed(ch->current);
 	ch->pid = -1;
 	ch->to = ch->from = -1;
 	ch->current = 0;
@@ -150,6 +175,8 @@ read_status(struct child *ch, gboolean *progress)
 		if (sscanf(ch->line->str, "start %" G_GINT64_FORMAT, &id) == 1) {
 			ch->current = id;
 			ch->started = g_get_monotonic_time();
+		} else if (strncmp(ch->line->str, "save ", 5) == 0) {
+			ch->current = 0;     /* saving a batch: no message in hand */
 		} else if (sscanf(ch->line->str, "done %" G_GINT64_FORMAT, &id) == 1) {
 			ch->current = 0;
 			*progress = TRUE;
@@ -212,7 +239,7 @@ deadlines(struct child *ch, gint64 now, gboolean stopping, gint64 stop_by)
 	} else if (stopping && now > stop_by) {
 		log_warning("event=parse_worker_stop_timeout pid=%d", (int)ch->pid);
 		kill(ch->pid, SIGKILL);
-		ch->killed = TRUE;
+		ch->killed = ch->stop_killed = TRUE;
 	}
 }
 
@@ -297,6 +324,12 @@ stage_start(const struct conf *c, GError **error)
 	    g_canonicalize_filename(c->path, NULL) : NULL;
 	sv.parse_timeout = c->parse_timeout;
 	sv.workers = c->parse_workers;
+	sv.store = store_open(c->state_dir, &e);
+	if (!sv.store) {
+		g_propagate_prefixed_error(error, e, "parse stage: ");
+		g_clear_pointer(&sv.exe, g_free);
+		return -1;
+	}
 	sv.drain = MAX(c->drain_timeout, 1);
 	if (pipe2(sv.cmd, O_CLOEXEC | O_NONBLOCK) != 0) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "parse stage: pipe: %s",
@@ -340,4 +373,5 @@ stage_stop(void)
 	sv.cmd[0] = sv.cmd[1] = -1;
 	g_clear_pointer(&sv.exe, g_free);
 	g_clear_pointer(&sv.config, g_free);
+	g_clear_pointer(&sv.store, store_close);
 }

@@ -90,20 +90,20 @@ status(const char *what, gint64 id)
 	fflush(stdout);
 }
 
-static void parse_error(struct worker *w, gint64 id, int before, GError *e,
-    gboolean *back_off);
+static void parse_error(struct worker *w, gint64 id, GError *e, gboolean *back_off);
 
-/* parse_one - count the attempt first (a crash still counts), then parse.
- * The parsed statement is returned for the batch's save; NULL when there is
+/* parse_one - parse message ID for the batch's save; NULL when there is
  * nothing to save: out of attempts (then parse_failed is saved here), an
- * error (a failed attempt), or a temporary fault (the attempt undone and
- * *BACK_OFF set: the disk or the lock, not the message). */
+ * error (a failed attempt, counted here), or a temporary fault (*BACK_OFF:
+ * the disk or the lock, not the message; nothing counted). An attempt that
+ * crashes or hangs is counted by the supervisor, which knows the message in
+ * hand from "start ID"; one that succeeds, in the save's transaction. */
 static struct pipeline_parsed *
 parse_one(struct worker *w, gint64 id, gboolean *back_off)
 {
 	GError *e = NULL;
-	int before = 0;
-	if (store_stmt_attempt(w->s, id, w->c->parse_attempts, &before, &e) < 0) {
+	int before = store_stmt_attempts(w->s, id, &e);
+	if (before < 0) {
 		log_error("event=parse_attempt_error id=%" G_GINT64_FORMAT " reason=%s", id,
 		    log_quote(e->message));
 		g_error_free(e);
@@ -124,24 +124,25 @@ parse_one(struct worker *w, gint64 id, gboolean *back_off)
 	status("start", id);
 	struct pipeline_parsed *p = pipeline_parse(w->s, w->c, w->dir, id, &e);
 	if (!p)
-		parse_error(w, id, before, e, back_off);
+		parse_error(w, id, e, back_off);
 	return p;
 }
 
-/* parse_error - message ID failed (attempt BEFORE + 1) with E (freed here). */
+/* parse_error - message ID failed with E (freed here): a failed attempt,
+ * unless the fault is temporary. */
 static void
-parse_error(struct worker *w, gint64 id, int before, GError *e, gboolean *back_off)
+parse_error(struct worker *w, gint64 id, GError *e, gboolean *back_off)
 {
 	gboolean temp = e->domain == STORE_ERROR && e->code == STORE_ERR_TEMP;
+	int before = 0;
+	GError *u = NULL;
+	if (temp)   /* busy or full: not the message's fault, try again later */
+		*back_off = TRUE;
+	else if (store_stmt_attempt(w->s, id, G_MAXINT, &before, &u) < 0)
+		g_clear_error(&u);
 	log_warning("event=parse_error id=%" G_GINT64_FORMAT " attempt=%d temporary=%d reason=%s",
 	    id, before + 1, temp, log_quote(e->message));
 	g_error_free(e);
-	if (temp) {   /* busy or full: not the message's fault, try again later */
-		GError *u = NULL;
-		if (store_stmt_attempt_undo(w->s, id, &u) < 0)
-			g_clear_error(&u);
-		*back_off = TRUE;
-	}
 }
 
 /* save_batch - the parsed statements in one transaction; when that fails,
@@ -152,8 +153,10 @@ save_batch(struct worker *w, GPtrArray *parsed, gboolean *back_off)
 	GError *e = NULL;
 	if (parsed->len == 0)
 		return;
+	/* no message in hand while saving: a crash now is nobody's attempt */
+	status("save", 0);
 	if (pipeline_save(w->s, w->c, (struct pipeline_parsed *const *)parsed->pdata,
-	    (int)parsed->len, "liaisond", &e) == 0)
+	    (int)parsed->len, TRUE, "liaisond", &e) == 0)
 		return;
 	if (parsed->len > 1) {
 		log_info("event=parse_batch_failed statements=%u reason=%s", parsed->len,
@@ -161,12 +164,12 @@ save_batch(struct worker *w, GPtrArray *parsed, gboolean *back_off)
 		g_clear_error(&e);
 		for (guint i = 0; i < parsed->len; i++) {
 			struct pipeline_parsed *p = parsed->pdata[i];
-			if (pipeline_save(w->s, w->c, &p, 1, "liaisond", &e) < 0)
-				parse_error(w, pipeline_parsed_id(p), 0, g_steal_pointer(&e), back_off);
+			if (pipeline_save(w->s, w->c, &p, 1, TRUE, "liaisond", &e) < 0)
+				parse_error(w, pipeline_parsed_id(p), g_steal_pointer(&e), back_off);
 		}
 		return;
 	}
-	parse_error(w, pipeline_parsed_id(parsed->pdata[0]), 0, e, back_off);
+	parse_error(w, pipeline_parsed_id(parsed->pdata[0]), e, back_off);
 }
 
 /* work - parse up to PARSE_BATCH of the messages in IDS, save them together. */

@@ -101,13 +101,15 @@ parsed_new(struct store *s, const struct conf *c, const struct directory *dir,
 	return p;
 }
 
-/* save_one - the rows of one parsed statement, inside the caller's transaction. */
+/* save_one - the rows of one parsed statement, inside the caller's
+ * transaction; ATTEMPT: and count the parse attempt that made them. */
 static int
 save_one(struct store *s, const struct conf *c, const struct pipeline_parsed *p,
-    const char *actor, GError **error)
+    gboolean attempt, const char *actor, GError **error)
 {
 	const struct statement *st = p->st;
-	if (store_stmt_save(s, p->st, error) < 0 || store_doc_save(s, st, error) < 0 ||
+	if ((attempt && store_stmt_attempt_counted(s, st->id, error) < 0) ||
+	    store_stmt_save(s, p->st, error) < 0 || store_doc_save(s, st, error) < 0 ||
 	    store_event(s, st->id, actor, "parsed", p->detail, FALSE, error) < 0 ||
 	    store_event(s, st->id, actor, st->state, "", FALSE, error) < 0 ||
 	    notify_queue_batch(s, c, p->mail, error) < 0 ||
@@ -118,7 +120,7 @@ save_one(struct store *s, const struct conf *c, const struct pipeline_parsed *p,
 
 int
 pipeline_save(struct store *s, const struct conf *c, struct pipeline_parsed *const *items,
-    int n, const char *actor, GError **error)
+    int n, gboolean attempt, const char *actor, GError **error)
 {
 	/* Everything was composed before: the single write lock (which the
 	 * LMTP intake and the other parse workers wait for) is held for the
@@ -126,7 +128,7 @@ pipeline_save(struct store *s, const struct conf *c, struct pipeline_parsed *con
 	if (store_begin(s, error) < 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
-		if (save_one(s, c, items[i], actor, error) < 0) {
+		if (save_one(s, c, items[i], attempt, actor, error) < 0) {
 			g_prefix_error(error, "statement %" G_GINT64_FORMAT ": ", items[i]->st->id);
 			store_rollback(s);
 			return -1;
@@ -192,7 +194,7 @@ pipeline_process(struct store *s, const struct conf *c, const struct directory *
 	struct pipeline_parsed *p = pipeline_parse(s, c, dir, id, error);
 	if (!p)
 		return -1;
-	int rc = pipeline_save(s, c, &p, 1, actor, error);
+	int rc = pipeline_save(s, c, &p, 1, FALSE, actor, error);
 	pipeline_parsed_free(p);
 	return rc;
 }
@@ -214,7 +216,7 @@ pipeline_fail(struct store *s, const struct conf *c, const struct directory *dir
 	/* not pipeline_save: its log line says "parsed" */
 	int rc = -1;
 	if (store_begin(s, error) == 0) {
-		if (save_one(s, c, p, actor, error) < 0)
+		if (save_one(s, c, p, FALSE, actor, error) < 0)
 			store_rollback(s);
 		else
 			rc = store_commit(s, error);

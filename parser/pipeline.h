@@ -23,12 +23,13 @@ int pipeline_process(struct store *s, const struct conf *c, const struct directo
  * parses and validates message ID and composes its mail (reads only); NULL
  * with ERROR as pipeline_process. pipeline_save writes the N parsed
  * statements in ONE transaction: all of them, or none and ERROR naming the
- * statement that failed. */
+ * statement that failed; ATTEMPT (the parse worker) also counts each one's
+ * parse attempt there (a failed attempt is counted apart, when it fails). */
 struct pipeline_parsed;
 struct pipeline_parsed *pipeline_parse(struct store *s, const struct conf *c,
     const struct directory *dir, gint64 id, GError **error);
 int pipeline_save(struct store *s, const struct conf *c, struct pipeline_parsed *const *items,
-    int n, const char *actor, GError **error);
+    int n, gboolean attempt, const char *actor, GError **error);
 gint64 pipeline_parsed_id(const struct pipeline_parsed *p);
 void pipeline_parsed_free(struct pipeline_parsed *p);
 

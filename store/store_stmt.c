@@ -316,7 +316,28 @@ store_stmt_attempt(struct store *s, gint64 id, int max, int *before, GError **er
 }
 
 int
-store_stmt_attempt_undo(struct store *s, gint64 id, GError **error)
+store_stmt_attempts(struct store *s, gint64 id, GError **error)
 {
-	return bump_attempts(s, id, -1, 0, NULL, error);
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, "SELECT parse_attempts FROM messages WHERE id = ?", error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	int n = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+	store_finish(s, q);
+	if (n < 0)
+		g_set_error(error, STORE_ERROR, rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : STORE_ERR_TEMP,
+		    "no statement %" G_GINT64_FORMAT, id);
+	return n;
+}
+
+int
+store_stmt_attempt_counted(struct store *s, gint64 id, GError **error)
+{
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, "UPDATE messages SET parse_attempts = parse_attempts + 1"
+	    " WHERE id = ?", error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	return step_done(s, q, "count parse attempt", error);
 }

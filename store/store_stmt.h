@@ -51,11 +51,15 @@ gint64 store_stmt_next_received(struct store *s, int slot, int slots, GError **e
  * (gint64); how many, or -1 on error. */
 int store_stmt_received(struct store *s, int slot, int slots, int max, GArray *out,
     GError **error);
-/* store_stmt_attempt - count one parse attempt of ID in its own commit,
- * before trying (a crash then still counts); *BEFORE gets the earlier count.
- * Nothing is counted when MAX attempts were made already. */
+/* store_stmt_attempt - count one failed parse attempt of ID in its own
+ * commit (a crash or a timeout, counted by the parse stage's supervisor; an
+ * error, by the worker); *BEFORE gets the earlier count. Nothing is counted
+ * when MAX attempts were made already. */
 int store_stmt_attempt(struct store *s, gint64 id, int max, int *before, GError **error);
-/* store_stmt_attempt_undo - take back an attempt that failed for a temporary reason. */
-int store_stmt_attempt_undo(struct store *s, gint64 id, GError **error);
+/* store_stmt_attempts - parse_attempts of message ID (a read), or -1. */
+int store_stmt_attempts(struct store *s, gint64 id, GError **error);
+/* store_stmt_attempt_counted - one more parse attempt of ID, inside the
+ * caller's transaction (the one that saves its successful parse). */
+int store_stmt_attempt_counted(struct store *s, gint64 id, GError **error);
 
 #endif

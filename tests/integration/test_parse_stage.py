@@ -187,23 +187,39 @@ def hanging_message_times_out_to_parse_failed():
         wait_final(d, submit(d, statement_message("later")))
 
 
+def blocked_on_poison(pids):
+    """A worker stuck opening the poison's FIFO (waiting for a writer)."""
+    for pid in pids:
+        try:
+            with open("/proc/%d/wchan" % pid) as f:
+                if f.read().strip() == "wait_for_partner":
+                    return pid
+        except OSError:
+            pass
+    return None
+
+
 @L.test
 def killed_worker_counts_attempts():
+    """A worker killed with the poison in hand: the supervisor counts the
+    failed attempt (the worker cannot); after three, parse_failed."""
     with L.Daemon(conf={"parser": {"parse_timeout": "300", "parse_attempts": "3"}}) as d:
         bad = poison(d)
         killed = 0
         deadline = time.monotonic() + 60 * L.SLOW
         while state_of(d, bad)[0] == "received" and time.monotonic() < deadline:
-            attempts = state_of(d, bad)[1]
-            if attempts > killed:
-                # It counted the attempt, then blocked on the file: kill it mid-parse.
-                for pid in worker_pids(d):
-                    os.kill(pid, signal.SIGKILL)
-                killed = attempts
-            time.sleep(0.1)
+            pid = blocked_on_poison(worker_pids(d))
+            if pid and state_of(d, bad)[1] == killed:
+                os.kill(pid, signal.SIGKILL)   # mid-parse, the attempt not yet counted
+                killed += 1
+                L.wait_for(lambda: state_of(d, bad)[1] == killed or
+                           state_of(d, bad)[0] != "received", 20 * L.SLOW,
+                           "attempt %d counted" % killed)
+            time.sleep(0.05)
         L.eq(killed, 3, "the worker was killed once per attempt")
         check_parse_failed(d, bad, 3)
         L.ok(d.log().count("event=parse_worker_died") >= 3, "the deaths were logged")
+        L.ok(d.log().count("event=parse_attempt_failed") >= 3, "the failed attempts were logged")
         wait_final(d, submit(d, statement_message("after")))
         L.ok(d.alive(), "liaisond still running")
 
