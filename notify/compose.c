@@ -190,9 +190,10 @@ notify_compose(const struct conf *c, const struct notify_mail *m, GError **error
 }
 
 GBytes *
-notify_compose_queued(const struct conf *c, const struct outbox_mail *m, GError **error)
+notify_compose_queued(struct store *s, const struct conf *c, const struct outbox_mail *m,
+    GError **error)
 {
-	if (!m->body)   /* queued before schema 0008: composed then */
+	if (m->raw && g_bytes_get_size(m->raw) > 0)   /* composed by a version before schema 0008 */
 		return g_bytes_ref(m->raw);
 	struct notify_rcpts r = { g_ptr_array_new(), g_ptr_array_new() };
 	GPtrArray *keep = g_ptr_array_new_with_free_func((GDestroyNotify)addr_free);
@@ -204,12 +205,30 @@ notify_compose_queued(const struct conf *c, const struct outbox_mail *m, GError 
 		g_ptr_array_add(keep, a);
 		g_ptr_array_add(strcmp(o->header, "cc") == 0 ? r.cc : r.to, a);
 	}
-	/* the Date is when it was queued, so every attempt sends the same bytes */
+	GBytes *out = NULL;
+	g_autofree char *text = NULL;
+	if (!m->body) {
+		/* a routing mail: the statement itself, written out from its rows
+		 * now rather than copied into the outbox (it is most of the mail) */
+		struct statement *st = s && m->statement > 0 ?
+		    store_outbox_statement(s, m->statement, error) : NULL;
+		if (!st) {
+			if (error && !*error)
+				g_set_error(error, CONF_ERROR, 1, "no statement to write mail %" G_GINT64_FORMAT
+				    " from", m->id);
+			goto out;
+		}
+		text = notify_text_routing(s, c, st, &r);
+		statement_free(st);
+	}
+	/* the Date is when it was queued, so every attempt sends the same mail */
 	GDateTime *date = g_date_time_new_from_iso8601(m->created_at, NULL);
-	struct notify_mail nm = { m->subject, m->body, &r, m->in_reply_to, m->message_id, date };
-	GBytes *out = notify_compose(c, &nm, error);
+	struct notify_mail nm = { m->subject, text ? text : m->body, &r, m->in_reply_to,
+		m->message_id, date };
+	out = notify_compose(c, &nm, error);
 	if (date)
 		g_date_time_unref(date);
+out:
 	g_ptr_array_unref(r.to);
 	g_ptr_array_unref(r.cc);
 	g_ptr_array_unref(keep);

@@ -62,10 +62,11 @@ GBytes *notify_compose(const struct conf *c, const struct notify_mail *m, GError
  * from, or NULL with ERROR when that is not a valid address. */
 char *notify_message_id(const struct conf *c, GError **error);
 /* notify_compose_queued - the bytes of an outbox mail at send time: composed
- * from its text, or the bytes stored by an older version. */
+ * from its text, or for a routing mail (no text kept) from the statement's
+ * rows in S; the bytes stored by a version before schema 0008 as they are. */
 struct outbox_mail;
-GBytes *notify_compose_queued(const struct conf *c, const struct outbox_mail *m,
-    GError **error);
+GBytes *notify_compose_queued(struct store *s, const struct conf *c,
+    const struct outbox_mail *m, GError **error);
 /* notify_envelope_from - the bare address of [notify] from (for MAIL FROM). */
 char *notify_envelope_from(const struct conf *c);
 

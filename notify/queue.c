@@ -172,8 +172,9 @@ plan_routing(struct notify_batch *b, struct store *s, const struct conf *c,
 	notify_rcpts_init(&sub);
 	notify_rcpts_routing(c, dir, st, &r);
 	g_autofree char *subject = quoted_subject("New Liaison Statement, ", st);
-	g_autofree char *body = notify_text_routing(s, c, st, &r);
-	if (batch_add(b, c, st->id, "routing", subject, body, &r, st->message_id, NULL, error) < 0)
+	/* no text: the routing mail is the statement, written from its rows
+	 * when sent, not a copy of its body in the outbox */
+	if (batch_add(b, c, st->id, "routing", subject, NULL, &r, st->message_id, NULL, error) < 0)
 		goto out;
 	if (ack) {
 		notify_rcpts_submitter(c, st, &sub);

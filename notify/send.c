@@ -249,7 +249,7 @@ deliver(struct notify_sender *ns, const struct outbox_mail *m)
 	/* Composed now, from the row (schema 0008); a failure ([notify] from
 	 * broken by a reload) is this attempt's error: nothing is sent, the mail
 	 * stays queued and is tried again. */
-	GBytes *raw = notify_compose_queued(ns->c, m, &ce);
+	GBytes *raw = notify_compose_queued(ns->s, ns->c, m, &ce);
 	if (!raw) {
 		attempt_error = g_strdup_printf("cannot compose: %s", ce->message);
 		conn_down = TRUE;

@@ -116,7 +116,10 @@ store_outbox_add(struct store *s, const struct outbox_new *m, GError **error)
 		sqlite3_bind_text(st, 9, m->reminder_key, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 9);
-	sqlite3_bind_text(st, 10, m->body ? m->body : "", -1, SQLITE_STATIC);
+	if (m->body)
+		sqlite3_bind_text(st, 10, m->body, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 10);
 	if (m->in_reply_to)
 		sqlite3_bind_text(st, 11, m->in_reply_to, -1, SQLITE_STATIC);
 	else

@@ -17,7 +17,8 @@ struct outbox_new {
 	const char *kind;            /* routing|ack|rejection|secretariat|reminder */
 	const char *subject;
 	const char *message_id;      /* without <> */
-	const char *body;            /* UTF-8 text */
+	const char *body;            /* UTF-8 text; NULL: a routing mail, written
+	                              * from the statement's rows when sent */
 	const char *in_reply_to;     /* without <>, or NULL */
 	const char *envelope_from;
 	const char *reminder_key;    /* NULL, or unique: a second add is ignored */
@@ -40,8 +41,9 @@ struct outbox_mail {
 	char *kind, *subject, *message_id, *envelope_from, *state;
 	char *created_at, *next_attempt_at, *expires_at, *last_error;
 	int attempts;
-	/* only filled by store_outbox_due: the text to compose, or (rows queued
-	 * before schema 0008) the complete message, CRLF, and a NULL body */
+	/* only filled by store_outbox_due: the text to compose (NULL: written
+	 * from the statement when sent), and raw, empty but for rows queued
+	 * before schema 0008: the complete message, CRLF */
 	char *body, *in_reply_to;
 	GBytes *raw;
 	GPtrArray *rcpts;            /* struct outbox_rcpt *, in position order */

@@ -369,8 +369,8 @@ test_compose_queued(void **state)
 	g_ptr_array_add(m.rcpts, rcpt(2, NULL, "quic@ietf.org", "to"));
 	g_ptr_array_add(m.rcpts, rcpt(3, "Coordinators", "liaison-coordination@iab.org", "cc"));
 	GError *e = NULL;
-	GBytes *a = notify_compose_queued(c, &m, &e);
-	GBytes *b = notify_compose_queued(c, &m, &e);
+	GBytes *a = notify_compose_queued(NULL, c, &m, &e);
+	GBytes *b = notify_compose_queued(NULL, c, &m, &e);
 	assert_non_null(a);
 	assert_true(g_bytes_equal(a, b));   /* a retry sends the same mail */
 	check_crlf(a);
@@ -393,7 +393,7 @@ test_compose_queued(void **state)
 
 	m.body = NULL;   /* queued by an older liaisond: its stored bytes, unchanged */
 	m.raw = g_bytes_new_static("Subject: old\r\n\r\nold\r\n", 22);
-	GBytes *old = notify_compose_queued(c, &m, &e);
+	GBytes *old = notify_compose_queued(NULL, c, &m, &e);
 	assert_true(g_bytes_equal(old, m.raw));
 	g_bytes_unref(old);
 	g_bytes_unref(m.raw);
