@@ -171,7 +171,7 @@ def check_routing_and_ack(mails, sid, title="LS on QUIC", msgid="ls-1@3gpp.org")
     L.ok("https://datatracker.example/liaison/%d" % sid in text, "statement URL in the body")
     L.ok("Please reply by 2030-01-20" in text, "deadline in the body")
     # the routing mail is written from the stored statement when sent
-    L.ok("Body:\n" in text and "3GPP TSG SA asks the QUIC WG to consider the attached." in text,
+    L.ok("\nBody:" in text and "3GPP TSG SA asks the QUIC WG to consider the attached." in text,
          "the statement's body in the routing mail:\n%s" % text)
     L.ok("Response Contacts: 3GPPLiaison@etsi.org" in text, "the response contact:\n%s" % text)
     a = ack[0].msg
