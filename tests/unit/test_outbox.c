@@ -258,7 +258,13 @@ test_recipient_states(void **state)
 	GPtrArray *due = store_outbox_due(f->s, far, 10, &e);
 	assert_int_equal(due->len, 2);     /* routing, and the ack to the submitter */
 	const struct outbox_mail *m = due->pdata[0];
-	assert_non_null(m->body);   /* composed when sent (schema 0008) */
+	/* composed when sent (schema 0008): the ack from its text, the routing
+	 * mail (no text kept) from the statement */
+	const struct outbox_mail *ack = due->pdata[1];
+	assert_string_equal(m->kind, "routing");
+	assert_null(m->body);
+	assert_string_equal(ack->kind, "ack");
+	assert_non_null(ack->body);
 	gint64 id = m->id;
 	/* recipient 1 sent, 2 refused, 3 and 4 still queued: mail stays queued. */
 	const char *s = NULL;
