@@ -13,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* statements indexed for search per transaction when idle (~1 ms each at 50 KB) */
 #define SEARCH_BATCH 4
+#define WORKER_NICE 10   /* below the LMTP threads, which answer clients */
 /* messages parsed one by one and saved in one transaction: under load the
  * write lock is taken once per batch and the shared pages written once */
 #define PARSE_BATCH 8
@@ -213,6 +215,10 @@ stage_worker_main(int argc, char **argv)
 	/* Never outlive the daemon (its pipe EOF says so too, but a stuck parse
 	 * would not read it). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Parsing is background work: on a busy machine the LMTP intake, with
+	 * a client (Postfix) waiting for its reply, gets the CPU first. */
+	if (setpriority(PRIO_PROCESS, 0, WORKER_NICE) != 0)
+		log_debug("event=worker_nice_failed reason=%s", log_quote(g_strerror(errno)));
 	if (getppid() == 1)
 		return EX_UNAVAILABLE_;
 	signal(SIGPIPE, SIG_IGN);
