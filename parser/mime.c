@@ -279,15 +279,12 @@ content_type_of(GMimeObject *o)
 	return l;
 }
 
-/* write_part - decode O into the blob's file through a SHA-256 filter. */
+/* write_part - decode O into the blob's file; its digest is taken after. */
 static int
-write_part(GMimeObject *o, int fd, char **sha, gint64 *size)
+write_part(GMimeObject *o, int fd, gint64 *size)
 {
-	GMimeStream *fs = g_mime_stream_fs_new(fd);
-	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(fs), FALSE);
-	GMimeStream *out = g_mime_stream_filter_new(fs);
-	GMimeFilter *ck = g_mime_filter_checksum_new(G_CHECKSUM_SHA256);
-	g_mime_stream_filter_add(GMIME_STREAM_FILTER(out), ck);
+	GMimeStream *out = g_mime_stream_fs_new(fd);
+	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(out), FALSE);
 	gint64 n = 0;
 	if (GMIME_IS_PART(o)) {
 		GMimeDataWrapper *dw = g_mime_part_get_content(GMIME_PART(o));
@@ -300,10 +297,7 @@ write_part(GMimeObject *o, int fd, char **sha, gint64 *size)
 	}
 	if (n >= 0 && g_mime_stream_flush(out) < 0)
 		n = -1;
-	*sha = g_mime_filter_checksum_get_string(GMIME_FILTER_CHECKSUM(ck));
-	g_object_unref(ck);
 	g_object_unref(out);
-	g_object_unref(fs);
 	struct stat sb;
 	if (n < 0 || fstat(fd, &sb) != 0)
 		return -1;
@@ -330,14 +324,13 @@ store_part(struct walk *w, GMimeObject *o)
 		return;
 	char *sha = NULL;
 	gint64 size = 0;
-	if (write_part(o, store_blob_fd(b), &sha, &size) < 0) {
+	if (write_part(o, store_blob_fd(b), &size) < 0) {
 		g_set_error(&w->error, STORE_ERROR, STORE_ERR_TEMP, "writing attachment %u: %s",
 		    pm->attachments->len + 1, g_strerror(errno));
-		g_free(sha);
 		store_blob_free(b);
 		return;
 	}
-	if (store_blob_commit(b, sha, &w->error) < 0) {
+	if (!(sha = store_blob_digest(b, &w->error)) || store_blob_commit(b, sha, &w->error) < 0) {
 		g_free(sha);
 		store_blob_free(b);
 		return;

@@ -3,6 +3,7 @@
 #include "store/store_blob.h"
 
 #include <errno.h>
+#include <gnutls/crypto.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,40 @@ store_blob_fd(const struct store_blob *b)
 	return b->fd;
 }
 
+char *
+store_blob_digest(struct store_blob *b, GError **error)
+{
+	gnutls_hash_hd_t h;
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "sha256: no digest");
+		return NULL;
+	}
+	/* read back from the page cache in large pieces: cheaper than hashing
+	 * through a filter while decoding (GLib's SHA-256 is a plain C loop) */
+	char *buf = g_malloc(256 * 1024);
+	off_t off = 0;
+	ssize_t n;
+	while ((n = pread(b->fd, buf, 256 * 1024, off)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			set_errno_error(error, "read", b->tmp_path);
+			g_free(buf);
+			gnutls_hash_deinit(h, NULL);
+			return NULL;
+		}
+		gnutls_hash(h, buf, (size_t)n);
+		off += n;
+	}
+	g_free(buf);
+	unsigned char d[32];
+	gnutls_hash_deinit(h, d);
+	char *hex = g_malloc(65);
+	for (int i = 0; i < 32; i++)
+		g_snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	return hex;
+}
+
 static gboolean
 is_sha256_hex(const char *h)
 {
@@ -76,7 +111,8 @@ store_blob_commit(struct store_blob *b, const char *sha256, GError **error)
 		return -1;
 	}
 	g_autofree char *dir = g_path_get_dirname(path);
-	if (g_mkdir_with_parents(dir, 0750) != 0)
+	gboolean new_dir = mkdir(dir, 0750) == 0;
+	if (!new_dir && errno != EEXIST)
 		return set_errno_error(error, "mkdir", dir);
 	/* Content-addressed: an existing file with this name holds these bytes
 	 * already (it was fsynced before its own rename). */
@@ -90,8 +126,9 @@ store_blob_commit(struct store_blob *b, const char *sha256, GError **error)
 	if (rename(b->tmp_path, path) != 0)
 		return set_errno_error(error, "rename", path);
 	b->committed = TRUE;
-	/* The new entry and, the first time, the new ab/ folder itself. */
-	if (store_fsync_dir(dir, error) < 0 || store_fsync_dir(b->s->blob_dir, error) < 0)
+	/* The new entry and, when it was made just now, the new ab/ folder itself. */
+	if (store_fsync_dir(dir, error) < 0 ||
+	    (new_dir && store_fsync_dir(b->s->blob_dir, error) < 0))
 		return -1;
 	return 0;
 }

@@ -18,8 +18,11 @@ struct store_blob;
 struct store_blob *store_blob_new(struct store *s, GError **error);
 /* store_blob_fd - the temporary file's descriptor (owned by the blob). */
 int store_blob_fd(const struct store_blob *b);
+/* store_blob_digest - SHA-256 (hex, lower case) of the bytes written so far,
+ * read back from the file; NULL with a STORE_ERR_TEMP error. */
+char *store_blob_digest(struct store_blob *b, GError **error);
 /* store_blob_commit - make the written bytes durable as SHA256 (hex, lower
- * case, computed by the caller while writing). Returns 0, or -1 with a
+ * case: store_blob_digest, or known to the caller). Returns 0, or -1 with a
  * STORE_ERR_TEMP error (disk full, I/O). */
 int store_blob_commit(struct store_blob *b, const char *sha256, GError **error);
 /* store_blob_free - close; removes the temporary file unless committed. */
