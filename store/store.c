@@ -48,6 +48,15 @@ store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, GError **erro
 	return 0;
 }
 
+char *
+store_sha256_hex(const unsigned char d[32])
+{
+	char *hex = g_malloc(65);
+	for (int i = 0; i < 32; i++)
+		g_snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	return hex;
+}
+
 int
 store_exec(struct store *s, const char *sql, GError **error)
 {

@@ -76,10 +76,7 @@ store_blob_digest(struct store_blob *b, GError **error)
 	g_free(buf);
 	unsigned char d[32];
 	gnutls_hash_deinit(h, d);
-	char *hex = g_malloc(65);
-	for (int i = 0; i < 32; i++)
-		g_snprintf(hex + 2 * i, 3, "%02x", d[i]);
-	return hex;
+	return store_sha256_hex(d);
 }
 
 static gboolean
