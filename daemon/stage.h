@@ -23,9 +23,11 @@ struct directory *stage_load_directory(const struct conf *c);
 /* stage_worker_main - the parse worker: `liaisond --worker parse [--log-level
  * LEVEL] [--config FILE]`, started by the stage with its stdin as the command pipe (k = new
  * messages, r = reload the directory, EOF = stop) and its stdout as the
- * status pipe: "start ID" when it begins parsing a message, "save 0" when it
- * saves what it parsed (no message in hand), "done ID" for each message
- * finished. Returns the exit status. */
+ * status pipe: "start ID" when message ID is in hand, "save ID ..." when it
+ * saves the statements it parsed (one transaction), "done ID" for each
+ * message finished. Options: --slot N --slots M (its share: id % M == N),
+ * --single K (save the first K messages one at a time: after a crash in a
+ * batch's save). Returns the exit status. */
 int stage_worker_main(int argc, char **argv);
 
 #endif

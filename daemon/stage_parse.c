@@ -30,6 +30,9 @@
 extern char **environ;
 
 #define BACKOFF_MAX_S 30
+/* after a crash while saving a batch: messages the next worker saves one at
+ * a time, so that the one at fault is found (a batch is at most 8) */
+#define PARSE_SINGLE 8
 
 static struct {
 	GThread *thread;
@@ -47,6 +50,8 @@ struct child {
 	int to, from;             /* its stdin (commands), its stdout (status) */
 	GString *line;
 	gint64 current, started;  /* message in hand and since when (monotonic us) */
+	GArray *saving;           /* the batch being saved ("save ID ..."), gint64 */
+	int single;               /* the next worker saves this many one at a time */
 	gboolean killed;          /* we killed it (a timeout, or a stop that took too long) */
 	gboolean stop_killed;     /* ... for the stop */
 	int backoff;              /* seconds before the next restart after a crash */
@@ -86,14 +91,15 @@ spawn(struct child *ch)
 	/* The worker logs at the daemon's level (--log-level may override the config). */
 	const char *level = log_enabled(LOG_DEBUG_) ? "debug" : log_enabled(LOG_INFO_) ? "info" :
 	    log_enabled(LOG_WARNING_) ? "warning" : "error";
-	char slot[16], slots[16];
+	char slot[16], slots[16], single[16];
 	g_snprintf(slot, sizeof(slot), "%d", ch->slot);
 	g_snprintf(slots, sizeof(slots), "%d", sv.workers);
-	char *argv[12] = { sv.exe, "--worker", "parse", "--log-level", (char *)level,
-		"--slot", slot, "--slots", slots, NULL };
+	g_snprintf(single, sizeof(single), "%d", ch->single);
+	char *argv[14] = { sv.exe, "--worker", "parse", "--log-level", (char *)level,
+		"--slot", slot, "--slots", slots, "--single", single, NULL };
 	if (sv.config) {
-		argv[9] = "--config";
-		argv[10] = sv.config;
+		argv[11] = "--config";
+		argv[12] = sv.config;
 	}
 	pid_t pid;
 	int rc = posix_spawn(&pid, sv.exe, &fa, &attr, argv, environ);
@@ -114,7 +120,9 @@ spawn(struct child *ch)
 	ch->current = 0;
 	ch->killed = ch->stop_killed = FALSE;
 	g_string_truncate(ch->line, 0);
-	log_info("event=parse_worker_spawned pid=%d slot=%d", (int)pid, ch->slot);
+	log_info("event=parse_worker_spawned pid=%d slot=%d single=%d", (int)pid, ch->slot,
+	    ch->single);
+	ch->single = 0;
 	return 0;
 }
 
@@ -150,11 +158,18 @@ reap(struct child *ch)
 	else if (WEXITSTATUS(st) != 0)
 		log_warning("event=parse_worker_exited pid=%d status=%d", (int)ch->pid, WEXITSTATUS(st));
 	/* not when we stopped it at shutdown: that is no fault of the message */
-	if (ch->current && (WIFSIGNALED(st) || WEXITSTATUS(st) != 0) && !ch->stop_killed)
-		count_failed(ch->current);
+	if ((WIFSIGNALED(st) || WEXITSTATUS(st) != 0) && !ch->stop_killed) {
+		if (ch->current)
+			count_failed(ch->current);
+		else if (ch->saving->len == 1)   /* its save alone crashed or hung */
+			count_failed(g_array_index(ch->saving, gint64, 0));
+		else if (ch->saving->len > 1)    /* one of them: the next worker finds which */
+			ch->single = PARSE_SINGLE;
+	}
 	ch->pid = -1;
 	ch->to = ch->from = -1;
 	ch->current = 0;
+	g_array_set_size(ch->saving, 0);
 }
 
 /* read_status - "start ID" / "done ID" lines from the worker; FALSE at EOF. */
@@ -176,9 +191,17 @@ read_status(struct child *ch, gboolean *progress)
 			ch->current = id;
 			ch->started = g_get_monotonic_time();
 		} else if (strncmp(ch->line->str, "save ", 5) == 0) {
-			ch->current = 0;     /* saving a batch: no message in hand */
+			/* saving a batch: no one message in hand, its timeout runs */
+			ch->current = 0;
+			ch->started = g_get_monotonic_time();
+			g_array_set_size(ch->saving, 0);
+			char *p = ch->line->str + 5, *end;
+			for (gint64 v; (v = g_ascii_strtoll(p, &end, 10)) > 0 && end != p &&
+			    ch->saving->len < 64; p = end)
+				g_array_append_val(ch->saving, v);
 		} else if (sscanf(ch->line->str, "done %" G_GINT64_FORMAT, &id) == 1) {
 			ch->current = 0;
+			g_array_set_size(ch->saving, 0);
 			*progress = TRUE;
 			notify_kick();   /* its statement's mail is committed: send it now */
 		}
@@ -200,7 +223,7 @@ tell(struct child *ch, char c)
 static int
 wake_ms(const struct child *ch, gint64 now)
 {
-	if (ch->pid < 0 || !ch->current || ch->killed)
+	if (ch->pid < 0 || (!ch->current && !ch->saving->len) || ch->killed)
 		return 1000;
 	gint64 left = ch->started + (gint64)sv.parse_timeout * G_USEC_PER_SEC - now;
 	return (int)CLAMP(left / 1000 + 1, 0, 1000);
@@ -231,9 +254,10 @@ deadlines(struct child *ch, gint64 now, gboolean stopping, gint64 stop_by)
 {
 	if (ch->pid < 0 || ch->killed)
 		return;
-	if (ch->current && now - ch->started > (gint64)sv.parse_timeout * G_USEC_PER_SEC) {
-		log_warning("event=parse_timeout id=%" G_GINT64_FORMAT " seconds=%d pid=%d",
-		    ch->current, sv.parse_timeout, (int)ch->pid);
+	if ((ch->current || ch->saving->len) &&
+	    now - ch->started > (gint64)sv.parse_timeout * G_USEC_PER_SEC) {
+		log_warning("event=parse_timeout id=%" G_GINT64_FORMAT " saving=%u seconds=%d pid=%d",
+		    ch->current, ch->saving->len, sv.parse_timeout, (int)ch->pid);
 		kill(ch->pid, SIGKILL);
 		ch->killed = TRUE;
 	} else if (stopping && now > stop_by) {
@@ -251,7 +275,8 @@ supervise(gpointer unused)
 	struct pollfd *p = g_new0(struct pollfd, n + 1);
 	for (int i = 0; i < n; i++) {
 		ch[i] = (struct child){ .slot = i, .pid = -1, .to = -1, .from = -1,
-			.line = g_string_new(NULL), .backoff = 1 };
+			.line = g_string_new(NULL), .backoff = 1,
+			.saving = g_array_new(FALSE, FALSE, sizeof(gint64)) };
 	}
 	gint64 stop_by = 0;
 	gboolean stopping = FALSE;
@@ -303,8 +328,10 @@ supervise(gpointer unused)
 			deadlines(&ch[i], now, stopping, stop_by);
 		}
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		g_string_free(ch[i].line, TRUE);
+		g_array_free(ch[i].saving, TRUE);
+	}
 	g_free(ch);
 	g_free(p);
 	return NULL;
@@ -334,6 +361,9 @@ stage_start(const struct conf *c, GError **error)
 	if (pipe2(sv.cmd, O_CLOEXEC | O_NONBLOCK) != 0) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "parse stage: pipe: %s",
 		    g_strerror(errno));
+		g_clear_pointer(&sv.store, store_close);
+		g_clear_pointer(&sv.exe, g_free);
+		g_clear_pointer(&sv.config, g_free);
 		return -1;
 	}
 	signal(SIGPIPE, SIG_IGN);   /* a dead worker's pipe must not kill the daemon */

@@ -18,7 +18,9 @@
 
 /* statements indexed for search per transaction when idle (~1 ms each at 50 KB) */
 #define SEARCH_BATCH 4
-#define WORKER_NICE 10   /* below the LMTP threads, which answer clients */
+/* below the LMTP threads, which answer clients; not so far below that a
+ * long parse on a saturated machine runs into the wall-clock parse_timeout */
+#define WORKER_NICE 5
 /* messages parsed one by one and saved in one transaction: under load the
  * write lock is taken once per batch and the shared pages written once */
 #define PARSE_BATCH 8
@@ -28,6 +30,7 @@ struct worker {
 	struct store *s;
 	struct directory *dir;
 	int slot, slots;      /* this worker parses the ids with id % slots == slot */
+	int single;           /* messages still to save one at a time (--single N) */
 	gboolean quit, reload;
 	gboolean wrote;       /* the log grew since the last checkpoint (as far as we know) */
 };
@@ -92,53 +95,15 @@ status(const char *what, gint64 id)
 	fflush(stdout);
 }
 
-static void parse_error(struct worker *w, gint64 id, GError *e, gboolean *back_off);
-
-/* parse_one - parse message ID for the batch's save; NULL when there is
- * nothing to save: out of attempts (then parse_failed is saved here), an
- * error (a failed attempt, counted here), or a temporary fault (*BACK_OFF:
- * the disk or the lock, not the message; nothing counted). An attempt that
- * crashes or hangs is counted by the supervisor, which knows the message in
- * hand from "start ID"; one that succeeds, in the save's transaction. */
-static struct pipeline_parsed *
-parse_one(struct worker *w, gint64 id, gboolean *back_off)
-{
-	GError *e = NULL;
-	int before = store_stmt_attempts(w->s, id, &e);
-	if (before < 0) {
-		log_error("event=parse_attempt_error id=%" G_GINT64_FORMAT " reason=%s", id,
-		    log_quote(e->message));
-		g_error_free(e);
-		*back_off = TRUE;
-		return NULL;
-	}
-	if (before >= w->c->parse_attempts) {
-		g_autofree char *why = g_strdup_printf("%d attempts failed: crash, timeout or error",
-		    before);
-		if (pipeline_fail(w->s, w->c, w->dir, id, "liaisond", why, &e) < 0) {
-			log_error("event=parse_failed_error id=%" G_GINT64_FORMAT " reason=%s", id,
-			    log_quote(e->message));
-			g_error_free(e);
-			*back_off = TRUE;
-		}
-		return NULL;
-	}
-	status("start", id);
-	struct pipeline_parsed *p = pipeline_parse(w->s, w->c, w->dir, id, &e);
-	if (!p)
-		parse_error(w, id, e, back_off);
-	return p;
-}
-
 /* parse_error - message ID failed with E (freed here): a failed attempt,
- * unless the fault is temporary. */
+ * unless the fault is temporary (busy, disk full: not the message's). */
 static void
 parse_error(struct worker *w, gint64 id, GError *e, gboolean *back_off)
 {
 	gboolean temp = e->domain == STORE_ERROR && e->code == STORE_ERR_TEMP;
 	int before = 0;
 	GError *u = NULL;
-	if (temp)   /* busy or full: not the message's fault, try again later */
+	if (temp)
 		*back_off = TRUE;
 	else if (store_stmt_attempt(w->s, id, G_MAXINT, &before, &u) < 0)
 		g_clear_error(&u);
@@ -147,43 +112,100 @@ parse_error(struct worker *w, gint64 id, GError *e, gboolean *back_off)
 	g_error_free(e);
 }
 
-/* save_batch - the parsed statements in one transaction; when that fails,
- * each on its own, so that one statement's fault is its own. */
+/* save_batch - the parsed statements in one transaction, then emptied.
+ * The supervisor is told which ("save ID ..."): a crash or hang now is
+ * charged to the one statement when it is alone, else the next worker
+ * saves one at a time until the culprit shows. A batch that fails for a
+ * reason of its own is saved one by one, so one statement's fault stays its
+ * own; a temporary fault backs off. */
 static void
 save_batch(struct worker *w, GPtrArray *parsed, gboolean *back_off)
 {
 	GError *e = NULL;
 	if (parsed->len == 0)
 		return;
-	/* no message in hand while saving: a crash now is nobody's attempt */
-	status("save", 0);
+	GString *line = g_string_new("save");
+	for (guint i = 0; i < parsed->len; i++)
+		g_string_append_printf(line, " %" G_GINT64_FORMAT, pipeline_parsed_id(parsed->pdata[i]));
+	printf("%s\n", line->str);
+	fflush(stdout);
+	g_string_free(line, TRUE);
 	if (pipeline_save(w->s, w->c, (struct pipeline_parsed *const *)parsed->pdata,
-	    (int)parsed->len, TRUE, "liaisond", &e) == 0)
-		return;
-	if (parsed->len > 1) {
-		log_info("event=parse_batch_failed statements=%u reason=%s", parsed->len,
-		    log_quote(e->message));
-		g_clear_error(&e);
-		for (guint i = 0; i < parsed->len; i++) {
-			struct pipeline_parsed *p = parsed->pdata[i];
-			if (pipeline_save(w->s, w->c, &p, 1, TRUE, "liaisond", &e) < 0)
-				parse_error(w, pipeline_parsed_id(p), g_steal_pointer(&e), back_off);
+	    (int)parsed->len, TRUE, "liaisond", &e) < 0) {
+		gboolean temp = e->domain == STORE_ERROR && e->code == STORE_ERR_TEMP;
+		if (parsed->len == 1 || temp) {
+			for (guint i = 0; i < parsed->len; i++)
+				parse_error(w, pipeline_parsed_id(parsed->pdata[i]),
+				    i + 1 < parsed->len ? g_error_copy(e) : g_steal_pointer(&e), back_off);
+		} else {
+			log_info("event=parse_batch_failed statements=%u reason=%s", parsed->len,
+			    log_quote(e->message));
+			g_clear_error(&e);
+			for (guint i = 0; i < parsed->len; i++) {
+				struct pipeline_parsed *p = parsed->pdata[i];
+				status("start", pipeline_parsed_id(p));
+				if (pipeline_save(w->s, w->c, &p, 1, TRUE, "liaisond", &e) < 0)
+					parse_error(w, pipeline_parsed_id(p), g_steal_pointer(&e), back_off);
+			}
 		}
-		return;
 	}
-	parse_error(w, pipeline_parsed_id(parsed->pdata[0]), e, back_off);
+	g_ptr_array_set_size(parsed, 0);
 }
 
-/* work - parse up to PARSE_BATCH of the messages in IDS, save them together. */
+/* work - the messages in IDS parsed one after the other and saved together.
+ * The batch is saved early before a message that failed before (it may be
+ * poison: the others are not held back by it), and before a reply whose
+ * original may be in the batch (In Response links only reach saved
+ * statements: it is parsed again after the save). */
 static void
 work(struct worker *w, GArray *ids)
 {
 	GPtrArray *parsed = g_ptr_array_new_with_free_func((GDestroyNotify)pipeline_parsed_free);
 	gboolean back_off = FALSE;
 	for (guint i = 0; i < ids->len && !back_off && !w->quit; i++) {
-		struct pipeline_parsed *p = parse_one(w, g_array_index(ids, gint64, i), &back_off);
+		gint64 id = g_array_index(ids, gint64, i);
+		GError *e = NULL;
+		/* in hand from here: a crash or hang from now on is this message's */
+		status("start", id);
+		int before = store_stmt_attempts(w->s, id, &e);
+		if (before < 0) {
+			log_error("event=parse_attempt_error id=%" G_GINT64_FORMAT " reason=%s", id,
+			    log_quote(e->message));
+			g_error_free(e);
+			back_off = TRUE;
+			break;
+		}
+		if (before > 0)
+			save_batch(w, parsed, &back_off);
+		if (before >= w->c->parse_attempts) {
+			g_autofree char *why = g_strdup_printf("%d attempts failed: crash, timeout or "
+			    "error", before);
+			status("start", id);
+			if (pipeline_fail(w->s, w->c, w->dir, id, "liaisond", why, &e) < 0) {
+				log_error("event=parse_failed_error id=%" G_GINT64_FORMAT " reason=%s", id,
+				    log_quote(e->message));
+				g_error_free(e);
+				back_off = TRUE;
+			}
+			continue;
+		}
+		status("start", id);
+		struct pipeline_parsed *p = pipeline_parse(w->s, w->c, w->dir, id, &e);
+		if (p && parsed->len > 0 && pipeline_parsed_unlinked(p)) {
+			pipeline_parsed_free(p);
+			save_batch(w, parsed, &back_off);
+			status("start", id);
+			p = back_off ? NULL : pipeline_parse(w->s, w->c, w->dir, id, &e);
+		}
 		if (p)
 			g_ptr_array_add(parsed, p);
+		else if (e)
+			parse_error(w, id, e, &back_off);
+		if (w->single > 0 || before > 0) {   /* alone: see save_batch */
+			save_batch(w, parsed, &back_off);
+			if (w->single > 0)
+				w->single--;
+		}
 		wait_commands(w, 0);   /* a stop ends the batch early */
 	}
 	save_batch(w, parsed, &back_off);
@@ -208,6 +230,8 @@ stage_worker_main(int argc, char **argv)
 			w.slot = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--slots") == 0 && i + 1 < argc)
 			w.slots = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--single") == 0 && i + 1 < argc)
+			w.single = atoi(argv[++i]);
 	}
 	if (w.slots < 1 || w.slot < 0 || w.slot >= w.slots)
 		return EX_USAGE_;

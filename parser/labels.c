@@ -224,17 +224,15 @@ is_heading(const char *line)
 
 /* maybe_next_meetings - could L match next_re below ("3. Date of next
  * meetings")? A literal test first: the regex on every line of a long body
- * was most of the parse time. */
+ * was most of the parse time. Whatever comes before the first ASCII letter
+ * is passed over (a number, its dot, spaces: in GRegex's Unicode mode \d
+ * and \s also take other digits and spaces, e.g. the no-break space of a
+ * Word list), so the test lets through every line the pattern matches. */
 static gboolean
 maybe_next_meetings(const char *l)
 {
-	if (g_ascii_isdigit(*l)) {
+	for (int i = 0; i < 24 && *l && !g_ascii_isalpha(*l); i++)
 		l++;
-		if (*l != '.')
-			return FALSE;
-		for (l++; g_ascii_isspace(*l); l++)
-			;
-	}
 	return g_ascii_strncasecmp(l, "date", 4) == 0;
 }
 

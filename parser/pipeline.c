@@ -85,6 +85,12 @@ pipeline_parsed_id(const struct pipeline_parsed *p)
 	return p->st->id;
 }
 
+gboolean
+pipeline_parsed_unlinked(const struct pipeline_parsed *p)
+{
+	return statement_has_problem(p->st, "in_response_unresolved");
+}
+
 /* parsed_new - ST (taken) with its mail composed; NULL with ERROR. */
 static struct pipeline_parsed *
 parsed_new(struct store *s, const struct conf *c, const struct directory *dir,
@@ -108,8 +114,12 @@ save_one(struct store *s, const struct conf *c, const struct pipeline_parsed *p,
     gboolean attempt, const char *actor, GError **error)
 {
 	const struct statement *st = p->st;
-	if ((attempt && store_stmt_attempt_counted(s, st->id, error) < 0) ||
-	    store_stmt_save(s, p->st, error) < 0 || store_doc_save(s, st, error) < 0 ||
+	if (attempt) {
+		int still = store_stmt_attempt_counted(s, st->id, error);
+		if (still <= 0)   /* 0: discarded (or otherwise taken) while parsed: leave it */
+			return still;
+	}
+	if (store_stmt_save(s, p->st, error) < 0 || store_doc_save(s, st, error) < 0 ||
 	    store_event(s, st->id, actor, "parsed", p->detail, FALSE, error) < 0 ||
 	    store_event(s, st->id, actor, st->state, "", FALSE, error) < 0 ||
 	    notify_queue_batch(s, c, p->mail, error) < 0 ||

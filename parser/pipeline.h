@@ -31,6 +31,9 @@ struct pipeline_parsed *pipeline_parse(struct store *s, const struct conf *c,
 int pipeline_save(struct store *s, const struct conf *c, struct pipeline_parsed *const *items,
     int n, gboolean attempt, const char *actor, GError **error);
 gint64 pipeline_parsed_id(const struct pipeline_parsed *p);
+/* pipeline_parsed_unlinked - an In Response statement whose original was not
+ * found (it may be among the statements not saved yet). */
+gboolean pipeline_parsed_unlinked(const struct pipeline_parsed *p);
 void pipeline_parsed_free(struct pipeline_parsed *p);
 
 /* pipeline_fail - message ID could not be parsed (crash, timeout, error) in

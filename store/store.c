@@ -192,7 +192,8 @@ store_open(const char *state_dir, GError **error)
 	 * own): a statement's body of tens of KB is a few pages, not a dozen,
 	 * and every page written to the log is a frame and two write calls
 	 * made while holding the single write lock.
-	 * wal_autocheckpoint 2,048 pages (32 MB): SQLite's 1,000 (4 MB at 4 KB)
+	 * wal_autocheckpoint 2,048 pages (32 MB; 8 MB in a database made with
+	 * 4 KB pages by an earlier version): SQLite's 1,000 (4 MB at 4 KB)
 	 * made the parse worker copy the log back into the database (and fsync
 	 * it) every few statements, inside a burst; now a burst mostly just
 	 * appends, the idle parse worker checkpoints (store_checkpoint), and
@@ -222,6 +223,8 @@ store_close(struct store *s)
 	g_free(s->tmp_dir);
 	g_free(s->msg_dir);
 	g_free(s->blob_dir);
+	if (s->blob_dirs_synced)
+		g_hash_table_destroy(s->blob_dirs_synced);
 	g_free(s);
 }
 

@@ -108,8 +108,7 @@ store_blob_commit(struct store_blob *b, const char *sha256, GError **error)
 		return -1;
 	}
 	g_autofree char *dir = g_path_get_dirname(path);
-	gboolean new_dir = mkdir(dir, 0750) == 0;
-	if (!new_dir && errno != EEXIST)
+	if (mkdir(dir, 0750) != 0 && errno != EEXIST && g_mkdir_with_parents(dir, 0750) != 0)
 		return set_errno_error(error, "mkdir", dir);
 	/* Content-addressed: an existing file with this name holds these bytes
 	 * already (it was fsynced before its own rename). */
@@ -123,10 +122,18 @@ store_blob_commit(struct store_blob *b, const char *sha256, GError **error)
 	if (rename(b->tmp_path, path) != 0)
 		return set_errno_error(error, "rename", path);
 	b->committed = TRUE;
-	/* The new entry and, when it was made just now, the new ab/ folder itself. */
-	if (store_fsync_dir(dir, error) < 0 ||
-	    (new_dir && store_fsync_dir(b->s->blob_dir, error) < 0))
+	/* The new entry, and the ab/ folder's own entry in blobs/ once per
+	 * process (it may have been made by a process that crashed before
+	 * syncing it): not an fsync of blobs/ for every attachment. */
+	if (store_fsync_dir(dir, error) < 0)
 		return -1;
+	if (!b->s->blob_dirs_synced)
+		b->s->blob_dirs_synced = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	if (!g_hash_table_contains(b->s->blob_dirs_synced, dir)) {
+		if (store_fsync_dir(b->s->blob_dir, error) < 0)
+			return -1;
+		g_hash_table_add(b->s->blob_dirs_synced, g_strdup(dir));
+	}
 	return 0;
 }
 

@@ -12,6 +12,7 @@ struct store {
 	/* SQL text -> prepared statement, NULL unless store_cache_statements;
 	 * cached: the same statements, to tell store_finish what to keep. */
 	GHashTable *cache, *cached;
+	GHashTable *blob_dirs_synced;   /* blobs/ab folders known durable (store_blob_commit) */
 	gint64 busy_since;   /* monotonic us: when the current wait for the lock began */
 	gulong busy_step_us; /* how often a writer waiting for the lock tries again */
 };

@@ -336,8 +336,10 @@ store_stmt_attempt_counted(struct store *s, gint64 id, GError **error)
 {
 	sqlite3_stmt *q;
 	if (store_prepare(s, &q, "UPDATE messages SET parse_attempts = parse_attempts + 1"
-	    " WHERE id = ?", error) < 0)
+	    " WHERE id = ? AND state = 'received'", error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
-	return step_done(s, q, "count parse attempt", error);
+	if (step_done(s, q, "count parse attempt", error) < 0)
+		return -1;
+	return sqlite3_changes(s->db);
 }

@@ -59,7 +59,8 @@ int store_stmt_attempt(struct store *s, gint64 id, int max, int *before, GError 
 /* store_stmt_attempts - parse_attempts of message ID (a read), or -1. */
 int store_stmt_attempts(struct store *s, gint64 id, GError **error);
 /* store_stmt_attempt_counted - one more parse attempt of ID, inside the
- * caller's transaction (the one that saves its successful parse). */
+ * caller's transaction (the one that saves its successful parse): 1, or 0
+ * when ID is no longer 'received' (discarded while it was parsed), -1. */
 int store_stmt_attempt_counted(struct store *s, gint64 id, GError **error);
 
 #endif

@@ -245,6 +245,37 @@ def workers_share_the_messages_and_index_when_idle():
         L.eq(n, len(ids), "every statement indexed for search")
 
 
+@L.test
+def reply_in_the_same_batch_is_linked():
+    """A statement and the reply to it waiting together for one worker are
+    parsed into one batch: the reply is parsed again after the statement is
+    saved, so it is linked to it and the statement is marked answered."""
+    with L.Daemon(conf={"parser": {"workers": "1"}}) as d:
+        pid = worker_pid(d)
+        first = L.make_message(
+            subject="LS on batches", from_="Jane <jane@3gpp.org>",
+            message_id="<batch-orig@3gpp.org>",
+            body="Title: LS on batches\r\nFrom: 3GPP SA2\r\nFrom-Contact: Jane <jane@3gpp.org>\r\n"
+                 "To: IETF QUIC WG\r\nPurpose: For Action\r\nDeadline: 2030-01-20\r\n\r\nText.\r\n")
+        reply = L.make_message(
+            subject="Reply LS on batches", from_="Chair <chair1@example.org>",
+            headers={"In-Reply-To": "<batch-orig@3gpp.org>"},
+            body="Title: Reply LS on batches\r\nFrom: IETF QUIC WG\r\n"
+                 "From-Contact: Chair <chair1@example.org>\r\nTo: 3GPP SA2\r\n"
+                 "To-Contact: Jane <jane@3gpp.org>\r\nPurpose: In Response\r\n\r\nAnswer.\r\n")
+        os.kill(pid, signal.SIGSTOP)   # both wait, then go in one batch
+        try:
+            fid = submit(d, first)
+            rid = submit(d, reply)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        wait_final(d, fid)
+        wait_final(d, rid)
+        show = d.ctl_json("show", rid)
+        L.ok(fid in show.get("related", []), "the reply is linked to the statement: %r" % show)
+        L.ok("action taken" in d.ctl("show", fid).stdout, "the statement is marked answered")
+
+
 DIRECTORY_A = """
 [ietf]
 type = ietf

@@ -7,6 +7,7 @@
 #include <gmime/gmime.h>
 
 #include "parser/fields.h"
+#include "parser/fields_private.h"
 #include "parser/validate.h"
 #include "conf/addr.h"
 
@@ -434,6 +435,34 @@ test_mail_warnings(void **state)
 	free_pm(pm);
 }
 
+/* The "next meetings" heading is found however its number is written:
+ * GRegex reads \d and \s as Unicode (a no-break space from a Word list, a
+ * fullwidth digit), and the literal test in front of the regex must let
+ * those through too. */
+static void
+test_next_meetings_heading(void **state)
+{
+	static const struct { const char *heading; guint want; } cases_[] = {
+		{ "Dates of next meetings:", 1 },
+		{ "3. Date of next meeting", 1 },
+		{ "1.\xc2\xa0" "Date of next meetings", 1 },          /* no-break space */
+		{ "1. \xe2\x80\x83" "Date of the next meetings", 1 },  /* em space */
+		{ "\xef\xbc\x93. Date of next meetings", 1 },       /* fullwidth 3 */
+		{ "DATE OF NEXT MEETINGS", 1 },
+		{ "Update of next meetings", 0 },
+		{ "12. Date of next meetings", 0 },   /* one digit only, as the pattern says */
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases_); i++) {
+		g_autofree char *text = g_strdup_printf("Title: LS on meetings\nFrom: 3GPP SA2\n"
+		    "To: IETF QUIC WG\n\nBody text.\n\n%s\nSA2#163, 2-6 Sept 2030\n", cases_[i].heading);
+		struct label_block *b = labels_scan(text);
+		if (b->next_meetings->len != cases_[i].want)
+			fail_msg("case %zu '%s': %u meetings, want %u", i, cases_[i].heading,
+			    b->next_meetings->len, cases_[i].want);
+		label_block_free(b);
+	}
+}
+
 /* What is not a field is kept as metadata: 3GPP's meeting, release, work
  * items, Cc groups, next meetings; what a reply answers. */
 static void
@@ -528,6 +557,7 @@ main(void)
 		cmocka_unit_test(test_apply_label),
 		cmocka_unit_test(test_mail_warnings),
 		cmocka_unit_test(test_metadata),
+		cmocka_unit_test(test_next_meetings_heading),
 		cmocka_unit_test(test_hostile),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
