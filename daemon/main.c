@@ -163,6 +163,12 @@ main(int argc, char **argv)
 		rc = start_error(error, "store");
 		goto out;
 	}
+	/* A checkpoint in the commit thread would hold up the replies of its
+	 * batch: the parse workers do them (store.c). */
+	if (store_checkpoint_backstop(commit_store, &error) < 0) {
+		rc = start_error(error, "store");
+		goto out;
+	}
 	int cleaned = store_spool_clean(spool_store);
 	if (cleaned)
 		log_info("event=spool_cleaned files=%d", cleaned);

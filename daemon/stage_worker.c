@@ -18,6 +18,7 @@
 
 /* statements indexed for search per transaction when idle (~1 ms each at 50 KB) */
 #define SEARCH_BATCH 4
+#define QUIET_MS 1000    /* no mail for this long before the idle work */
 /* below the LMTP threads, which answer clients; not so far below that a
  * long parse on a saturated machine runs into the wall-clock parse_timeout */
 #define WORKER_NICE 5
@@ -33,6 +34,7 @@ struct worker {
 	int single;           /* messages still to save one at a time (--single N) */
 	gboolean quit, reload;
 	gboolean wrote;       /* the log grew since the last checkpoint (as far as we know) */
+	gint64 last_work;     /* monotonic us: the last message parsed or announced */
 };
 
 /* stage_load_directory - the configured directory, or NULL (problems logged). */
@@ -74,8 +76,10 @@ wait_commands(struct worker *w, int ms)
 	for (ssize_t i = 0; i < n; i++)
 		if (buf[i] == 'r')
 			w->reload = TRUE;
-		else if (buf[i] == 'k')
+		else if (buf[i] == 'k') {
 			w->wrote = TRUE;    /* new messages: the log has grown */
+			w->last_work = g_get_monotonic_time();
+		}
 }
 
 /* idle - no message waits for any worker. */
@@ -303,9 +307,16 @@ stage_worker_main(int argc, char **argv)
 			wait_commands(&w, 1000);
 		} else if (n == 0) {
 			/* Nothing waits: bring the search index up to date, a few
-			 * statements per transaction so a new message waits little
-			 * (one worker does it, and only when no worker has work: it
-			 * holds the write lock the others and the LMTP commit need). */
+			 * statements per transaction so a new message waits little.
+			 * One worker does it, only when no worker has work and none
+			 * came for QUIET_MS: it takes the write lock and the disk that
+			 * the LMTP commit needs, and a steady trickle of mail (one
+			 * client) is never "idle" between two messages. */
+			gint64 quiet = (g_get_monotonic_time() - w.last_work) / 1000;
+			if (w.slot == 0 && quiet < QUIET_MS) {
+				wait_commands(&w, (int)(QUIET_MS - quiet));
+				continue;
+			}
 			int k = w.slot == 0 && idle(&w) ? store_search_index(w.s, SEARCH_BATCH, &e) : 0;
 			if (k < 0) {
 				log_warning("event=search_index_error reason=%s", log_quote(e->message));
@@ -325,6 +336,7 @@ stage_worker_main(int argc, char **argv)
 		} else {
 			work(&w, ids);
 			w.wrote = TRUE;
+			w.last_work = g_get_monotonic_time();
 			wait_commands(&w, 0);
 		}
 	}

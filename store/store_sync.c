@@ -119,3 +119,9 @@ store_checkpoint(struct store *s, GError **error)
 	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : store_set_sqlite_error(s, rc, "checkpoint", error);
 }
+
+int
+store_checkpoint_backstop(struct store *s, GError **error)
+{
+	return store_exec(s, "PRAGMA wal_autocheckpoint = 16384;", error);
+}
