@@ -61,6 +61,7 @@ struct statement {
 	char *in_reply_to;
 	GPtrArray *references;    /* char * */
 	int version;              /* store's version counter, for edit conflicts */
+	gboolean action_taken;    /* stored: answered or marked taken (a For Action statement) */
 };
 
 struct statement *statement_new(void);

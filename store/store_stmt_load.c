@@ -105,7 +105,7 @@ store_stmt_load(struct store *s, gint64 id, GError **error)
 	sqlite3_stmt *q;
 	if (store_prepare(s, &q, "SELECT m.state, st.id, st.title, st.purpose, st.deadline, st.body,"
 	    " st.from_liaison_contact, st.to_liaison_contact, st.forwarded_by, st.submitter,"
-	    " st.auto_generated, st.metadata, st.version, m.message_id"
+	    " st.auto_generated, st.metadata, st.version, m.message_id, st.action_taken"
 	    " FROM messages m LEFT JOIN statements st ON st.id = m.id WHERE m.id = ?", error) < 0)
 		return NULL;
 	sqlite3_bind_int64(q, 1, id);
@@ -134,6 +134,7 @@ store_stmt_load(struct store *s, gint64 id, GError **error)
 		st->submitter = col_text(q, 9);
 		st->auto_generated = sqlite3_column_int(q, 10) != 0;
 		st->version = sqlite3_column_int(q, 12);
+		st->action_taken = sqlite3_column_int(q, 14) != 0;
 		const char *meta = (const char *)sqlite3_column_text(q, 11);
 		JsonNode *n = meta ? json_from_string(meta, NULL) : NULL;
 		if (n && JSON_NODE_HOLDS_OBJECT(n)) {
@@ -215,6 +216,7 @@ store_stmt_json_add(JsonObject *o, const struct statement *st)
 		json_array_add_int_element(rel, g_array_index(st->related, gint64, i));
 	json_object_set_array_member(o, "related", rel);
 	set_string_or_null(o, "forwarded_by", st->forwarded_by);
+	json_object_set_boolean_member(o, "action_taken", st->action_taken);
 	JsonArray *probs = json_array_new();
 	for (guint i = 0; i < st->problems->len; i++) {
 		const struct problem *p = st->problems->pdata[i];

@@ -406,6 +406,7 @@ def approved_in_response_marks_the_answered_statement():
         fid, obj = arrive(d, first)
         L.eq(obj["state"], "posted", "the For Action statement is posted")
         L.ok("action taken" not in d.ctl("show", fid).stdout, "no action taken yet")
+        L.eq(d.ctl_json("show", fid)["action_taken"], False, "show --json action_taken before")
         reply = statement("Reply LS on QUIC load balancing", "QUIK WG", purpose="In Response")
         reply = b"In-Reply-To: " + first_msgid + b"\r\n" + reply
         rid, obj = arrive(d, reply)
@@ -417,6 +418,7 @@ def approved_in_response_marks_the_answered_statement():
         L.eq(d.ctl_json("show", rid)["state"], "posted", "the reply is approved")
         show = d.ctl("show", fid).stdout
         L.ok("action taken" in show, "show says action taken:\n%s" % show)
+        L.eq(d.ctl_json("show", fid)["action_taken"], True, "show --json action_taken after")
         hist = d.ctl_json("history", fid)
         taken = [e for e in hist if e["kind"] == "action_taken"]
         L.eq(len(taken), 1, "one action_taken event: %r" % hist)
