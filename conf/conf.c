@@ -59,6 +59,7 @@ static const struct conf_key keys[] = {
 	{ "notify", "smtp_user", T_STR, O(smtp_user), "", 0, 0, NULL },
 	{ "notify", "smtp_password_file", T_PATH, O(smtp_password_file), "", 0, 0, NULL },
 	{ "notify", "tls", T_ENUM, O(tls), "none", 0, 0, tls_values },
+	{ "notify", "ca_file", T_PATH, O(ca_file), "", 0, 0, NULL },
 	{ "notify", "retry_lifetime", T_INT, O(retry_lifetime), "432000", 60, 30 * 86400, NULL },
 	{ "notify", "reminder_days", T_DAYS, O(reminder_days), "14,7,3,1,0", 0, 0, NULL },
 	{ "notify", "smtp_timeout", T_INT, O(smtp_timeout), "120", 5, 3600, NULL },

@@ -57,6 +57,7 @@ struct conf {
 	char *base_url;
 	char *smtp_user;
 	char *smtp_password_file;
+	char *ca_file;         /* PEM certificates the SMTP server's must chain to; empty: the system's */
 	enum conf_tls tls;
 	int retry_lifetime;    /* seconds */
 	char *reminder_days;   /* "14,7,3,1,0" */

@@ -44,6 +44,9 @@ check_notify(const struct conf *conf, GPtrArray *problems)
 	    !g_str_has_prefix(conf->base_url, "http://"))
 		g_ptr_array_add(problems, g_strdup_printf("%s: [notify] base_url: '%s' is not "
 		    "an http(s) URL", conf->path, conf->base_url));
+	if (*conf->ca_file && !g_file_test(conf->ca_file, G_FILE_TEST_IS_REGULAR))
+		g_ptr_array_add(problems, g_strdup_printf("%s: [notify] ca_file: '%s' is not a readable "
+		    "file", conf->path, conf->ca_file));
 	if (*conf->smtp_password_file &&
 	    !g_file_test(conf->smtp_password_file, G_FILE_TEST_IS_REGULAR))
 		g_ptr_array_add(problems, g_strdup_printf("%s: [notify] smtp_password_file: "

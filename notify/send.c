@@ -404,6 +404,10 @@ setup_curl(struct notify_sender *ns, GError **error)
 	curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)c->smtp_timeout);
 	curl_easy_setopt(h, CURLOPT_USE_SSL, (long)(c->tls == CONF_TLS_NONE ? CURLUSESSL_NONE :
 	    CURLUSESSL_ALL));
+	/* The server's certificate is always verified (curl's default, kept):
+	 * against the system's CAs, or those of [notify] ca_file (a private CA). */
+	if (c->ca_file && *c->ca_file)
+		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
 	if (c->smtp_user && *c->smtp_user) {
 		curl_easy_setopt(h, CURLOPT_USERNAME, c->smtp_user);
 		if (c->smtp_password_file && *c->smtp_password_file) {

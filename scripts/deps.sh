@@ -12,7 +12,7 @@ set -eu
 PKGS="build-essential pkg-config libgmime-3.0-dev libetpan-dev libsqlite3-dev
 libcurl4-gnutls-dev libcmocka-dev libjson-glib-dev libxml2-dev libarchive-dev
 libpoppler-glib-dev libgnutls28-dev postfix swaks python3-aiosmtpd sqlite3 systemd
-clang libclang-rt-14-dev valgrind"
+clang libclang-rt-14-dev valgrind openssl"
 [ "${1:-}" = bench ] && PKGS="$PKGS dovecot-lmtpd"
 
 missing=""

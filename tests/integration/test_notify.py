@@ -9,6 +9,7 @@ import datetime
 import email.header
 import os
 import re
+import subprocess
 import time
 
 import liaison as L
@@ -468,6 +469,42 @@ class HangingSink(L.SMTPSink):
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self.controller.start()
         return self
+
+
+def tls_cert():
+    """A self-signed certificate for 127.0.0.1 (the sink's) and its key."""
+    d = L.tmpdir()
+    cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                    "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
+@L.test
+def test_tls_modes_and_certificate_check():
+    """[notify] tls = starttls and tls deliver to a server whose certificate
+    chains to ca_file; a server the CAs do not vouch for gets nothing, and the
+    mail waits with the reason."""
+    cert, key = tls_cert()
+    for mode in ("starttls", "tls"):
+        with L.SMTPSink(tls=mode, cert=(cert, key)) as sink, \
+                daemon(sink, tls=mode, ca_file=cert) as d:
+            msgid = "tls-%s@3gpp.org" % mode
+            sid = post(d, statement(msgid=msgid))
+            wait_mails(sink, len(ROUTING_TO | ROUTING_CC) + len(ACK_TO), "routing + ack over " + mode)
+            settle(sink)
+            check_routing_and_ack(sink.snapshot(), sid, msgid=msgid)
+    with L.SMTPSink(tls="starttls", cert=(cert, key)) as sink, daemon(sink, tls="starttls") as d:
+        post(d, statement(msgid="tls-untrusted@3gpp.org"))
+        rows = L.wait_for(lambda: [r for r in outbox(d) if r["last_error"]] and outbox(d),
+                          30 * SLOW, "a delivery error recorded")
+        L.ok(all(r["state"] == "queued" for r in rows), "still queued: %r" % rows)
+        L.ok(any(re.search(r"certif|SSL|TLS", r["last_error"] or "", re.I) for r in rows),
+             "the reason names the certificate: %r" % rows)
+        settle(sink, 1)
+        L.eq(sink.snapshot(), [], "nothing delivered to a server that is not trusted")
 
 
 @L.test

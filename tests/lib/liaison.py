@@ -449,10 +449,14 @@ class SMTPSink:
     """An aiosmtpd server on 127.0.0.1 capturing every message. RCPT_REPLY(addr)
     and DATA_REPLY(envelope) may return a reply string ("550 5.1.1 no") to refuse."""
 
-    def __init__(self, rcpt_reply=None, data_reply=None, port=None):
+    def __init__(self, rcpt_reply=None, data_reply=None, port=None, tls=None, cert=None):
+        """TLS: None, "starttls" (required before MAIL) or "tls" (from the first
+        byte); CERT: (certfile, keyfile) for it."""
         self.port = port or free_port()
         self.rcpt_reply = rcpt_reply
         self.data_reply = data_reply
+        self.tls = tls
+        self.cert = cert
         self.messages = []
         self.lock = threading.Lock()
         self.controller = None
@@ -480,7 +484,16 @@ class SMTPSink:
                     sink.messages.append(Mail(envelope.mail_from, envelope.rcpt_tos, envelope.content))
                 return "250 OK queued"
 
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        kw = {}
+        if self.tls:
+            import ssl
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(*self.cert)
+            if self.tls == "starttls":
+                kw = {"tls_context": ctx, "require_starttls": True}
+            else:
+                kw = {"ssl_context": ctx}
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **kw)
         self.controller.start()
         return self
 
