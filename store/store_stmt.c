@@ -272,49 +272,6 @@ store_stmt_next_received(struct store *s, int slot, int slots, GError **error)
 	return id;
 }
 
-/* bump_attempts - add DELTA to parse_attempts of ID in a commit of its own. */
-static int
-bump_attempts(struct store *s, gint64 id, int delta, int max, int *before, GError **error)
-{
-	sqlite3_stmt *q;
-	if (store_begin(s, error) < 0)
-		return -1;
-	if (store_prepare(s, &q, "SELECT parse_attempts FROM messages WHERE id = ?", error) < 0)
-		goto fail;
-	sqlite3_bind_int64(q, 1, id);
-	int rc = sqlite3_step(q);
-	int n = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
-	store_finish(s, q);
-	if (n < 0) {
-		g_set_error(error, STORE_ERROR, rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : STORE_ERR_TEMP,
-		    "no statement %" G_GINT64_FORMAT, id);
-		goto fail;
-	}
-	if (before)
-		*before = n;
-	if (delta > 0 && n >= max) {   /* out of attempts: the caller fails it */
-		store_rollback(s);
-		return 0;
-	}
-	if (store_prepare(s, &q, "UPDATE messages SET parse_attempts = MAX(0, parse_attempts + ?)"
-	    " WHERE id = ?", error) < 0)
-		goto fail;
-	sqlite3_bind_int(q, 1, delta);
-	sqlite3_bind_int64(q, 2, id);
-	if (step_done(s, q, "count parse attempt", error) < 0)
-		goto fail;
-	return store_commit(s, error);
-fail:
-	store_rollback(s);
-	return -1;
-}
-
-int
-store_stmt_attempt(struct store *s, gint64 id, int max, int *before, GError **error)
-{
-	return bump_attempts(s, id, 1, max, before, error);
-}
-
 int
 store_stmt_attempts(struct store *s, gint64 id, GError **error)
 {
@@ -329,6 +286,33 @@ store_stmt_attempts(struct store *s, gint64 id, GError **error)
 		g_set_error(error, STORE_ERROR, rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : STORE_ERR_TEMP,
 		    "no statement %" G_GINT64_FORMAT, id);
 	return n;
+}
+
+int
+store_stmt_attempt(struct store *s, gint64 id, int max, int *before, GError **error)
+{
+	sqlite3_stmt *q;
+	if (store_begin(s, error) < 0)
+		return -1;
+	int n = store_stmt_attempts(s, id, error);
+	if (n < 0)
+		goto fail;
+	if (before)
+		*before = n;
+	if (n >= max) {   /* out of attempts: the caller fails it */
+		store_rollback(s);
+		return 0;
+	}
+	if (store_prepare(s, &q, "UPDATE messages SET parse_attempts = parse_attempts + 1"
+	    " WHERE id = ?", error) < 0)
+		goto fail;
+	sqlite3_bind_int64(q, 1, id);
+	if (step_done(s, q, "count parse attempt", error) < 0)
+		goto fail;
+	return store_commit(s, error);
+fail:
+	store_rollback(s);
+	return -1;
 }
 
 int
