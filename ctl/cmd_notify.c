@@ -1,7 +1,7 @@
 /* cmd_notify.c - liaisonctl commands of the outbox: outbox, outbox retry, resend, remind. */
 #include "ctl/ctl.h"
 #include "ctl/ctl_out.h"
-#include "notify/notify.h"
+#include "flow/flow.h"
 #include "store/store_outbox.h"
 
 #include <stdio.h>
@@ -157,6 +157,21 @@ cmd_outbox(struct ctl *c, int argc, char **argv)
 	return outbox_list(c, state);
 }
 
+/* flow_begin - X for flow/ with the directory loaded; -1 and ERROR. */
+static int
+flow_begin(struct ctl *c, struct flow_ctx *x, GError **error)
+{
+	memset(x, 0, sizeof *x);
+	struct directory *d = load_directory(c, error);
+	if (!d)
+		return -1;
+	x->s = ctl_store(c);
+	x->c = c->conf;
+	x->dir = d;
+	x->actor = c->actor;
+	return 0;
+}
+
 static int
 cmd_resend(struct ctl *c, int argc, char **argv)
 {
@@ -165,39 +180,18 @@ cmd_resend(struct ctl *c, int argc, char **argv)
 	gint64 id = ctl_parse_id(argv[1]);
 	if (id < 0)
 		return ctl_fail(EX_USAGE_, "resend: '%s' is not a statement id", argv[1]);
-	struct store *s = ctl_store(c);
 	GError *e = NULL;
-	struct statement *st = store_outbox_statement(s, id, &e);
-	if (!st) {
-		if (e->domain == STORE_ERROR && e->code == STORE_ERR_NOTFOUND) {
-			g_error_free(e);
-			return ctl_fail(EX_DATAERR_, "no statement %" G_GINT64_FORMAT, id);
-		}
+	struct flow_ctx x;
+	if (flow_begin(c, &x, &e) < 0)
 		return ctl_fail_error(e);
-	}
+	struct flow_result r;
 	int rc = 0;
-	struct directory *d = NULL;
-	g_autofree char *detail = g_strdup_printf("routing mail queued again by %s", c->actor);
-	if (strcmp(st->state, "posted") != 0) {
-		rc = ctl_fail(EX_DATAERR_, "statement %" G_GINT64_FORMAT " is %s, not posted: only"
-		    " posted statements are routed", id, st->state);
-		goto out;
-	}
-	if (!(d = load_directory(c, &e))) {
+	if (flow_resend(&x, id, &r, &e) < 0)
 		rc = ctl_fail_error(e);
-		goto out;
-	}
-	if (store_begin(s, &e) < 0 || notify_queue_routing(s, c->conf, d, st, &e) < 0 ||
-	    store_event(s, id, c->actor, "resent", detail, FALSE, &e) < 0 ||
-	    store_commit(s, &e) < 0) {
-		store_rollback(s);
-		rc = ctl_fail_error(e);
-		goto out;
-	}
-	printf("routing mail of statement %" G_GINT64_FORMAT " queued again\n", id);
-out:
-	directory_free(d);
-	statement_free(st);
+	else
+		printf("routing mail of statement %" G_GINT64_FORMAT " queued again\n", id);
+	flow_result_clear(&r);
+	directory_free((struct directory *)x.dir);
 	return rc;
 }
 
@@ -214,14 +208,16 @@ cmd_remind(struct ctl *c, int argc, char **argv)
 			return ctl_usage(&ctl_cmds_notify[2]);
 	}
 	GError *e = NULL;
-	struct directory *d = load_directory(c, &e);
-	if (!d)
+	struct flow_ctx x;
+	if (flow_begin(c, &x, &e) < 0)
 		return ctl_fail_error(e);
-	int queued = 0;
-	int rc = notify_remind(ctl_store(c), c->conf, d, today, &queued, &e);
-	directory_free(d);
+	struct flow_result r;
+	int rc = flow_remind(&x, today, &r, &e);
+	int queued = r.queued;
+	flow_result_clear(&r);
+	directory_free((struct directory *)x.dir);
 	if (rc < 0) {
-		if (e->domain == STORE_ERROR && e->code == STORE_ERR_DATA) {
+		if (e->domain == FLOW_ERROR && e->code == FLOW_ERR_USAGE) {
 			int code = ctl_fail(EX_USAGE_, "remind: %s", e->message);
 			g_error_free(e);
 			return code;

@@ -51,6 +51,27 @@ queue_directory(struct ctl *c, GError **error)
 	return directory_load(file, NULL, error);
 }
 
+int
+queue_flow_begin(struct ctl *c, struct flow_ctx *x, GError **error)
+{
+	memset(x, 0, sizeof *x);
+	struct directory *dir = queue_directory(c, error);
+	if (!dir)
+		return -1;
+	x->s = ctl_store(c);
+	x->c = c->conf;
+	x->dir = dir;
+	x->actor = c->actor;
+	return 0;
+}
+
+void
+queue_flow_end(struct flow_ctx *x)
+{
+	directory_free((struct directory *)x->dir);
+	x->dir = NULL;
+}
+
 char *
 queue_subject(struct ctl *c, gint64 id)
 {
@@ -239,14 +260,15 @@ cmd_history(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-/* print_state - the one-object answer of commands that change a state. */
+/* print_state - the one-object answer of commands that change a state:
+ * {id, state} or the words. */
 static void
-print_state(struct ctl *c, gint64 id, const char *state, const char *human)
+print_state(struct ctl *c, const struct flow_result *r, const char *human)
 {
 	if (c->json) {
 		JsonObject *o = json_object_new();
-		json_object_set_int_member(o, "id", id);
-		json_object_set_string_member(o, "state", state);
+		json_object_set_int_member(o, "id", r->id);
+		json_object_set_string_member(o, "state", stmt_state_name(r->after));
 		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
 		json_node_take_object(n, o);
 		ctl_print_json(n);
@@ -255,11 +277,33 @@ print_state(struct ctl *c, gint64 id, const char *state, const char *human)
 	}
 }
 
-/* cmd_discard - to dead (kept); tells nobody unless --notify-sender. */
+/* run_flow - event EV of statement ID through flow/, with the directory
+ * loaded for it; 0 and R filled, or the exit code after saying why. */
+enum queue_event { Q_DISCARD, Q_RESTORE, Q_COMMENT, Q_MARK_TAKEN };
+
+static int
+run_flow(struct ctl *c, enum queue_event ev, gint64 id, const char *text, gboolean flag,
+    struct flow_result *r)
+{
+	GError *error = NULL;
+	struct flow_ctx x;
+	if (queue_flow_begin(c, &x, &error) < 0) {
+		flow_result_init(r);
+		return ctl_fail_error(error);
+	}
+	int rc = ev == Q_DISCARD ? flow_discard(&x, id, text, flag, r, &error) :
+	    ev == Q_RESTORE ? flow_restore(&x, id, r, &error) :
+	    ev == Q_COMMENT ? flow_comment(&x, id, text, flag, r, &error) :
+	    flow_mark_taken(&x, id, r, &error);
+	queue_flow_end(&x);
+	return rc < 0 ? ctl_fail_error(error) : 0;
+}
+
+/* cmd_discard - to dead (kept); tells nobody unless --notify-sender, and
+ * then in the same transaction as the discard. */
 static int
 cmd_discard(struct ctl *c, int argc, char **argv)
 {
-	GError *error = NULL;
 	g_autofree char *why = NULL;
 	gboolean notify = FALSE;
 	GOptionEntry entries[] = {
@@ -277,41 +321,44 @@ cmd_discard(struct ctl *c, int argc, char **argv)
 		return EX_USAGE_;
 	if (!why || !*g_strstrip(why))
 		return ctl_fail(EX_USAGE_, "discard needs --why TEXT: the reason goes on the record");
-	if (store_admin_discard(ctl_store(c), id, c->actor, why, &error) < 0)
-		return ctl_fail_error(error);
-	if (notify && (rc = queue_discard_notify(c, id, why)) != 0)
-		return rc;
-	g_autofree char *msg = g_strdup_printf("Statement %" G_GINT64_FORMAT " discarded (kept as"
-	    " dead; `liaisonctl restore %" G_GINT64_FORMAT "` brings it back).%s", id, id,
-	    notify ? " The sender is told." : "");
-	print_state(c, id, "dead", msg);
-	return 0;
+	struct flow_result r;
+	if ((rc = run_flow(c, Q_DISCARD, id, why, notify, &r)) == 0) {
+		if (notify && r.mails->len == 0)
+			fprintf(stderr, "liaisonctl: statement %" G_GINT64_FORMAT " has no sender address"
+			    " that may be answered; nobody is told\n", id);
+		g_autofree char *msg = g_strdup_printf("Statement %" G_GINT64_FORMAT " discarded (kept"
+		    " as dead; `liaisonctl restore %" G_GINT64_FORMAT "` brings it back).%s", id, id,
+		    notify ? " The sender is told." : "");
+		print_state(c, &r, msg);
+	}
+	flow_result_clear(&r);
+	return rc;
 }
 
 /* cmd_restore - back to the state it had before discard. */
 static int
 cmd_restore(struct ctl *c, int argc, char **argv)
 {
-	GError *error = NULL;
-	g_autofree char *state = NULL;
 	if (argc != 2)
 		return ctl_usage(queue_cmd("restore"));
 	gint64 id = queue_id("restore", argc, argv, 1);
 	if (id < 0)
 		return EX_USAGE_;
-	if (store_admin_restore(ctl_store(c), id, c->actor, &state, &error) < 0)
-		return ctl_fail_error(error);
-	g_autofree char *msg = g_strdup_printf("Statement %" G_GINT64_FORMAT " restored: %s again.",
-	    id, state);
-	print_state(c, id, state, msg);
-	return 0;
+	struct flow_result r;
+	int rc = run_flow(c, Q_RESTORE, id, NULL, FALSE, &r);
+	if (rc == 0) {
+		g_autofree char *msg = g_strdup_printf("Statement %" G_GINT64_FORMAT " restored: %s"
+		    " again.", id, stmt_state_name(r.after));
+		print_state(c, &r, msg);
+	}
+	flow_result_clear(&r);
+	return rc;
 }
 
 /* cmd_comment - a note on the record; --private keeps it to the secretariat. */
 static int
 cmd_comment(struct ctl *c, int argc, char **argv)
 {
-	GError *error = NULL;
 	gboolean private_ = FALSE;
 	GOptionEntry entries[] = {
 		{ "private", 0, 0, G_OPTION_ARG_NONE, &private_, NULL, NULL },
@@ -329,40 +376,35 @@ cmd_comment(struct ctl *c, int argc, char **argv)
 	g_autofree char *text = g_strjoinv(" ", argv + 2);
 	if (!*g_strstrip(text))
 		return ctl_fail(EX_USAGE_, "comment: the text is empty");
-	if (store_admin_comment(ctl_store(c), id, c->actor, text, private_, &error) < 0)
-		return ctl_fail_error(error);
-	struct admin_summary *a = store_admin_summary(ctl_store(c), id, &error);
-	if (!a)
-		return ctl_fail_error(error);
-	g_autofree char *msg = g_strdup_printf("Comment added to statement %" G_GINT64_FORMAT "%s.",
-	    id, private_ ? " (private)" : "");
-	print_state(c, id, a->state, msg);
-	admin_summary_free(a);
-	return 0;
+	struct flow_result r;
+	if ((rc = run_flow(c, Q_COMMENT, id, text, private_, &r)) == 0) {
+		g_autofree char *msg = g_strdup_printf("Comment added to statement %" G_GINT64_FORMAT
+		    "%s.", id, private_ ? " (private)" : "");
+		print_state(c, &r, msg);
+	}
+	flow_result_clear(&r);
+	return rc;
 }
 
 /* cmd_mark_taken - the action is done: no more reminders. */
 static int
 cmd_mark_taken(struct ctl *c, int argc, char **argv)
 {
-	GError *error = NULL;
-	gboolean was = FALSE;
 	if (argc != 2)
 		return ctl_usage(queue_cmd("mark-taken"));
 	gint64 id = queue_id("mark-taken", argc, argv, 1);
 	if (id < 0)
 		return EX_USAGE_;
-	if (store_admin_mark_taken(ctl_store(c), id, c->actor, &was, &error) < 0)
-		return ctl_fail_error(error);
-	struct admin_summary *a = store_admin_summary(ctl_store(c), id, &error);
-	if (!a)
-		return ctl_fail_error(error);
-	g_autofree char *msg = g_strdup_printf(was ?
-	    "Statement %" G_GINT64_FORMAT " was already marked taken; nothing changed." :
-	    "Statement %" G_GINT64_FORMAT " marked taken: no more deadline reminders.", id);
-	print_state(c, id, a->state, msg);
-	admin_summary_free(a);
-	return 0;
+	struct flow_result r;
+	int rc = run_flow(c, Q_MARK_TAKEN, id, NULL, FALSE, &r);
+	if (rc == 0) {
+		g_autofree char *msg = g_strdup_printf(r.changed ?
+		    "Statement %" G_GINT64_FORMAT " marked taken: no more deadline reminders." :
+		    "Statement %" G_GINT64_FORMAT " was already marked taken; nothing changed.", id);
+		print_state(c, &r, msg);
+	}
+	flow_result_clear(&r);
+	return rc;
 }
 
 const struct ctl_cmd ctl_cmds_queue[] = {

@@ -154,7 +154,7 @@ ctl_show_human(struct ctl *c, gint64 id)
 		ctl_out_field(stdout, "Forwarded by", lw, st->forwarded_by);
 	printf("\n");
 	for (size_t i = 0; i < G_N_ELEMENTS(shown); i++) {
-		g_autofree char *v = queue_field_text(st, shown[i].name, TRUE);
+		g_autofree char *v = stmt_field_text(st, shown[i].name, TRUE);
 		ctl_out_field(stdout, shown[i].label, lw, v);
 		for (guint j = 0; j < st->problems->len; j++) {
 			const struct problem *p = g_ptr_array_index(st->problems, j);

@@ -1,5 +1,6 @@
 /* liaisonctl.c - the secretariat's and the operator's command line. */
 #include "ctl/ctl.h"
+#include "flow/flow.h"
 #include "conf/log.h"
 #include "store/store.h"
 
@@ -81,6 +82,8 @@ ctl_fail_error(GError *error)
 			code = EX_DATAERR_; break;
 		case STORE_ERR_SCHEMA: code = EX_UNAVAILABLE_; break;
 		}
+	} else if (error->domain == FLOW_ERROR) {
+		code = error->code == FLOW_ERR_USAGE ? EX_USAGE_ : EX_DATAERR_;
 	} else if (error->domain == CONF_ERROR) {
 		code = EX_CONFIG_;
 	} else if (error->domain == G_FILE_ERROR) {

@@ -8,7 +8,9 @@
 #include "ctl/ctl_out.h"
 #include "conf/directory.h"
 #include "store/store_admin.h"
-#include "parser/statement.h"
+#include "model/statement.h"
+#include "model/statement_field.h"
+#include "flow/flow.h"
 
 /* queue_options - parse ENTRIES out of ARGC and ARGV (argv[0] is the command);
  * 0, or the exit code after printing the usage of CMD. */
@@ -36,32 +38,19 @@ JsonNode *queue_codes_json(const char *codes);
 /* queue_groups_json - "quic, tls" (a summary's groups) as a JSON array. */
 JsonNode *queue_groups_json(const char *groups);
 
-/* queue_discard_notify - queue the mail that tells the sender of ID that it
- * was discarded, and why (cmd_approve.c); 0 or an exit code. */
-int queue_discard_notify(struct ctl *c, gint64 id, const char *why);
+/* queue_flow_begin - X for calling flow/ from command C: the store, the
+ * config, the directory (loaded here) and the actor; queue_flow_end frees
+ * what it loaded. -1 and ERROR when the directory cannot be read. */
+int queue_flow_begin(struct ctl *c, struct flow_ctx *x, GError **error);
+void queue_flow_end(struct flow_ctx *x);
 
-/* The fields `edit` sets (cmd_edit_form.c): the command-line name and the
- * mail form's label; ended by { NULL, NULL }. */
-struct queue_field {
-	const char *name, *label;
-};
-extern const struct queue_field queue_fields[];
-/* queue_field_find - by name (from_contact, from-contact) or label (From-Contact). */
-const struct queue_field *queue_field_find(const char *name);
-/* queue_purpose_text - the form's wording of a stored purpose (For Action). */
-const char *queue_purpose_text(const char *code);
 /* queue_form_edit - let the user change ST's fields as a labelled block in
  * $VISUAL/$EDITOR; the changed ones go into EDITS (name -> value). 0 or an
  * exit code. */
 int queue_form_edit(const struct statement *st, GHashTable *edits);
 
-/* queue_field_text - field NAME (title, from, to, ...) of ST as the mail form
- * would show it; RESOLVED adds "(acronym)" or "(unresolved)" after each group. */
-char *queue_field_text(const struct statement *st, const char *name, gboolean resolved);
 /* queue_print_problems - ST's problems as a table, errors first. */
 void queue_print_problems(const struct statement *st);
-/* queue_problems_json - ST's problems as the array of show --json. */
-JsonNode *queue_problems_json(const struct statement *st);
 /* queue_print_history - events (struct admin_event *) as a table. */
 void queue_print_history(GPtrArray *events);
 

@@ -5,7 +5,7 @@
 
 #include <glib.h>
 #include "conf/conf.h"
-#include "parser/statement.h"
+#include "model/statement.h"
 
 struct store;
 
@@ -51,6 +51,11 @@ struct parsed_mail {
 struct parsed_mail *mime_parse_file(const char *path, const char *envelope_from,
     const struct conf *c, struct store *s, GError **error);
 void parsed_mail_free(struct parsed_mail *pm);
+
+/* mime_statement_from_mail - the statement's MIME-derived parts (body,
+ * attachments, forward, auto-generated, message ids, submitter, mime_defect
+ * and charset_guessed warnings) from PM, before fields_extract. */
+void mime_statement_from_mail(struct statement *st, struct parsed_mail *pm);
 
 /* mime_init - set GMime up (once per process); every user of GMime calls it. */
 void mime_init(void);

@@ -170,7 +170,7 @@ void
 mime_doc_apply(struct statement *st, const struct parsed_mail *pm)
 {
 	for (guint i = 0; pm->doc_warnings && i < pm->doc_warnings->len; i++)
-		statement_problem(st, "document_unreadable", SEV_WARNING, "attachments",
+		statement_problem(st, PROB_DOCUMENT_UNREADABLE, NULL,
 		    "%s. The document is kept as received; read it by hand.",
 		    (const char *)pm->doc_warnings->pdata[i]);
 	for (guint i = 0; i < st->documents->len; i++) {

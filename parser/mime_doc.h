@@ -4,7 +4,7 @@
 
 #include "conf/conf.h"
 #include "parser/mime.h"
-#include "parser/statement.h"
+#include "model/statement.h"
 
 struct store;
 

@@ -1,7 +1,7 @@
 /* store_outbox_stmt.c - read back what notification mail shows of a saved statement. */
 #include "store/store_outbox.h"
 #include "store/store_private.h"
-#include "parser/statement.h"
+#include "model/statement.h"
 #include "conf/addr.h"
 
 #include <string.h>
@@ -69,9 +69,9 @@ static void
 row_problem(sqlite3_stmt *st, struct statement *out)
 {
 	const char *sev = (const char *)sqlite3_column_text(st, 1);
-	statement_problem(out, (const char *)sqlite3_column_text(st, 0),
+	statement_problem_add(out, (const char *)sqlite3_column_text(st, 0),
 	    strcmp(sev, "error") == 0 ? SEV_ERROR : SEV_WARNING,
-	    (const char *)sqlite3_column_text(st, 2), "%s", (const char *)sqlite3_column_text(st, 3));
+	    (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
 }
 
 struct statement *
@@ -95,7 +95,7 @@ store_outbox_statement(struct store *s, gint64 id, GError **error)
 	}
 	struct statement *out = statement_new();
 	out->id = id;
-	out->state = dup_col(st, 0);
+	stmt_state_from_name((const char *)sqlite3_column_text(st, 0), &out->state);
 	out->message_id = dup_col(st, 1);
 	out->title = dup_col(st, 2);
 	out->purpose = dup_col(st, 3);

@@ -4,7 +4,7 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
-#include "parser/statement.h"
+#include "model/statement.h"
 #include "store/store.h"
 
 /* store_stmt_save - write ST (st->id = its message) inside the caller's
@@ -22,12 +22,6 @@ int store_search_index(struct store *s, int max, GError **error);
 /* store_stmt_load - statement ID as stored. A message not parsed yet gives a
  * statement with only id and state set. STORE_ERR_NOTFOUND: no message ID. */
 struct statement *store_stmt_load(struct store *s, gint64 id, GError **error);
-
-/* store_stmt_json_add - the statement keys of `liaisonctl show --json`
- * (state, title, purpose, deadline, from_groups, to_groups, from_contacts,
- * to_contacts, from_liaison_contact, to_liaison_contact, body, attachments,
- * other_identifiers, related, forwarded_by, problems) set into O. */
-void store_stmt_json_add(JsonObject *o, const struct statement *st);
 
 /* store_stmt_attachment - attachment POSITION (from 1) of statement ID: its
  * blob path and row. STORE_ERR_NOTFOUND when there is none. */

@@ -92,9 +92,9 @@ load_lists(struct store *s, struct statement *st, GError **error)
 		return -1;
 	sqlite3_bind_int64(q, 1, st->id);
 	while (sqlite3_step(q) == SQLITE_ROW)
-		statement_problem(st, (const char *)sqlite3_column_text(q, 0),
+		statement_problem_add(st, (const char *)sqlite3_column_text(q, 0),
 		    strcmp((const char *)sqlite3_column_text(q, 1), "error") == 0 ? SEV_ERROR : SEV_WARNING,
-		    (const char *)sqlite3_column_text(q, 2), "%s", (const char *)sqlite3_column_text(q, 3));
+		    (const char *)sqlite3_column_text(q, 2), (const char *)sqlite3_column_text(q, 3));
 	store_finish(s, q);
 	return 0;
 }
@@ -120,7 +120,7 @@ store_stmt_load(struct store *s, gint64 id, GError **error)
 	}
 	struct statement *st = statement_new();
 	st->id = id;
-	st->state = col_text(q, 0);
+	stmt_state_from_name((const char *)sqlite3_column_text(q, 0), &st->state);
 	st->message_id = col_text(q, 13);
 	gboolean parsed = sqlite3_column_type(q, 1) != SQLITE_NULL;
 	if (parsed) {
@@ -151,84 +151,6 @@ store_stmt_load(struct store *s, gint64 id, GError **error)
 		return NULL;
 	}
 	return st;
-}
-
-static void
-set_string_or_null(JsonObject *o, const char *key, const char *v)
-{
-	if (v)
-		json_object_set_string_member(o, key, v);
-	else
-		json_object_set_null_member(o, key);
-}
-
-static JsonArray *
-groups_json(GPtrArray *groups)
-{
-	JsonArray *a = json_array_new();
-	for (guint i = 0; i < groups->len; i++) {
-		const struct group_ref *g = groups->pdata[i];
-		json_array_add_string_element(a, g->acronym ? g->acronym : (g->text ? g->text : ""));
-	}
-	return a;
-}
-
-static JsonArray *
-contacts_json(GPtrArray *contacts)
-{
-	JsonArray *a = json_array_new();
-	for (guint i = 0; i < contacts->len; i++)
-		json_array_add_string_element(a, ((const struct addr *)contacts->pdata[i])->address);
-	return a;
-}
-
-void
-store_stmt_json_add(JsonObject *o, const struct statement *st)
-{
-	set_string_or_null(o, "state", st->state);
-	set_string_or_null(o, "title", st->title);
-	set_string_or_null(o, "purpose", st->purpose);
-	set_string_or_null(o, "deadline", st->deadline);
-	json_object_set_array_member(o, "from_groups", groups_json(st->from_groups));
-	json_object_set_array_member(o, "to_groups", groups_json(st->to_groups));
-	json_object_set_array_member(o, "from_contacts", contacts_json(st->from_contacts));
-	json_object_set_array_member(o, "to_contacts", contacts_json(st->to_contacts));
-	set_string_or_null(o, "from_liaison_contact", st->from_liaison_contact);
-	set_string_or_null(o, "to_liaison_contact", st->to_liaison_contact);
-	set_string_or_null(o, "body", st->body);
-	JsonArray *atts = json_array_new();
-	for (guint i = 0; i < st->attachments->len; i++) {
-		const struct attachment *a = st->attachments->pdata[i];
-		JsonObject *ao = json_object_new();
-		json_object_set_string_member(ao, "filename", a->filename ? a->filename : "");
-		json_object_set_string_member(ao, "content_type", a->content_type ? a->content_type : "");
-		json_object_set_int_member(ao, "size", a->size);
-		json_object_set_string_member(ao, "sha256", a->sha256 ? a->sha256 : "");
-		json_array_add_object_element(atts, ao);
-	}
-	json_object_set_array_member(o, "attachments", atts);
-	JsonArray *ids = json_array_new();
-	for (guint i = 0; i < st->other_identifiers->len; i++)
-		json_array_add_string_element(ids, st->other_identifiers->pdata[i]);
-	json_object_set_array_member(o, "other_identifiers", ids);
-	JsonArray *rel = json_array_new();
-	for (guint i = 0; i < st->related->len; i++)
-		json_array_add_int_element(rel, g_array_index(st->related, gint64, i));
-	json_object_set_array_member(o, "related", rel);
-	set_string_or_null(o, "forwarded_by", st->forwarded_by);
-	json_object_set_boolean_member(o, "action_taken", st->action_taken);
-	JsonArray *probs = json_array_new();
-	for (guint i = 0; i < st->problems->len; i++) {
-		const struct problem *p = st->problems->pdata[i];
-		JsonObject *po = json_object_new();
-		json_object_set_string_member(po, "code", p->code);
-		json_object_set_string_member(po, "severity", p->severity == SEV_ERROR ? "error" : "warning");
-		json_object_set_string_member(po, "field", p->field ? p->field : "");
-		json_object_set_string_member(po, "message", p->message ? p->message : "");
-		json_array_add_object_element(probs, po);
-	}
-	json_object_set_array_member(o, "problems", probs);
-	store_doc_json_add(o, st);
 }
 
 struct attachment *
