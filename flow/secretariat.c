@@ -243,7 +243,7 @@ summary_into(struct store *s, gint64 id, char **state, char **errors, char **war
 	if (!a)
 		return -1;
 	if (state)
-		*state = g_strdup(a->state);
+		*state = g_strdup(stmt_state_name(a->state));
 	*errors = g_strdup(a->errors);
 	*warnings = g_strdup(a->warnings);
 	*from = g_strdup(a->from_groups);
