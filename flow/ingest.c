@@ -7,6 +7,7 @@
 #include "parser/validate.h"
 #include "store/store_stmt.h"
 #include "store/store_doc.h"
+#include "store/store_sink.h"
 #include "conf/log.h"
 
 #include <string.h>
@@ -27,8 +28,10 @@ flow_read(const struct flow_ctx *x, gint64 id, char **detail, GError **error)
 	/* A file imported with `liaisonctl submit` has no envelope sender of its
 	 * own: "" there means unknown, not the null sender of a bounce. */
 	gboolean imported = client && !strcmp(client, "liaisonctl") && !*envelope_from;
-	struct parsed_mail *pm = mime_parse_file(path, imported ? NULL : envelope_from, x->c, x->s,
+	struct blob_sink *blobs = store_blob_sink_new(x->s);
+	struct parsed_mail *pm = mime_parse_file(path, imported ? NULL : envelope_from, x->c, blobs,
 	    error);
+	blob_sink_free(blobs);
 	g_free(path);
 	g_free(envelope_from);
 	g_free(client);
@@ -43,7 +46,9 @@ flow_read(const struct flow_ctx *x, gint64 id, char **detail, GError **error)
 		g_ptr_array_add(st->documents, g_ptr_array_steal_index(pm->documents, 0));
 	mime_doc_apply(st, pm);
 	g_autofree char *day = today();
-	validate_statement(st, x->dir, x->s, day);
+	struct link_lookup links;
+	store_link_lookup(x->s, &links);
+	validate_statement(st, x->dir, &links, day);
 	*detail = g_strdup_printf("leaf_parts=%d body=%d attachments=%u skipped=%d%s",
 	    pm->leaf_parts, pm->body_parts, pm->attachments->len, pm->skipped_parts,
 	    pm->forwarded_by ? " forwarded=1" : "");

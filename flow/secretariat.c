@@ -9,6 +9,7 @@
 #include "store/store_doc.h"
 #include "store/store_flow.h"
 #include "store/store_stmt.h"
+#include "store/store_sink.h"
 
 #include <string.h>
 
@@ -374,7 +375,9 @@ revalidate(const struct flow_ctx *x, struct statement *st, GPtrArray *old, GHash
 {
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
 	g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
-	validate_statement(st, x->dir, x->s, today);
+	struct link_lookup links;
+	store_link_lookup(x->s, &links);
+	validate_statement(st, x->dir, &links, today);
 	for (guint i = 0; i < old->len; i++) {
 		struct problem *p = g_ptr_array_index(old, i);
 		enum problem_id pid;

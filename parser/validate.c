@@ -3,7 +3,6 @@
 #include "parser/fields_private.h"
 #include "conf/addr.h"
 #include "conf/log.h"
-#include "store/store_link.h"
 
 #include <string.h>
 
@@ -225,14 +224,14 @@ check_contacts(struct statement *st)
 			    "'%s' is not a valid e-mail address.", single[i]);
 }
 
-/* link_answered - what the statement answers, from the store; unresolved is a warning. */
+/* link_answered - what the statement answers, by LINKS; unresolved is a warning. */
 static void
-link_answered(struct statement *st, struct store *s)
+link_answered(struct statement *st, struct link_lookup *links)
 {
-	if (!s)
+	if (!links)
 		return;
 	GError *e = NULL;
-	if (store_link_resolve(s, st, &e) < 0) {
+	if (links->resolve(links, st, &e) < 0) {
 		log_warning("event=link_failed statement=%" G_GINT64_FORMAT " error=%s", st->id,
 		    log_quote(e->message));
 		g_error_free(e);
@@ -240,12 +239,12 @@ link_answered(struct statement *st, struct store *s)
 }
 
 void
-validate_statement(struct statement *st, const struct directory *dir, struct store *s,
-    const char *today)
+validate_statement(struct statement *st, const struct directory *dir,
+    struct link_lookup *links, const char *today)
 {
 	if (st->auto_generated)   /* never answered, so nothing to check */
 		return;
-	link_answered(st, s);
+	link_answered(st, links);
 	/* A purpose worked out earlier is worked out again (re-validation after
 	 * an edit): the deadline or the link it came from may have changed. */
 	if (g_strcmp0(meta_str(st, "purpose_source"), "inferred") == 0)

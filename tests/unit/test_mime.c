@@ -10,6 +10,7 @@
 #include "conf/conf.h"
 #include "parser/mime.h"
 #include "flow/flow.h"
+#include "store/store_sink.h"
 #include "store/store.h"
 #include "store/store_blob.h"
 #include "store/store_stmt.h"
@@ -63,7 +64,9 @@ parse_env(struct fx *f, const char *text, const char *envelope)
 	assert_true(g_file_set_contents(path, crlf->str, crlf->len, NULL));
 	g_string_free(crlf, TRUE);
 	GError *e = NULL;
-	struct parsed_mail *pm = mime_parse_file(path, envelope, f->c, f->s, &e);
+	struct blob_sink *k = store_blob_sink_new(f->s);
+	struct parsed_mail *pm = mime_parse_file(path, envelope, f->c, k, &e);
+	blob_sink_free(k);
 	if (!pm)
 		fail_msg("parse: %s", e->message);
 	return pm;

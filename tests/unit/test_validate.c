@@ -10,6 +10,7 @@
 
 #include "parser/fields.h"
 #include "flow/flow.h"
+#include "store/store_sink.h"
 #include "parser/validate.h"
 #include "conf/addr.h"
 #include "store/store_link.h"
@@ -287,7 +288,9 @@ answer(const char *body, const char *in_reply_to)
 	struct statement *st = statement_new();
 	st->id = 50;
 	fields_extract(st, &pm, dir);
-	validate_statement(st, dir, store, TODAY);
+	struct link_lookup links;
+	store_link_lookup(store, &links);
+	validate_statement(st, dir, &links, TODAY);
 	return st;
 }
 
