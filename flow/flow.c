@@ -131,16 +131,19 @@ flow_table_markdown(void)
 		g_string_append_printf(s, "| %s |", event_names[e]);
 		for (int st = 0; st < STMT_N_STATES; st++) {
 			GString *cell = g_string_new(NULL);
+			gboolean forced = TRUE;   /* every row of the cell needs --force */
 			for (unsigned i = 0; i < flow_table_len; i++) {
 				const struct flow_transition *t = &flow_table[i];
 				if ((int)t->event != e || !(t->from & STMT_BIT(st)))
 					continue;
+				forced &= (t->when & FACT_FORCE) != 0;
 				const char *to = t->to == FLOW_SAME ? stmt_state_name((enum stmt_state)st) :
 				    to_name(t->to);
 				if (!strstr(cell->str, to))
 					g_string_append_printf(cell, "%s%s", cell->len ? ", " : "", to);
 			}
-			g_string_append_printf(s, " %s |", cell->len ? cell->str : "");
+			g_string_append_printf(s, " %s%s |", cell->len && forced ? "(force) " : "",
+			    cell->len ? cell->str : "");
 			g_string_free(cell, TRUE);
 		}
 		g_string_append(s, "\n");
