@@ -21,8 +21,8 @@ static const struct ctl_cmd help_cmd = {
 	"`liaisonctl COMMAND --help` does the same.",
 };
 
-static const struct ctl_cmd *
-find_cmd(const char *name)
+const struct ctl_cmd *
+ctl_find_cmd(const char *name)
 {
 	if (strcmp(name, help_cmd.name) == 0)
 		return &help_cmd;
@@ -50,7 +50,7 @@ cmd_help(int argc, char **argv)
 		print_commands(stdout);
 		return 0;
 	}
-	const struct ctl_cmd *c = find_cmd(argv[1]);
+	const struct ctl_cmd *c = ctl_find_cmd(argv[1]);
 	if (!c)
 		return ctl_fail(EX_USAGE_, "no command '%s' (liaisonctl help lists them)", argv[1]);
 	printf("usage: liaisonctl %s %s\n\n%s\n", c->name, c->usage, c->summary);
@@ -175,7 +175,7 @@ main(int argc, char **argv)
 		rc = EX_USAGE_;
 		goto out;
 	}
-	const struct ctl_cmd *cmd = find_cmd(av[0]);
+	const struct ctl_cmd *cmd = ctl_find_cmd(av[0]);
 	if (!cmd) {
 		rc = ctl_fail(EX_USAGE_, "unknown command '%s' (liaisonctl help lists them)", av[0]);
 		goto out;

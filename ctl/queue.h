@@ -1,6 +1,7 @@
 /* queue.h - shared by the secretariat's command files (cmd_queue.c,
- * cmd_edit.c, cmd_search.c, ctl_show.c): option parsing, the directory,
- * printing problems. Not for other ctl files; they use ctl_out.h. */
+ * cmd_approve.c, cmd_edit.c, cmd_search.c, ctl_show.c), implemented in
+ * queue.c (options, ids, the directory and flow context, JSON lists) and
+ * cmd_edit*.c (problems, the form). Not for other ctl files: ctl_out.h. */
 #ifndef LIAISON_CTL_QUEUE_H
 #define LIAISON_CTL_QUEUE_H
 
