@@ -280,52 +280,72 @@ describe_change(const struct flow_result *r)
 	return g_string_free(s, FALSE);
 }
 
+/* reprocess_refused - is there no row for reprocessing a statement in
+ * BEFORE, whatever the parse finds (FORCE: with --force)? */
+static gboolean
+reprocess_refused(enum stmt_state before, gboolean force)
+{
+	unsigned base = force ? FACT_FORCE : 0;
+	static const unsigned found[] = { FACT_AUTO, FACT_ERRORS, FACT_CLEAN };
+	for (size_t i = 0; i < G_N_ELEMENTS(found); i++)
+		if (flow_match(FLOW_REPROCESS, before, base | found[i]))
+			return FALSE;
+	return TRUE;
+}
+
 int
 flow_reprocess(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_result *r,
     GError **error)
 {
 	flow_result_init(r);
-	int version_before = 0;
-	struct statement *old = begin(x, id, NULL, NULL, error);
-	if (!old)
+	g_autofree char *state = NULL;
+	enum stmt_state before = STMT_RECEIVED;
+	if (store_flow_state(x->s, id, &state, NULL, error) < 0)
 		return -1;
-	enum stmt_state before = old->state;
-	statement_free(old);
-	if (summary_into(x->s, id, &r->state_before, &r->errors_before, &r->warnings_before,
-	    &r->from_before, &r->to_before, &version_before, NULL, error) < 0)
-		return fail(x, NULL);
-	/* refused before the parse: which rows exist for this state at all */
-	if (!flow_match(FLOW_REPROCESS, before, FACT_FORCE) ||
-	    (!force && !flow_match(FLOW_REPROCESS, before, 0) &&
-	     !flow_match(FLOW_REPROCESS, before, FACT_ERRORS) &&
-	     !flow_match(FLOW_REPROCESS, before, FACT_AUTO))) {
-		fail(x, NULL);
+	stmt_state_from_name(state, &before);
+	if (reprocess_refused(before, force))
 		return flow_refuse(error, ID_FMT " is %s: %s", id, stmt_state_name(before),
 		    before == STMT_DEAD ? "restore it first" :
 		    "reprocessing would send its routing mail again (--force to do it anyway)");
-	}
-	/* the raw mail is read inside the transaction: a reprocess holds the
-	 * write lock for one parse, as the secretariat's command waits anyway */
+	/* the raw mail is read before the write lock is taken, as on arrival:
+	 * a long document must not hold up the intake */
 	char *parse_detail = NULL;
 	struct statement *st = flow_read(x, id, &parse_detail, error);
 	g_autofree char *pd = parse_detail;
 	if (!st) {
 		g_prefix_error(error, ID_FMT ": ", id);
-		return fail(x, NULL);
+		return -1;
 	}
+	struct statement *now = begin(x, id, NULL, NULL, error);
+	if (!now) {
+		statement_free(st);
+		return -1;
+	}
+	enum stmt_state in_tx = now->state;
+	statement_free(now);
+	if (in_tx != before) {
+		fail(x, st);
+		g_set_error(error, STORE_ERROR, STORE_ERR_CONFLICT, ID_FMT " changed while it was"
+		    " read (%s -> %s); run reprocess again", id, stmt_state_name(before),
+		    stmt_state_name(in_tx));
+		return -1;
+	}
+	int version_before = 0;
 	const struct flow_transition *row = flow_match(FLOW_REPROCESS, before,
 	    flow_facts(st, force ? FACT_FORCE : 0));
-	if (!row) {
+	if (summary_into(x->s, id, &r->state_before, &r->errors_before, &r->warnings_before,
+	    &r->from_before, &r->to_before, &version_before, NULL, error) < 0)
+		return fail(x, st);
+	if (!row) {   /* reprocess_refused said some row would do */
 		fail(x, st);
 		return flow_refuse(error, ID_FMT " cannot be reprocessed in state %s", id,
 		    stmt_state_name(before));
 	}
 	st->state = (enum stmt_state)row->to;
-	gboolean parsed = FALSE;
 	if (store_stmt_save(x->s, st, error) < 0 || store_doc_save(x->s, st, error) < 0 ||
 	    store_event(x->s, id, x->actor, "parsed", pd, FALSE, error) < 0 ||
 	    summary_into(x->s, id, NULL, &r->errors_after, &r->warnings_after, &r->from_after,
-	        &r->to_after, NULL, &parsed, error) < 0)
+	        &r->to_after, NULL, NULL, error) < 0)
 		return fail(x, st);
 	r->after = st->state;
 	g_autofree char *what = describe_change(r);
