@@ -64,6 +64,8 @@ static const struct conf_key keys[] = {
 	{ "notify", "reminder_days", T_DAYS, O(reminder_days), "14,7,3,1,0", 0, 0, NULL },
 	{ "notify", "smtp_timeout", T_INT, O(smtp_timeout), "120", 5, 3600, NULL },
 	{ "notify", "retry_initial", T_INT, O(retry_initial), "60", 1, 3600, NULL },
+	{ "notify", "approval_remind_days", T_INT, O(approval_remind_days), "3", 1, 365, NULL },
+	{ "notify", "attach_max", T_INT64, O(attach_max), "10485760", 0, 1024 * MiB, NULL },
 };
 #undef O
 

@@ -11,7 +11,7 @@ GQuark conf_error_quark(void);
 enum {
 	EX_OK_ = 0, EX_USAGE_ = 64, EX_DATAERR_ = 65, EX_NOINPUT_ = 66,
 	EX_UNAVAILABLE_ = 69, EX_SOFTWARE_ = 70, EX_CANTCREAT_ = 73,
-	EX_IOERR_ = 74, EX_TEMPFAIL_ = 75, EX_CONFIG_ = 78
+	EX_IOERR_ = 74, EX_TEMPFAIL_ = 75, EX_NOPERM_ = 77, EX_CONFIG_ = 78
 };
 
 enum conf_tls { CONF_TLS_NONE, CONF_TLS_STARTTLS, CONF_TLS_TLS };
@@ -63,6 +63,8 @@ struct conf {
 	char *reminder_days;   /* "14,7,3,1,0" */
 	int smtp_timeout;      /* seconds per SMTP transaction */
 	int retry_initial;     /* seconds before the first retry; doubles up to an hour */
+	int approval_remind_days;   /* days a pending outgoing statement waits before a reminder */
+	gint64 attach_max;     /* bytes: routing mail attaches documents up to this total, links above */
 };
 
 /* conf_load - read FILE (NULL: the embedded default) into a new conf. */

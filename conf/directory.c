@@ -14,7 +14,7 @@ static const char *const type_names[] = {
 
 static const char *const known_keys[] = {
 	"type", "name", "parent", "list", "chairs", "ads", "liaison_managers", "contacts", "cc",
-	"aliases", "state", NULL,
+	"aliases", "state", "secretaries", "delegates", NULL,
 };
 
 /* The whole IETF and its partners are a few hundred groups, well under 1 MiB. */
@@ -151,6 +151,8 @@ group_free(gpointer p)
 	g_ptr_array_unref(g->liaison_managers);
 	g_ptr_array_unref(g->contacts);
 	g_ptr_array_unref(g->cc);
+	g_ptr_array_unref(g->secretaries);
+	g_ptr_array_unref(g->delegates);
 	g_strfreev(g->aliases);
 	g_free(g);
 }
@@ -165,6 +167,8 @@ group_new(const char *acronym)
 	g->liaison_managers = g_ptr_array_new_with_free_func(addr_free);
 	g->contacts = g_ptr_array_new_with_free_func(addr_free);
 	g->cc = g_ptr_array_new_with_free_func(addr_free);
+	g->secretaries = g_ptr_array_new_with_free_func(addr_free);
+	g->delegates = g_ptr_array_new_with_free_func(addr_free);
 	g->aliases = g_new0(char *, 1);
 	return g;
 }
@@ -297,6 +301,8 @@ load_group(struct loader *ld, GKeyFile *kf, const char *section)
 	load_addresses(ld, kf, section, "liaison_managers", g->liaison_managers);
 	load_addresses(ld, kf, section, "contacts", g->contacts);
 	load_addresses(ld, kf, section, "cc", g->cc);
+	load_addresses(ld, kf, section, "secretaries", g->secretaries);
+	load_addresses(ld, kf, section, "delegates", g->delegates);
 
 	g_autofree char *aliases = value(kf, section, "aliases");
 	if (aliases) {
@@ -589,4 +595,15 @@ directory_liaison_managers(const struct directory *d, const struct dir_group *g)
 		g = directory_get(d, g->parent);
 	}
 	return out;
+}
+
+const struct dir_group *
+directory_of_type(const struct directory *d, enum dir_type t)
+{
+	for (guint i = 0; d && i < d->groups->len; i++) {
+		const struct dir_group *g = d->groups->pdata[i];
+		if (g->type == t)
+			return g;
+	}
+	return NULL;
 }

@@ -16,6 +16,7 @@ struct dir_group {
 	char *parent;                /* acronym or NULL */
 	char *list;                  /* bare address or NULL */
 	GPtrArray *chairs, *ads, *liaison_managers, *contacts, *cc;   /* struct addr *, never NULL */
+	GPtrArray *secretaries, *delegates;   /* struct addr *, never NULL: may submit for the group */
 	char **aliases;              /* NULL-terminated, never NULL */
 	gboolean concluded;          /* still resolved: callers warn instead of routing */
 };
@@ -36,6 +37,9 @@ const struct dir_group *directory_get(const struct directory *d, const char *acr
 /* directory_groups - every group, sorted by type then acronym (do not free items). */
 GPtrArray *directory_groups(const struct directory *d);
 const char *dir_type_name(enum dir_type t);
+
+/* directory_of_type - the one group of type T (ietf, iesg, iab, irtf), or NULL. */
+const struct dir_group *directory_of_type(const struct directory *d, enum dir_type t);
 
 /* directory_liaison_managers - of an SDO group, inherited from its parent body
  * when it has none (struct addr *, owned by the directory; free the array). */

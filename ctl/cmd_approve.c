@@ -31,6 +31,44 @@ print_approve(struct ctl *c, const struct flow_result *r)
 	}
 }
 
+/* print_mails - the mail an event queued (or would), one line each. */
+static void
+print_mails(const struct flow_result *r)
+{
+	for (guint i = 0; i < r->mails->len; i++) {
+		const struct notify_planned *m = r->mails->pdata[i];
+		g_autofree char *line = g_strdup_printf("%s to %s", m->kind, m->to);
+		g_autofree char *w = ctl_out_wrap(line, ctl_out_width(), 2, 4);
+		printf("  %s\n", w);
+	}
+}
+
+/* print_approved_by - the answer of approve --by on a pending outgoing statement. */
+static void
+print_approved_by(struct ctl *c, const struct flow_result *r)
+{
+	const struct statement *st = r->st;
+	if (c->json) {
+		JsonObject *o = json_object_new();
+		json_object_set_int_member(o, "id", r->id);
+		json_object_set_string_member(o, "state", stmt_state_name(r->after));
+		JsonObject *ap = json_object_new();
+		json_object_set_string_member(ap, "by", st->approved_by);
+		json_object_set_string_member(ap, "at", st->approved_at ? st->approved_at : "");
+		json_object_set_string_member(ap, "how", st->approval_how);
+		json_object_set_object_member(o, "approval", ap);
+		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(n, o);
+		ctl_print_json(n);
+		return;
+	}
+	printf("Statement %" G_GINT64_FORMAT " approved by %s (%s%s%s)%s and %s.\n", r->id,
+	    st->approved_by, st->approval_how, st->approval_note ? ": " : "",
+	    st->approval_note ? st->approval_note : "", r->dry_run ? " would be" : "",
+	    r->dry_run ? "sent" : "sent: posted, the mail to the other body is queued");
+	print_mails(r);
+}
+
 int
 queue_cmd_approve(struct ctl *c, int argc, char **argv)
 {
@@ -39,9 +77,11 @@ queue_cmd_approve(struct ctl *c, int argc, char **argv)
 	log_set_level("warning");
 	GError *error = NULL;
 	gboolean force = FALSE;
+	g_autofree char *recorded = NULL;
 	int rc = 0;
 	GOptionEntry entries[] = {
 		{ "force", 0, 0, G_OPTION_ARG_NONE, &force, NULL, NULL },
+		{ "recorded", 0, 0, G_OPTION_ARG_STRING, &recorded, NULL, NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	if ((rc = queue_options("approve", entries, &argc, &argv)) != 0)
@@ -51,11 +91,25 @@ queue_cmd_approve(struct ctl *c, int argc, char **argv)
 	gint64 id = queue_id("approve", argc, argv, 1);
 	if (id < 0)
 		return EX_USAGE_;
+	if (recorded && (!c->by || !*recorded))
+		return ctl_fail(EX_USAGE_, "approve: --recorded TEXT says how the approval of --by"
+		    " ADDRESS was given (\"by phone\"); both are needed");
 	struct flow_ctx x;
 	if (queue_flow_begin(c, &x, &error) < 0)
 		return ctl_fail_error(error);
 	struct flow_result r;
-	if (flow_approve(&x, id, force, &r, &error) < 0)
+	if (c->by) {
+		/* the approver of an outgoing statement; a recorded approval is
+		 * entered by the secretariat member at the terminal */
+		if (recorded)
+			x.actor = g_getenv("SUDO_USER") ? g_getenv("SUDO_USER") :
+			    g_getenv("USER") ? g_getenv("USER") : "unknown";
+		if (flow_approve_by(&x, id, c->by, recorded ? "recorded" : "cli", recorded, &r,
+		    &error) < 0)
+			rc = ctl_fail_error(error);
+		else
+			print_approved_by(c, &r);
+	} else if (flow_approve(&x, id, force, &r, &error) < 0)
 		rc = ctl_fail_error(error);
 	else
 		print_approve(c, &r);

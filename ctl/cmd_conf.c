@@ -229,6 +229,8 @@ group_json(JsonBuilder *b, const struct directory *d, const struct dir_group *g)
 	add_addrs(b, "effective_liaison_managers", lm);
 	add_addrs(b, "contacts", g->contacts);
 	add_addrs(b, "cc", g->cc);
+	add_addrs(b, "secretaries", g->secretaries);
+	add_addrs(b, "delegates", g->delegates);
 	json_builder_set_member_name(b, "aliases");
 	json_builder_begin_array(b);
 	for (char **a = g->aliases; a && *a; a++)

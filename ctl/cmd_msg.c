@@ -5,6 +5,7 @@
 #include "store/store_msg.h"
 #include "store/store_msg_info.h"
 #include "store/store_stmt.h"
+#include "store/store_admin.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -147,6 +148,21 @@ cmd_show(struct ctl *c, int argc, char **argv)
 		}
 		statement_json_add(json_node_get_object(n), st);
 		statement_free(st);
+		/* the other way of `related`: the statements that answer this one */
+		GPtrArray *rel = store_admin_related(ctl_store(c), id, &error);
+		if (!rel) {
+			json_node_unref(n);
+			store_msg_info_free(m);
+			return fail_id(error, id);
+		}
+		JsonArray *by = json_array_new();
+		for (guint i = 0; i < rel->len; i++) {
+			const struct admin_summary *a = rel->pdata[i];
+			if (strcmp(a->relation, "answered_by") == 0)
+				json_array_add_int_element(by, a->id);
+		}
+		g_ptr_array_free(rel, TRUE);
+		json_object_set_array_member(json_node_get_object(n), "answered_by", by);
 		ctl_print_json(n);
 	} else {
 		/* the secretariat's reading of it: ctl/ctl_show.c (issue 6) */

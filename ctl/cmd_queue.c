@@ -285,8 +285,9 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "--version N: the version you read (from `show --json`), for scripts.\n\n"
 	  "--json: {id, version, state, changed: [fields], problems: [{code, severity, field,\n"
 	  "message}]}." },
-	{ "approve", queue_cmd_approve, "ID [--force] [--json]",
-	  "post a rejected statement: routing and acknowledgement mail are sent",
+	{ "approve", queue_cmd_approve,
+	  "ID [--force] [--json] | ID --by ADDRESS [--recorded TEXT] [--json]",
+	  "post a rejected statement, or approve and send a pending outgoing one",
 	  "Posts statement ID once it has no errors left: it becomes 'posted', and the\n"
 	  "routing mail (to the To groups) and the acknowledgement (to the sender) are queued\n"
 	  "exactly as for a statement that passed on arrival; an In Response statement marks\n"
@@ -295,7 +296,15 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "--force posts despite errors (for example a To group that is not in the directory\n"
 	  "but was agreed by phone); the history records that it was forced and which errors\n"
 	  "were overridden.\n\n"
-	  "--json: {id, state, forced, overridden: [codes]}." },
+	  "--json: {id, state, forced, overridden: [codes]}.\n\n"
+	  "A pending outgoing statement (see `liaisonctl approvals`) is approved with\n"
+	  "--by ADDRESS, the approver's address: an AD of the WG's area, the IRTF chair for\n"
+	  "an RG, ... (the directory says). It is then sent to the other body, posted, and\n"
+	  "its submitter told \"sent as statement N\"; the history records who approved it,\n"
+	  "when and how. ADDRESS not an approver: refused, nothing changes (exit 77).\n"
+	  "--recorded TEXT: the secretariat records an approval given elsewhere\n"
+	  "(--by rfc@example.com --recorded \"by phone\"); how: recorded.\n"
+	  "--json with --by: {id, state, approval: {by, at, how}}." },
 	{ "discard", cmd_discard, "ID --why TEXT [--notify-sender] [--json]",
 	  "set a statement aside as not to be posted (kept, never deleted)",
 	  "Moves statement ID to state 'dead': it leaves the rejects queue and is never\n"

@@ -12,6 +12,7 @@ struct ctl {
 	struct conf *conf;
 	struct store *store;         /* opened on first use by ctl_store() */
 	const char *actor;           /* --by, $SUDO_USER, $USER */
+	const char *by;              /* --by as given, NULL when absent (approve: the approver) */
 	gboolean json;               /* --json given anywhere on the line */
 };
 
@@ -29,6 +30,7 @@ extern const struct ctl_cmd ctl_cmds_conf[];     /* cmd_conf.c: check-config gro
 extern const struct ctl_cmd ctl_cmds_stmt[];     /* cmd_stmt.c: rejects attachment */
 extern const struct ctl_cmd ctl_cmds_notify[];   /* cmd_notify.c: outbox resend remind mark-taken */
 extern const struct ctl_cmd ctl_cmds_queue[];    /* cmd_queue.c: edit approve discard ... */
+extern const struct ctl_cmd ctl_cmds_outgoing[]; /* cmd_outgoing.c: approvals refuse */
 extern const struct ctl_cmd ctl_cmds_ops[];      /* cmd_ops.c: status */
 
 /* ctl_find_cmd - the row of command NAME in any table, or NULL. */

@@ -10,7 +10,8 @@
 #include <string.h>
 
 static const struct ctl_cmd *const tables[] = {
-	ctl_cmds_msg, ctl_cmds_stmt, ctl_cmds_queue, ctl_cmds_notify, ctl_cmds_conf, ctl_cmds_ops,
+	ctl_cmds_msg, ctl_cmds_stmt, ctl_cmds_queue, ctl_cmds_outgoing, ctl_cmds_notify,
+	ctl_cmds_conf, ctl_cmds_ops,
 };
 
 /* help is run before the store opens (cmd_help), so it has no run function */
@@ -83,7 +84,8 @@ ctl_fail_error(GError *error)
 		case STORE_ERR_SCHEMA: code = EX_UNAVAILABLE_; break;
 		}
 	} else if (error->domain == FLOW_ERROR) {
-		code = error->code == FLOW_ERR_USAGE ? EX_USAGE_ : EX_DATAERR_;
+		code = error->code == FLOW_ERR_USAGE ? EX_USAGE_ :
+		    error->code == FLOW_ERR_DENIED ? EX_NOPERM_ : EX_DATAERR_;
 	} else if (error->domain == CONF_ERROR) {
 		code = EX_CONFIG_;
 	} else if (error->domain == G_FILE_ERROR) {
@@ -182,6 +184,7 @@ main(int argc, char **argv)
 	}
 
 	c.config_path = conf_path_for(config);
+	c.by = by;
 	c.actor = by ? by : g_getenv("SUDO_USER") ? g_getenv("SUDO_USER") :
 	    g_getenv("USER") ? g_getenv("USER") : "unknown";
 	GError *error = NULL;

@@ -14,17 +14,50 @@ G_DEFINE_QUARK(flow-error-quark, flow_error)
 #define REJ STMT_BIT(STMT_REJECTED)
 #define IGN STMT_BIT(STMT_IGNORED)
 #define DED STMT_BIT(STMT_DEAD)
+#define PND STMT_BIT(STMT_PENDING)
 #define PARSED (PST | REJ | IGN | DED)
 #define ALIVE (RCV | PST | REJ | IGN)
 #define ANY (ALIVE | DED)
 
 #define POSTED_MAIL (NOTIFY_ROUTING | NOTIFY_ACK)
 #define REJECTED_MAIL (NOTIFY_REJECTION | NOTIFY_SECRETARIAT)
+/* outgoing (issue 16) */
+#define OUT_CLEAN (FACT_OUTGOING | FACT_CLEAN)
+#define OUT_SENT (FX_LOG_STATE | FX_APPROVAL | FX_SENT | FX_ANSWERS)
+#define OUT_ASK (FX_LOG_STATE | FX_REQUESTED)
 
 /* The statement lifecycle. docs/design.md prints it (flow_table_markdown;
  * tests/unit/test_flow.c checks the two agree). Read a row as: EVENT in one
  * of FROM, when all of WHEN hold, goes TO, queues MAILS, records HISTORY. */
 const struct flow_transition flow_table[] = {
+	/* Outgoing statements (issue 16): from an IETF group to another body.
+	 * First, so that the rows below never send one out unapproved: one
+	 * the mail shows was sent already is recorded (not sent again); one
+	 * its approver submitted goes at once; any other waits, pending, for
+	 * an approver. Errors fall through to the rows below (rejected). */
+	{ FLOW_INGEST, RCV, OUT_CLEAN | FACT_DIRECT, STMT_POSTED, NOTIFY_ACK, "parsed", OUT_SENT },
+	{ FLOW_INGEST, RCV, OUT_CLEAN | FACT_APPROVED, STMT_POSTED, POSTED_MAIL, "parsed", OUT_SENT },
+	{ FLOW_INGEST, RCV, OUT_CLEAN, STMT_PENDING, NOTIFY_APPROVAL, "parsed", OUT_ASK },
+	{ FLOW_APPROVE, PND, FACT_BY, STMT_POSTED, POSTED_MAIL, NULL, OUT_SENT },
+	{ FLOW_APPROVE, REJ, OUT_CLEAN | FACT_DIRECT, STMT_POSTED, NOTIFY_ACK, "approved", OUT_SENT },
+	{ FLOW_APPROVE, REJ, OUT_CLEAN | FACT_APPROVED, STMT_POSTED, POSTED_MAIL, "approved",
+	  OUT_SENT },
+	{ FLOW_APPROVE, REJ, OUT_CLEAN, STMT_PENDING, NOTIFY_APPROVAL, "approved", OUT_ASK },
+	{ FLOW_APPROVE, REJ, FACT_OUTGOING | FACT_FORCE, STMT_PENDING, NOTIFY_APPROVAL, "approved",
+	  OUT_ASK },
+	{ FLOW_REPROCESS, RCV | REJ | IGN, OUT_CLEAN | FACT_DIRECT, STMT_POSTED, NOTIFY_ACK,
+	  "reprocessed", OUT_SENT },
+	{ FLOW_REPROCESS, RCV | REJ | IGN, OUT_CLEAN | FACT_APPROVED, STMT_POSTED, POSTED_MAIL,
+	  "reprocessed", OUT_SENT },
+	{ FLOW_REPROCESS, RCV | REJ | IGN, OUT_CLEAN, STMT_PENDING, NOTIFY_APPROVAL, "reprocessed",
+	  OUT_ASK },
+	{ FLOW_REPROCESS, PST, FACT_FORCE | OUT_CLEAN, STMT_POSTED, 0, "reprocessed", FX_LOG_STATE },
+	{ FLOW_REFUSE, PND, 0, STMT_DEAD, NOTIFY_REFUSED, "refused", 0 },
+	{ FLOW_EDIT, PND, 0, FLOW_SAME, 0, "edited", 0 },
+	{ FLOW_DISCARD, PND, FACT_NOTIFY, STMT_DEAD, NOTIFY_DISCARD, "discarded", 0 },
+	{ FLOW_DISCARD, PND, 0, STMT_DEAD, 0, "discarded", 0 },
+	{ FLOW_REMIND, PND, 0, FLOW_SAME, NOTIFY_APPROVAL | NOTIFY_AGAIN, NULL, 0 },
+	{ FLOW_COMMENT, PND, 0, FLOW_SAME, 0, "comment", 0 },
 	/* a received message, parsed and validated */
 	{ FLOW_INGEST, RCV, FACT_AUTO, STMT_IGNORED, 0, "parsed", FX_LOG_STATE },
 	{ FLOW_INGEST, RCV, FACT_ERRORS, STMT_REJECTED, REJECTED_MAIL, "parsed", FX_LOG_STATE },
@@ -61,7 +94,7 @@ static const char *const event_names[FLOW_N_EVENTS] = {
 	[FLOW_INGEST] = "ingest", [FLOW_EDIT] = "edit", [FLOW_APPROVE] = "approve",
 	[FLOW_DISCARD] = "discard", [FLOW_RESTORE] = "restore", [FLOW_REPROCESS] = "reprocess",
 	[FLOW_RESEND] = "resend", [FLOW_REMIND] = "remind", [FLOW_COMMENT] = "comment",
-	[FLOW_MARK_TAKEN] = "mark-taken",
+	[FLOW_MARK_TAKEN] = "mark-taken", [FLOW_REFUSE] = "refuse",
 };
 
 const char *
@@ -88,14 +121,17 @@ flow_facts(const struct statement *st, unsigned extra)
 	f |= st->auto_generated ? FACT_AUTO : 0;
 	f |= statement_has_errors(st) ? FACT_ERRORS : FACT_CLEAN;
 	f |= st->action_taken ? 0 : FACT_OPEN;
+	f |= st->outgoing ? FACT_OUTGOING : 0;
+	f |= st->outgoing && st->approved_by ? FACT_APPROVED : 0;
+	f |= st->outgoing && st->sent_directly ? FACT_DIRECT : 0;
 	return f;
 }
 
 /* Names for the printed table. */
 static const char *const fact_names[] = { "auto", "errors", "clean", "force", "notify-sender",
-	"open" };
+	"open", "outgoing", "approved", "sent directly", "by an approver" };
 static const char *const mail_names[] = { "routing", "ack", "rejection", "secretariat",
-	"discard notice", "reminder", "again" };
+	"discard notice", "reminder", "again", "approval request", "refusal" };
 
 static void
 append_bits(GString *s, unsigned bits, const char *const *names, unsigned n, const char *sep)
@@ -163,10 +199,19 @@ flow_table_markdown(void)
 		append_bits(s, t->when, fact_names, G_N_ELEMENTS(fact_names), " + ");
 		g_string_append_printf(s, " | %s | ", to_name(t->to));
 		append_bits(s, t->mails, mail_names, G_N_ELEMENTS(mail_names), ", ");
-		g_string_append_printf(s, " | %s%s%s%s |\n", t->history ? t->history : "-",
-		    (t->effects & FX_LOG_STATE) ? ", then the new state" : "",
+		GString *h = g_string_new(t->history);
+		if (t->effects & FX_APPROVAL)
+			g_string_append_printf(h, "%sapproved", h->len ? ", " : "");
+		if (t->effects & FX_REQUESTED)
+			g_string_append_printf(h, "%sapproval_requested", h->len ? ", " : "");
+		if (t->effects & FX_LOG_STATE)
+			g_string_append_printf(h, "%sthe new state", h->len ? ", then " : "");
+		if (t->effects & FX_SENT)
+			g_string_append_printf(h, "%ssent", h->len ? ", " : "");
+		g_string_append_printf(s, " | %s%s%s |\n", h->len ? h->str : "-",
 		    (t->effects & FX_ANSWERS) ? "; marks what it answers taken" : "",
 		    (t->effects & FX_TAKEN) ? "; marks it taken" : "");
+		g_string_free(h, TRUE);
 	}
 	return g_string_free(s, FALSE);
 }
@@ -235,6 +280,8 @@ flow_apply(const struct flow_ctx *x, struct statement *st, const struct flow_tra
 	if (row->history && store_event(s, st->id, x->actor, row->history, detail ? detail : "",
 	    FALSE, error) < 0)
 		return -1;
+	if ((row->effects & (FX_APPROVAL | FX_REQUESTED)) && flow_outgoing_record(x, st, row, error) < 0)
+		return -1;
 	if (row->effects & FX_LOG_STATE) {
 		/* approve says who posted it; the parse says nothing more */
 		g_autofree char *what = row->event == FLOW_APPROVE ?
@@ -260,6 +307,8 @@ flow_apply(const struct flow_ctx *x, struct statement *st, const struct flow_tra
 		notify_batch_describe(b, r->mails);
 	notify_batch_free(own);
 	if (queued < 0)
+		return -1;
+	if ((row->effects & FX_SENT) && flow_outgoing_sent(x, st, r->mails, error) < 0)
 		return -1;
 	r->changed = TRUE;
 	r->detail = g_strdup(detail);

@@ -23,6 +23,7 @@ GQuark flow_error_quark(void);
 enum flow_error_code {
 	FLOW_ERR_REFUSED = 1,   /* the table has no row for this event in this state -> 65 */
 	FLOW_ERR_USAGE,         /* an argument is wrong (a date) -> 64 */
+	FLOW_ERR_DENIED,        /* this person may not do it (not an approver) -> 77 */
 };
 
 enum flow_event {
@@ -36,6 +37,7 @@ enum flow_event {
 	FLOW_REMIND,
 	FLOW_COMMENT,
 	FLOW_MARK_TAKEN,
+	FLOW_REFUSE,       /* an outgoing statement not approved: back to its submitter */
 	FLOW_N_EVENTS
 };
 
@@ -47,6 +49,10 @@ enum flow_fact {
 	FACT_FORCE = 1 << 3,    /* the secretariat said --force */
 	FACT_NOTIFY = 1 << 4,   /* the secretariat said --notify-sender */
 	FACT_OPEN = 1 << 5,     /* its action is not taken yet */
+	FACT_OUTGOING = 1 << 6, /* from an IETF group to another body (model/outgoing.h) */
+	FACT_APPROVED = 1 << 7, /* its approval is known (the submitter approves every From group) */
+	FACT_DIRECT = 1 << 8,   /* the mail shows it already went to the other body */
+	FACT_BY = 1 << 9,       /* an approver's approval is given (approve --by) */
 };
 
 /* Where a row goes, besides a state. */
@@ -58,6 +64,9 @@ enum flow_effect {
 	FX_ANSWERS = 1 << 0,    /* a posted In Response marks what it answers as taken */
 	FX_TAKEN = 1 << 1,      /* its own action is taken */
 	FX_LOG_STATE = 1 << 2,  /* the new state's name goes into history after the kind */
+	FX_APPROVAL = 1 << 3,   /* the approval is recorded (who, when, how), history "approved" */
+	FX_SENT = 1 << 4,       /* history "sent": to the other body, or sent directly before */
+	FX_REQUESTED = 1 << 5,  /* history "approval_requested", naming the approvers */
 };
 
 struct flow_transition {
@@ -166,5 +175,34 @@ int flow_comment(const struct flow_ctx *x, gint64 id, const char *text, gboolean
     struct flow_result *r, GError **error);
 int flow_mark_taken(const struct flow_ctx *x, gint64 id, struct flow_result *r,
     GError **error);
+
+/* Outgoing statements (issue 16, flow/outgoing.c). */
+/* flow_outgoing_check - after validation: ST's direction, and for an
+ * outgoing one the problems sender_not_authorized (error) and
+ * sent_without_approval (warning), and the submitter's own approval (set on
+ * ST, recorded when it is posted). RECIPIENTS (bare addresses, the To/Cc of
+ * the mail; NULL: keep st->sent_directly as it is) say whether it was sent
+ * to the other body already. */
+void flow_outgoing_check(const struct flow_ctx *x, struct statement *st, GPtrArray *recipients);
+/* flow_approve_by - pending ID approved by BY (an approver of every From
+ * group; else FLOW_ERR_DENIED, nothing changed): sent, posted. HOW is
+ * "cli", "web" or "recorded" (the secretariat records an approval given
+ * elsewhere; NOTE says how, "by phone"). */
+int flow_approve_by(const struct flow_ctx *x, gint64 id, const char *by, const char *how,
+    const char *note, struct flow_result *r, GError **error);
+/* flow_refuse_outgoing - pending ID not approved: dead (restore brings it
+ * back to pending), its submitter told WHY. BY: who refused (NULL: the actor). */
+int flow_refuse_outgoing(const struct flow_ctx *x, gint64 id, const char *by, const char *why,
+    struct flow_result *r, GError **error);
+/* One pending statement, for `liaisonctl approvals` and the web's Pending tab. */
+struct flow_pending {
+	gint64 id;
+	char *title, *submitter, *requested_at;   /* requested_at: of the last approval request */
+	char *from_groups, *to_groups;            /* "quic, tls" */
+	GPtrArray *approvers;                     /* char *: "Name <address>" */
+};
+/* flow_approvals - the pending statements, oldest first (struct flow_pending *). */
+GPtrArray *flow_approvals(const struct flow_ctx *x, GError **error);
+void flow_pending_free(gpointer p);
 
 #endif

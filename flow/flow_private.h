@@ -25,4 +25,14 @@ int flow_end(const struct flow_ctx *x, struct flow_result *r, GError **error);
  * (state still as stored); *DETAIL gets the parse's accounting. */
 struct statement *flow_read(const struct flow_ctx *x, gint64 id, char **detail, GError **error);
 
+/* flow_outgoing_record - inside the transaction, ROW's FX_APPROVAL (ST's
+ * approval, when it has one, on record with history "approved") and
+ * FX_REQUESTED (history "approval_requested" naming the approvers). */
+int flow_outgoing_record(const struct flow_ctx *x, struct statement *st,
+    const struct flow_transition *row, GError **error);
+/* flow_outgoing_sent - history "sent": where the routing mail in MAILS
+ * (struct notify_planned *) goes, or that it was sent directly. */
+int flow_outgoing_sent(const struct flow_ctx *x, const struct statement *st, GPtrArray *mails,
+    GError **error);
+
 #endif

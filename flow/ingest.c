@@ -49,6 +49,9 @@ flow_read(const struct flow_ctx *x, gint64 id, char **detail, GError **error)
 	struct link_lookup links;
 	store_link_lookup(x->s, &links);
 	validate_statement(st, x->dir, &links, day);
+	GPtrArray *rcpts = fields_mail_recipients(pm);
+	flow_outgoing_check(x, st, rcpts);
+	g_ptr_array_unref(rcpts);
 	*detail = g_strdup_printf("leaf_parts=%d body=%d attachments=%u skipped=%d%s",
 	    pm->leaf_parts, pm->body_parts, pm->attachments->len, pm->skipped_parts,
 	    pm->forwarded_by ? " forwarded=1" : "");

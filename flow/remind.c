@@ -2,7 +2,11 @@
  * whose deadline calls for one today, each in its own transaction. */
 #include "flow/flow_private.h"
 #include "store/store_outbox.h"
+#include "store/store_flow.h"
+#include "store/store_stmt.h"
 #include "conf/log.h"
+
+#include <stdio.h>
 
 /* remind_one - statement ID's reminder for TODAY, if the table and the
  * deadline say so. */
@@ -39,6 +43,66 @@ remind_one(const struct flow_ctx *x, gint64 id, const char *today, struct flow_r
 	return rc;
 }
 
+/* days_since - whole days from the date of AT (ISO 8601) to TODAY; -1 when unreadable. */
+static int
+days_since(const char *at, const char *today)
+{
+	GDate d[2];
+	const char *text[2] = { at, today };
+	for (int i = 0; i < 2; i++) {
+		int y, m, day;
+		if (!text[i] || sscanf(text[i], "%4d-%2d-%2d", &y, &m, &day) != 3 ||
+		    !g_date_valid_dmy((GDateDay)day, (GDateMonth)m, (GDateYear)y))
+			return -1;
+		g_date_clear(&d[i], 1);
+		g_date_set_dmy(&d[i], (GDateDay)day, (GDateMonth)m, (GDateYear)y);
+	}
+	return g_date_days_between(&d[0], &d[1]);
+}
+
+/* remind_pending - pending statement ID's approvers reminded on TODAY when
+ * its last request or reminder is [notify] approval_remind_days old. */
+static int
+remind_pending(const struct flow_ctx *x, gint64 id, const char *today, struct flow_result *r,
+    GError **error)
+{
+	if (store_begin(x->s, error) < 0)
+		return -1;
+	struct statement *st = store_stmt_load(x->s, id, error);
+	const struct flow_transition *row = st ?
+	    flow_match(FLOW_REMIND, st->state, flow_facts(st, 0)) : NULL;
+	g_autofree char *last = NULL;
+	int rc = st ? 0 : -1;
+	if (row && store_flow_last_mail(x->s, id, "approval_%", &last, error) < 0)
+		rc = -1;
+	if (row && rc == 0 && !last &&
+	    store_flow_last_event(x->s, id, "approval_requested", &last, error) < 0)
+		rc = -1;
+	int days = rc == 0 && row ? days_since(last, today) : -1;
+	if (days >= x->c->approval_remind_days) {
+		struct notify_batch *mail = NULL;
+		struct flow_result one;
+		flow_result_init(&one);
+		rc = -1;
+		if (notify_prepare_approval_reminder(x->s, x->c, x->dir, st, today, &mail, error) == 0 &&
+		    flow_apply(x, st, row, st->state, NULL, FALSE, NULL, &mail, &one, error) == 0 &&
+		    flow_end(x, &one, error) == 0) {
+			rc = 0;
+			r->queued += one.mails->len;
+			while (one.mails->len)
+				g_ptr_array_add(r->mails, g_ptr_array_steal_index(one.mails, 0));
+		}
+		notify_batch_free(mail);
+		flow_result_clear(&one);
+		if (rc < 0)
+			store_rollback(x->s);
+	} else {
+		store_rollback(x->s);
+	}
+	statement_free(st);
+	return rc;
+}
+
 int
 flow_remind(const struct flow_ctx *x, const char *today, struct flow_result *r,
     GError **error)
@@ -66,6 +130,14 @@ flow_remind(const struct flow_ctx *x, const char *today, struct flow_result *r,
 	for (guint i = 0; i < ids->len && rc == 0; i++)
 		rc = remind_one(x, g_array_index(ids, gint64, i), today, r, error);
 	g_array_unref(ids);
+	/* outgoing statements still waiting for an approver */
+	GArray *pending = rc == 0 ? store_flow_pending(x->s, error) : NULL;
+	if (rc == 0 && !pending)
+		rc = -1;
+	for (guint i = 0; pending && i < pending->len && rc == 0; i++)
+		rc = remind_pending(x, g_array_index(pending, gint64, i), today, r, error);
+	if (pending)
+		g_array_unref(pending);
 	r->dry_run = x->dry_run;
 	if (rc == 0)
 		log_info("event=notify_remind today=%s queued=%d", today, r->queued);

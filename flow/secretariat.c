@@ -398,6 +398,7 @@ revalidate(const struct flow_ctx *x, struct statement *st, GPtrArray *old, GHash
 	struct link_lookup links;
 	store_link_lookup(x->s, &links);
 	validate_statement(st, x->dir, &links, today);
+	flow_outgoing_check(x, st, NULL);
 	for (guint i = 0; i < old->len; i++) {
 		struct problem *p = g_ptr_array_index(old, i);
 		enum problem_id pid;

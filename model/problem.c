@@ -18,6 +18,8 @@ static const struct problem_def defs[PROB_N] = {
 	[PROB_BAD_DEADLINE]           = { "bad_deadline", SEV_ERROR, "deadline", PROBLEM_READING },
 	[PROB_NO_CONTENT]             = { "no_content", SEV_ERROR, "body", PROBLEM_RULE },
 	[PROB_PARSE_FAILED]           = { "parse_failed", SEV_ERROR, "", PROBLEM_RULE },
+	[PROB_SENDER_NOT_AUTHORIZED]  = { "sender_not_authorized", SEV_ERROR, "from_groups",
+	                                  PROBLEM_RULE },
 	[PROB_PURPOSE_INFERRED]       = { "purpose_inferred", SEV_WARNING, "purpose", PROBLEM_READING },
 	[PROB_FOR_COMMENT_MAPPED]     = { "for_comment_mapped", SEV_WARNING, "purpose",
 	                                  PROBLEM_READING },
@@ -34,6 +36,8 @@ static const struct problem_def defs[PROB_N] = {
 	                                  PROBLEM_READING },
 	[PROB_MIME_DEFECT]            = { "mime_defect", SEV_WARNING, "", PROBLEM_READING },
 	[PROB_CHARSET_GUESSED]        = { "charset_guessed", SEV_WARNING, "body", PROBLEM_READING },
+	[PROB_SENT_WITHOUT_APPROVAL]  = { "sent_without_approval", SEV_WARNING, "from_groups",
+	                                  PROBLEM_RULE },
 };
 
 const struct problem_def *

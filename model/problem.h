@@ -30,6 +30,7 @@ enum problem_id {
 	PROB_BAD_DEADLINE,
 	PROB_NO_CONTENT,
 	PROB_PARSE_FAILED,
+	PROB_SENDER_NOT_AUTHORIZED,    /* outgoing: the sender may not send for the From groups */
 	/* warnings */
 	PROB_PURPOSE_INFERRED,
 	PROB_FOR_COMMENT_MAPPED,
@@ -41,6 +42,7 @@ enum problem_id {
 	PROB_IN_RESPONSE_UNRESOLVED,
 	PROB_MIME_DEFECT,
 	PROB_CHARSET_GUESSED,
+	PROB_SENT_WITHOUT_APPROVAL,    /* outgoing, sent directly by someone who is not an approver */
 	PROB_N
 };
 

@@ -12,6 +12,7 @@ static const char *const state_names[STMT_N_STATES] = {
 	[STMT_REJECTED] = "rejected",
 	[STMT_IGNORED] = "ignored",
 	[STMT_DEAD] = "dead",
+	[STMT_PENDING] = "pending",
 };
 
 const char *
@@ -125,6 +126,10 @@ statement_free(struct statement *st)
 	g_free(st->message_id);
 	g_free(st->in_reply_to);
 	g_ptr_array_unref(st->references);
+	g_free(st->approved_by);
+	g_free(st->approved_at);
+	g_free(st->approval_how);
+	g_free(st->approval_note);
 	g_free(st);
 }
 

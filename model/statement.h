@@ -17,6 +17,7 @@ enum stmt_state {
 	STMT_REJECTED,     /* in the rejects queue, waiting for the secretariat */
 	STMT_IGNORED,      /* automatic mail (bounce, auto-reply): kept, never answered */
 	STMT_DEAD,         /* discarded by the secretariat (kept; restore undoes it) */
+	STMT_PENDING,      /* outgoing, awaiting approval before it is sent (issue 16) */
 	STMT_N_STATES
 };
 #define STMT_BIT(s) (1u << (s))
@@ -72,6 +73,13 @@ struct statement {
 	GPtrArray *references;    /* char * */
 	int version;              /* store's version counter, for edit conflicts */
 	gboolean action_taken;    /* stored: answered or marked taken (a For Action statement) */
+	/* Outgoing statements (model/outgoing.h): from an IETF group to another body. */
+	gboolean outgoing;        /* direction: FALSE incoming, TRUE outgoing */
+	gboolean sent_directly;   /* the mail shows it already went to the other body */
+	char *approved_by;        /* bare address of the approver, NULL: not approved */
+	char *approved_at;        /* ISO 8601 UTC, NULL until recorded */
+	char *approval_how;       /* "submitter" | "web" | "cli" | "recorded" */
+	char *approval_note;      /* recorded: how it was given ("by phone"), else NULL */
 };
 
 struct statement *statement_new(void);
@@ -97,7 +105,8 @@ void statement_clear_problems(struct statement *st);
  * title, purpose, deadline, from_groups, to_groups, from_contacts, to_contacts,
  * from_liaison_contact, to_liaison_contact, body, attachments,
  * other_identifiers, related, forwarded_by, action_taken, problems,
- * documents, release, work_items, next_meetings) set into O. */
+ * documents, release, work_items, next_meetings, direction, approval,
+ * sent_directly) set into O. */
 void statement_json_add(JsonObject *o, const struct statement *st);
 /* statement_problems_json - ST's problems: [{code, severity, field, message}]. */
 JsonNode *statement_problems_json(const struct statement *st);

@@ -138,5 +138,16 @@ statement_json_add(JsonObject *o, const struct statement *st)
 	json_object_set_boolean_member(o, "action_taken", st->action_taken);
 	json_object_set_member(o, "problems", statement_problems_json(st));
 	documents_json_add(o, st);
+	json_object_set_string_member(o, "direction", st->outgoing ? "outgoing" : "incoming");
+	if (st->approved_by) {
+		JsonObject *ap = json_object_new();
+		json_object_set_string_member(ap, "by", st->approved_by);
+		set_string_or_null(ap, "at", st->approved_at);
+		set_string_or_null(ap, "how", st->approval_how);
+		json_object_set_object_member(o, "approval", ap);
+	} else {
+		json_object_set_null_member(o, "approval");
+	}
+	json_object_set_boolean_member(o, "sent_directly", st->sent_directly);
 }
 

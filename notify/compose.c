@@ -2,7 +2,9 @@
  * (at send time, from what the outbox row says). */
 #include "notify/notify_private.h"
 #include "store/store_outbox.h"
+#include "store/store_blob.h"
 
+#include <fcntl.h>
 #include <gmime/gmime.h>
 #include <string.h>
 
@@ -130,6 +132,49 @@ notify_message_id(const struct conf *c, GError **error)
 	return g_mime_utils_generate_message_id(strrchr(c->from_address, '@') + 1);
 }
 
+/* attach_files - MSG becomes multipart/mixed: TEXT, then each of m->files
+ * (base64). The boundary follows from the Message-ID, so that every attempt
+ * of the same mail sends the same bytes. */
+static int
+attach_files(GMimeMessage *msg, GMimeTextPart *text, const struct notify_mail *m,
+    GError **error)
+{
+	GMimeMultipart *mp = g_mime_multipart_new_with_subtype("mixed");
+	g_autofree char *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256,
+	    g_mime_message_get_message_id(msg), -1);
+	g_autofree char *boundary = g_strdup_printf("=_liaison_%.32s", digest);
+	g_mime_multipart_set_boundary(mp, boundary);
+	g_mime_multipart_add(mp, GMIME_OBJECT(text));
+	for (guint i = 0; i < m->files->len; i++) {
+		const struct notify_file *f = m->files->pdata[i];
+		GError *e = NULL;
+		GMimeStream *fs = g_mime_stream_fs_open(f->path, O_RDONLY, 0, &e);
+		if (!fs) {
+			g_set_error(error, CONF_ERROR, 1, "attachment %s: %s", f->filename, e->message);
+			g_error_free(e);
+			g_object_unref(mp);
+			return -1;
+		}
+		GMimeContentType *ct = g_mime_content_type_parse(NULL, f->content_type);
+		GMimePart *p = g_mime_part_new_with_type(g_mime_content_type_get_media_type(ct),
+		    g_mime_content_type_get_media_subtype(ct));
+		g_object_unref(ct);
+		GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(fs,
+		    GMIME_CONTENT_ENCODING_DEFAULT);
+		g_mime_part_set_content(p, w);
+		g_mime_part_set_content_encoding(p, GMIME_CONTENT_ENCODING_BASE64);
+		g_autofree char *name = notify_clean(f->filename, 200);
+		g_mime_part_set_filename(p, name);
+		g_mime_multipart_add(mp, GMIME_OBJECT(p));
+		g_object_unref(w);
+		g_object_unref(fs);
+		g_object_unref(p);
+	}
+	g_mime_message_set_mime_part(msg, GMIME_OBJECT(mp));
+	g_object_unref(mp);
+	return 0;
+}
+
 GBytes *
 notify_compose(const struct conf *c, const struct notify_mail *m, GError **error)
 {
@@ -173,7 +218,16 @@ notify_compose(const struct conf *c, const struct notify_mail *m, GError **error
 	    longest_line(body) > 76)
 		g_mime_part_set_content_encoding(GMIME_PART(part),
 		    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
-	g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
+	if (m->files && m->files->len > 0) {
+		if (attach_files(msg, part, m, error) < 0) {
+			g_object_unref(part);
+			g_object_unref(msg);
+			addr_free(from);
+			return NULL;
+		}
+	} else {
+		g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
+	}
 	g_object_unref(part);
 
 	GMimeFormatOptions *opts = g_mime_format_options_new();
@@ -187,6 +241,16 @@ notify_compose(const struct conf *c, const struct notify_mail *m, GError **error
 	g_object_unref(msg);
 	addr_free(from);
 	return out;
+}
+
+static void
+file_free(gpointer p)
+{
+	struct notify_file *f = p;
+	g_free(f->path);
+	g_free(f->filename);
+	g_free(f->content_type);
+	g_free(f);
 }
 
 GBytes *
@@ -207,6 +271,7 @@ notify_compose_queued(struct store *s, const struct conf *c, const struct outbox
 	}
 	GBytes *out = NULL;
 	g_autofree char *text = NULL;
+	GPtrArray *files = NULL;
 	if (!m->body) {
 		/* a routing mail: the statement itself, written out from its rows
 		 * now rather than copied into the outbox (it is most of the mail) */
@@ -219,13 +284,31 @@ notify_compose_queued(struct store *s, const struct conf *c, const struct outbox
 			goto out;
 		}
 		text = notify_text_routing(s, c, st, &r);
+		/* the documents go with it, up to [notify] attach_max in all */
+		if (notify_attach_ok(c, st)) {
+			files = g_ptr_array_new_with_free_func(file_free);
+			for (guint i = 0; i < st->attachments->len; i++) {
+				const struct attachment *a = st->attachments->pdata[i];
+				char *path = a->derived_from > 0 ? NULL : store_blob_path(s, a->sha256);
+				if (!path)
+					continue;
+				struct notify_file *f = g_new0(struct notify_file, 1);
+				f->path = path;
+				f->filename = g_strdup(a->filename);
+				f->content_type = g_strdup(a->content_type && *a->content_type ?
+				    a->content_type : "application/octet-stream");
+				g_ptr_array_add(files, f);
+			}
+		}
 		statement_free(st);
 	}
 	/* the Date is when it was queued, so every attempt sends the same mail */
 	GDateTime *date = g_date_time_new_from_iso8601(m->created_at, NULL);
 	struct notify_mail nm = { m->subject, text ? text : m->body, &r, m->in_reply_to,
-		m->message_id, date };
+		m->message_id, date, files };
 	out = notify_compose(c, &nm, error);
+	if (files)
+		g_ptr_array_unref(files);
 	if (date)
 		g_date_time_unref(date);
 out:

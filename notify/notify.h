@@ -18,10 +18,13 @@ enum notify_mails {
 	NOTIFY_DISCARD = 1 << 4,      /* "not recorded" to the sender (discard --notify-sender) */
 	NOTIFY_REMINDER = 1 << 5,     /* a deadline reminder to the To groups */
 	NOTIFY_AGAIN = 1 << 6,        /* even if this kind went before (resend) */
+	NOTIFY_APPROVAL = 1 << 7,     /* outgoing: "please approve" to the approvers (issue 16) */
+	NOTIFY_REFUSED = 1 << 8,      /* outgoing: "not approved" to the submitter (refuse) */
 };
 
 /* notify_prepare_statement / notify_queue_batch - queue the MAILS
- * (ROUTING [+ ACK] [+ AGAIN], or REJECTION + SECRETARIAT) of ST in two steps,
+ * (ROUTING [+ ACK] [+ AGAIN], ACK alone (an outgoing statement sent
+ * directly), APPROVAL, or REJECTION + SECRETARIAT) of ST in two steps,
  * so that the write transaction only inserts: the first composes the mail
  * (recipients, texts, Message-IDs; reads only), *OUT NULL when there is
  * nothing to say (an automatic message; the mail of that kind went before);
@@ -49,6 +52,16 @@ void notify_batch_describe(const struct notify_batch *b, GPtrArray *out);
  * discarded, and why (discard --notify-sender) into *OUT: no mail in it when
  * there is nobody who may be answered. */
 int notify_prepare_discard(const struct conf *c, const struct statement *st, const char *why,
+    struct notify_batch **out, GError **error);
+
+/* notify_prepare_refused - compose the mail that tells ST's submitter its
+ * outgoing statement was not approved, by BY, and WHY (refuse). */
+int notify_prepare_refused(const struct conf *c, const struct statement *st, const char *by,
+    const char *why, struct notify_batch **out, GError **error);
+/* notify_prepare_approval_reminder - the approvers of pending ST reminded
+ * on TODAY (keyed by statement and day: queued once). */
+int notify_prepare_approval_reminder(struct store *s, const struct conf *c,
+    const struct directory *dir, const struct statement *st, const char *today,
     struct notify_batch **out, GError **error);
 
 /* notify_sender_start / _stop - the thread that delivers the outbox. */

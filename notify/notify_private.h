@@ -45,6 +45,13 @@ char *notify_clean(const char *text, gsize max);
 /* notify_msgid_ok - a Message-ID (without <>) safe to put in a header. */
 gboolean notify_msgid_ok(const char *id);
 
+/* A document attached to a mail: the stored blob's bytes under FILENAME. */
+struct notify_file {
+	char *path;
+	char *filename;
+	char *content_type;
+};
+
 struct notify_mail {
 	const char *subject;         /* cleaned again here */
 	const char *body;            /* UTF-8 text, LF line ends */
@@ -52,6 +59,7 @@ struct notify_mail {
 	const char *in_reply_to;     /* the statement's Message-ID, or NULL */
 	const char *message_id;      /* without <>; NULL: a new one */
 	GDateTime *date;             /* NULL: now */
+	GPtrArray *files;            /* struct notify_file *, attached in order; NULL: none */
 };
 
 /* notify_compose - the complete message as CRLF bytes. The same mail (same
@@ -81,6 +89,18 @@ char *notify_text_discarded(const struct conf *c, const struct statement *st, co
 /* DAYS >= 0: days before the deadline; < 0: days overdue. */
 char *notify_text_reminder(const struct conf *c, const struct statement *st, int days);
 char *notify_url(const struct conf *c, gint64 id);
+
+/* notify_plan_approval - the approval request (REMINDER: its reminder,
+ * keyed by KEY) of pending outgoing ST into B: one mail to its approvers. */
+int notify_plan_approval(struct notify_batch *b, struct store *s, const struct conf *c,
+    const struct directory *dir, const struct statement *st, gboolean reminder, const char *key,
+    GError **error);
+/* notify_text_attachments - the "Attachments:" part of a routing mail: each
+ * document named, with its link, and whether it is attached. */
+void notify_text_attachments(GString *out, const struct conf *c, const struct statement *st,
+    gboolean attached);
+/* notify_attach_ok - do ST's documents go attached (total <= attach_max)? */
+gboolean notify_attach_ok(const struct conf *c, const struct statement *st);
 
 /* notify_batch_new / notify_batch_add - a batch of mails composed one by one
  * (reminders); nothing is added without a recipient. */

@@ -188,7 +188,8 @@ quoted_subject(const char *prefix, const struct statement *st)
 /* plan_routing - the routing mail and, when ACK, the acknowledgement. */
 static int
 plan_routing(struct notify_batch *b, struct store *s, const struct conf *c,
-    const struct directory *dir, const struct statement *st, gboolean ack, GError **error)
+    const struct directory *dir, const struct statement *st, gboolean route, gboolean ack,
+    GError **error)
 {
 	struct notify_rcpts r, sub;
 	int rc = -1;
@@ -198,11 +199,13 @@ plan_routing(struct notify_batch *b, struct store *s, const struct conf *c,
 	g_autofree char *subject = quoted_subject("New Liaison Statement, ", st);
 	/* no text: the routing mail is the statement, written from its rows
 	 * when sent, not a copy of its body in the outbox */
-	if (batch_add(b, c, st->id, "routing", subject, NULL, &r, st->message_id, NULL, error) < 0)
+	if (route &&
+	    batch_add(b, c, st->id, "routing", subject, NULL, &r, st->message_id, NULL, error) < 0)
 		goto out;
 	if (ack) {
 		notify_rcpts_submitter(c, st, &sub);
-		g_autofree char *as = quoted_subject("Liaison statement received: ", st);
+		g_autofree char *as = quoted_subject(!st->outgoing ? "Liaison statement received: " :
+		    st->sent_directly ? "Liaison statement recorded: " : "Liaison statement sent: ", st);
 		g_autofree char *ab = notify_text_ack(c, st, &r);
 		if (batch_add(b, c, st->id, "ack", as, ab, &sub, st->message_id, NULL, error) < 0)
 			goto out;
@@ -251,18 +254,22 @@ notify_prepare_statement(struct store *s, const struct conf *c, const struct dir
 	if (st->auto_generated)
 		return 0;    /* an automatic message is never answered: no loops */
 	gboolean routing = (mails & NOTIFY_ROUTING) != 0;
-	if (!routing && !(mails & (NOTIFY_REJECTION | NOTIFY_SECRETARIAT)))
+	gboolean ack = (mails & NOTIFY_ACK) != 0;
+	gboolean approval = (mails & NOTIFY_APPROVAL) != 0;
+	if (!routing && !ack && !approval && !(mails & (NOTIFY_REJECTION | NOTIFY_SECRETARIAT)))
 		return 0;    /* nothing this function composes */
 	/* A reprocess that ends in the same state says nothing twice: the mail of
 	 * a state goes once per statement, unless asked AGAIN (resend). */
-	const char *kind = (mails & NOTIFY_AGAIN) ? NULL : routing ? "routing" : "rejection";
+	const char *kind = (mails & NOTIFY_AGAIN) ? NULL : routing ? "routing" : ack ? "ack" :
+	    approval ? "approval_request" : "rejection";
 	if (kind) {
 		int done = store_outbox_has(s, st->id, kind, error);
 		if (done != 0)
 			return done < 0 ? -1 : 0;
 	}
 	struct notify_batch *b = batch_new(st->id, kind);
-	if ((routing ? plan_routing(b, s, c, dir, st, (mails & NOTIFY_ACK) != 0, error) :
+	if ((routing || ack ? plan_routing(b, s, c, dir, st, routing, ack, error) :
+	    approval ? notify_plan_approval(b, s, c, dir, st, FALSE, NULL, error) :
 	    plan_rejected(b, c, st, error)) < 0) {
 		notify_batch_free(b);
 		return -1;

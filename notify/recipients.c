@@ -1,5 +1,6 @@
 /* recipients.c - who gets which mail (RFC 4053 / bradner draft B.1.1, issue 5). */
 #include "notify/notify_private.h"
+#include "model/outgoing.h"
 #include "conf/log.h"
 
 #include <string.h>
@@ -145,10 +146,49 @@ add_from_managers(const struct conf *c, const struct directory *dir,
 	}
 }
 
+/* routing_outgoing - an outgoing statement goes to the receiving body: its
+ * To-Contacts, To-Liaison-Contact and the To groups' `contacts`; Cc the
+ * IETF liaison managers for that body, the IAB liaison coordinators, the
+ * From groups' lists, the groups' fixed cc. */
+static void
+routing_outgoing(const struct conf *c, const struct directory *dir,
+    const struct statement *st, struct notify_rcpts *r)
+{
+	add_addrs(c, r, FALSE, st->to_contacts);
+	if (st->to_liaison_contact)
+		notify_rcpts_add(c, r, FALSE, NULL, st->to_liaison_contact);
+	for (guint i = 0; i < st->to_groups->len; i++) {
+		const struct dir_group *d = group_of(dir, st->to_groups->pdata[i]);
+		if (d && d->type == DIR_SDO)
+			add_addrs(c, r, FALSE, d->contacts);
+	}
+	GPtrArray *lm = outgoing_liaison_managers(dir, st);
+	add_addrs(c, r, TRUE, lm);
+	g_ptr_array_unref(lm);
+	notify_rcpts_add_text(c, r, TRUE, c->liaison_coordinators);
+	for (guint i = 0; i < st->from_groups->len; i++) {
+		const struct dir_group *d = group_of(dir, st->from_groups->pdata[i]);
+		if (d && d->list)
+			notify_rcpts_add(c, r, TRUE, d->name, d->list);
+	}
+	for (int side = 0; side < 2; side++) {
+		GPtrArray *groups = side == 0 ? st->to_groups : st->from_groups;
+		for (guint i = 0; i < groups->len; i++) {
+			const struct dir_group *d = group_of(dir, groups->pdata[i]);
+			if (d)
+				add_addrs(c, r, TRUE, d->cc);
+		}
+	}
+}
+
 void
 notify_rcpts_routing(const struct conf *c, const struct directory *dir,
     const struct statement *st, struct notify_rcpts *r)
 {
+	if (st->outgoing) {
+		routing_outgoing(c, dir, st, r);
+		return;
+	}
 	for (guint i = 0; i < st->to_groups->len; i++) {
 		const struct dir_group *d = group_of(dir, st->to_groups->pdata[i]);
 		if (d)
@@ -227,6 +267,15 @@ void
 notify_rcpts_reminder(const struct conf *c, const struct directory *dir,
     const struct statement *st, struct notify_rcpts *r)
 {
+	if (st->outgoing) {
+		/* the other body owes the answer: remind the IETF side, the
+		 * submitter and the IETF liaison manager for that body */
+		notify_rcpts_submitter(c, st, r);
+		GPtrArray *lm = outgoing_liaison_managers(dir, st);
+		add_addrs(c, r, TRUE, lm);
+		g_ptr_array_unref(lm);
+		return;
+	}
 	struct notify_rcpts routing;
 	notify_rcpts_init(&routing);
 	notify_rcpts_routing(c, dir, st, &routing);

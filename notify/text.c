@@ -110,15 +110,38 @@ notify_text_routing(struct store *s, const struct conf *c, const struct statemen
 		}
 	}
 	g_string_append_printf(out, "\nBody:\n%s\n", st->body && *st->body ? st->body : "(none)");
-	if (st->attachments->len) {
-		g_string_append(out, "\nAttachments:\n");
-		for (guint i = 0; i < st->attachments->len; i++) {
-			const struct attachment *a = st->attachments->pdata[i];
-			g_autofree char *name = notify_clean(a->filename, 300);
-			g_string_append_printf(out, "\n    %s\n    %s/attachments/%d\n", name, url, a->position);
-		}
-	}
+	notify_text_attachments(out, c, st, notify_attach_ok(c, st));
 	return g_string_free(out, FALSE);
+}
+
+gboolean
+notify_attach_ok(const struct conf *c, const struct statement *st)
+{
+	gint64 total = 0;
+	for (guint i = 0; i < st->attachments->len; i++) {
+		const struct attachment *a = st->attachments->pdata[i];
+		if (a->derived_from <= 0)   /* what came out of an archive goes as the archive */
+			total += a->size;
+	}
+	return st->attachments->len > 0 && total <= c->attach_max;
+}
+
+void
+notify_text_attachments(GString *out, const struct conf *c, const struct statement *st,
+    gboolean attached)
+{
+	if (!st->attachments->len)
+		return;
+	g_autofree char *url = notify_url(c, st->id);
+	g_string_append(out, attached ? "\nAttachments (attached to this mail):\n" :
+	    "\nAttachments (too large to attach, at these links):\n");
+	for (guint i = 0; i < st->attachments->len; i++) {
+		const struct attachment *a = st->attachments->pdata[i];
+		if (a->derived_from > 0)
+			continue;
+		g_autofree char *name = notify_clean(a->filename, 300);
+		g_string_append_printf(out, "\n    %s\n    %s/attachments/%d\n", name, url, a->position);
+	}
 }
 
 static void
@@ -128,6 +151,31 @@ append_footer(GString *out, const struct conf *c)
 	    " read;\nfor questions write to %s.\n", c->secretariat ? c->secretariat : "the secretariat");
 }
 
+/* ack_outgoing_head - the first lines of the answer to an outgoing
+ * statement's submitter: sent (and approved by whom), or recorded only. */
+static void
+ack_outgoing_head(GString *out, const struct statement *st, const char *title, const char *url)
+{
+	if (st->sent_directly) {
+		g_string_append_printf(out, "Your liaison statement \"%s\" has been recorded as"
+		    " statement %" G_GINT64_FORMAT ":\n    %s\n\nYour mail shows that it was already"
+		    " sent to the receiving body, so it was not sent again.\n", title, st->id, url);
+		if (st->approved_by)
+			g_string_append_printf(out, "Its approval is recorded: %s.\n", st->approved_by);
+		else
+			g_string_append(out, "No approval of it is on record: the secretariat has been"
+			    " told.\n");
+		return;
+	}
+	g_string_append_printf(out, "Your liaison statement \"%s\" was sent as statement %"
+	    G_GINT64_FORMAT ":\n    %s\n\n", title, st->id, url);
+	if (st->approved_by)
+		g_string_append_printf(out, "Approved by %s (%s).\n\n", st->approved_by,
+		    g_strcmp0(st->approval_how, "submitter") == 0 ? "by submitting it" :
+		    g_strcmp0(st->approval_how, "recorded") == 0 ? "recorded by the secretariat" :
+		    g_strcmp0(st->approval_how, "web") == 0 ? "on the web" : "with liaisonctl");
+}
+
 char *
 notify_text_ack(const struct conf *c, const struct statement *st,
     const struct notify_rcpts *routing)
@@ -135,9 +183,14 @@ notify_text_ack(const struct conf *c, const struct statement *st,
 	GString *out = g_string_new(NULL);
 	g_autofree char *title = title_of(st);
 	g_autofree char *url = notify_url(c, st->id);
-	g_string_append_printf(out, "Your liaison statement \"%s\" has been received and recorded"
-	    " as number %" G_GINT64_FORMAT ":\n    %s\n\n", title, st->id, url);
-	if (routing->to->len + routing->cc->len == 0) {
+	if (st->outgoing)
+		ack_outgoing_head(out, st, title, url);
+	else
+		g_string_append_printf(out, "Your liaison statement \"%s\" has been received and"
+		    " recorded as number %" G_GINT64_FORMAT ":\n    %s\n\n", title, st->id, url);
+	if (st->outgoing && st->sent_directly) {
+		/* nothing went from here */
+	} else if (routing->to->len + routing->cc->len == 0) {
 		g_string_append(out, "No recipient is known for the groups it is addressed to: the"
 		    " secretariat will route it by hand.\n");
 	} else {

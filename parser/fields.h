@@ -18,6 +18,11 @@ void fields_extract(struct statement *st, const struct parsed_mail *pm,
 gboolean fields_apply_label(struct statement *st, const char *label, const char *value,
     const struct directory *dir);
 
+/* fields_mail_recipients - the bare addresses in To and Cc of the mail as
+ * received and of the original it forwards (char *, each once): whether an
+ * outgoing statement already went to the other body (model/outgoing.h). */
+GPtrArray *fields_mail_recipients(const struct parsed_mail *pm);
+
 /* date_parse - a deadline as written to YYYY-MM-DD; NULL when unreadable or
  * ambiguous (then *why says which). */
 char *date_parse(const char *text, const char **why);

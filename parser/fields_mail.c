@@ -116,3 +116,28 @@ fields_mail_problems(struct statement *st, const struct parsed_mail *pm)
 		    "The text did not say which character set it uses; it was read as UTF-8, "
 		    "else windows-1252. Check accented letters.");
 }
+
+GPtrArray *
+fields_mail_recipients(const struct parsed_mail *pm)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	const char *lists[] = { pm->h.to, pm->h.cc, pm->outer.to, pm->outer.cc };
+	for (size_t i = 0; i < G_N_ELEMENTS(lists); i++) {
+		if (!lists[i] || !*lists[i])
+			continue;
+		GPtrArray *a = g_ptr_array_new_with_free_func(addr_free);
+		g_autofree char *bad = NULL;
+		/* a bad address among them drops only itself: the others still count */
+		contacts_parse(lists[i], a, &bad);
+		for (guint k = 0; k < a->len; k++) {
+			const char *addr = ((const struct addr *)a->pdata[k])->address;
+			gboolean seen = FALSE;
+			for (guint j = 0; j < out->len && !seen; j++)
+				seen = addr_equal(out->pdata[j], addr);
+			if (!seen)
+				g_ptr_array_add(out, g_strdup(addr));
+		}
+		g_ptr_array_unref(a);
+	}
+	return out;
+}

@@ -116,6 +116,26 @@ store_schema_version(struct store *s)
 	return v;
 }
 
+/* fk_check - no row refers to a row that is not there (PRAGMA
+ * foreign_key_check), inside a migration's transaction. */
+static int
+fk_check(struct store *s, GError **error)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &q, NULL) != SQLITE_OK)
+		return store_set_sqlite_error(s, sqlite3_errcode(s->db), "foreign_key_check", error);
+	int rc = sqlite3_step(q);
+	g_autofree char *table = rc == SQLITE_ROW ?
+	    g_strdup((const char *)sqlite3_column_text(q, 0)) : NULL;
+	sqlite3_finalize(q);
+	if (rc == SQLITE_ROW) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_SCHEMA, "a row of %s refers to a row that"
+		    " is not there", table ? table : "?");
+		return -1;
+	}
+	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, "foreign_key_check", error);
+}
+
 /* migrate - apply each schema file above user_version in its own transaction.
  * A database from a newer program is refused: we cannot know its meaning. */
 static int
@@ -134,7 +154,8 @@ migrate(struct store *s, GError **error)
 		g_autofree char *bump = g_strdup_printf("PRAGMA user_version = %d", i + 1);
 		if (store_begin(s, error) < 0)
 			return -1;
-		if (store_exec(s, schema[i], error) < 0 || store_exec(s, bump, error) < 0) {
+		if (store_exec(s, schema[i], error) < 0 || fk_check(s, error) < 0 ||
+		    store_exec(s, bump, error) < 0) {
 			g_prefix_error(error, "migration to schema version %d: ", i + 1);
 			store_rollback(s);
 			return -1;
@@ -199,10 +220,13 @@ store_open(const char *state_dir, GError **error)
 	 * appends, the idle parse worker checkpoints (store_checkpoint), and
 	 * the limit still bounds the log under any load. */
 	if (store_exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;"
-	    " PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+	    " PRAGMA synchronous = FULL;"
 	    " PRAGMA wal_autocheckpoint = 2048;", error) < 0)
 		goto fail;
-	if (migrate(s, error) < 0)
+	/* foreign keys are off while the schema migrates (a migration may
+	 * rebuild a table others refer to, which SQLite allows only so) and each
+	 * migration is checked before it commits; on for everything after */
+	if (migrate(s, error) < 0 || store_exec(s, "PRAGMA foreign_keys = ON;", error) < 0)
 		goto fail;
 	return s;
 fail:

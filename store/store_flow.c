@@ -85,3 +85,86 @@ store_flow_mark_taken(struct store *s, gint64 id, gboolean *changed, GError **er
 	*changed = changes > 0;
 	return 0;
 }
+
+int
+store_flow_set_approval(struct store *s, gint64 id, const char *by, const char *how,
+    const char *note, char **at, GError **error)
+{
+	sqlite3_stmt *q;
+	g_autofree char *now = store_now();
+	if (store_prepare(s, &q, "UPDATE statements SET approved_by = ?2, approved_at = ?3,"
+	    " approval_how = ?4, approval_note = ?5, version = version + 1 WHERE id = ?1", error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_text(q, 2, by, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 3, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 4, how, -1, SQLITE_TRANSIENT);
+	if (note)
+		sqlite3_bind_text(q, 5, note, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, 5);
+	int rc = sqlite3_step(q);
+	store_finish(s, q);
+	if (rc != SQLITE_DONE)
+		return store_set_sqlite_error(s, rc, "record approval", error);
+	if (at)
+		*at = g_steal_pointer(&now);
+	return 0;
+}
+
+GArray *
+store_flow_pending(struct store *s, GError **error)
+{
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, "SELECT id FROM messages WHERE state = 'pending' ORDER BY id",
+	    error) < 0)
+		return NULL;
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(q, 0);
+		g_array_append_val(ids, id);
+	}
+	store_finish(s, q);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(ids);
+		store_set_sqlite_error(s, rc, "list pending", error);
+		return NULL;
+	}
+	return ids;
+}
+
+int
+store_flow_last_event(struct store *s, gint64 id, const char *kind, char **at, GError **error)
+{
+	sqlite3_stmt *q;
+	*at = NULL;
+	if (store_prepare(s, &q, "SELECT max(at) FROM events WHERE statement = ?1 AND kind = ?2",
+	    error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_text(q, 2, kind, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*at = col_dup(q, 0);
+	store_finish(s, q);
+	return rc == SQLITE_ROW ? 0 : store_set_sqlite_error(s, rc, "read last event", error);
+}
+
+int
+store_flow_last_mail(struct store *s, gint64 id, const char *kind_like, char **at,
+    GError **error)
+{
+	sqlite3_stmt *q;
+	*at = NULL;
+	if (store_prepare(s, &q, "SELECT max(created_at) FROM outbox WHERE statement = ?1"
+	    " AND kind LIKE ?2", error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_text(q, 2, kind_like, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*at = col_dup(q, 0);
+	store_finish(s, q);
+	return rc == SQLITE_ROW ? 0 : store_set_sqlite_error(s, rc, "read last mail", error);
+}

@@ -22,4 +22,23 @@ int store_flow_set_state(struct store *s, gint64 id, const char *state,
  * *CHANGED FALSE when it already was. */
 int store_flow_mark_taken(struct store *s, gint64 id, gboolean *changed, GError **error);
 
+/* store_flow_set_approval - the approval of statement ID on record: BY
+ * (bare address), now, HOW (submitter|web|cli|recorded), NOTE (recorded:
+ * how it was given, or NULL); *AT (if given) gets the time written. */
+int store_flow_set_approval(struct store *s, gint64 id, const char *by, const char *how,
+    const char *note, char **at, GError **error);
+
+/* store_flow_pending - the ids of the pending statements, oldest first. */
+GArray *store_flow_pending(struct store *s, GError **error);
+
+/* store_flow_last_event - *AT the time of statement ID's latest history
+ * event of KIND (NULL when none). */
+int store_flow_last_event(struct store *s, gint64 id, const char *kind, char **at,
+    GError **error);
+
+/* store_flow_last_mail - *AT the time statement ID's latest outbox mail
+ * whose kind is LIKE KIND_LIKE ("approval_%") was queued (NULL: none). */
+int store_flow_last_mail(struct store *s, gint64 id, const char *kind_like, char **at,
+    GError **error);
+
 #endif

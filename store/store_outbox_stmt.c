@@ -55,6 +55,7 @@ row_attachment(sqlite3_stmt *st, struct statement *out)
 	a->content_type = dup_col(st, 2);
 	a->size = sqlite3_column_int64(st, 3);
 	a->sha256 = dup_col(st, 4);
+	a->derived_from = sqlite3_column_int(st, 5);
 	g_ptr_array_add(out->attachments, a);
 }
 
@@ -80,7 +81,8 @@ store_outbox_statement(struct store *s, gint64 id, GError **error)
 	sqlite3_stmt *st;
 	if (store_prepare(s, &st, "SELECT m.state, m.message_id, s.title, s.purpose, s.deadline,"
 	    " s.body, s.from_liaison_contact, s.to_liaison_contact, s.forwarded_by, s.submitter,"
-	    " s.auto_generated, s.version FROM messages m JOIN statements s ON s.id = m.id"
+	    " s.auto_generated, s.version, s.direction, s.sent_directly, s.approved_by"
+	    " FROM messages m JOIN statements s ON s.id = m.id"
 	    " WHERE m.id = ?", error) < 0)
 		return NULL;
 	sqlite3_bind_int64(st, 1, id);
@@ -107,13 +109,17 @@ store_outbox_statement(struct store *s, gint64 id, GError **error)
 	out->submitter = dup_col(st, 9);
 	out->auto_generated = sqlite3_column_int(st, 10) != 0;
 	out->version = sqlite3_column_int(st, 11);
+	out->outgoing = g_strcmp0((const char *)sqlite3_column_text(st, 12), "outgoing") == 0;
+	out->sent_directly = sqlite3_column_int(st, 13) != 0;
+	out->approved_by = dup_col(st, 14);
 	store_finish(s, st);
 
 	if (each_row(s, "SELECT side, acronym, text FROM statement_groups WHERE statement = ?"
 	    " ORDER BY side, position", id, out, row_group, error) < 0 ||
 	    each_row(s, "SELECT side, address, name FROM statement_contacts WHERE statement = ?"
 	    " ORDER BY side, position", id, out, row_contact, error) < 0 ||
-	    each_row(s, "SELECT position, filename, content_type, size, sha256 FROM attachments"
+	    each_row(s, "SELECT position, filename, content_type, size, sha256, derived_from"
+	    " FROM attachments"
 	    " WHERE statement = ? AND removed = 0 ORDER BY position", id, out, row_attachment,
 	    error) < 0 ||
 	    each_row(s, "SELECT related FROM related WHERE statement = ? ORDER BY related", id, out,

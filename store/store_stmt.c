@@ -166,11 +166,12 @@ store_stmt_save(struct store *s, struct statement *st, GError **error)
 	 * bumps the version so a concurrent edit notices. */
 	if (store_prepare_cached(s, &q, "INSERT INTO statements(id, title, purpose, deadline, body,"
 	    " from_liaison_contact, to_liaison_contact, forwarded_by, submitter, auto_generated,"
-	    " metadata, parsed_at, posted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	    " ?12, CASE WHEN ?13 = 'posted' THEN ?12 END)"
+	    " metadata, parsed_at, posted_at, direction, sent_directly) VALUES (?1, ?2, ?3, ?4, ?5,"
+	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, CASE WHEN ?13 = 'posted' THEN ?12 END, ?14, ?15)"
 	    " ON CONFLICT(id) DO UPDATE SET title = ?2, purpose = ?3, deadline = ?4, body = ?5,"
 	    " from_liaison_contact = ?6, to_liaison_contact = ?7, forwarded_by = ?8, submitter = ?9,"
-	    " auto_generated = ?10, metadata = ?11, parsed_at = ?12,"
+	    " auto_generated = ?10, metadata = ?11, parsed_at = ?12, direction = ?14,"
+	    " sent_directly = ?15,"
 	    " posted_at = COALESCE(posted_at, CASE WHEN ?13 = 'posted' THEN ?12 END),"
 	    " version = version + 1", error) < 0)
 		return -1;
@@ -187,6 +188,8 @@ store_stmt_save(struct store *s, struct statement *st, GError **error)
 	bind_text(q, 11, meta);
 	bind_text(q, 12, now);
 	bind_text(q, 13, state);
+	bind_text(q, 14, st->outgoing ? "outgoing" : "incoming");
+	sqlite3_bind_int(q, 15, st->sent_directly ? 1 : 0);
 	if (step_done(s, q, "save statement", error) < 0)
 		return -1;
 	if (save_groups(s, st->id, "from", st->from_groups, error) < 0 ||

@@ -105,8 +105,9 @@ store_stmt_load(struct store *s, gint64 id, GError **error)
 	sqlite3_stmt *q;
 	if (store_prepare(s, &q, "SELECT m.state, st.id, st.title, st.purpose, st.deadline, st.body,"
 	    " st.from_liaison_contact, st.to_liaison_contact, st.forwarded_by, st.submitter,"
-	    " st.auto_generated, st.metadata, st.version, m.message_id, st.action_taken"
-	    " FROM messages m LEFT JOIN statements st ON st.id = m.id WHERE m.id = ?", error) < 0)
+	    " st.auto_generated, st.metadata, st.version, m.message_id, st.action_taken,"
+	    " st.direction, st.sent_directly, st.approved_by, st.approved_at, st.approval_how,"
+	    " st.approval_note FROM messages m LEFT JOIN statements st ON st.id = m.id WHERE m.id = ?", error) < 0)
 		return NULL;
 	sqlite3_bind_int64(q, 1, id);
 	int rc = sqlite3_step(q);
@@ -135,6 +136,12 @@ store_stmt_load(struct store *s, gint64 id, GError **error)
 		st->auto_generated = sqlite3_column_int(q, 10) != 0;
 		st->version = sqlite3_column_int(q, 12);
 		st->action_taken = sqlite3_column_int(q, 14) != 0;
+		st->outgoing = g_strcmp0((const char *)sqlite3_column_text(q, 15), "outgoing") == 0;
+		st->sent_directly = sqlite3_column_int(q, 16) != 0;
+		st->approved_by = col_text(q, 17);
+		st->approved_at = col_text(q, 18);
+		st->approval_how = col_text(q, 19);
+		st->approval_note = col_text(q, 20);
 		const char *meta = (const char *)sqlite3_column_text(q, 11);
 		JsonNode *n = meta ? json_from_string(meta, NULL) : NULL;
 		if (n && JSON_NODE_HOLDS_OBJECT(n)) {

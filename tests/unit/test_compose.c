@@ -33,7 +33,7 @@ compose(struct conf *c, const char *subject, const char *name, const char *in_re
 	char *mid = notify_message_id(c, &e);
 	assert_non_null(mid);
 	struct notify_mail m = { subject, "Line one\nLine two\r\n.\nend\rx", &r, in_reply_to, mid,
-		NULL };
+		NULL, NULL };
 	GBytes *b = notify_compose(c, &m, &e);
 	if (id)
 		*id = mid;
@@ -106,7 +106,7 @@ test_long_lines(void **state)
 	for (int i = 0; i < 300; i++)
 		g_string_append(body, "ü");
 	g_autofree char *title = g_strnfill(600, 'T');
-	struct notify_mail m = { title, body->str, &r, NULL, NULL, NULL };
+	struct notify_mail m = { title, body->str, &r, NULL, NULL, NULL, NULL };
 	GError *e = NULL;
 	GBytes *b = notify_compose(c, &m, &e);
 	check_crlf(b);

@@ -82,6 +82,47 @@ test_rows(void **state)
 		assert_non_null(flow_match(FLOW_INGEST, STMT_RECEIVED, facts));
 }
 
+/* Outgoing statements (issue 16): never out without an approval. */
+static void
+test_rows_outgoing(void **state)
+{
+	const unsigned out = FACT_OUTGOING | FACT_CLEAN;
+	assert_string_equal(to(FLOW_INGEST, STMT_RECEIVED, out), "pending");
+	assert_int_equal(flow_match(FLOW_INGEST, STMT_RECEIVED, out)->mails, NOTIFY_APPROVAL);
+	assert_string_equal(to(FLOW_INGEST, STMT_RECEIVED, out | FACT_APPROVED), "posted");
+	assert_true(flow_match(FLOW_INGEST, STMT_RECEIVED, out | FACT_APPROVED)->mails &
+	    NOTIFY_ROUTING);
+	/* sent directly: recorded, not sent again, approved or not */
+	for (unsigned ap = 0; ap <= FACT_APPROVED; ap += FACT_APPROVED) {
+		const struct flow_transition *t = flow_match(FLOW_INGEST, STMT_RECEIVED,
+		    out | FACT_DIRECT | ap);
+		assert_int_equal(t->to, STMT_POSTED);
+		assert_false(t->mails & NOTIFY_ROUTING);
+	}
+	/* errors still reject (sender_not_authorized is an error) */
+	assert_string_equal(to(FLOW_INGEST, STMT_RECEIVED, FACT_OUTGOING | FACT_ERRORS), "rejected");
+	/* pending: only an approver's approval sends it */
+	assert_string_equal(to(FLOW_APPROVE, STMT_PENDING, FACT_CLEAN | FACT_OUTGOING), "(refused)");
+	assert_string_equal(to(FLOW_APPROVE, STMT_PENDING, FACT_CLEAN | FACT_FORCE | FACT_OUTGOING),
+	    "(refused)");
+	assert_string_equal(to(FLOW_APPROVE, STMT_PENDING, FACT_BY | FACT_OUTGOING), "posted");
+	/* out of the rejects queue: to pending, unless its approval is known */
+	assert_string_equal(to(FLOW_APPROVE, STMT_REJECTED, out), "pending");
+	assert_string_equal(to(FLOW_APPROVE, STMT_REJECTED, FACT_OUTGOING | FACT_ERRORS | FACT_FORCE),
+	    "pending");
+	assert_string_equal(to(FLOW_APPROVE, STMT_REJECTED, out | FACT_APPROVED), "posted");
+	assert_string_equal(to(FLOW_REPROCESS, STMT_REJECTED, out), "pending");
+	assert_false(flow_match(FLOW_REPROCESS, STMT_POSTED, out | FACT_FORCE)->mails &
+	    NOTIFY_ROUTING);
+	/* refuse: pending only */
+	assert_string_equal(to(FLOW_REFUSE, STMT_PENDING, 0), "dead");
+	assert_string_equal(to(FLOW_REFUSE, STMT_POSTED, 0), "(refused)");
+	assert_string_equal(to(FLOW_RESTORE, STMT_DEAD, 0), "(before)");
+	/* every outgoing statement that arrives has a row */
+	for (unsigned facts = 0; facts < (FACT_DIRECT << 1); facts++)
+		assert_non_null(flow_match(FLOW_INGEST, STMT_RECEIVED, facts));
+}
+
 struct fx {
 	char *dir;
 	struct store *s;
@@ -206,6 +247,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_design_md),
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_rows_outgoing),
 		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -535,7 +535,8 @@ test_ingest_and_store(void **state)
 	static const char *const keys[] = { "state", "title", "purpose", "deadline", "from_groups",
 		"to_groups", "from_contacts", "to_contacts", "from_liaison_contact", "to_liaison_contact",
 		"body", "attachments", "other_identifiers", "related", "forwarded_by", "action_taken",
-		"problems", "documents", "release", "work_items", "next_meetings" };
+		"problems", "documents", "release", "work_items", "next_meetings", "direction",
+		"approval", "sent_directly" };
 	assert_int_equal(json_object_get_size(o), G_N_ELEMENTS(keys));
 	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
 		assert_true(json_object_has_member(o, keys[i]));
