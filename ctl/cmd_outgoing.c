@@ -69,8 +69,8 @@ cmd_approvals(struct ctl *c, int argc, char **argv)
 		}
 		ctl_table_print(t, stdout);
 		ctl_table_free(t);
-		printf("(`liaisonctl approve ID --by ADDRESS` sends one; `liaisonctl refuse ID --why"
-		    " TEXT` returns it)\n");
+		printf("(`liaisonctl approve ID --by ADDRESS` sends one;\n"
+		    " `liaisonctl refuse ID --why TEXT` returns it to its submitter)\n");
 	}
 	g_ptr_array_unref(list);
 	return 0;

@@ -73,7 +73,7 @@ remind_pending(const struct flow_ctx *x, gint64 id, const char *today, struct fl
 	    flow_match(FLOW_REMIND, st->state, flow_facts(st, 0)) : NULL;
 	g_autofree char *last = NULL;
 	int rc = st ? 0 : -1;
-	if (row && store_flow_last_mail(x->s, id, "approval_%", &last, error) < 0)
+	if (row && store_flow_last_approval_mail(x->s, id, &last, error) < 0)
 		rc = -1;
 	if (row && rc == 0 && !last &&
 	    store_flow_last_event(x->s, id, "approval_requested", &last, error) < 0)

@@ -152,19 +152,22 @@ store_flow_last_event(struct store *s, gint64 id, const char *kind, char **at, G
 }
 
 int
-store_flow_last_mail(struct store *s, gint64 id, const char *kind_like, char **at,
-    GError **error)
+store_flow_last_approval_mail(struct store *s, gint64 id, char **day, GError **error)
 {
 	sqlite3_stmt *q;
-	*at = NULL;
-	if (store_prepare(s, &q, "SELECT max(created_at) FROM outbox WHERE statement = ?1"
-	    " AND kind LIKE ?2", error) < 0)
+	*day = NULL;
+	/* a reminder's day is the one it was queued for (its key ends with
+	 * it: `remind --today` may run ahead of the clock); a request's, the
+	 * day it was queued */
+	if (store_prepare(s, &q, "SELECT max(CASE WHEN kind = 'approval_reminder'"
+	    " THEN substr(reminder_key, -10) ELSE substr(created_at, 1, 10) END)"
+	    " FROM outbox WHERE statement = ?1"
+	    " AND kind IN ('approval_request', 'approval_reminder')", error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
-	sqlite3_bind_text(q, 2, kind_like, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		*at = col_dup(q, 0);
+		*day = col_dup(q, 0);
 	store_finish(s, q);
 	return rc == SQLITE_ROW ? 0 : store_set_sqlite_error(s, rc, "read last mail", error);
 }

@@ -36,9 +36,8 @@ GArray *store_flow_pending(struct store *s, GError **error);
 int store_flow_last_event(struct store *s, gint64 id, const char *kind, char **at,
     GError **error);
 
-/* store_flow_last_mail - *AT the time statement ID's latest outbox mail
- * whose kind is LIKE KIND_LIKE ("approval_%") was queued (NULL: none). */
-int store_flow_last_mail(struct store *s, gint64 id, const char *kind_like, char **at,
-    GError **error);
+/* store_flow_last_approval_mail - *DAY (YYYY-MM-DD) of statement ID's
+ * latest approval request or reminder (NULL: none). */
+int store_flow_last_approval_mail(struct store *s, gint64 id, char **day, GError **error);
 
 #endif
