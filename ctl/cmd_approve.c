@@ -2,6 +2,7 @@
  * mail) and reprocess (read it again from the raw mail). The decisions
  * themselves are flow's (flow/secretariat.c); this file parses and prints. */
 #include "ctl/queue.h"
+#include "store/store_flow.h"
 #include "conf/log.h"
 
 #include <string.h>
@@ -97,8 +98,21 @@ queue_cmd_approve(struct ctl *c, int argc, char **argv)
 	struct flow_ctx x;
 	if (queue_flow_begin(c, &x, &error) < 0)
 		return ctl_fail_error(error);
+	/* --by is the approver of a pending outgoing statement; on any other it
+	 * is, as everywhere, only the name recorded in the history */
+	g_autofree char *state = NULL;
+	if (c->by && store_flow_state(ctl_store(c), id, &state, NULL, &error) < 0) {
+		queue_flow_end(&x);
+		return ctl_fail_error(error);
+	}
+	gboolean pending = state && strcmp(state, stmt_state_name(STMT_PENDING)) == 0;
+	if (recorded && !pending) {
+		queue_flow_end(&x);
+		return ctl_fail(EX_DATAERR_, "statement %" G_GINT64_FORMAT " is %s, not pending:"
+		    " --recorded records the approval of an outgoing statement awaiting it", id, state);
+	}
 	struct flow_result r;
-	if (c->by) {
+	if (pending) {
 		/* the approver of an outgoing statement; a recorded approval is
 		 * entered by the secretariat member at the terminal */
 		if (recorded)

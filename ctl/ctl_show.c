@@ -153,6 +153,17 @@ ctl_show_human(struct ctl *c, gint64 id)
 		return ctl_fail_error(error);
 	if (st->forwarded_by)
 		ctl_out_field(stdout, "Forwarded by", lw, st->forwarded_by);
+	if (st->outgoing) {   /* issue 16: sent by the IETF, approved on record */
+		ctl_out_field(stdout, "Direction", lw, st->sent_directly ?
+		    "outgoing (sent directly by its sender, recorded here)" : "outgoing");
+		g_autofree char *at = st->approved_at ? ctl_out_time(st->approved_at) : NULL;
+		g_autofree char *ap = st->approved_by ? g_strdup_printf("%s, %s (%s%s%s)",
+		    st->approved_by, at ? at : "-", st->approval_how, st->approval_note ? ": " : "",
+		    st->approval_note ? st->approval_note : "") :
+		    g_strdup(st->state == STMT_PENDING ? "awaiting approval (liaisonctl approvals)" :
+		    "none on record");
+		ctl_out_field(stdout, "Approval", lw, ap);
+	}
 	printf("\n");
 	for (size_t i = 0; i < G_N_ELEMENTS(shown); i++) {
 		g_autofree char *v = stmt_field_text(st, shown[i].name, TRUE);

@@ -79,6 +79,9 @@ flow_approve(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_re
 		fail(x, NULL);
 		if (before == STMT_POSTED)
 			flow_refuse(error, ID_FMT " is already posted", id);
+		else if (before == STMT_PENDING)
+			flow_refuse(error, ID_FMT " is an outgoing statement awaiting its approver: approve"
+			    " it with --by ADDRESS (`liaisonctl approvals` says who may)", id);
 		else if (before != STMT_REJECTED)
 			flow_refuse(error, ID_FMT " is %s, not rejected; only statements in the rejects"
 			    " queue can be approved%s", id, stmt_state_name(before),

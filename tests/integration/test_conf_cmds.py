@@ -169,6 +169,8 @@ def groups_json():
     L.eq(q["list"], "quic@ietf.org", "list")
     L.eq(q["chairs"][0], {"name": "Matt Joras", "address": "matt.joras@example.com"}, "chair")
     L.eq(q["state"], "active", "state")
+    L.eq([a["address"] for a in q["secretaries"]], ["quic-secretary@example.com"], "secretaries")
+    L.eq(q["delegates"], [], "delegates")
     L.ok("QUIC WG" in q["aliases"], "aliases")
     L.eq(by["sidr"]["state"], "concluded", "concluded")
     sa3 = by["3gpp-sa3"]

@@ -257,11 +257,12 @@ def reply_in_the_same_batch_is_linked():
             message_id="<batch-orig@3gpp.org>",
             body="Title: LS on batches\r\nFrom: 3GPP SA2\r\nFrom-Contact: Jane <jane@3gpp.org>\r\n"
                  "To: IETF QUIC WG\r\nPurpose: For Action\r\nDeadline: 2030-01-20\r\n\r\nText.\r\n")
+        # an outgoing reply: from the QUIC WG's AD, so it is sent at once (issue 16)
         reply = L.make_message(
-            subject="Reply LS on batches", from_="Chair <chair1@example.org>",
+            subject="Reply LS on batches", from_="Zahed <zahed@example.com>",
             headers={"In-Reply-To": "<batch-orig@3gpp.org>"},
             body="Title: Reply LS on batches\r\nFrom: IETF QUIC WG\r\n"
-                 "From-Contact: Chair <chair1@example.org>\r\nTo: 3GPP SA2\r\n"
+                 "From-Contact: Zahed <zahed@example.com>\r\nTo: 3GPP SA2\r\n"
                  "To-Contact: Jane <jane@3gpp.org>\r\nPurpose: In Response\r\n\r\nAnswer.\r\n")
         os.kill(pid, signal.SIGSTOP)   # both wait, then go in one batch
         try:

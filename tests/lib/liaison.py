@@ -424,7 +424,8 @@ class Daemon:
             raise CheckFailed("no id in the 250 reply %r" % (r[0][1],))
         return int(m.group(1))
 
-    def wait_state(self, msg_id, states=("posted", "rejected", "ignored", "dead"), timeout=20):
+    def wait_state(self, msg_id, states=("posted", "rejected", "ignored", "dead", "pending"),
+                   timeout=20):
         def done():
             obj = self.ctl_json("show", msg_id)
             return obj if obj.get("state") in states else None
