@@ -451,4 +451,60 @@ def routing_attaches_up_to_attach_max():
                 L.ok("too large to attach" in text, "says why it is only linked")
 
 
+@L.test
+def schema_0009_migrates_a_database_with_mail():
+    """A database of schema 8 with a statement, its history and its mail: the
+    rebuild of messages and outbox (their CHECKs gain the new states and
+    kinds) keeps every row and every reference between them."""
+    import glob
+    import shutil
+    import subprocess
+    sqlite3 = shutil.which("sqlite3") or "/usr/bin/sqlite3"
+
+    def sql(db, text):
+        p = subprocess.run([sqlite3, db], input=text, capture_output=True, text=True,
+                           timeout=60 * SLOW)
+        if p.returncode != 0:
+            raise L.CheckFailed("sqlite3: %s" % p.stderr)
+        return p.stdout.strip()
+
+    files = sorted(glob.glob(os.path.join(L.TOP, "store", "schema", "*.sql")))
+    upto = [f for f in files if int(os.path.basename(f)[:4]) <= 8]
+    L.eq(len(upto), 8, "schema 1..8")
+    tmp = L.tmpdir()
+    state = os.path.join(tmp, "state")
+    os.makedirs(os.path.join(state, "msg"))
+    db = os.path.join(state, "liaisond.db")
+    sql(db, "".join(open(f).read() + "\n" for f in upto) + "PRAGMA user_version = 8;\n"
+        "INSERT INTO messages(id, received_at, envelope_from, size, sha256, dedupe_key, path,"
+        " client, session_id, state) VALUES (1, '2026-01-01T00:00:00Z', 'a@example.org', 5,"
+        " 'x', 'old-1', 'msg/old', 'unix', 's', 'posted');\n"
+        "INSERT INTO events(statement, at, actor, kind) VALUES (1, '2026-01-01T00:00:00Z',"
+        " 'liaisond', 'posted');\n"
+        "INSERT INTO outbox(id, statement, kind, subject, message_id, raw, envelope_from,"
+        " created_at, next_attempt_at, expires_at, state) VALUES (5, 1, 'routing', 'S', 'm@x',"
+        " '', 'e@x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z',"
+        " 'sent');\n"
+        "INSERT INTO outbox_recipients(outbox, position, address, header, state) VALUES"
+        " (5, 1, 'to@example.org', 'to', 'sent');\n")
+    with L.SMTPSink() as sink:
+        d = L.Daemon(tmp=tmp, directory=directory_file(),
+                     conf={"notify": {"retry_initial": "1"}}, smtp=sink)
+        try:
+            d.start()
+            L.eq(sql(db, "PRAGMA user_version;"), str(len(files)), "migrated")
+            L.eq(sql(db, "SELECT id, state FROM messages;"), "1|posted", "the message kept")
+            L.eq(sql(db, "SELECT count(*) FROM events WHERE statement = 1;"), "1", "its history")
+            L.eq(sql(db, "SELECT o.kind, r.address FROM outbox o JOIN outbox_recipients r"
+                         " ON r.outbox = o.id;"), "routing|to@example.org", "its mail")
+            L.eq(sql(db, "PRAGMA foreign_key_check;"), "", "every reference holds")
+            L.ok("'pending'" in sql(db, "SELECT sql FROM sqlite_master WHERE name = 'messages';"),
+                 "messages takes the state pending")
+            sid, s = arrive(d, outgoing())
+            L.eq(s["state"], "pending", "a new outgoing statement after the migration")
+            wait_mails(sink, len(ADS), "its approval request")
+        finally:
+            d.close()
+
+
 L.main()
