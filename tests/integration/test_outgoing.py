@@ -271,7 +271,8 @@ def stranger_is_rejected_sender_not_authorized():
         errors = [p for p in s["problems"] if p["severity"] == "error"]
         L.eq([p["code"] for p in errors], ["sender_not_authorized"], "the error")
         L.ok("someone@example.org" in errors[0]["message"], "the message names the sender")
-        wait_mails(sink, 2, "rejection + secretariat notice")
+        # the rejection to the sender and the From-Contact, the notice to the secretariat
+        wait_mails(sink, 3, "rejection + secretariat notice")
         settle(sink)
         mails = sink.snapshot()
         L.eq(mails_with(mails, "New Liaison Statement"), [], "nothing goes to the body")
@@ -302,7 +303,8 @@ def sent_directly_is_recorded_not_resent():
         L.eq((s2["state"], s2["sent_directly"]), ("posted", True), "the AD's, sent directly")
         L.eq(s2["approval"]["by"], "zahed@example.com", "approval recorded")
         L.eq(s2["problems"], [], "no warning")
-        wait_mails(sink, 2, "two notices to the submitters")
+        # "recorded" to matt; to zahed and matt (the From-Contact)
+        wait_mails(sink, 3, "two notices to the submitters")
         settle(sink, 3)
         mails = sink.snapshot()
         L.eq(mails_with(mails, "New Liaison Statement"), [], "not sent again to anyone")
@@ -411,7 +413,7 @@ def outgoing_deadline_reminder_to_ietf_side():
         before = len(sink.snapshot())
         out = d.ctl_json("remind", "--today", "2030-04-24")
         L.eq(out["queued"], 1, "a reminder 7 days before")
-        wait_mails(sink, before + 2, "reminder")
+        wait_mails(sink, before + 3, "reminder: two To and one Cc")
         settle(sink, 1)
         new = sink.snapshot()[before:]
         m = new[0].msg
