@@ -46,6 +46,10 @@ notify_reminder_due(const struct conf *c, const struct statement *st, const char
 	if (!parse_date(st->deadline, &deadline))
 		return 0;
 	*left = g_date_days_between(&day, &deadline);
+	/* an outgoing statement waits on the other body: its IETF side is
+	 * reminded once the deadline has come without an answer, not before */
+	if (st->outgoing && *left > 0)
+		return 0;
 	GArray *days = conf_reminder_days(c);
 	gboolean due = due_offset(days, *left);
 	g_array_unref(days);

@@ -326,8 +326,13 @@ notify_text_reminder(const struct conf *c, const struct statement *st, int days)
 	GString *out = g_string_new(NULL);
 	g_autofree char *title = title_of(st);
 	g_autofree char *url = notify_url(c, st->id);
-	g_string_append_printf(out, "Liaison statement %" G_GINT64_FORMAT " \"%s\"\nasks for action"
-	    " by %s. ", st->id, title, st->deadline);
+	if (st->outgoing)
+		g_string_append_printf(out, "Liaison statement %" G_GINT64_FORMAT " \"%s\",\nsent by"
+		    " the IETF, asked the other body for action by %s, and no answer\nfrom it is"
+		    " recorded. ", st->id, title, st->deadline);
+	else
+		g_string_append_printf(out, "Liaison statement %" G_GINT64_FORMAT " \"%s\"\nasks for"
+		    " action by %s. ", st->id, title, st->deadline);
 	if (days > 1)
 		g_string_append_printf(out, "The deadline is in %d days.\n", days);
 	else if (days == 1)
@@ -339,9 +344,14 @@ notify_text_reminder(const struct conf *c, const struct statement *st, int days)
 	g_string_append_printf(out, "\n    %s\n\n", url);
 	append_side(out, "From", st->from_groups, st->from_contacts);
 	append_side(out, "To", st->to_groups, st->to_contacts);
-	g_string_append_printf(out, "\nWhen the action is taken, send the answer as an In Response"
-	    " liaison statement,\nor ask the secretariat to mark it taken (liaisonctl mark-taken %"
-	    G_GINT64_FORMAT ");\neither stops these reminders.\n", st->id);
+	if (st->outgoing)
+		g_string_append_printf(out, "\nAn In Response statement from the other body stops these"
+		    " reminders; so does\nasking the secretariat to mark it taken (liaisonctl mark-taken %"
+		    G_GINT64_FORMAT ").\n", st->id);
+	else
+		g_string_append_printf(out, "\nWhen the action is taken, send the answer as an In"
+		    " Response liaison statement,\nor ask the secretariat to mark it taken (liaisonctl"
+		    " mark-taken %" G_GINT64_FORMAT ");\neither stops these reminders.\n", st->id);
 	append_footer(out, c);
 	return g_string_free(out, FALSE);
 }

@@ -411,12 +411,29 @@ def outgoing_deadline_reminder_to_ietf_side():
         wait_mails(sink, len(ROUTE_TO | ROUTE_CC) + 2, "routing + sent")
         settle(sink, 1)
         before = len(sink.snapshot())
-        out = d.ctl_json("remind", "--today", "2030-04-24")
-        L.eq(out["queued"], 1, "a reminder 7 days before")
+        # the IETF side waits on the other body: nothing before the deadline
+        L.eq(d.ctl_json("remind", "--today", "2030-04-24")["queued"], 0, "7 days before")
+        out = d.ctl_json("remind", "--today", "2030-05-01")
+        L.eq(out["queued"], 1, "a reminder on the deadline, no answer recorded")
         wait_mails(sink, before + 3, "reminder: two To and one Cc")
         settle(sink, 1)
         new = sink.snapshot()[before:]
         m = new[0].msg
+        L.eq(str(m["subject"]), "Liaison deadline today: LS on QUIC multipath", "subject")
+        L.ok("no answer" in text_of(m), "says no answer is recorded:\n%s" % text_of(m))
+        L.eq(d.ctl_json("remind", "--today", "2030-05-08")["queued"], 1, "weekly while overdue")
+        # the other body answers: the reminders stop
+        answer = L.make_message(
+            subject="Reply LS on QUIC multipath",
+            body="Title: Reply LS on QUIC multipath\r\nFrom: 3GPP SA2\r\nFrom-Contact: Expert "
+                 "<expert@3gpp.example>\r\nTo: IETF QUIC WG\r\nPurpose: In Response\r\n\r\n"
+                 "SA2 answers.\r\n",
+            from_="SA2 Liaisons <%s>" % BODY, headers={"In-Reply-To": s["message_id"] and
+                                                      "<%s>" % s["message_id"]})
+        aid, a = arrive(d, answer, mail_from=BODY)
+        L.eq((a["state"], a["related"]), ("posted", [sid]), "the answer is linked")
+        L.eq(d.ctl_json("show", sid)["action_taken"], True, "answered: action taken")
+        L.eq(d.ctl_json("remind", "--today", "2030-05-15")["queued"], 0, "no more reminders")
         # the IETF side: the submitter (From-Contact) and the liaison manager; not the body
         L.eq(addresses(m["to"]), {"matt@example.com", "zahed@example.com"}, "reminder To")
         L.eq(addresses(m["cc"]), {LM}, "reminder Cc: the liaison manager")
