@@ -205,6 +205,13 @@ def chair_statement_waits_then_ad_approves_and_it_goes():
         L.ok("matt@example.com is not an approver of statement %d" % sid in p.stderr
              and "zahed@example.com" in p.stderr, "a clear message: %r" % p.stderr)
         L.eq(d.ctl_json("show", sid)["state"], "pending", "still pending")
+        # a dry run says what would go where, and changes nothing
+        dry = d.ctl_json("approve", sid, "--by", "zahed@example.com", "--dry-run")
+        L.eq((dry["dry_run"], dry["state_before"], dry["state"]), (True, "pending", "posted"),
+             "dry run")
+        routing = [m for m in dry["mails"] if m["kind"] == "routing"]
+        L.ok(routing and BODY in routing[0]["to"], "dry run names the routing mail: %r" % dry)
+        L.eq(d.ctl_json("show", sid)["state"], "pending", "still pending after the dry run")
         # the AD approves: sent to 3GPP SA2 with the right Cc and the document
         out = d.ctl_json("approve", sid, "--by", "zahed@example.com")
         L.eq(out["state"], "posted", "approve --by posts it")
