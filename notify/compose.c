@@ -283,7 +283,7 @@ notify_compose_queued(struct store *s, const struct conf *c, const struct outbox
 				    " from", m->id);
 			goto out;
 		}
-		text = notify_text_routing(s, c, st, &r);
+		text = notify_text_routing(s, c, st, &r, notify_attach_ok(c, st));
 		/* the documents go with it, up to [notify] attach_max in all */
 		if (notify_attach_ok(c, st)) {
 			files = g_ptr_array_new_with_free_func(file_free);

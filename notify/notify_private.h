@@ -79,8 +79,10 @@ GBytes *notify_compose_queued(struct store *s, const struct conf *c,
 char *notify_envelope_from(const struct conf *c);
 
 /* Bodies (text.c). S may be NULL: then related titles and dates are left out. */
+/* notify_text_routing - ATTACHED: its documents go with this mail (else
+ * only their links are given). */
 char *notify_text_routing(struct store *s, const struct conf *c, const struct statement *st,
-    const struct notify_rcpts *routing);
+    const struct notify_rcpts *routing, gboolean attached);
 char *notify_text_ack(const struct conf *c, const struct statement *st,
     const struct notify_rcpts *routing);
 char *notify_text_rejection(const struct conf *c, const struct statement *st);

@@ -57,7 +57,8 @@ text_approval(struct store *s, const struct conf *c, const struct directory *dir
 	g_string_append(out, "\n    Cc: ");
 	append_list(out, r.cc);
 	g_string_append(out, "\n\n-------- The statement --------\n");
-	g_autofree char *body = notify_text_routing(s, c, st, &r);
+	/* the documents go with the statement once it is sent; here their links */
+	g_autofree char *body = notify_text_routing(s, c, st, &r, FALSE);
 	g_string_append(out, body);
 	notify_rcpts_clear(&r);
 	return g_string_free(out, FALSE);

@@ -71,7 +71,7 @@ append_side(GString *out, const char *label, GPtrArray *groups, GPtrArray *conta
 
 char *
 notify_text_routing(struct store *s, const struct conf *c, const struct statement *st,
-    const struct notify_rcpts *routing)
+    const struct notify_rcpts *routing, gboolean attached)
 {
 	GString *out = g_string_new(NULL);
 	g_autofree char *title = title_of(st);
@@ -110,7 +110,7 @@ notify_text_routing(struct store *s, const struct conf *c, const struct statemen
 		}
 	}
 	g_string_append_printf(out, "\nBody:\n%s\n", st->body && *st->body ? st->body : "(none)");
-	notify_text_attachments(out, c, st, notify_attach_ok(c, st));
+	notify_text_attachments(out, c, st, attached);
 	return g_string_free(out, FALSE);
 }
 
@@ -134,6 +134,7 @@ notify_text_attachments(GString *out, const struct conf *c, const struct stateme
 		return;
 	g_autofree char *url = notify_url(c, st->id);
 	g_string_append(out, attached ? "\nAttachments (attached to this mail):\n" :
+	    notify_attach_ok(c, st) ? "\nAttachments:\n" :
 	    "\nAttachments (too large to attach, at these links):\n");
 	for (guint i = 0; i < st->attachments->len; i++) {
 		const struct attachment *a = st->attachments->pdata[i];

@@ -472,6 +472,7 @@ def routing_attaches_up_to_attach_max():
             L.ok(link in text, "the document's link in the text:\n%s" % text)
             if attached:
                 L.eq(atts, [("S2-1.pdf", PDF)], "attached at attach_max %s" % attach_max)
+                L.ok("attached to this mail" in text, "says it is attached")
             else:
                 L.eq(atts, [], "linked, not attached, over attach_max")
                 L.ok("too large to attach" in text, "says why it is only linked")

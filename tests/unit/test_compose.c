@@ -292,7 +292,7 @@ test_bodies(void **state)
 	notify_rcpts_add(c, &r, FALSE, "Chair", "chair@example.com");
 	notify_rcpts_add(c, &r, TRUE, NULL, "ad@example.com");
 
-	g_autofree char *routing = notify_text_routing(NULL, c, st, &r);
+	g_autofree char *routing = notify_text_routing(NULL, c, st, &r, FALSE);
 	const char *const want_routing[] = {
 		"Title: LS on QUIC\n", "URL of the IETF Web page: https://dt.example/liaison/42\n",
 		"Please reply by 2030-01-20\n", "From: 3GPP TSG SA (\"Expert\" <expert@3gpp.example>)",
