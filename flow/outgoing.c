@@ -163,6 +163,11 @@ flow_approve_by(const struct flow_ctx *x, gint64 id, const char *by, const char 
 	enum stmt_state before = st->state;
 	const struct flow_transition *row = flow_match(FLOW_APPROVE, before,
 	    flow_facts(st, FACT_BY));
+	if (!row && before == STMT_PENDING) {
+		flow_refuse(error, ID_FMT " has errors since it was edited: fix them with `liaisonctl"
+		    " edit` (see `liaisonctl show %" G_GINT64_FORMAT "`), then approve it", id, id);
+		return fail(x, st);
+	}
 	if (!row) {
 		flow_refuse(error, ID_FMT " is %s, not pending: --by approves an outgoing statement"
 		    " that awaits approval%s", id, stmt_state_name(before),

@@ -133,7 +133,10 @@ test_rows_outgoing(void **state)
 	assert_string_equal(to(FLOW_APPROVE, STMT_PENDING, FACT_CLEAN | FACT_OUTGOING), "(refused)");
 	assert_string_equal(to(FLOW_APPROVE, STMT_PENDING, FACT_CLEAN | FACT_FORCE | FACT_OUTGOING),
 	    "(refused)");
-	assert_string_equal(to(FLOW_APPROVE, STMT_PENDING, FACT_BY | FACT_OUTGOING), "posted");
+	assert_string_equal(to(FLOW_APPROVE, STMT_PENDING, FACT_BY | FACT_CLEAN | FACT_OUTGOING),
+	    "posted");
+	assert_string_equal(to(FLOW_APPROVE, STMT_PENDING, FACT_BY | FACT_ERRORS | FACT_OUTGOING),
+	    "(refused)");
 	/* out of the rejects queue: to pending, unless its approval is known */
 	assert_string_equal(to(FLOW_APPROVE, STMT_REJECTED, out), "pending");
 	assert_string_equal(to(FLOW_APPROVE, STMT_REJECTED, FACT_OUTGOING | FACT_ERRORS | FACT_FORCE),
