@@ -47,6 +47,10 @@ addr_is_valid(const char *bare)
 	const char *at = strrchr(bare, '@');
 	if (n == 0 || n > ADDR_MAX || !at || at == bare || at[1] == '\0')
 		return FALSE;
+	/* One '@' ("foo@@bad" is a typo, not a local part "foo@"): a quoted
+	 * local part holding '@' is refused below anyway ('"'). */
+	if (strchr(bare, '@') != at)
+		return FALSE;
 	for (const unsigned char *p = (const unsigned char *)bare; *p; p++)
 		if (*p <= 0x20 || *p == 0x7f || *p == '<' || *p == '>' || *p == ',' ||
 		    *p == ';' || *p == '(' || *p == ')' || *p == '\\' || *p == '"')

@@ -215,8 +215,9 @@ head_len(const char *text, int n)
 	return p ? (gsize)(p - text) : strlen(text);
 }
 
-gboolean
-forward_inline(const char *body, struct mail_headers *h, char **rest)
+/* find_inline - the first inline forward in the top of BODY, as it is. */
+static gboolean
+find_inline(const char *body, struct mail_headers *h, char **rest)
 {
 	if (!body || !*body)
 		return FALSE;
@@ -251,4 +252,63 @@ forward_inline(const char *body, struct mail_headers *h, char **rest)
 		return TRUE;
 	}
 	return FALSE;
+}
+
+/* dequote - BODY with one level of quoting taken off each quoted line ("> x"
+ * and ">x" to "x", "> > x" to "> x"); NULL when the top has no quoted line. */
+static char *
+dequote(const char *body)
+{
+	g_autofree char *head = g_strndup(body, head_len(body, HEAD_LINES + 2));
+	if (head[0] != '>' && !strstr(head, "\n>"))
+		return NULL;
+	g_auto(GStrv) lines = g_strsplit(body, "\n", -1);
+	GString *out = g_string_sized_new(strlen(body));
+	for (int i = 0; lines[i]; i++) {
+		const char *l = lines[i];
+		if (*l == '>') {
+			l++;
+			if (*l == ' ')
+				l++;
+		}
+		g_string_append(out, l);
+		if (lines[i + 1])
+			g_string_append_c(out, '\n');
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Forwards inside forwards (a chair forwarding what a colleague forwarded):
+ * the innermost is the statement. */
+#define FORWARD_DEPTH 4
+
+gboolean
+forward_inline(const char *body, struct mail_headers *h, char **rest)
+{
+	char *cur = NULL;
+	gboolean found = FALSE;
+	for (int depth = 0; depth < FORWARD_DEPTH; depth++) {
+		const char *text = cur ? cur : body;
+		struct mail_headers fh = { 0 };
+		char *r = NULL;
+		/* as written, else with one level of "> " quoting taken off (Apple
+		 * Mail quotes the forwarded headers and body; a forward of a forward
+		 * quotes the inner one again) */
+		gboolean hit = find_inline(text, &fh, &r);
+		if (!hit) {
+			g_autofree char *dq = text ? dequote(text) : NULL;
+			hit = dq && find_inline(dq, &fh, &r);
+		}
+		if (!hit)
+			break;
+		if (found)
+			mime_headers_clear(h);
+		*h = fh;
+		g_free(cur);
+		cur = r;
+		found = TRUE;
+	}
+	if (found)
+		*rest = cur;
+	return found;
 }

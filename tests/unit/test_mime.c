@@ -514,7 +514,9 @@ test_pipeline_and_store(void **state)
 	assert_non_null(st->state);
 	assert_int_equal(st->attachments->len, 1);
 	assert_string_equal(((struct attachment *)st->attachments->pdata[0])->filename, "ls.pdf");
-	assert_string_equal(st->body, "Title: LS on QUIC");
+	/* the label line is a field, not the body (issue 18) */
+	assert_string_equal(st->title, "LS on QUIC");
+	assert_string_equal(st->body, "");
 	assert_string_equal(st->submitter, "jane@3gpp.org");
 	int v1 = st->version;
 	statement_free(st);
