@@ -64,6 +64,8 @@ static const struct conf_key keys[] = {
 	{ "notify", "reminder_days", T_DAYS, O(reminder_days), "14,7,3,1,0", 0, 0, NULL },
 	{ "notify", "smtp_timeout", T_INT, O(smtp_timeout), "120", 5, 3600, NULL },
 	{ "notify", "retry_initial", T_INT, O(retry_initial), "60", 1, 3600, NULL },
+	{ "notify", "template_dir", T_PATH, O(template_dir), "", 0, 0, NULL },
+	{ "notify", "guide_url", T_STR, O(guide_url), "https://www.ietf.org/about/liaisons/", 0, 0, NULL },
 };
 #undef O
 

@@ -63,6 +63,8 @@ struct conf {
 	char *reminder_days;   /* "14,7,3,1,0" */
 	int smtp_timeout;      /* seconds per SMTP transaction */
 	int retry_initial;     /* seconds before the first retry; doubles up to an hour */
+	char *template_dir;    /* the mail templates; a kind without a file there: the embedded one */
+	char *guide_url;       /* the IETF's guide for sending liaison statements (rejection mail) */
 };
 
 /* conf_load - read FILE (NULL: the embedded default) into a new conf. */

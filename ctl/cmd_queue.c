@@ -1,7 +1,9 @@
 /* cmd_queue.c - the secretariat's queue: rejects, history, discard, restore,
  * comment, mark-taken (and the table row of every secretariat command). */
 #include "ctl/queue.h"
+#include "notify/notify.h"
 #include "store/store_msg.h"
+#include "store/store_stmt.h"
 
 #include <gmime/gmime.h>
 #include <string.h>
@@ -288,6 +290,49 @@ cmd_discard(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* told_of_discard - was ID's sender told of its discard (discard
+ * --notify-sender)? Then restore tells them it is back. */
+static gboolean
+told_of_discard(struct store *s, gint64 id)
+{
+	GPtrArray *ev = store_admin_history(s, id, NULL);
+	gboolean told = FALSE;
+	for (guint i = 0; ev && i < ev->len; i++) {
+		const struct admin_event *e = ev->pdata[i];
+		if (strcmp(e->kind, "discarded") == 0)
+			told = FALSE;   /* only the latest discard counts */
+		else if (strcmp(e->kind, "notified") == 0 &&
+		    g_strcmp0(e->detail, "discard notice queued") == 0)
+			told = TRUE;
+	}
+	if (ev)
+		g_ptr_array_unref(ev);
+	return told;
+}
+
+/* restore_notify - tell the sender that ID is back in STATE; 1 told, 0 not. */
+static int
+restore_notify(struct ctl *c, gint64 id, const char *state)
+{
+	GError *error = NULL;
+	struct store *s = ctl_store(c);
+	struct statement *st = store_stmt_load(s, id, &error);
+	if (!st)
+		return ctl_fail_error(error);
+	int queued = -1;
+	if (store_begin(s, &error) == 0 &&
+	    (queued = notify_queue_restored(s, c->conf, st, state, &error)) >= 0 &&
+	    (queued == 0 || store_admin_event(s, id, c->actor, "notified", &error,
+	        "restore notice queued") == 0) &&
+	    store_commit(s, &error) == 0) {
+		statement_free(st);
+		return queued;
+	}
+	store_rollback(s);
+	statement_free(st);
+	return ctl_fail_error(error);
+}
+
 /* cmd_restore - back to the state it had before discard. */
 static int
 cmd_restore(struct ctl *c, int argc, char **argv)
@@ -299,10 +344,14 @@ cmd_restore(struct ctl *c, int argc, char **argv)
 	gint64 id = queue_id("restore", argc, argv, 1);
 	if (id < 0)
 		return EX_USAGE_;
+	gboolean told = told_of_discard(ctl_store(c), id);
 	if (store_admin_restore(ctl_store(c), id, c->actor, &state, &error) < 0)
 		return ctl_fail_error(error);
-	g_autofree char *msg = g_strdup_printf("Statement %" G_GINT64_FORMAT " restored: %s again.",
-	    id, state);
+	int notified = told ? restore_notify(c, id, state) : 0;
+	if (notified < 0 || notified > 1)
+		return notified;   /* the exit status of the failure, reported */
+	g_autofree char *msg = g_strdup_printf("Statement %" G_GINT64_FORMAT " restored: %s again.%s",
+	    id, state, notified ? " The sender is told." : "");
 	print_state(c, id, state, msg);
 	return 0;
 }

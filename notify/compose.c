@@ -190,8 +190,8 @@ notify_compose(const struct conf *c, const struct notify_mail *m, GError **error
 }
 
 GBytes *
-notify_compose_queued(struct store *s, const struct conf *c, const struct outbox_mail *m,
-    GError **error)
+notify_compose_queued(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct outbox_mail *m, GError **error)
 {
 	if (m->raw && g_bytes_get_size(m->raw) > 0)   /* composed by a version before schema 0008 */
 		return g_bytes_ref(m->raw);
@@ -206,7 +206,7 @@ notify_compose_queued(struct store *s, const struct conf *c, const struct outbox
 		g_ptr_array_add(strcmp(o->header, "cc") == 0 ? r.cc : r.to, a);
 	}
 	GBytes *out = NULL;
-	g_autofree char *text = NULL;
+	struct notify_text text = { 0 };
 	if (!m->body) {
 		/* a routing mail: the statement itself, written out from its rows
 		 * now rather than copied into the outbox (it is most of the mail) */
@@ -218,17 +218,20 @@ notify_compose_queued(struct store *s, const struct conf *c, const struct outbox
 				    " from", m->id);
 			goto out;
 		}
-		text = notify_text_routing(s, c, st, &r);
+		int rc = notify_text_routing(s, c, dir, st, &r, &text, error);
 		statement_free(st);
+		if (rc < 0)
+			goto out;
 	}
 	/* the Date is when it was queued, so every attempt sends the same mail */
 	GDateTime *date = g_date_time_new_from_iso8601(m->created_at, NULL);
-	struct notify_mail nm = { m->subject, text ? text : m->body, &r, m->in_reply_to,
+	struct notify_mail nm = { m->subject, text.body ? text.body : m->body, &r, m->in_reply_to,
 		m->message_id, date };
 	out = notify_compose(c, &nm, error);
 	if (date)
 		g_date_time_unref(date);
 out:
+	notify_text_clear(&text);
 	g_ptr_array_unref(r.to);
 	g_ptr_array_unref(r.cc);
 	g_ptr_array_unref(keep);

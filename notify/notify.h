@@ -34,10 +34,30 @@ void notify_batch_free(struct notify_batch *b);
 int notify_queue_discard(struct store *s, const struct conf *c, const struct statement *st,
     const char *why, GError **error);
 
+/* notify_queue_restored - queue the notice that tells ST's sender it is back
+ * in STATE after `liaisonctl restore` (posted or rejected; other states say
+ * nothing), inside the caller's transaction. 1 queued, 0 nobody to tell,
+ * -1 on error. */
+int notify_queue_restored(struct store *s, const struct conf *c, const struct statement *st,
+    const char *state, GError **error);
+
+/* notify_templates_load - read the mail templates (docs/notify.md): each
+ * kind's file in [notify] template_dir, else the one compiled in; check them
+ * all (an unknown placeholder is an error) and use them from now on in this
+ * process (SIGHUP calls it again; on error the old ones stay). Mail composed
+ * before any load loads them first. */
+int notify_templates_load(const struct conf *c, GError **error);
+/* notify_templates_check - the same check without using them: every problem
+ * ("FILE:LINE: ...") added to PROBLEMS; -1 when there was one. */
+int notify_templates_check(const struct conf *c, GPtrArray *problems);
+
 /* notify_sender_start / _stop - the thread that delivers the outbox. */
 struct notify_sender;
 struct notify_sender *notify_sender_start(const struct conf *c, GError **error);
 void notify_sender_kick(struct notify_sender *ns);      /* new mail queued */
+/* notify_sender_reload - SIGHUP: read the group directory again (the names in
+ * routing mail); the templates are reloaded by notify_templates_load. */
+void notify_sender_reload(struct notify_sender *ns);
 void notify_sender_stop(struct notify_sender *ns);
 /* notify_kick - kick the sender running in this process, if any: for the parse
  * stage after it committed a statement. Cheap; callable from any thread. */

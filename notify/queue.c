@@ -153,38 +153,35 @@ notify_queue_mail(struct store *s, const struct conf *c, gint64 statement,
 	return id;
 }
 
-/* quoted_subject - PREFIX "<title>" with the title on one clean line. */
-static char *
-quoted_subject(const char *prefix, const struct statement *st)
-{
-	g_autofree char *t = notify_clean(st->title, 300);
-	return g_strdup_printf("%s\"%s\"", prefix, *t ? t : "(no title)");
-}
-
 /* plan_routing - the routing mail and, when ACK, the acknowledgement. */
 static int
 plan_routing(struct notify_batch *b, struct store *s, const struct conf *c,
     const struct directory *dir, const struct statement *st, gboolean ack, GError **error)
 {
 	struct notify_rcpts r, sub;
+	struct notify_text routing = { 0 }, ackt = { 0 };
 	int rc = -1;
 	notify_rcpts_init(&r);
 	notify_rcpts_init(&sub);
 	notify_rcpts_routing(c, dir, st, &r);
-	g_autofree char *subject = quoted_subject("New Liaison Statement, ", st);
-	/* no text: the routing mail is the statement, written from its rows
-	 * when sent, not a copy of its body in the outbox */
-	if (batch_add(b, c, st->id, "routing", subject, NULL, &r, st->message_id, NULL, error) < 0)
+	/* no text kept: the routing mail is the statement, written from its
+	 * rows when sent, not a copy of its body in the outbox (its subject is
+	 * fixed now) */
+	if (notify_text_routing(s, c, dir, st, &r, &routing, error) < 0 ||
+	    batch_add(b, c, st->id, "routing", routing.subject, NULL, &r, st->message_id, NULL,
+	    error) < 0)
 		goto out;
 	if (ack) {
 		notify_rcpts_submitter(c, st, &sub);
-		g_autofree char *as = quoted_subject("Liaison statement received: ", st);
-		g_autofree char *ab = notify_text_ack(c, st, &r);
-		if (batch_add(b, c, st->id, "ack", as, ab, &sub, st->message_id, NULL, error) < 0)
+		if (notify_text_ack(s, c, dir, st, &r, &ackt, error) < 0 ||
+		    batch_add(b, c, st->id, "ack", ackt.subject, ackt.body, &sub, st->message_id, NULL,
+		    error) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
+	notify_text_clear(&routing);
+	notify_text_clear(&ackt);
 	notify_rcpts_clear(&r);
 	notify_rcpts_clear(&sub);
 	return rc;
@@ -202,16 +199,19 @@ plan_rejected(struct notify_batch *b, const struct conf *c, const struct stateme
 	notify_rcpts_init(&sec);
 	notify_rcpts_submitter(c, st, &sub);
 	notify_rcpts_secretariat(c, &sec);
-	g_autofree char *subject = quoted_subject("Liaison statement not accepted: ", st);
-	g_autofree char *body = notify_text_rejection(c, st);
-	g_autofree char *t = notify_clean(st->title, 300);
-	g_autofree char *ns = g_strdup_printf("Liaison statement %" G_GINT64_FORMAT
-	    " in the rejects queue: \"%s\"", st->id, *t ? t : "(no title)");
-	g_autofree char *nb = notify_text_rejected_notice(c, st);
-	if (batch_add(b, c, st->id, "rejection", subject, body, &sub, st->message_id, NULL,
+	struct notify_text rej = { 0 }, notice = { 0 };
+	if (notify_text_rejection(c, st, &rej, error) < 0 ||
+	    notify_text_rejected_notice(c, st, &notice, error) < 0 ||
+	    batch_add(b, c, st->id, "rejection", rej.subject, rej.body, &sub, st->message_id, NULL,
 	    error) < 0 ||
-	    batch_add(b, c, st->id, "secretariat", ns, nb, &sec, st->message_id, NULL, error) < 0)
+	    batch_add(b, c, st->id, "secretariat", notice.subject, notice.body, &sec, st->message_id,
+	    NULL, error) < 0) {
+		notify_text_clear(&rej);
+		notify_text_clear(&notice);
 		goto out;
+	}
+	notify_text_clear(&rej);
+	notify_text_clear(&notice);
 	rc = 0;
 out:
 	notify_rcpts_clear(&sub);
@@ -279,11 +279,33 @@ notify_queue_discard(struct store *s, const struct conf *c, const struct stateme
 	notify_rcpts_submitter(c, st, &r);
 	gint64 rc = 0;
 	if (r.to->len > 0) {
-		g_autofree char *title = notify_clean(st->title && *st->title ? st->title : "(no title)", 200);
-		g_autofree char *subject = g_strdup_printf("Liaison statement not recorded: %s", title);
-		g_autofree char *body = notify_text_discarded(c, st, why);
-		rc = notify_queue_mail(s, c, st->id, "rejection", subject, body, &r, st->message_id,
+		struct notify_text t = { 0 };
+		rc = notify_text_discarded(c, st, why, &t, error) < 0 ? -1 :
+		    notify_queue_mail(s, c, st->id, "rejection", t.subject, t.body, &r, st->message_id,
 		    NULL, error);
+		notify_text_clear(&t);
+	}
+	notify_rcpts_clear(&r);
+	return rc < 0 ? -1 : (int)(rc > 0);
+}
+
+int
+notify_queue_restored(struct store *s, const struct conf *c, const struct statement *st,
+    const char *state, GError **error)
+{
+	struct notify_rcpts r;
+	notify_rcpts_init(&r);
+	notify_rcpts_submitter(c, st, &r);
+	gint64 rc = 0;
+	/* only a state the sender can be told about: back to posted or to the
+	 * rejects queue (ignored and received say nothing, as before discard) */
+	gboolean tell = g_strcmp0(state, "posted") == 0 || g_strcmp0(state, "rejected") == 0;
+	if (tell && r.to->len > 0) {
+		struct notify_text t = { 0 };
+		rc = notify_text_restored(c, st, state, &t, error) < 0 ? -1 :
+		    notify_queue_mail(s, c, st->id, "ack", t.subject, t.body, &r, st->message_id, NULL,
+		    error);
+		notify_text_clear(&t);
 	}
 	notify_rcpts_clear(&r);
 	return rc < 0 ? -1 : (int)(rc > 0);

@@ -38,12 +38,9 @@ static int
 queue_reminder(struct store *s, const struct conf *c, const struct directory *dir,
     const struct statement *st, int left, const char *today_text, int *queued, GError **error)
 {
-	g_autofree char *title = notify_clean(st->title, 300);
-	g_autofree char *subject = left > 0 ?
-	    g_strdup_printf("Liaison deadline in %d days: %s", left, title) : left == 0 ?
-	    g_strdup_printf("Liaison deadline today: %s", title) :
-	    g_strdup_printf("Liaison OUT OF DATE: %s", title);
-	g_autofree char *body = notify_text_reminder(c, st, left);
+	struct notify_text t = { 0 };
+	if (notify_text_reminder(c, dir, st, left, &t, error) < 0)
+		return -1;
 	/* One reminder per statement and day: running twice queues nothing new. */
 	g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT ":%s", st->id, today_text);
 	struct notify_rcpts r;
@@ -51,7 +48,7 @@ queue_reminder(struct store *s, const struct conf *c, const struct directory *di
 	notify_rcpts_reminder(c, dir, st, &r);
 	gint64 oid = -1;
 	if (store_begin(s, error) == 0) {
-		oid = notify_queue_mail(s, c, st->id, "reminder", subject, body, &r, st->message_id,
+		oid = notify_queue_mail(s, c, st->id, "reminder", t.subject, t.body, &r, st->message_id,
 		    key, error);
 		if (oid < 0 || store_commit(s, error) < 0) {
 			store_rollback(s);
@@ -59,6 +56,7 @@ queue_reminder(struct store *s, const struct conf *c, const struct directory *di
 		}
 	}
 	notify_rcpts_clear(&r);
+	notify_text_clear(&t);
 	if (oid > 0)
 		(*queued)++;
 	return oid < 0 ? -1 : 0;
