@@ -588,7 +588,7 @@ case("023-unknown-to", plain(
     "Title: LS on QUIC datagrams\nFrom: 3GPP TSG CT WG4\nTo: IETF QUIK WG\nPurpose: For Information\n\n"
     "CT4 uses QUIC datagrams for the N9 interface.\n"),
     state="rejected", to_groups=["IETF QUIK WG"], problems=[P("unknown_to", E)],
-    _message_contains={"unknown_to": "did you mean quic?"})
+    _message_contains={"unknown_to": "did you mean the QUIC working group (quic)?"})
 
 case("024-ambiguous-to", plain(
     "3GPPLiaison@etsi.org", "LS on SRv6 in the transport network", "24@etsi.org",

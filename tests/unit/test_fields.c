@@ -414,7 +414,7 @@ test_messages(void **state)
 	const struct problem *p = st->problems->pdata[0];
 	assert_string_equal(p->field, "to_groups");
 	assert_non_null(strstr(p->message, "'QUIK WG'"));
-	assert_non_null(strstr(p->message, "did you mean quic?"));
+	assert_non_null(strstr(p->message, "did you mean the QUIC working group (quic)?"));
 	assert_string_equal(st->state, "rejected");
 	statement_free(st);
 	free_pm(pm);
