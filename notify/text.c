@@ -44,15 +44,20 @@ group_words(const struct directory *dir, const struct group_ref *g)
 	return notify_clean(g->text && *g->text ? g->text : g->acronym, 200);
 }
 
-/* groups_list - "A", "A and B", "A, B and C". */
+/* groups_list - for a sentence: "the QUIC working group (quic)", "A and B",
+ * "A, B and C" (IETF bodies with "the"; other bodies by their own name). */
 static char *
 groups_list(const struct directory *dir, GPtrArray *groups)
 {
 	GString *out = g_string_new(NULL);
 	for (guint i = 0; i < groups->len; i++) {
-		g_autofree char *t = group_words(dir, groups->pdata[i]);
+		const struct group_ref *g = groups->pdata[i];
+		const struct dir_group *dg = dir && g->acronym ? directory_get(dir, g->acronym) : NULL;
+		g_autofree char *t = group_words(dir, g);
 		if (i)
 			g_string_append(out, i + 1 == groups->len ? " and " : ", ");
+		if (dg && dg->type != DIR_SDO && g_ascii_strncasecmp(t, "the ", 4) != 0)
+			g_string_append(out, "the ");
 		g_string_append(out, t);
 	}
 	return g_string_free(out, FALSE);

@@ -301,7 +301,7 @@ test_bodies(void **state)
 	assert_int_equal(notify_text_routing(NULL, c, dir, st, &r, &t, &e), 0);
 	assert_string_equal(t.subject, "New Liaison Statement, \"LS on QUIC\"");
 	const char *const want_routing[] = {
-		"Dear colleagues,\n\n3GPP TSG SA sent a liaison statement to QUIC working group (quic).\n"
+		"Dear colleagues,\n\n3GPP TSG SA sent a liaison statement to the QUIC working group (quic).\n"
 		"It asks for action: please reply by 2030-01-20",
 		"Title: LS on QUIC\n", "URL of the IETF Web page: https://dt.example/liaison/42\n",
 		"Please reply by 2030-01-20\n", "From: 3GPP TSG SA (\"Expert\" <expert@3gpp.example>)",
@@ -316,7 +316,7 @@ test_bodies(void **state)
 
 	assert_int_equal(notify_text_ack(NULL, c, dir, st, &r, &t, &e), 0);
 	const char *const want_ack[] = { "recorded as number 42", "https://dt.example/liaison/42",
-		"It was sent to QUIC working group (quic).",
+		"It was sent to the QUIC working group (quic).",
 		"To: \"Chair\" <chair@example.com>", "Cc: ad@example.com",
 		"Deadline recorded: 2030-01-20", "The deadline has passed.", "please quote number 42" };
 	for (gsize i = 0; i < G_N_ELEMENTS(want_ack); i++)
@@ -352,7 +352,7 @@ test_bodies(void **state)
 	notify_text_clear(&t);
 	assert_int_equal(notify_text_reminder(c, dir, st, 1, &t, &e), 0);
 	assert_string_equal(t.subject, "Liaison deadline tomorrow: LS on QUIC");
-	assert_non_null(strstr(t.body, "asks QUIC working group (quic) for action by 2030-01-20"));
+	assert_non_null(strstr(t.body, "asks the QUIC working group (quic) for action by 2030-01-20"));
 	notify_text_clear(&t);
 	assert_int_equal(notify_text_restored(c, st, "posted", &t, &e), 0);
 	assert_non_null(strstr(t.body, "It is recorded as liaison statement 42"));
