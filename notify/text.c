@@ -338,6 +338,11 @@ notify_text_reminder(const struct conf *c, const struct directory *dir,
 	    days == 1 ? g_strdup("tomorrow") : days == 0 ? g_strdup("today") :
 	    g_strdup_printf("%d days ago", -days);
 	notify_var(v, "when", when);
+	/* the subject's words are an earlier issue's contract, "in 1 days"
+	 * included, so that filters match one pattern (docs/notify.md) */
+	g_autofree char *due = days > 0 ? g_strdup_printf("in %d days", days) : days == 0 ?
+	    g_strdup("today") : g_strdup_printf("%d days ago", -days);
+	notify_var(v, "due", due);
 	g_autofree char *fg = groups_list(dir, st->from_groups);
 	g_autofree char *tg = groups_list(dir, st->to_groups);
 	notify_var(v, "from_groups", fg);

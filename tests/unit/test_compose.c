@@ -351,7 +351,8 @@ test_bodies(void **state)
 	assert_non_null(strstr(t.body, "passed 14 days ago"));
 	notify_text_clear(&t);
 	assert_int_equal(notify_text_reminder(c, dir, st, 1, &t, &e), 0);
-	assert_string_equal(t.subject, "Liaison deadline tomorrow: LS on QUIC");
+	assert_string_equal(t.subject, "Liaison deadline in 1 days: LS on QUIC");
+	assert_non_null(strstr(t.body, "2030-01-20, tomorrow."));
 	assert_non_null(strstr(t.body, "asks the QUIC working group (quic) for action by 2030-01-20"));
 	notify_text_clear(&t);
 	assert_int_equal(notify_text_restored(c, st, "posted", &t, &e), 0);

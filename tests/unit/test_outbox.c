@@ -130,7 +130,7 @@ test_reminder_days(void **state)
 		{ "2026-12-13", 1, "Liaison deadline in 7 days: LS on QUIC" },
 		{ "2026-12-14", 0, NULL },
 		{ "2026-12-17", 1, "Liaison deadline in 3 days: LS on QUIC" },
-		{ "2026-12-19", 1, "Liaison deadline tomorrow: LS on QUIC" },
+		{ "2026-12-19", 1, "Liaison deadline in 1 days: LS on QUIC" },
 		{ "2026-12-20", 1, "Liaison deadline today: LS on QUIC" },
 		{ "2026-12-20", 0, NULL },
 		{ "2026-12-21", 0, NULL },
