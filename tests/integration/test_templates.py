@@ -142,7 +142,10 @@ def overridden_template_used_after_sighup():
                     "{?deadline}Reply by {deadline}.\n{!deadline}No deadline.\n")
         with open(os.path.join(tdir, "routing.txt"), "w") as f:
             f.write("Subject: LS {id} for {to_groups}\n\n{title}\n{body}\n")
-        procs = d.log().count("event=templates_loaded")   # the daemon and each worker
+        # the daemon and each parse worker load them; all of them up first
+        procs = 1 + int(d.sections.get("parser", {}).get("workers", 2))
+        L.wait_for(lambda: d.log().count("event=templates_loaded") >= procs, 10 * L.SLOW,
+                   "the daemon and its workers to start")
         d.signal(signal.SIGHUP)
         L.wait_for(lambda: d.log().count("event=templates_loaded") >= 2 * procs, 10 * L.SLOW,
                    "the daemon and its workers to load the templates again")

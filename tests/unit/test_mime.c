@@ -427,6 +427,31 @@ static const struct { const char *name, *body, *from, *subject, *rest; } inline_
 	  "-------- Weitergeleitete Nachricht --------\nBetreff: LS zu U\nDatum: Mon, 2 Sep 2024\nVon: Uwe <uwe@din.de>\n"
 	  "An: chair@ietf.org\n\nBody U\n",
 	  "Uwe <uwe@din.de>", "LS zu U", "Body U\n" },
+	/* issue 18: the same forwards quoted with "> " (Apple Mail's plain-text
+	 * forward, a forward sent as a reply), or twice ("> > ": a forward of a
+	 * forward); the innermost original counts */
+	{ "apple-quoted",
+	  "Begin forwarded message:\n\n> From: Ann <ann@ieee.org>\n> Subject: Liaison on Y\n"
+	  "> Date: 2 September 2024 at 10:00:00 CEST\n> To: chair@ietf.org\n> \n> Body Y\n",
+	  "Ann <ann@ieee.org>", "Liaison on Y", "Body Y\n" },
+	{ "gmail-quoted",
+	  "FYI\n\n> ---------- Forwarded message ---------\n> From: Jane Doe <jane@3gpp.org>\n"
+	  "> Date: Mon, Sep 2, 2024 at 10:00 AM\n> Subject: LS on QUIC\n> To: <chair@ietf.org>\n>\n"
+	  "> Title: LS on QUIC\n> Body\n",
+	  "Jane Doe <jane@3gpp.org>", "LS on QUIC", "Title: LS on QUIC\nBody\n" },
+	{ "thunderbird-quoted",
+	  ">-------- Forwarded Message --------\n>Subject: \tLS on X\n>Date: \tMon, 2 Sep 2024 10:00:00 +0200\n"
+	  ">From: \tBob <bob@itu.int>\n>To: \tchair@ietf.org\n>\n>Title: LS on X\n",
+	  "Bob <bob@itu.int>", "LS on X", "Title: LS on X\n" },
+	{ "outlook-bare-quoted",
+	  "Please post.\n\n> From: Jane Doe [mailto:jane@bbf.org]\n> Sent: Monday, September 2, 2024 10:00 AM\n"
+	  "> To: chair@ietf.org\n> Subject: LS on W\n>\n> Body W\n",
+	  "Jane Doe <jane@bbf.org>", "LS on W", "Body W\n" },
+	{ "outlook-of-gmail-twice-quoted",
+	  "See below.\n\n> -----Original Message-----\n> From: Dan <dan@example.com>\n> Sent: Friday\n"
+	  "> Subject: Fwd: LS on V\n>\n> > ---------- Forwarded message ---------\n"
+	  "> > From: x@etsi.org\n> > Date: Thu, 5 Sep 2024\n> > Subject: LS on V\n> >\n> > Body V\n",
+	  "x@etsi.org", "LS on V", "Body V\n" },
 };
 
 static void
