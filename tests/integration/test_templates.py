@@ -49,12 +49,18 @@ def content(mail):
     return mail.msg.get_content().replace("\r\n", "\n")
 
 
-def matches(kind, mail, folder=TEMPLATES):
+def matches(kind, mail, number=None, folder=TEMPLATES):
+    """MAIL is its template filled in; NUMBER (the statement's) is among the
+    essential facts of its first five lines."""
     subj_re, body_re = template_regex(kind, folder)
     subject = str(mail.msg["subject"])
     body = content(mail)
     L.ok(subj_re.fullmatch(subject), "%s subject %r matches its template" % (kind, subject))
     L.ok(body_re.fullmatch(body), "%s body matches its template:\n%s" % (kind, body))
+    if number is not None:
+        first5 = "\n".join(body.split("\n")[:5])
+        L.ok(re.search(r"\b%d\b" % number, first5), "%s: number %d in the first five lines:\n%s"
+             % (kind, number, first5))
     return body
 
 
@@ -74,18 +80,18 @@ def every_kind_at_the_sink_matches_its_template():
         # routing + ack, and the undelivered notice for the refused chair
         sid = N.post(d, N.statement())
         routing = with_subject(sink, "New Liaison Statement")[0]
-        body = matches("routing", routing)
+        body = matches("routing", routing, sid)
         first5 = "\n".join(body.split("\n")[:5])
         L.ok("3GPP TSG SA sent a liaison statement to the QUIC working group (quic)" in first5 and
              "reply by 2030-01-20" in first5 and "/liaison/%d" % sid in first5,
              "who, to whom, the deadline and the link in the first five lines:\n%s" % first5)
         ack = with_subject(sink, "Liaison statement received")[0]
-        body = matches("ack", ack)
+        body = matches("ack", ack, sid)
         L.ok(body.startswith("Dear colleague,\n\nYour liaison statement \"LS on QUIC\" is recorded "
                              "as number %d" % sid), "greeting and number first:\n%s" % body)
         L.ok("It was sent to the QUIC working group (quic)." in body, "the group in full")
         notice = with_subject(sink, "Liaison mail not delivered")[0]
-        body = matches("undelivered", notice)
+        body = matches("undelivered", notice, sid)
         L.ok(refuse in body and "liaisonctl outbox retry" in body, "what failed, what to do")
 
         # rejection + rejects queue notice; then corrected, approved: the ack
@@ -93,34 +99,34 @@ def every_kind_at_the_sink_matches_its_template():
         rid = N.post(d, N.statement(title="LS on QUIC loss", to="IETF QUIK WG",
                                     msgid="ls-2@3gpp.org"), state="rejected")
         rej = with_subject(sink, "Liaison statement not accepted")[0]
-        body = matches("rejection", rej)
+        body = matches("rejection", rej, rid)
         L.ok("did you mean the QUIC working group (quic)?" in body, "the suggestion in full:\n" + body)
         L.ok("Fix: Name an IETF working group" in body, "the fix in plain words")
         L.ok("https://www.ietf.org/about/liaisons/" in body and "4053" not in body,
              "the guide is linked, no draft cited")
-        matches("rejects_queue", with_subject(sink, "Liaison statement %d in the rejects queue" % rid)[0])
+        matches("rejects_queue", with_subject(sink, "Liaison statement %d in the rejects queue" % rid)[0], rid)
         d.ctl("--by", "alice", "edit", rid, "to=IETF QUIC WG")
         d.ctl("--by", "alice", "approve", rid)
         ack2 = with_subject(sink, 'Liaison statement received: "LS on QUIC loss"')[0]
-        body = matches("ack", ack2)
+        body = matches("ack", ack2, rid)
         L.ok("the IETF secretariat corrected:\n  - to: 'IETF QUIK WG (unresolved)' -> 'IETF QUIC WG (quic)'" in body,
              "the correction is named:\n%s" % body)
 
         # reminder (before the deadline) and overdue
         d.ctl_json("remind", "--today", "2030-01-13")
-        matches("reminder", with_subject(sink, "Liaison deadline in 7 days")[0])
+        matches("reminder", with_subject(sink, "Liaison deadline in 7 days")[0], sid)
         d.ctl_json("remind", "--today", "2030-01-27")
-        matches("overdue", with_subject(sink, "Liaison OUT OF DATE")[0])
+        matches("overdue", with_subject(sink, "Liaison OUT OF DATE")[0], sid)
 
         # discarded with the sender told, then restored: the sender hears it is back
         did = N.post(d, N.statement(title="LS on nothing", to="IETF NOSUCH WG", msgid="ls-3@3gpp.org"),
                      state="rejected")
         d.ctl("discard", did, "--why", "Sent twice by mistake", "--notify-sender")
-        body = matches("discarded", with_subject(sink, "Liaison statement not recorded")[0])
+        body = matches("discarded", with_subject(sink, "Liaison statement not recorded")[0], did)
         L.ok("Reason: Sent twice by mistake" in body, "the reason")
         out = d.ctl("restore", did).stdout
         L.ok("The sender is told." in out, "restore says the sender is told: %r" % out)
-        body = matches("restored", with_subject(sink, "Liaison statement back in process")[0])
+        body = matches("restored", with_subject(sink, "Liaison statement back in process")[0], did)
         L.ok("The secretariat is correcting it" in body, "back in the rejects queue, in words")
         # a discard nobody was told of is restored silently
         d.ctl("discard", rid, "--why", "test")

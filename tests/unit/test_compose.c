@@ -497,8 +497,10 @@ test_template_check(void **state)
 	conf_free(c);
 	/* a placeholder that belongs to another kind is unknown here too */
 	write_file(dir, "ack.txt", "Subject: x\n\n{problems}\n");
-	g_unlink(g_build_filename(dir, "routing.txt", NULL));
-	g_unlink(g_build_filename(dir, "reminder.txt", NULL));
+	g_autofree char *rt = g_build_filename(dir, "routing.txt", NULL);
+	g_autofree char *rm_ = g_build_filename(dir, "reminder.txt", NULL);
+	g_unlink(rt);
+	g_unlink(rm_);
 	c = conf_dir(dir);
 	g_autofree char *q = problems_of(c);
 	assert_non_null(strstr(q, "unknown placeholder {problems} (a ack mail knows:"));
