@@ -170,6 +170,45 @@ notify_text_routing(struct store *s, const struct conf *c, const struct director
 	return render(c, "routing", v, out, error);
 }
 
+/* correction_words - one change of an "edited" event ("to: 'IETF QUIK WG
+ * (unresolved)' -> 'IETF QUIC WG (quic)'") for the sender: the field by its
+ * label, the values as written ("To: IETF QUIK WG -> IETF QUIC WG (quic)"). */
+static char *
+correction_words(const char *change)
+{
+	static GRegex *re;
+	if (g_once_init_enter(&re))
+		g_once_init_leave(&re, g_regex_new("^([a-z_]+): (?:'(.*)' -> '(.*)'|(.*))$", 0, 0, NULL));
+	GMatchInfo *mi = NULL;
+	char *out;
+	if (g_regex_match(re, change, 0, &mi)) {
+		g_autofree char *field = g_match_info_fetch(mi, 1);
+		g_autofree char *before = g_match_info_fetch(mi, 2);
+		g_autofree char *after = g_match_info_fetch(mi, 3);
+		g_autofree char *rest = g_match_info_fetch(mi, 4);
+		/* from_liaison_contact -> From-Liaison-Contact, as a statement writes it */
+		g_auto(GStrv) w = g_strsplit(field, "_", -1);
+		for (char **x = w; *x; x++)
+			**x = g_ascii_toupper(**x);
+		g_autofree char *label = g_strjoinv("-", w);
+		if (rest && *rest) {
+			out = g_strdup_printf("%s: %s", label, strcmp(field, "body") == 0 ? "changed" : rest);
+		} else {
+			GString *b = g_string_new(before), *a = g_string_new(after);
+			g_string_replace(b, " (unresolved)", "", 0);
+			g_string_replace(a, " (unresolved)", "", 0);
+			out = g_strdup_printf("%s: %s -> %s", label, *b->str ? b->str : "(none)",
+			    *a->str ? a->str : "(none)");
+			g_string_free(b, TRUE);
+			g_string_free(a, TRUE);
+		}
+	} else {
+		out = g_strdup(change);
+	}
+	g_match_info_free(mi);
+	return out;
+}
+
 /* corrections - what the secretariat changed before posting ("edited"
  * events), one "  - ..." line each; "" when nothing. */
 static char *
@@ -186,8 +225,10 @@ corrections(struct store *s, const struct statement *st)
 			continue;
 		g_auto(GStrv) parts = g_strsplit(e->detail, "; ", -1);
 		for (char **p = parts; *p; p++)
-			if (**p)
-				g_string_append_printf(out, "  - %s\n", *p);
+			if (**p) {
+				g_autofree char *w = correction_words(*p);
+				g_string_append_printf(out, "  - %s\n", w);
+			}
 	}
 	if (ev)
 		g_ptr_array_unref(ev);

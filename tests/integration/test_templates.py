@@ -109,7 +109,7 @@ def every_kind_at_the_sink_matches_its_template():
         d.ctl("--by", "alice", "approve", rid)
         ack2 = with_subject(sink, 'Liaison statement received: "LS on QUIC loss"')[0]
         body = matches("ack", ack2, rid)
-        L.ok("the IETF secretariat corrected:\n  - to: 'IETF QUIK WG (unresolved)' -> 'IETF QUIC WG (quic)'" in body,
+        L.ok("the IETF secretariat corrected:\n  - To: IETF QUIK WG -> IETF QUIC WG (quic)" in body,
              "the correction is named:\n%s" % body)
 
         # reminder (before the deadline) and overdue
