@@ -278,6 +278,28 @@ dequote(const char *body)
 	return g_string_free(out, FALSE);
 }
 
+/* statement_above_quote - does BODY hold a statement of its own above its
+ * quoted lines (a "Title:" line)? Then it is a reply that quotes an older
+ * mail, which may quote a forward: the new text is the statement. */
+static gboolean
+statement_above_quote(const char *body)
+{
+	static GRegex *title;
+	if (g_once_init_enter(&title))
+		g_once_init_leave(&title, g_regex_new("^\\s*title\\s*:", G_REGEX_CASELESS, 0, NULL));
+	const char *p = body;
+	for (int n = 0; p && *p && n < HEAD_LINES; n++) {
+		if (*p == '>')
+			return FALSE;
+		const char *nl = strchr(p, '\n');
+		g_autofree char *line = nl ? g_strndup(p, (gsize)(nl - p)) : g_strdup(p);
+		if (g_regex_match(title, line, 0, NULL))
+			return TRUE;
+		p = nl ? nl + 1 : NULL;
+	}
+	return FALSE;
+}
+
 /* Forwards inside forwards (a chair forwarding what a colleague forwarded):
  * the innermost is the statement. */
 #define FORWARD_DEPTH 4
@@ -295,7 +317,7 @@ forward_inline(const char *body, struct mail_headers *h, char **rest)
 		 * Mail quotes the forwarded headers and body; a forward of a forward
 		 * quotes the inner one again) */
 		gboolean hit = find_inline(text, &fh, &r);
-		if (!hit) {
+		if (!hit && !statement_above_quote(text)) {
 			g_autofree char *dq = text ? dequote(text) : NULL;
 			hit = dq && find_inline(dq, &fh, &r);
 		}

@@ -470,6 +470,15 @@ test_forward_inline(void **state)
 			    pm->h.subject, pm->body);
 		parsed_mail_free(pm);
 	}
+	/* A reply whose new text is a statement, quoting an older forward below
+	 * it, is the statement, not the quoted forward (issue 18). */
+	struct parsed_mail *rp = parse(*state, "From: jane@3gpp.org\nSubject: Re: LS\n\n"
+	    "Title: LS on QUIC, second part\nFrom: 3GPP SA2\nTo: IETF QUIC WG\n\nText\n\n"
+	    "> ---------- Forwarded message ---------\n> From: Bob <bob@itu.int>\n"
+	    "> Date: Mon, 2 Sep 2024\n> Subject: LS on QUIC\n>\n> Old text\n");
+	assert_null(rp->forwarded_by);
+	assert_true(g_str_has_prefix(rp->body, "Title: LS on QUIC, second part"));
+	parsed_mail_free(rp);
 	/* A 4053bis body with From:/To: labels is not a forward. */
 	struct parsed_mail *pm = parse(*state, "From: jane@3gpp.org\nSubject: LS\n\n"
 	    "Title: LS on QUIC\nFrom: 3GPP SA2\nTo: IETF QUIC WG\nSubject: nothing\n\nText\n");
