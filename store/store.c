@@ -1,5 +1,5 @@
 /* store.c - open the database, migrate the schema, transactions. */
-#include "store/store_private.h"
+#include "store/store_query.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -108,11 +108,9 @@ store_schema_version(struct store *s)
 {
 	sqlite3_stmt *st;
 	int v = -1;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int(st, 0);
-		store_finish(s, st);
-	}
+	if (store_prepare(s, &st, "PRAGMA user_version", NULL) == 0 &&
+	    store_q_one(s, st, store_row_int, &v, "read schema version", NULL) <= 0)
+		v = -1;
 	return v;
 }
 
@@ -271,17 +269,16 @@ store_event(struct store *s, gint64 statement, const char *actor, const char *ki
     const char *detail, gboolean private_, GError **error)
 {
 	sqlite3_stmt *st;
+	store_assert_in_tx(s);
 	g_autofree char *now = store_now();
 	if (store_prepare_cached(s, &st, "INSERT INTO events(statement, at, actor, kind, detail, private)"
 	    " VALUES (?, ?, ?, ?, ?, ?)", error) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, statement);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, actor, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, detail ? detail : "", -1, SQLITE_TRANSIENT);
+	store_bind_text(st, 3, actor);
+	store_bind_text(st, 4, kind);
+	store_bind_text(st, 5, detail ? detail : "");
 	sqlite3_bind_int(st, 6, private_ ? 1 : 0);
-	int rc = sqlite3_step(st);
-	store_finish(s, st);
-	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, "add event", error);
+	return store_q_exec(s, st, "add event", error) < 0 ? -1 : 0;
 }
