@@ -3,7 +3,7 @@
 #define LIAISON_STORE_ADMIN_PRIVATE_H
 
 #include "store/store_admin.h"
-#include "store/store_private.h"
+#include "store/store_query.h"
 
 /* The summary of a message and its statement (if parsed): the columns
  * store_admin_read_summary() expects, in order. Groups and codes keep their
@@ -27,6 +27,8 @@
 
 /* store_admin_read_summary - the first ADMIN_SUMMARY_NCOLS columns of a row. */
 struct admin_summary *store_admin_read_summary(sqlite3_stmt *st);
+/* store_admin_row_summary - a store_row_fn: the summary appended to the GPtrArray DATA. */
+int store_admin_row_summary(sqlite3_stmt *st, void *data);
 /* store_admin_not_found - STORE_ERR_NOTFOUND "no statement N"; returns -1. */
 int store_admin_not_found(gint64 id, GError **error);
 

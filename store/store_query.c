@@ -88,6 +88,13 @@ store_col_text(sqlite3_stmt *q, int i)
 	return t ? g_strdup((const char *)t) : NULL;
 }
 
+char *
+store_col_text_or(sqlite3_stmt *q, int i, const char *null)
+{
+	const unsigned char *t = sqlite3_column_text(q, i);
+	return g_strdup(t ? (const char *)t : null);
+}
+
 const char *
 store_col_str(sqlite3_stmt *q, int i)
 {

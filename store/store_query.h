@@ -38,6 +38,7 @@ int store_row_append_int64(sqlite3_stmt *q, void *data);
 
 /* Typed column getters. */
 char *store_col_text(sqlite3_stmt *q, int i);        /* a copy, or NULL for NULL */
+char *store_col_text_or(sqlite3_stmt *q, int i, const char *null);   /* a copy, a copy of NULL_ for NULL */
 const char *store_col_str(sqlite3_stmt *q, int i);   /* valid until the next step */
 gint64 store_col_int64(sqlite3_stmt *q, int i);
 int store_col_int(sqlite3_stmt *q, int i);
