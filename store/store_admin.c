@@ -58,8 +58,8 @@ store_admin_not_found(gint64 id, GError **error)
 	return -1;
 }
 
-int
-store_admin_row_summary(sqlite3_stmt *st, void *data)
+static int
+row_summary(sqlite3_stmt *st, void *data)
 {
 	g_ptr_array_add(data, store_admin_read_summary(st));
 	return 0;
@@ -93,7 +93,7 @@ store_admin_rejects(struct store *s, GError **error)
 	    " ORDER BY m.received_at, m.id", error) < 0)
 		return NULL;
 	GPtrArray *out = g_ptr_array_new_with_free_func(admin_summary_free);
-	if (store_q_each(s, st, store_admin_row_summary, out, "read rejects", error) < 0) {
+	if (store_q_each(s, st, row_summary, out, "read rejects", error) < 0) {
 		g_ptr_array_free(out, TRUE);
 		return NULL;
 	}

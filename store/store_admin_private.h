@@ -27,8 +27,6 @@
 
 /* store_admin_read_summary - the first ADMIN_SUMMARY_NCOLS columns of a row. */
 struct admin_summary *store_admin_read_summary(sqlite3_stmt *st);
-/* store_admin_row_summary - a store_row_fn: the summary appended to the GPtrArray DATA. */
-int store_admin_row_summary(sqlite3_stmt *st, void *data);
 /* store_admin_not_found - STORE_ERR_NOTFOUND "no statement N"; returns -1. */
 int store_admin_not_found(gint64 id, GError **error);
 
