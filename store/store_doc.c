@@ -12,13 +12,14 @@ store_doc_save(struct store *s, const struct statement *st, GError **error)
 	sqlite3_bind_int64(q, 1, st->id);
 	if (store_q_exec(s, q, "delete documents", error) < 0)
 		return -1;
-	for (guint i = 0; st->documents && i < st->documents->len; i++) {
+	if (store_prepare(s, &q, "INSERT INTO documents (statement, position, filename, role, "
+	    "text, text_chars) VALUES (?, ?, ?, ?, ?, ?)", error) < 0)
+		return -1;
+	int rc = 0;
+	for (guint i = 0; rc == 0 && st->documents && i < st->documents->len; i++) {
 		const struct document *d = st->documents->pdata[i];
 		const char *role = d->role && g_strcmp0(d->role, "statement") == 0 ?
 		    "statement" : "attachment";
-		if (store_prepare(s, &q, "INSERT INTO documents (statement, position, filename, role, "
-		    "text, text_chars) VALUES (?, ?, ?, ?, ?, ?)", error) < 0)
-			return -1;
 		sqlite3_bind_int64(q, 1, st->id);
 		sqlite3_bind_int(q, 2, (int)i + 1);
 		sqlite3_bind_text(q, 3, d->filename ? d->filename : "", -1, SQLITE_STATIC);
@@ -28,10 +29,11 @@ store_doc_save(struct store *s, const struct statement *st, GError **error)
 		else
 			sqlite3_bind_null(q, 5);
 		sqlite3_bind_int64(q, 6, d->text ? g_utf8_strlen(d->text, -1) : 0);
-		if (store_q_exec(s, q, "insert document", error) < 0)
-			return -1;
+		if (store_q_run(s, q, "insert document", error) < 0)
+			rc = -1;
 	}
-	return 0;
+	store_finish(s, q);
+	return rc;
 }
 
 struct doc_rows {

@@ -40,6 +40,14 @@ store_q_exec(struct store *s, sqlite3_stmt *q, const char *what, GError **error)
 }
 
 int
+store_q_run(struct store *s, sqlite3_stmt *q, const char *what, GError **error)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? sqlite3_changes(s->db) : store_set_sqlite_error(s, rc, what, error);
+}
+
+int
 store_q_each_id(struct store *s, const char *sql, gint64 id, store_row_fn row, void *data,
     const char *what, GError **error)
 {

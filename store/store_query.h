@@ -24,6 +24,10 @@ int store_q_one(struct store *s, sqlite3_stmt *q, store_row_fn row, void *data,
 /* store_q_exec - run a write to its end: the number of rows it changed, or -1. */
 int store_q_exec(struct store *s, sqlite3_stmt *q, const char *what, GError **error);
 
+/* store_q_run - store_q_exec, but Q is reset, not finished: for a write
+ * prepared once and run in a loop; the caller calls store_finish after it. */
+int store_q_run(struct store *s, sqlite3_stmt *q, const char *what, GError **error);
+
 /* store_q_each_id - prepare SQL (through the cache when the connection has
  * one), bind ?1 = ID and store_q_each it: the usual child-table read. */
 int store_q_each_id(struct store *s, const char *sql, gint64 id, store_row_fn row, void *data,
