@@ -111,7 +111,8 @@ from_address(const struct conf *c, GError **error)
 	g_autoptr(GError) e = NULL;
 	struct addr *from = c->from && *c->from ? addr_parse_one(c->from, &e) : NULL;
 	if (!from || !addr_is_valid(from->address)) {
-		g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address: %s",
+		g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CONFIG,
+		    "[notify] from is not a valid address: %s",
 		    e ? e->message : c->from);
 		addr_free(from);
 		return NULL;
@@ -124,7 +125,8 @@ notify_message_id(const struct conf *c, GError **error)
 {
 	ensure_gmime();
 	if (!c->from_address) {
-		g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address: %s", c->from);
+		g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CONFIG,
+		    "[notify] from is not a valid address: %s", c->from);
 		return NULL;
 	}
 	return g_mime_utils_generate_message_id(strrchr(c->from_address, '@') + 1);
@@ -214,7 +216,8 @@ notify_compose_queued(struct store *s, const struct conf *c, const struct outbox
 		    store_outbox_statement(s, m->statement, error) : NULL;
 		if (!st) {
 			if (error && !*error)
-				g_set_error(error, CONF_ERROR, 1, "no statement to write mail %" G_GINT64_FORMAT
+				g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_NOTFOUND,
+				    "no statement to write mail %" G_GINT64_FORMAT
 				    " from", m->id);
 			goto out;
 		}

@@ -9,6 +9,14 @@
 
 struct store;
 
+#define NOTIFY_ERROR notify_error_quark()
+GQuark notify_error_quark(void);
+enum notify_error_code {
+	NOTIFY_ERR_CONFIG = 1,  /* [notify] settings that cannot work (from, password file) */
+	NOTIFY_ERR_CURL,        /* libcurl could not start a transfer */
+	NOTIFY_ERR_NOTFOUND,    /* the statement a mail is written from is gone */
+};
+
 /* notify_queue_statement - queue the mail for ST's new state (posted: routing
  * + ack; rejected: rejection + secretariat; ignored: nothing). Must be called
  * inside the transaction that saves ST (store_begin .. store_commit). */

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+G_DEFINE_QUARK(liaisond-notify-error-quark, notify_error)
+
 /* One mail, ready to insert: everything composed before the transaction. */
 struct pending {
 	gint64 statement;
@@ -85,7 +87,8 @@ batch_add(struct notify_batch *b, const struct conf *c, gint64 statement, const 
 	char *message_id = envelope ? notify_message_id(c, error) : NULL;
 	if (!envelope || !message_id) {
 		if (!envelope)
-			g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address");
+			g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CONFIG,
+			    "[notify] from is not a valid address");
 		g_free(envelope);
 		return -1;
 	}
