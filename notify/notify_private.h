@@ -38,6 +38,7 @@ void notify_rcpts_reminder(const struct conf *c, const struct directory *dir,
 /* notify_rcpts_secretariat - [notify] secretariat. */
 void notify_rcpts_secretariat(const struct conf *c, struct notify_rcpts *r);
 
+/* Header-safe text (text.c). */
 /* notify_clean - TEXT as one header-safe line: valid UTF-8, control
  * characters (C0, DEL, C1, line and paragraph separators) turned into
  * spaces, runs of space collapsed, trimmed, at most MAX characters. */
