@@ -1,9 +1,8 @@
-/* store_admin.c - the secretariat's changes: discard/restore, comments,
- * mark-taken, version checks, history; and the summary rows listings show. */
+/* store_admin.c - the secretariat's reads (summaries, history) and the
+ * version checks flow/ makes inside its transactions. */
 #include "store/store_admin.h"
 #include "store/store_admin_private.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 
@@ -13,7 +12,6 @@ admin_summary_free(gpointer p)
 	struct admin_summary *a = p;
 	if (!a)
 		return;
-	g_free(a->state);
 	g_free(a->received_at);
 	g_free(a->posted_at);
 	g_free(a->sender);
@@ -34,7 +32,7 @@ store_admin_read_summary(sqlite3_stmt *st)
 {
 	struct admin_summary *a = g_new0(struct admin_summary, 1);
 	a->id = store_col_int64(st, 0);
-	a->state = store_col_text_or(st, 1, "");
+	stmt_state_from_name(store_col_str(st, 1), &a->state);
 	a->received_at = store_col_text_or(st, 2, "");
 	a->posted_at = store_col_text(st, 3);
 	a->sender = store_col_text_or(st, 4, "");
@@ -186,145 +184,6 @@ run_update(struct store *s, const char *sql, gint64 id, const char *a, const cha
 }
 
 int
-store_admin_event(struct store *s, gint64 id, const char *actor, const char *kind,
-    GError **error, const char *fmt, ...)
-{
-	va_list ap;
-	store_assert_in_tx(s);
-	va_start(ap, fmt);
-	g_autofree char *detail = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	return store_event(s, id, actor, kind, detail, FALSE, error);
-}
-
-/* bump_if_parsed - a change to a parsed statement makes any edit in progress stale. */
-static int
-bump_if_parsed(struct store *s, gint64 id, GError **error)
-{
-	return run_update(s, "UPDATE statements SET version = version + 1 WHERE id = ?1",
-	    id, NULL, NULL, NULL, error);
-}
-
-int
-store_admin_discard(struct store *s, gint64 id, const char *actor, const char *why,
-    GError **error)
-{
-	g_autofree char *state = NULL;
-	if (store_begin(s, error) < 0)
-		return -1;
-	if (message_state(s, id, &state, error) < 0)
-		goto fail;
-	if (strcmp(state, "dead") == 0) {
-		g_set_error(error, STORE_ERROR, STORE_ERR_DATA,
-		    "statement %" G_GINT64_FORMAT " is already discarded (restore brings it back)", id);
-		goto fail;
-	}
-	if (run_update(s, "UPDATE messages SET state = 'dead', state_before_discard = ?2"
-	    " WHERE id = ?1", id, state, NULL, NULL, error) < 0 ||
-	    bump_if_parsed(s, id, error) < 0 ||
-	    store_admin_event(s, id, actor, "discarded", error, "was %s: %s", state, why) < 0)
-		goto fail;
-	return store_commit(s, error);
-fail:
-	store_rollback(s);
-	return -1;
-}
-
-int
-store_admin_restore(struct store *s, gint64 id, const char *actor, char **restored,
-    GError **error)
-{
-	g_autofree char *state = NULL;
-	sqlite3_stmt *st;
-	char *before = NULL;
-	if (store_begin(s, error) < 0)
-		return -1;
-	if (message_state(s, id, &state, error) < 0)
-		goto fail;
-	if (strcmp(state, "dead") != 0) {
-		g_set_error(error, STORE_ERROR, STORE_ERR_DATA,
-		    "statement %" G_GINT64_FORMAT " is not discarded (it is %s)", id, state);
-		goto fail;
-	}
-	if (store_prepare(s, &st, "SELECT state_before_discard FROM messages WHERE id = ?",
-	    error) < 0)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	if (store_q_one(s, st, store_row_text, &before, "read state before discard", error) < 0)
-		goto fail;
-	/* dead without a remembered state: discarded by something older than
-	 * this program; rejected is the safe place, it posts nothing */
-	if (!before)
-		before = g_strdup("rejected");
-	if (run_update(s, "UPDATE messages SET state = ?2, state_before_discard = NULL"
-	    " WHERE id = ?1", id, before, NULL, NULL, error) < 0 ||
-	    bump_if_parsed(s, id, error) < 0 ||
-	    store_admin_event(s, id, actor, "restored", error, "back to %s", before) < 0)
-		goto fail;
-	if (store_commit(s, error) < 0)
-		goto fail_free;
-	*restored = before;
-	return 0;
-fail:
-	store_rollback(s);
-fail_free:
-	g_free(before);
-	return -1;
-}
-
-int
-store_admin_comment(struct store *s, gint64 id, const char *actor, const char *text,
-    gboolean private_, GError **error)
-{
-	g_autofree char *state = NULL;
-	if (store_begin(s, error) < 0)
-		return -1;
-	if (message_state(s, id, &state, error) < 0 ||
-	    store_event(s, id, actor, "comment", text, private_, error) < 0) {
-		store_rollback(s);
-		return -1;
-	}
-	return store_commit(s, error);
-}
-
-int
-store_admin_mark_taken(struct store *s, gint64 id, const char *actor, gboolean *was_taken,
-    GError **error)
-{
-	g_autofree char *state = NULL;
-	int changes = 0;
-	*was_taken = FALSE;
-	if (store_begin(s, error) < 0)
-		return -1;
-	if (message_state(s, id, &state, error) < 0)
-		goto fail;
-	if (run_update(s, "UPDATE statements SET action_taken = 1, version = version + 1"
-	    " WHERE id = ?1 AND action_taken = 0", id, NULL, NULL, &changes, error) < 0)
-		goto fail;
-	if (changes == 0) {
-		struct admin_summary *a = store_admin_summary(s, id, error);
-		if (!a)
-			goto fail;
-		gboolean parsed = a->parsed;
-		admin_summary_free(a);
-		if (!parsed) {
-			g_set_error(error, STORE_ERROR, STORE_ERR_DATA,
-			    "statement %" G_GINT64_FORMAT " is not parsed yet", id);
-			goto fail;
-		}
-		*was_taken = TRUE;
-		store_rollback(s);
-		return 0;
-	}
-	if (store_admin_event(s, id, actor, "action_taken", error, "marked taken") < 0)
-		goto fail;
-	return store_commit(s, error);
-fail:
-	store_rollback(s);
-	return -1;
-}
-
-int
 store_admin_check_version(struct store *s, gint64 id, int expected, GError **error)
 {
 	sqlite3_stmt *st;
@@ -358,22 +217,4 @@ store_admin_set_version(struct store *s, gint64 id, int version, GError **error)
 	g_autofree char *sql = g_strdup_printf("UPDATE statements SET version = %d WHERE id = ?1",
 	    version);
 	return run_update(s, sql, id, NULL, NULL, NULL, error);
-}
-
-int
-store_admin_set_state(struct store *s, gint64 id, const char *state, GError **error)
-{
-	int changes = 0;
-	store_assert_in_tx(s);
-	if (run_update(s, "UPDATE messages SET state = ?2 WHERE id = ?1", id, state, NULL,
-	    &changes, error) < 0)
-		return -1;
-	if (changes == 0)
-		return store_admin_not_found(id, error);
-	if (strcmp(state, "posted") == 0) {
-		g_autofree char *now = store_now();
-		return run_update(s, "UPDATE statements SET posted_at = ?2"
-		    " WHERE id = ?1 AND posted_at IS NULL", id, now, NULL, NULL, error);
-	}
-	return 0;
 }

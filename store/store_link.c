@@ -193,7 +193,7 @@ store_link_mark_answered(struct store *s, const struct statement *st, const char
 {
 	store_assert_in_tx(s);
 	if (!st->purpose || strcmp(st->purpose, "in_response") != 0 ||
-	    !st->state || strcmp(st->state, "posted") != 0)
+	    st->state != STMT_POSTED)
 		return 0;
 	for (guint i = 0; i < st->related->len; i++) {
 		gint64 id = g_array_index(st->related, gint64, i);

@@ -129,7 +129,7 @@ store_stmt_save(struct store *s, struct statement *st, GError **error)
 	sqlite3_stmt *q;
 	store_assert_in_tx(s);
 	g_autofree char *now = store_now();
-	const char *state = st->state ? st->state : "received";
+	const char *state = stmt_state_name(st->state);
 	g_autofree char *meta = NULL;
 	JsonNode *mn = json_node_new(JSON_NODE_OBJECT);
 	json_node_set_object(mn, st->metadata);

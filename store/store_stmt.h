@@ -4,7 +4,7 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
-#include "parser/statement.h"
+#include "model/statement.h"
 #include "store/store.h"
 
 /* store_stmt_save - write ST (st->id = its message) inside the caller's
@@ -41,12 +41,6 @@ enum store_load_flags {
  * a statement with some of its rows missing. */
 struct statement *store_stmt_load_with(struct store *s, gint64 id, unsigned flags,
     GError **error);
-
-/* store_stmt_json_add - the statement keys of `liaisonctl show --json`
- * (state, title, purpose, deadline, from_groups, to_groups, from_contacts,
- * to_contacts, from_liaison_contact, to_liaison_contact, body, attachments,
- * other_identifiers, related, forwarded_by, problems) set into O. */
-void store_stmt_json_add(JsonObject *o, const struct statement *st);
 
 /* store_stmt_attachment - attachment POSITION (from 1) of statement ID: its
  * blob path and row. STORE_ERR_NOTFOUND when there is none. */

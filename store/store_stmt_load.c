@@ -72,9 +72,9 @@ row_attachment(sqlite3_stmt *q, void *data)
 static int
 row_problem(sqlite3_stmt *q, void *data)
 {
-	statement_problem(data, store_col_str(q, 0),
+	statement_problem_add(data, store_col_str(q, 0),
 	    g_strcmp0(store_col_str(q, 1), "error") == 0 ? SEV_ERROR : SEV_WARNING,
-	    store_col_str(q, 2), "%s", store_col_str(q, 3));
+	    store_col_str(q, 2), store_col_str(q, 3));
 	return 0;
 }
 
@@ -90,7 +90,7 @@ row_statement(sqlite3_stmt *q, void *data)
 {
 	struct loading *l = data;
 	struct statement *st = l->st;
-	st->state = store_col_text(q, 0);
+	stmt_state_from_name(store_col_str(q, 0), &st->state);
 	st->message_id = store_col_text(q, 13);
 	l->parsed = !store_col_is_null(q, 1);
 	if (!l->parsed)
@@ -189,84 +189,6 @@ struct statement *
 store_outbox_statement(struct store *s, gint64 id, GError **error)
 {
 	return store_stmt_load_with(s, id, STORE_LOAD_MAIL, error);
-}
-
-static void
-set_string_or_null(JsonObject *o, const char *key, const char *v)
-{
-	if (v)
-		json_object_set_string_member(o, key, v);
-	else
-		json_object_set_null_member(o, key);
-}
-
-static JsonArray *
-groups_json(GPtrArray *groups)
-{
-	JsonArray *a = json_array_new();
-	for (guint i = 0; i < groups->len; i++) {
-		const struct group_ref *g = groups->pdata[i];
-		json_array_add_string_element(a, g->acronym ? g->acronym : (g->text ? g->text : ""));
-	}
-	return a;
-}
-
-static JsonArray *
-contacts_json(GPtrArray *contacts)
-{
-	JsonArray *a = json_array_new();
-	for (guint i = 0; i < contacts->len; i++)
-		json_array_add_string_element(a, ((const struct addr *)contacts->pdata[i])->address);
-	return a;
-}
-
-void
-store_stmt_json_add(JsonObject *o, const struct statement *st)
-{
-	set_string_or_null(o, "state", st->state);
-	set_string_or_null(o, "title", st->title);
-	set_string_or_null(o, "purpose", st->purpose);
-	set_string_or_null(o, "deadline", st->deadline);
-	json_object_set_array_member(o, "from_groups", groups_json(st->from_groups));
-	json_object_set_array_member(o, "to_groups", groups_json(st->to_groups));
-	json_object_set_array_member(o, "from_contacts", contacts_json(st->from_contacts));
-	json_object_set_array_member(o, "to_contacts", contacts_json(st->to_contacts));
-	set_string_or_null(o, "from_liaison_contact", st->from_liaison_contact);
-	set_string_or_null(o, "to_liaison_contact", st->to_liaison_contact);
-	set_string_or_null(o, "body", st->body);
-	JsonArray *atts = json_array_new();
-	for (guint i = 0; i < st->attachments->len; i++) {
-		const struct attachment *a = st->attachments->pdata[i];
-		JsonObject *ao = json_object_new();
-		json_object_set_string_member(ao, "filename", a->filename ? a->filename : "");
-		json_object_set_string_member(ao, "content_type", a->content_type ? a->content_type : "");
-		json_object_set_int_member(ao, "size", a->size);
-		json_object_set_string_member(ao, "sha256", a->sha256 ? a->sha256 : "");
-		json_array_add_object_element(atts, ao);
-	}
-	json_object_set_array_member(o, "attachments", atts);
-	JsonArray *ids = json_array_new();
-	for (guint i = 0; i < st->other_identifiers->len; i++)
-		json_array_add_string_element(ids, st->other_identifiers->pdata[i]);
-	json_object_set_array_member(o, "other_identifiers", ids);
-	JsonArray *rel = json_array_new();
-	for (guint i = 0; i < st->related->len; i++)
-		json_array_add_int_element(rel, g_array_index(st->related, gint64, i));
-	json_object_set_array_member(o, "related", rel);
-	set_string_or_null(o, "forwarded_by", st->forwarded_by);
-	json_object_set_boolean_member(o, "action_taken", st->action_taken);
-	JsonArray *probs = json_array_new();
-	for (guint i = 0; i < st->problems->len; i++) {
-		const struct problem *p = st->problems->pdata[i];
-		JsonObject *po = json_object_new();
-		json_object_set_string_member(po, "code", p->code);
-		json_object_set_string_member(po, "severity", p->severity == SEV_ERROR ? "error" : "warning");
-		json_object_set_string_member(po, "field", p->field ? p->field : "");
-		json_object_set_string_member(po, "message", p->message ? p->message : "");
-		json_array_add_object_element(probs, po);
-	}
-	json_object_set_array_member(o, "problems", probs);
-	store_doc_json_add(o, st);
 }
 
 static int

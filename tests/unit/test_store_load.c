@@ -140,7 +140,7 @@ setup(void **state)
 	}
 	struct statement *st = statement_new();
 	st->id = 7;
-	st->state = g_strdup("posted");
+	st->state = STMT_POSTED;
 	st->title = g_strdup("LS on MPQUIC");
 	st->purpose = g_strdup("for_action");
 	st->deadline = g_strdup("2026-12-31");
@@ -157,8 +157,8 @@ setup(void **state)
 	g_array_append_val(st->related, rel);
 	g_ptr_array_add(st->attachments, att(1, "S3-243456.pdf"));
 	g_ptr_array_add(st->attachments, att(2, "annex.pdf"));
-	statement_problem(st, "deadline_soon", SEV_WARNING, "deadline", "%s", "soon");
-	statement_problem(st, "no_contact", SEV_WARNING, "contacts", "%s", "none");
+	statement_problem_add(st, "deadline_soon", SEV_WARNING, "deadline", "soon");
+	statement_problem_add(st, "no_contact", SEV_WARNING, "contacts", "none");
 	g_ptr_array_add(st->documents, doc("S3-243456.pdf", "statement", "Title: LS on MPQUIC"));
 	g_ptr_array_add(st->documents, doc("annex.pdf", "attachment", "annex"));
 	assert_int_equal(store_stmt_save(s, st, &e), 0);
@@ -185,7 +185,7 @@ static char *
 as_json(const struct statement *st)
 {
 	JsonObject *o = json_object_new();
-	store_stmt_json_add(o, st);
+	statement_json_add(o, st);
 	json_object_set_string_member(o, "message_id", st->message_id ? st->message_id : "");
 	json_object_set_string_member(o, "submitter", st->submitter ? st->submitter : "");
 	json_object_set_int_member(o, "version", st->version);
