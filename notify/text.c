@@ -1,5 +1,6 @@
 /* text.c - what each mail says: the values of its template's placeholders
- * (the words themselves are in templates/, rendered by template.c). */
+ * (the words themselves are in templates/, rendered by template.c). Calls go
+ * one way: compose.c -> text.c -> template.c -> clean.c. */
 #include "notify/notify_private.h"
 #include "store/store_admin.h"
 #include "store/store_outbox.h"
@@ -268,36 +269,37 @@ notify_text_ack(struct store *s, const struct conf *c, const struct directory *d
 	return render(c, "ack", v, out, error);
 }
 
-/* Each error in plain words, and what to do about it (issue 4's codes). */
-static const struct { const char *code, *what, *fix; } explain[] = {
-	{ "not_a_statement", "The message does not look like a liaison statement: none of its"
+/* Each error of model/problem.c's table in plain words, and what to do about
+ * it (the words are the mail's, so they live here, keyed by the table's ids). */
+static const struct { const char *what, *fix; } explain[PROB_N] = {
+	[PROB_NOT_A_STATEMENT] = { "The message does not look like a liaison statement: none of its"
 	  " fields (Title, From, To, Purpose) were found.",
 	  "Start the text with the lines \"Title:\", \"From:\", \"To:\" and \"Purpose:\", or attach"
 	  " the statement as a document." },
-	{ "missing_title", "The statement has no title.",
+	[PROB_MISSING_TITLE] = { "The statement has no title.",
 	  "Add a line \"Title: ...\", or give the title as the mail's Subject." },
-	{ "missing_from", "The sending organisation is not named.",
+	[PROB_MISSING_FROM] = { "The sending organisation is not named.",
 	  "Add a line \"From: <organisation and group>\", for example \"From: 3GPP TSG SA WG3\"." },
-	{ "missing_to", "The IETF group it is for is not named.",
+	[PROB_MISSING_TO] = { "The IETF group it is for is not named.",
 	  "Add a line \"To: <IETF group>\", for example \"To: IETF QUIC WG\"." },
-	{ "unknown_to", "The To line names a group the IETF does not have.",
+	[PROB_UNKNOWN_TO] = { "The To line names a group the IETF does not have.",
 	  "Name an IETF working group, an area, the IETF, the IESG or the IAB." },
-	{ "ambiguous_to", "The To line could mean more than one IETF group.",
+	[PROB_AMBIGUOUS_TO] = { "The To line could mean more than one IETF group.",
 	  "Name each group by its acronym, for example \"To: IETF QUIC WG\"." },
-	{ "missing_from_contact", "No contact person at the sending organisation is given.",
+	[PROB_MISSING_FROM_CONTACT] = { "No contact person at the sending organisation is given.",
 	  "Add a line \"From-Contact: Name <address>\"." },
-	{ "bad_address", "An e-mail address could not be read.",
+	[PROB_BAD_ADDRESS] = { "An e-mail address could not be read.",
 	  "Write each address as \"Name <local@domain>\", separated by commas." },
-	{ "bad_purpose", "The purpose is not one the IETF uses.",
+	[PROB_BAD_PURPOSE] = { "The purpose is not one the IETF uses.",
 	  "Write \"Purpose: For Information\", \"Purpose: For Action\" or \"Purpose: In Response\"." },
-	{ "missing_deadline", "The statement asks for action but gives no date.",
+	[PROB_MISSING_DEADLINE] = { "The statement asks for action but gives no date.",
 	  "Add a line \"Deadline: YYYY-MM-DD\", or write \"Purpose: For Information\" if no"
 	  " answer is needed." },
-	{ "bad_deadline", "The deadline could not be read as a date.",
+	[PROB_BAD_DEADLINE] = { "The deadline could not be read as a date.",
 	  "Write it as YYYY-MM-DD, for example \"Deadline: 2031-03-15\"." },
-	{ "no_content", "The statement has neither text nor an attached document.",
+	[PROB_NO_CONTENT] = { "The statement has neither text nor an attached document.",
 	  "Write the statement in the mail, or attach it (PDF or Word)." },
-	{ "parse_failed", "The message could not be processed at all.",
+	[PROB_PARSE_FAILED] = { "The message could not be processed at all.",
 	  "Nothing to do: the secretariat will look at it." },
 };
 
@@ -312,14 +314,13 @@ problems_text(const struct statement *st)
 		if (p->severity != SEV_ERROR)
 			continue;
 		g_autofree char *m = notify_clean(p->message, 1000);
-		gsize k = 0;
-		while (k < G_N_ELEMENTS(explain) && strcmp(explain[k].code, p->code) != 0)
-			k++;
+		enum problem_id id;
+		gboolean known = problem_find(p->code, &id) && explain[id].what;
 		if (n)
 			g_string_append_c(out, '\n');
-		if (k < G_N_ELEMENTS(explain))
-			g_string_append_printf(out, "  %d. %s\n     Fix: %s\n     (%s)\n", ++n, explain[k].what,
-			    explain[k].fix, m);
+		if (known)
+			g_string_append_printf(out, "  %d. %s\n     Fix: %s\n     (%s)\n", ++n, explain[id].what,
+			    explain[id].fix, m);
 		else
 			g_string_append_printf(out, "  %d. %s\n", ++n, m);
 	}

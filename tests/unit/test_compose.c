@@ -274,7 +274,7 @@ test_bodies(void **state)
 	struct conf *c = conf();
 	struct statement *st = statement_new();
 	st->id = 42;
-	st->state = g_strdup("posted");
+	st->state = STMT_POSTED;
 	st->title = g_strdup("LS on\r\nQUIC");
 	st->purpose = g_strdup("for_action");
 	st->deadline = g_strdup("2030-01-20");
@@ -288,7 +288,7 @@ test_bodies(void **state)
 	g_ptr_array_add(st->attachments, a);
 	gint64 rel = 7;
 	g_array_append_val(st->related, rel);
-	statement_problem(st, "deadline_past", SEV_WARNING, "deadline", "The deadline has passed.");
+	statement_problem_add(st, "deadline_past", SEV_WARNING, "deadline", "The deadline has passed.");
 	struct notify_rcpts r;
 	notify_rcpts_init(&r);
 	notify_rcpts_add(c, &r, FALSE, "Chair", "chair@example.com");
@@ -329,8 +329,8 @@ test_bodies(void **state)
 	notify_text_clear(&t);
 
 	statement_clear_problems(st);
-	statement_problem(st, "missing_deadline", SEV_ERROR, "deadline", "For Action without a deadline.");
-	statement_problem(st, "no_such_code", SEV_ERROR, "", "Something else.");
+	statement_problem_add(st, "missing_deadline", SEV_ERROR, "deadline", "For Action without a deadline.");
+	statement_problem_add(st, "no_such_code", SEV_ERROR, "", "Something else.");
 	assert_int_equal(notify_text_rejection(c, st, &t, &e), 0);
 	const char *const want_rej[] = { "kept as number 42",
 		"  1. The statement asks for action but gives no date.\n"
@@ -527,7 +527,7 @@ hostile_statement(const char *title)
 	st->body = g_strdup("Body\r\nBcc: victim@example.net\r\n");
 	g_ptr_array_add(st->to_groups, group_ref_new("QUIC\r\nBcc: v@example.net", "quic"));
 	g_ptr_array_add(st->from_groups, group_ref_new("SA2\r\nBcc: v@example.net", NULL));
-	statement_problem(st, "missing_title", SEV_ERROR, "title", "%s", title);
+	statement_problem(st, PROB_MISSING_TITLE, NULL, "%s", title);
 	return st;
 }
 
