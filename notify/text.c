@@ -319,8 +319,8 @@ problems_text(const struct statement *st)
 		if (n)
 			g_string_append_c(out, '\n');
 		if (known)
-			g_string_append_printf(out, "  %d. %s\n     Fix: %s\n     (%s)\n", ++n, explain[id].what,
-			    explain[id].fix, m);
+			g_string_append_printf(out, "  %d. %s\n     Fix: %s\n     (%s)\n", ++n,
+			    explain[id].what, explain[id].fix, m);
 		else
 			g_string_append_printf(out, "  %d. %s\n", ++n, m);
 	}
