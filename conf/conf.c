@@ -66,6 +66,8 @@ static const struct conf_key keys[] = {
 	{ "notify", "retry_initial", T_INT, O(retry_initial), "60", 1, 3600, NULL },
 	{ "notify", "approval_remind_days", T_INT, O(approval_remind_days), "3", 1, 365, NULL },
 	{ "notify", "attach_max", T_INT64, O(attach_max), "10485760", 0, 1024 * MiB, NULL },
+	{ "notify", "template_dir", T_PATH, O(template_dir), "", 0, 0, NULL },
+	{ "notify", "guide_url", T_STR, O(guide_url), "https://www.ietf.org/about/liaisons/", 0, 0, NULL },
 };
 #undef O
 
@@ -283,7 +285,7 @@ out:
 	}
 	if (problems->len > 0) {
 		g_string_truncate(problems, problems->len - 1);   /* the last newline */
-		g_set_error_literal(error, CONF_ERROR, 1, problems->str);
+		g_set_error_literal(error, CONF_ERROR, CONF_ERR_INVALID, problems->str);
 		g_clear_pointer(&c, conf_free);
 	}
 	g_string_free(problems, TRUE);
@@ -300,7 +302,7 @@ conf_load(const char *file, GError **error)
 	g_autofree char *text = NULL;
 	GError *e = NULL;
 	if (!g_file_get_contents(file, &text, NULL, &e)) {
-		g_set_error(error, CONF_ERROR, 2, "%s", e->message);
+		g_set_error(error, CONF_ERROR, CONF_ERR_READ, "%s", e->message);
 		g_error_free(e);
 		return NULL;
 	}

@@ -4,8 +4,15 @@
 
 #include <glib.h>
 
+/* Each module that reports errors has its own domain and codes: conf here,
+ * ADDR_ERROR (conf/addr.h), STORE_ERROR (store/store.h), NOTIFY_ERROR
+ * (notify/notify.h). liaisonctl turns them into exit codes (ctl_fail_error). */
 #define CONF_ERROR conf_error_quark()
 GQuark conf_error_quark(void);
+enum conf_error_code {
+	CONF_ERR_INVALID = 1,   /* a key or value is wrong (the message lists them) */
+	CONF_ERR_READ,          /* the file cannot be read */
+};
 
 /* sysexits(3) codes, shared by both programs. */
 enum {
@@ -65,6 +72,8 @@ struct conf {
 	int retry_initial;     /* seconds before the first retry; doubles up to an hour */
 	int approval_remind_days;   /* days a pending outgoing statement waits before a reminder */
 	gint64 attach_max;     /* bytes: routing mail attaches documents up to this total, links above */
+	char *template_dir;    /* the mail templates; a kind without a file there: the embedded one */
+	char *guide_url;       /* the IETF's guide for sending liaison statements (rejection mail) */
 };
 
 /* conf_load - read FILE (NULL: the embedded default) into a new conf. */

@@ -37,6 +37,9 @@ const struct dir_group *directory_get(const struct directory *d, const char *acr
 /* directory_groups - every group, sorted by type then acronym (do not free items). */
 GPtrArray *directory_groups(const struct directory *d);
 const char *dir_type_name(enum dir_type t);
+/* dir_group_title - the group in full for people, with its acronym: "QUIC
+ * working group (quic)", "Security area (sec)"; other bodies by name. */
+char *dir_group_title(const struct dir_group *g);
 
 /* directory_of_type - the one group of type T (ietf, iesg, iab, irtf), or NULL. */
 const struct dir_group *directory_of_type(const struct directory *d, enum dir_type t);

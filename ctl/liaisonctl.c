@@ -3,6 +3,8 @@
 #include "flow/flow.h"
 #include "conf/log.h"
 #include "store/store.h"
+#include "notify/notify.h"
+#include "conf/addr.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -86,8 +88,14 @@ ctl_fail_error(GError *error)
 	} else if (error->domain == FLOW_ERROR) {
 		code = error->code == FLOW_ERR_USAGE ? EX_USAGE_ :
 		    error->code == FLOW_ERR_DENIED ? EX_NOPERM_ : EX_DATAERR_;
-	} else if (error->domain == CONF_ERROR) {
+	} else if (error->domain == CONF_ERROR || error->domain == ADDR_ERROR) {
 		code = EX_CONFIG_;
+	} else if (error->domain == NOTIFY_ERROR) {
+		/* 78 for each, as when notify borrowed CONF_ERROR */
+		switch (error->code) {
+		case NOTIFY_ERR_CONFIG: case NOTIFY_ERR_CURL: case NOTIFY_ERR_NOTFOUND:
+			code = EX_CONFIG_; break;
+		}
 	} else if (error->domain == G_FILE_ERROR) {
 		code = error->code == G_FILE_ERROR_NOENT ? EX_NOINPUT_ : EX_IOERR_;
 	}

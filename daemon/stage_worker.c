@@ -3,6 +3,7 @@
 #include "conf/directory.h"
 #include "conf/log.h"
 #include "flow/flow.h"
+#include "notify/notify.h"
 #include "store/store_stmt.h"
 
 #include <errno.h>
@@ -295,6 +296,14 @@ stage_worker_main(int argc, char **argv)
 		conf_free(w.c);
 		return EX_CONFIG_;
 	}
+	if (notify_templates_load(w.c, &e) < 0) {
+		log_error("event=config_error reason=%s", log_quote(e->message));
+		g_clear_error(&e);
+		directory_free(w.dir);
+		store_close(w.s);
+		conf_free(w.c);
+		return EX_CONFIG_;
+	}
 	log_info("event=parse_worker_start pid=%d slot=%d slots=%d", (int)getpid(), w.slot, w.slots);
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	while (!w.quit) {
@@ -307,6 +316,11 @@ stage_worker_main(int argc, char **argv)
 				log_info("event=directory_reloaded file=%s", log_quote(w.c->directory_file));
 			} else {
 				log_error("event=directory_reload_failed action=kept_old");
+			}
+			if (notify_templates_load(w.c, &e) < 0) {
+				log_error("event=templates_reload_failed action=kept_old reason=%s",
+				    log_quote(e->message));
+				g_clear_error(&e);
 			}
 		}
 		g_array_set_size(ids, 0);

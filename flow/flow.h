@@ -49,10 +49,11 @@ enum flow_fact {
 	FACT_FORCE = 1 << 3,    /* the secretariat said --force */
 	FACT_NOTIFY = 1 << 4,   /* the secretariat said --notify-sender */
 	FACT_OPEN = 1 << 5,     /* its action is not taken yet */
-	FACT_OUTGOING = 1 << 6, /* from an IETF group to another body (model/outgoing.h) */
-	FACT_APPROVED = 1 << 7, /* its approval is known (the submitter approves every From group) */
-	FACT_DIRECT = 1 << 8,   /* the mail shows it already went to the other body */
-	FACT_BY = 1 << 9,       /* an approver's approval is given (approve --by) */
+	FACT_TOLD = 1 << 6,     /* its latest discard told the sender (restore says it is back) */
+	FACT_OUTGOING = 1 << 7, /* from an IETF group to another body (model/outgoing.h) */
+	FACT_APPROVED = 1 << 8, /* its approval is known (the submitter approves every From group) */
+	FACT_DIRECT = 1 << 9,   /* the mail shows it already went to the other body */
+	FACT_BY = 1 << 10,      /* an approver's approval is given (approve --by) */
 };
 
 /* Where a row goes, besides a state. */

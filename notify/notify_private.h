@@ -38,6 +38,7 @@ void notify_rcpts_reminder(const struct conf *c, const struct directory *dir,
 /* notify_rcpts_secretariat - [notify] secretariat. */
 void notify_rcpts_secretariat(const struct conf *c, struct notify_rcpts *r);
 
+/* Header-safe text (clean.c). */
 /* notify_clean - TEXT as one header-safe line: valid UTF-8, control
  * characters (C0, DEL, C1, line and paragraph separators) turned into
  * spaces, runs of space collapsed, trimmed, at most MAX characters. */
@@ -71,25 +72,62 @@ GBytes *notify_compose(const struct conf *c, const struct notify_mail *m, GError
 char *notify_message_id(const struct conf *c, GError **error);
 /* notify_compose_queued - the bytes of an outbox mail at send time: composed
  * from its text, or for a routing mail (no text kept) from the statement's
- * rows in S; the bytes stored by a version before schema 0008 as they are. */
+ * rows in S (groups named with DIR, which may be NULL); the bytes stored by
+ * a version before schema 0008 as they are. */
 struct outbox_mail;
 GBytes *notify_compose_queued(struct store *s, const struct conf *c,
-    const struct outbox_mail *m, GError **error);
+    const struct directory *dir, const struct outbox_mail *m, GError **error);
 /* notify_envelope_from - the bare address of [notify] from (for MAIL FROM). */
 char *notify_envelope_from(const struct conf *c);
 
-/* Bodies (text.c). S may be NULL: then related titles and dates are left out. */
-/* notify_text_routing - ATTACHED: its documents go with this mail (else
- * only their links are given). */
-char *notify_text_routing(struct store *s, const struct conf *c, const struct statement *st,
-    const struct notify_rcpts *routing, gboolean attached);
-char *notify_text_ack(const struct conf *c, const struct statement *st,
-    const struct notify_rcpts *routing);
-char *notify_text_rejection(const struct conf *c, const struct statement *st);
-char *notify_text_rejected_notice(const struct conf *c, const struct statement *st);
-char *notify_text_discarded(const struct conf *c, const struct statement *st, const char *why);
+/* Templates (template.c): VARS maps placeholder names to values (strings;
+ * empty or absent: not set). notify_render fills the template of KIND into
+ * *SUBJECT (one clean line) and *BODY (LF line ends). */
+GHashTable *notify_vars_new(void);
+void notify_var(GHashTable *vars, const char *name, const char *value);
+void notify_var_int(GHashTable *vars, const char *name, gint64 value);
+int notify_render(const struct conf *c, const char *kind, GHashTable *vars, char **subject,
+    char **body, GError **error);
+
+/* The mails (text.c): subject and body from the kind's template. S may be
+ * NULL (then related titles, dates and corrections are left out), DIR too
+ * (then groups are named as written). */
+struct notify_text {
+	char *subject, *body;
+};
+void notify_text_clear(struct notify_text *t);
+/* notify_text_routing - ATTACHED: the documents go with this mail (else
+ * their links only, and the text says why). */
+int notify_text_routing(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, const struct notify_rcpts *routing, gboolean attached,
+    struct notify_text *out, GError **error);
+/* notify_attach_ok - do ST's documents go attached (total <= attach_max)? */
+gboolean notify_attach_ok(const struct conf *c, const struct statement *st);
+int notify_text_ack(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, const struct notify_rcpts *routing, struct notify_text *out,
+    GError **error);
+int notify_text_rejection(const struct conf *c, const struct statement *st,
+    struct notify_text *out, GError **error);
+int notify_text_rejected_notice(const struct conf *c, const struct statement *st,
+    struct notify_text *out, GError **error);
+int notify_text_discarded(const struct conf *c, const struct statement *st, const char *why,
+    struct notify_text *out, GError **error);
+/* STATE: the state it is back in. */
+int notify_text_restored(const struct conf *c, const struct statement *st, const char *state,
+    struct notify_text *out, GError **error);
 /* DAYS >= 0: days before the deadline; < 0: days overdue. */
-char *notify_text_reminder(const struct conf *c, const struct statement *st, int days);
+int notify_text_reminder(const struct conf *c, const struct directory *dir,
+    const struct statement *st, int days, struct notify_text *out, GError **error);
+struct outbox_mail;
+/* Outgoing statements (issue 16): the request to APPROVERS (struct addr *;
+ * REMINDER: its reminder), and the refusal BY, with WHY, to the submitter. */
+int notify_text_approval(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, GPtrArray *approvers, gboolean reminder,
+    struct notify_text *out, GError **error);
+int notify_text_refused(const struct conf *c, const struct statement *st, const char *by,
+    const char *why, struct notify_text *out, GError **error);
+int notify_text_undelivered(const struct conf *c, const struct outbox_mail *m,
+    struct notify_text *out, GError **error);
 char *notify_url(const struct conf *c, gint64 id);
 
 /* notify_plan_approval - the approval request (REMINDER: its reminder,
@@ -97,12 +135,6 @@ char *notify_url(const struct conf *c, gint64 id);
 int notify_plan_approval(struct notify_batch *b, struct store *s, const struct conf *c,
     const struct directory *dir, const struct statement *st, gboolean reminder, const char *key,
     GError **error);
-/* notify_text_attachments - the "Attachments:" part of a routing mail: each
- * document named, with its link, and whether it is attached. */
-void notify_text_attachments(GString *out, const struct conf *c, const struct statement *st,
-    gboolean attached);
-/* notify_attach_ok - do ST's documents go attached (total <= attach_max)? */
-gboolean notify_attach_ok(const struct conf *c, const struct statement *st);
 
 /* notify_batch_new / notify_batch_add - a batch of mails composed one by one
  * (reminders); nothing is added without a recipient. */

@@ -91,21 +91,6 @@ on_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer d
 		defect(pm, "%s at byte %" G_GINT64_FORMAT, what, offset);
 }
 
-void
-mime_headers_clear(struct mail_headers *h)
-{
-	g_free(h->subject);
-	g_free(h->from);
-	g_free(h->to);
-	g_free(h->cc);
-	g_free(h->date);
-	g_free(h->message_id);
-	g_free(h->in_reply_to);
-	if (h->references)
-		g_ptr_array_unref(h->references);
-	memset(h, 0, sizeof(*h));
-}
-
 static char *
 get_clean(GMimeMessage *m, const char *name)
 {

@@ -269,6 +269,32 @@ test_dry_run(void **state)
 	assert_int_equal(count(f->s, "SELECT count(*) FROM outbox"), mails + 1);
 	assert_int_equal(count(f->s, "SELECT count(*) FROM events WHERE kind IN"
 	    " ('discarded', 'notified')"), 2);
+
+	/* the discard told the sender: the restore row queues the restore
+	 * notice, in the restore's transaction (dry run: none of it stays) */
+	x.dry_run = TRUE;
+	assert_int_equal(flow_restore(&x, 1, &r, &e), 0);
+	assert_int_equal(r.after, STMT_REJECTED);
+	assert_true(r.row->mails & NOTIFY_RESTORED);
+	assert_int_equal(r.mails->len, 1);
+	assert_string_equal(((struct notify_planned *)r.mails->pdata[0])->to, "chair@3gpp.example");
+	flow_result_clear(&r);
+	assert_int_equal(count(f->s, "SELECT count(*) FROM outbox"), mails + 1);
+	x.dry_run = FALSE;
+	assert_int_equal(flow_restore(&x, 1, &r, &e), 0);
+	assert_int_equal(r.mails->len, 1);
+	flow_result_clear(&r);
+	assert_int_equal(count(f->s, "SELECT count(*) FROM outbox"), mails + 2);
+	assert_int_equal(count(f->s, "SELECT count(*) FROM events WHERE kind = 'notified'"
+	    " AND detail = 'restore notice queued'"), 1);
+	/* discarded again without telling the sender: restored silently */
+	assert_int_equal(flow_discard(&x, 1, "again", FALSE, &r, &e), 0);
+	flow_result_clear(&r);
+	assert_int_equal(flow_restore(&x, 1, &r, &e), 0);
+	assert_false(r.row->mails & NOTIFY_RESTORED);
+	assert_int_equal(r.mails->len, 0);
+	flow_result_clear(&r);
+	assert_int_equal(count(f->s, "SELECT count(*) FROM outbox"), mails + 2);
 	conf_free(c);
 }
 
