@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 static const struct ctl_cmd *const tables[] = {
@@ -136,6 +137,9 @@ main(int argc, char **argv)
 {
 	struct ctl c = { 0 };
 	const char *config = NULL, *by = NULL;
+	/* The database and the files a command makes (submit, attachment -o)
+	 * are never readable by others, whatever the umask. */
+	umask(umask(0) | 027);
 	GPtrArray *args = g_ptr_array_new();
 	gboolean help = FALSE;
 	int rc;

@@ -12,6 +12,13 @@ struct store;
 /* notify_queue_statement - queue the mail for ST's new state (posted: routing
  * + ack; rejected: rejection + secretariat; ignored: nothing). Must be called
  * inside the transaction that saves ST (store_begin .. store_commit). */
+/* notify_note_held - the replies and routing recipients that the bounds
+ * hold back ([notify] reply_policy, max_reply_recipients,
+ * max_extra_recipients, Precedence), as warnings on ST for the secretariat:
+ * no_reply ("No reply sent (acknowledgement): unauthenticated: a@b") and
+ * recipients_capped. Called once the state is decided, before saving. */
+void notify_note_held(const struct conf *c, const struct directory *dir, struct statement *st);
+
 int notify_queue_statement(struct store *s, const struct conf *c, const struct directory *dir,
     const struct statement *st, GError **error);
 

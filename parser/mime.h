@@ -14,7 +14,8 @@ struct store;
  * are decoded to UTF-8 (RFC 2047) and never contain CR, LF or NUL. */
 struct mail_headers {
 	char *subject;
-	char *from;            /* the From header as written (decoded) */
+	char *from;            /* the From header as written (decoded): for display only */
+	char *from_raw;        /* the From header undecoded, unfolded: where addresses come from */
 	char *to, *cc;
 	char *date;
 	char *message_id;      /* without <> */
@@ -26,6 +27,9 @@ struct parsed_mail {
 	struct mail_headers h;         /* of the statement's message (original if forwarded) */
 	struct mail_headers outer;     /* of the message as received */
 	char *envelope_from;           /* "" for <> */
+	char *precedence;              /* the outer Precedence header, or NULL */
+	GPtrArray *auth_results;       /* char *: outer Authentication-Results above the first
+	                                * Received header (those our own MTA can have added) */
 	char *forwarded_by;            /* bare address of the forwarder, or NULL */
 	gboolean auto_generated;       /* bounce, DSN, Auto-Submitted != no, out of office */
 	char *body;                    /* the chosen text body, UTF-8 ("" when none) */

@@ -2,10 +2,12 @@
 #include "parser/pipeline.h"
 #include "parser/fields.h"
 #include "parser/validate.h"
+#include "parser/reply.h"
 #include "notify/notify.h"
 #include "store/store_stmt.h"
 #include "store/store_link.h"
 #include "store/store_doc.h"
+#include "store/store_msg.h"
 #include "parser/mime_doc.h"
 #include "conf/log.h"
 
@@ -26,7 +28,7 @@ pipeline_statement_from_mail(struct statement *st, struct parsed_mail *pm)
 	st->forwarded_by = g_strdup(pm->forwarded_by);
 	st->auto_generated = pm->auto_generated;
 	/* 4053bis: record the address the statement was originally received from. */
-	st->submitter = mime_bare_address(pm->h.from);
+	st->submitter = mime_bare_address(pm->h.from_raw);
 	if (!st->submitter && pm->envelope_from && *pm->envelope_from)
 		st->submitter = g_strdup(pm->envelope_from);
 	st->message_id = g_strdup(pm->h.message_id);
@@ -177,6 +179,7 @@ pipeline_parse(struct store *s, const struct conf *c, const struct directory *di
 	st->id = id;
 	pipeline_statement_from_mail(st, pm);
 	fields_extract(st, pm, dir);
+	reply_note(st, pm, c);
 	/* Documents move once the fields are read from them: their text can be large. */
 	while (pm->documents->len)
 		g_ptr_array_add(st->documents, g_ptr_array_steal_index(pm->documents, 0));
@@ -189,6 +192,23 @@ pipeline_parse(struct store *s, const struct conf *c, const struct directory *di
 	} else if (!st->state || !strcmp(st->state, "received")) {
 		g_free(st->state);
 		st->state = g_strdup(statement_has_errors(st) ? "rejected" : "posted");
+	}
+	notify_note_held(c, dir, st);   /* warnings only: the state stays */
+	g_autoptr(GArray) twins = g_array_new(FALSE, FALSE, sizeof(gint64));
+	if (store_msg_twins(s, id, twins, error) < 0) {
+		parsed_mail_free(pm);
+		statement_free(st);
+		return NULL;
+	}
+	if (twins->len > 0) {
+		GString *l = g_string_new(NULL);
+		for (guint i = 0; i < twins->len; i++)
+			g_string_append_printf(l, "%s%" G_GINT64_FORMAT, i ? ", " : "",
+			    g_array_index(twins, gint64, i));
+		statement_problem(st, "possible_duplicate", SEV_WARNING, "",
+		    "Same Message-ID and body as message %s, but from another sender (From or "
+		    "envelope): one of them may be forged; compare them before acting.", l->str);
+		g_string_free(l, TRUE);
 	}
 	char *detail = g_strdup_printf("leaf_parts=%d body=%d attachments=%u skipped=%d%s",
 	    pm->leaf_parts, pm->body_parts, pm->attachments->len, pm->skipped_parts,

@@ -40,6 +40,7 @@ struct store_spool {
 	GString *line;              /* current physical line, bounded */
 	GString *field;             /* current (unfolded) field, bounded */
 	char *message_id;           /* first Message-ID, without <> */
+	char *from;                 /* first From field's value, blanks collapsed */
 	char *sha, *key;            /* digests, when the commit has taken them */
 };
 
@@ -136,6 +137,19 @@ note_field(struct store_spool *sp)
 	GString *f = sp->field;
 	if (!sp->message_id && f->len >= 11 && g_ascii_strncasecmp(f->str, "Message-ID", 10) == 0)
 		sp->message_id = field_msgid(f->str + 10);
+	if (!sp->from && f->len >= 5 && g_ascii_strncasecmp(f->str, "From", 4) == 0) {
+		const char *p = f->str + 4;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == ':') {
+			g_auto(GStrv) words = g_strsplit_set(p + 1, " \t\r\n", -1);
+			GString *v = g_string_new(NULL);
+			for (int i = 0; words[i]; i++)
+				if (*words[i])
+					g_string_append_printf(v, "%s%s", v->len ? " " : "", words[i]);
+			sp->from = g_string_free(v, FALSE);
+		}
+	}
 	g_string_truncate(f, 0);
 }
 
@@ -276,22 +290,57 @@ store_spool_free(struct store_spool *sp)
 	g_free(sp->path);
 	g_free(sp->name);
 	g_free(sp->message_id);
+	g_free(sp->from);
 	g_free(sp->sha);
 	g_free(sp->key);
 	g_free(sp);
 }
 
 /* dedupe_key - what makes a redelivery recognisable. With a Message-ID the
- * key is that id plus the digest of the body only: Postfix and relays add
+ * key is that id, the digest of the body only (Postfix and relays add
  * trace headers (Received, Delivered-To) on each attempt, so a digest of the
- * whole message would differ. Without one, only identical bytes match. */
+ * whole message would differ) and a digest of who sent it (envelope sender
+ * and From field): a forged copy with the same Message-ID and body from
+ * someone else is recorded, not taken for the real one (issue 14), and
+ * store_msg_twins finds it. Without a Message-ID, only identical bytes match. */
 static char *
-dedupe_key(struct store_spool *sp, const char *sha_all)
+dedupe_key(struct store_spool *sp, const char *sha_all, const char *envelope_from)
 {
 	if (!sp->message_id)
 		return g_strdup_printf("sha:%s", sha_all);
 	g_autofree char *body = hash_hex(sp->body);
-	return g_strdup_printf("mid:%s:%s", sp->message_id, body);
+	g_autofree char *who = g_strdup_printf("%s\n%s", envelope_from ? envelope_from : "",
+	    sp->from ? sp->from : "");
+	unsigned char d[32];
+	gnutls_hash_fast(GNUTLS_DIG_SHA256, who, strlen(who), d);
+	g_autofree char *sender = store_sha256_hex(d);
+	return g_strdup_printf("mid:%s:%s:%s", sp->message_id, body, sender);
+}
+
+int
+store_msg_twins(struct store *s, gint64 id, GArray *ids, GError **error)
+{
+	sqlite3_stmt *st;
+	/* the same "mid:<id>:<body>:" and another sender digest (64 hex digits
+	 * at the end); equal lengths keep keys of another form apart */
+	if (store_prepare(s, &st, "SELECT o.id FROM messages m JOIN messages o"
+	    " ON o.message_id = m.message_id AND o.id != m.id"
+	    " WHERE m.id = ? AND m.dedupe_key LIKE 'mid:%'"
+	    " AND length(o.dedupe_key) = length(m.dedupe_key)"
+	    " AND substr(o.dedupe_key, 1, length(m.dedupe_key) - 64) ="
+	    "     substr(m.dedupe_key, 1, length(m.dedupe_key) - 64)"
+	    " ORDER BY o.id LIMIT 10", error) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		gint64 v = sqlite3_column_int64(st, 0);
+		g_array_append_val(ids, v);
+	}
+	store_finish(s, st);
+	if (rc != SQLITE_DONE)
+		return store_set_sqlite_error(s, rc, "look up twins", error);
+	return (int)ids->len;
 }
 
 /* writer_gone - is the process that named this spool file ("<pid>-XXXXXX")
@@ -473,7 +522,7 @@ commit_batch(struct store *s, struct store_spool *const *spools,
 		if (!sp->sha)
 			sp->sha = hash_hex(sp->all);
 		if (!sp->key)
-			sp->key = dedupe_key(sp, sp->sha);
+			sp->key = dedupe_key(sp, sp->sha, envs[i].envelope_from);
 		const char *sha = sp->sha, *key = sp->key;
 		/* A duplicate in the same batch finds the row inserted just before. */
 		gint64 id = find_key(s, key, error);

@@ -298,8 +298,11 @@ class Daemon:
             "liaisond": {"listen": listen, "state_dir": self.state_dir,
                          "statements_address": "statements@ietf.org"},
             "directory": {"file": directory or ""},
+            # Tests that count acknowledgements answer every sender; the
+            # reply_policy tests (test_hostile_mail.py) set their own.
             "notify": {"smtp_url": "smtp://127.0.0.1:%d" % smtp.port if smtp else "",
-                       "base_url": "https://datatracker.example/liaison/"},
+                       "base_url": "https://datatracker.example/liaison/",
+                       "reply_policy": "always"},
         }
         for sec, kv in (conf or {}).items():
             sections.setdefault(sec, {}).update(kv)
