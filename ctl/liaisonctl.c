@@ -1,6 +1,7 @@
 /* liaisonctl.c - the secretariat's and the operator's command line. */
 #include "ctl/ctl.h"
 #include "conf/log.h"
+#include "ctl/ctl_out.h"
 #include "store/store.h"
 
 #include <stdarg.h>
@@ -162,6 +163,8 @@ main(int argc, char **argv)
 			g_ptr_array_add(args, argv[i]);
 	}
 	g_ptr_array_add(args, NULL);
+	/* From here every human word goes through the output guard (ctl_out.c). */
+	ctl_out_guard(!c.json);
 	int nargs = (int)args->len - 1;
 	char **av = (char **)args->pdata;
 

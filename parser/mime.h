@@ -59,6 +59,11 @@ void parsed_mail_free(struct parsed_mail *pm);
 /* mime_init - set GMime up (once per process); every user of GMime calls it. */
 void mime_init(void);
 
+/* mime_sanitise_filename - NAME made safe as one path component and to
+ * show (no control character, C1 or bidi override), bounded; a name is made
+ * up from POSITION and CONTENT_TYPE when NAME is empty. */
+char *mime_sanitise_filename(const char *name, const char *content_type, int position);
+
 /* mime_bare_address - the first mailbox of an address list as a bare
  * address, domain lower-cased; NULL when there is none. */
 char *mime_bare_address(const char *list);

@@ -25,9 +25,6 @@ char *mime_html_to_text(const char *html, gsize len);
 /* mime_clean_line - a header value safe to show and to copy into a header:
  * valid UTF-8, no control characters (CR, LF, NUL become spaces), trimmed. */
 char *mime_clean_line(const char *value);
-/* mime_sanitise_filename - NAME made safe as one path component, bounded;
- * a name is made up from POSITION and CONTENT_TYPE when NAME is empty. */
-char *mime_sanitise_filename(const char *name, const char *content_type, int position);
 
 /* forward.c */
 /* forward_attached - the attached message/rfc822 that is the statement when
