@@ -299,6 +299,30 @@ def finding4_huge_headers_cost_seconds_not_parse_timeout():
         L.ok(len(d.ctl("raw", s1, input=b"").stdout) > 1000000, "the stored mail is whole")
 
 
+@L.test
+def finding4_a_nested_parameter_bomb_costs_the_cpu_budget_not_minutes():
+    """A part's Content-Type of 150,000 parameters is not in the outer header
+    that is cut: GMime takes minutes over it. The CPU budget ends the parse
+    after 2 CPU seconds, once, and the message is parse_failed (kept)."""
+    params = "\r\n ".join("p%d=v;" % i for i in range(150000)).rstrip(";")
+    msg = ("From: ls@3gpp.example\r\nTo: statements@ietf.org\r\nSubject: x\r\n"
+           "Message-ID: <nested-bomb@x>\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: multipart/mixed; boundary=BB\r\n\r\n--BB\r\n"
+           "Content-Type: text/plain\r\n\r\nTitle: LS\r\n--BB\r\n"
+           "Content-Type: application/octet-stream;\r\n " + params +
+           "\r\n\r\nxx\r\n--BB--\r\n").encode()
+    with daemon(parser={"parse_timeout": "600", "parse_cpu_budget": "2"}) as d:
+        sid, _ = submit(d, msg)
+        obj = final(d, sid, timeout=120)
+        L.ok("parse_failed" in codes(obj), "parse_failed after the budget: %r" % obj["problems"])
+        L.eq(len(re.findall(r"event=parse_cpu_budget id=%d " % sid, d.log())), 1,
+             "one attempt, ended by the CPU budget")
+        L.ok("event=parse_timeout" not in d.log(), "not by parse_timeout")
+        # the next message is parsed as usual
+        s2, _ = submit(d, statement(msgid="<after-bomb@x>"))
+        L.eq(final(d, s2)["state"], "posted", "the next one")
+
+
 # ---------------------------------------------------------------- 5: forged copies
 
 @L.test
