@@ -296,11 +296,20 @@ store_spool_free(struct store_spool *sp)
 	g_free(sp);
 }
 
+/* sha_text - the SHA-256 of TEXT in hex. */
+static char *
+sha_text(const char *text)
+{
+	unsigned char d[32];
+	gnutls_hash_fast(GNUTLS_DIG_SHA256, text, strlen(text), d);
+	return store_sha256_hex(d);
+}
+
 /* dedupe_key - what makes a redelivery recognisable. With a Message-ID the
- * key is that id, the digest of the body only (Postfix and relays add
- * trace headers (Received, Delivered-To) on each attempt, so a digest of the
- * whole message would differ) and a digest of who sent it (envelope sender
- * and From field): a forged copy with the same Message-ID and body from
+ * key is that id, the digest of the body only (Postfix and relays add trace
+ * headers (Received, Delivered-To) on each attempt, so a digest of the whole
+ * message would differ), then a digest of the From field and one of the
+ * envelope sender: a forged copy with the same Message-ID and body from
  * someone else is recorded, not taken for the real one (issue 14), and
  * store_msg_twins finds it. Without a Message-ID, only identical bytes match. */
 static char *
@@ -309,26 +318,63 @@ dedupe_key(struct store_spool *sp, const char *sha_all, const char *envelope_fro
 	if (!sp->message_id)
 		return g_strdup_printf("sha:%s", sha_all);
 	g_autofree char *body = hash_hex(sp->body);
-	g_autofree char *who = g_strdup_printf("%s\n%s", envelope_from ? envelope_from : "",
-	    sp->from ? sp->from : "");
-	unsigned char d[32];
-	gnutls_hash_fast(GNUTLS_DIG_SHA256, who, strlen(who), d);
-	g_autofree char *sender = store_sha256_hex(d);
-	return g_strdup_printf("mid:%s:%s:%s", sp->message_id, body, sender);
+	g_autofree char *from = sha_text(sp->from ? sp->from : "");
+	g_autofree char *env = sha_text(envelope_from ? envelope_from : "");
+	return g_strdup_printf("mid:%s:%s:%s:%s", sp->message_id, body, from, env);
+}
+
+/* ENV_HEX - the envelope digest at the end of a "mid:" key, with its colon. */
+#define ENV_HEX 65
+
+/* imported - a file recorded by `liaisonctl submit` without --from: its
+ * envelope sender is unknown, so any envelope of the same From matches. */
+static gboolean
+imported(const struct store_envelope *env)
+{
+	return env->client && strcmp(env->client, "liaisonctl") == 0 &&
+	    (!env->envelope_from || !*env->envelope_from);
+}
+
+/* find_prefix - the first id whose key starts with the key KEY less its
+ * envelope digest (a range on the UNIQUE index), 0 when none, -1 on error. */
+static gint64
+find_prefix(struct store *s, const char *key, GError **error)
+{
+	gsize n = strlen(key);
+	if (!g_str_has_prefix(key, "mid:") || n <= ENV_HEX)
+		return 0;
+	g_autofree char *lo = g_strndup(key, n - ENV_HEX + 1);      /* ends in ':' */
+	g_autofree char *hi = g_strdup(lo);
+	hi[strlen(hi) - 1] = ';';                                   /* ':' + 1 */
+	sqlite3_stmt *st;
+	gint64 id = 0;
+	if (store_prepare(s, &st, "SELECT min(id) FROM messages WHERE dedupe_key >= ?"
+	    " AND dedupe_key < ?", error) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, hi, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	store_finish(s, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_set_sqlite_error(s, rc, "look up dedupe key", error);
+	return id;
 }
 
 int
 store_msg_twins(struct store *s, gint64 id, GArray *ids, GError **error)
 {
 	sqlite3_stmt *st;
-	/* the same "mid:<id>:<body>:" and another sender digest (64 hex digits
-	 * at the end); equal lengths keep keys of another form apart */
+	/* the same "mid:<id>:<body>:" and other sender digests (From and
+	 * envelope: 129 characters at the end); equal lengths keep keys of
+	 * another form apart */
 	if (store_prepare(s, &st, "SELECT o.id FROM messages m JOIN messages o"
 	    " ON o.message_id = m.message_id AND o.id != m.id"
 	    " WHERE m.id = ? AND m.dedupe_key LIKE 'mid:%'"
 	    " AND length(o.dedupe_key) = length(m.dedupe_key)"
-	    " AND substr(o.dedupe_key, 1, length(m.dedupe_key) - 64) ="
-	    "     substr(m.dedupe_key, 1, length(m.dedupe_key) - 64)"
+	    " AND substr(o.dedupe_key, 1, length(m.dedupe_key) - 129) ="
+	    "     substr(m.dedupe_key, 1, length(m.dedupe_key) - 129)"
 	    " ORDER BY o.id LIMIT 10", error) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -526,6 +572,8 @@ commit_batch(struct store *s, struct store_spool *const *spools,
 		const char *sha = sp->sha, *key = sp->key;
 		/* A duplicate in the same batch finds the row inserted just before. */
 		gint64 id = find_key(s, key, error);
+		if (id == 0 && imported(&envs[i]))
+			id = find_prefix(s, key, error);
 		if (id < 0)
 			return -1;
 		if (id > 0) {

@@ -154,6 +154,15 @@ test_forged_copy(void **state)
 	struct store_msg_result d = commit_from("Received: by relay\r\nFrom: Real SDO\r\n <ls@sdo.example>\r\n"
 	    "Message-ID: <f1@x>\r\n\r\nthe LS\r\n", 11, "ls@sdo.example");
 	assert_true(d.duplicate && d.id == b.id);
+	/* `liaisonctl submit` of a saved copy: no envelope, the From decides */
+	const char *rcpts[] = { "statements@ietf.org", NULL };
+	struct store_envelope imp = { "", rcpts, "liaisonctl", "s2" };
+	struct store_spool *sp = spool(real, 64);
+	struct store_msg_result r;
+	store_msg_commit(st, &sp, &imp, &r, 1);
+	store_spool_free(sp);
+	assert_null(r.error);
+	assert_true(r.duplicate && r.id == b.id);
 	g_autoptr(GArray) twins = g_array_new(FALSE, FALSE, sizeof(gint64));
 	assert_int_equal(store_msg_twins(st, b.id, twins, NULL), 2);
 	assert_int_equal(g_array_index(twins, gint64, 0), a.id);
