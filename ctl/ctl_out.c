@@ -249,22 +249,20 @@ guard_close(void *cookie)
 		write_all(g->fd, out->str, out->len);
 		g_string_free(out, TRUE);
 	}
-	g_free(g);
 	return 0;
 }
 
+/* the two guards live as long as the process: static, nothing to free */
+static struct guard guard_out, guard_err;
+
 static FILE *
-guard_open(int fd, int mode)
+guard_open(struct guard *g, int fd, int mode)
 {
-	struct guard *g = g_new0(struct guard, 1);
 	g->fd = fd;
 	cookie_io_functions_t io = { .write = guard_write, .close = guard_close };
 	FILE *f = fopencookie(g, "w", io);
-	if (!f) {
-		g_free(g);
-		return NULL;
-	}
-	setvbuf(f, NULL, mode, 0);
+	if (f)
+		setvbuf(f, NULL, mode, 0);
 	return f;
 }
 
@@ -280,11 +278,11 @@ ctl_out_guard(gboolean human_stdout)
 		color_forced = ctl_out_color();
 	fflush(stdout);
 	fflush(stderr);
-	FILE *e = guard_open(STDERR_FILENO, _IONBF);
+	FILE *e = guard_open(&guard_err, STDERR_FILENO, _IONBF);
 	if (e)
 		stderr = e;
 	if (human_stdout) {
-		FILE *o = guard_open(STDOUT_FILENO, _IOFBF);
+		FILE *o = guard_open(&guard_out, STDOUT_FILENO, _IOFBF);
 		if (o)
 			stdout = o;
 	}
