@@ -145,7 +145,7 @@ cmd_show(struct ctl *c, int argc, char **argv)
 			store_msg_info_free(m);
 			return fail_id(error, id);
 		}
-		store_stmt_json_add(json_node_get_object(n), st);
+		statement_json_add(json_node_get_object(n), st);
 		statement_free(st);
 		ctl_print_json(n);
 	} else {

@@ -31,6 +31,9 @@ extern const struct ctl_cmd ctl_cmds_notify[];   /* cmd_notify.c: outbox resend 
 extern const struct ctl_cmd ctl_cmds_queue[];    /* cmd_queue.c: edit approve discard ... */
 extern const struct ctl_cmd ctl_cmds_ops[];      /* cmd_ops.c: status */
 
+/* ctl_find_cmd - the row of command NAME in any table, or NULL. */
+const struct ctl_cmd *ctl_find_cmd(const char *name);
+
 /* ctl_store - the store, opened on first use; exits 69/75 with a message on failure. */
 struct store *ctl_store(struct ctl *c);
 /* ctl_fail - print "liaisonctl: MESSAGE" to stderr and return CODE. */

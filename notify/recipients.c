@@ -309,7 +309,7 @@ void
 notify_rcpts_submitter_held(const struct conf *c, const struct statement *st,
     struct notify_rcpts *r, GPtrArray *held)
 {
-	if (st->auto_generated || g_strcmp0(st->state, "ignored") == 0)
+	if (st->auto_generated || st->state == STMT_IGNORED)
 		return;
 	if (c->reply_policy == CONF_REPLY_NEVER) {
 		if (held)
@@ -382,10 +382,10 @@ join_held(GPtrArray *list)
 void
 notify_note_held(const struct conf *c, const struct directory *dir, struct statement *st)
 {
-	if (st->auto_generated || !st->state)
+	if (st->auto_generated)
 		return;
-	gboolean posted = strcmp(st->state, "posted") == 0;
-	if (!posted && strcmp(st->state, "rejected") != 0)
+	gboolean posted = st->state == STMT_POSTED;
+	if (!posted && st->state != STMT_REJECTED)
 		return;
 	struct notify_rcpts r;
 	g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func(g_free);
@@ -394,10 +394,10 @@ notify_note_held(const struct conf *c, const struct directory *dir, struct state
 	if (held->len > 0) {
 		g_autofree char *list = join_held(held);
 		if (r.to->len == 0)
-			statement_problem(st, "no_reply", SEV_WARNING, "",
+			statement_problem(st, PROB_NO_REPLY, NULL,
 			    "No reply sent (%s): %s.", posted ? "acknowledgement" : "rejection", list);
 		else
-			statement_problem(st, "no_reply", SEV_WARNING, "",
+			statement_problem(st, PROB_NO_REPLY, NULL,
 			    "The %s went to %u address(es), not to: %s.",
 			    posted ? "acknowledgement" : "rejection", r.to->len, list);
 	}
@@ -410,7 +410,7 @@ notify_note_held(const struct conf *c, const struct directory *dir, struct state
 	notify_rcpts_clear(&r);
 	if (extra->len > 0) {
 		g_autofree char *list = join_held(extra);
-		statement_problem(st, "recipients_capped", SEV_WARNING, "to_contacts",
+		statement_problem(st, PROB_RECIPIENTS_CAPPED, NULL,
 		    "Not mailed (more than max_extra_recipients = %d To-Contacts outside the "
 		    "directory): %s.", c->max_extra_recipients, list);
 	}

@@ -25,6 +25,8 @@ char *mime_html_to_text(const char *html, gsize len);
 /* mime_clean_line - a header value safe to show and to copy into a header:
  * valid UTF-8, no control characters (CR, LF, NUL become spaces), trimmed. */
 char *mime_clean_line(const char *value);
+/* mime_headers_clear - free H's values and zero it. */
+void mime_headers_clear(struct mail_headers *h);
 
 /* forward.c */
 /* forward_attached - the attached message/rfc822 that is the statement when
@@ -37,8 +39,5 @@ gboolean forward_inline(const char *body, struct mail_headers *h, char **rest);
 /* mime_auto.c */
 /* mime_auto_generated - bounce, DSN, auto-reply or out-of-office? */
 gboolean mime_auto_generated(GMimeMessage *m, const char *envelope_from);
-
-/* mime.c */
-void mime_headers_clear(struct mail_headers *h);
 
 #endif

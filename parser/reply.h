@@ -5,7 +5,7 @@
 #include <glib.h>
 #include "conf/conf.h"
 #include "parser/mime.h"
-#include "parser/statement.h"
+#include "model/statement.h"
 
 /* reply_auth_domains - the domains one Authentication-Results VALUE vouches
  * for, added to DOMAINS (char *, lower-case): only when its authserv-id is

@@ -1,6 +1,6 @@
 /* store_msg.c - spooling raw messages and committing them durably, exactly once. */
 #include "store/store_msg.h"
-#include "store/store_private.h"
+#include "store/store_query.h"
 
 #include <errno.h>
 #include <gnutls/crypto.h>
@@ -351,41 +351,25 @@ find_prefix(struct store *s, const char *key, GError **error)
 	if (store_prepare(s, &st, "SELECT min(id) FROM messages WHERE dedupe_key >= ?"
 	    " AND dedupe_key < ?", error) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, hi, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	store_finish(s, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "look up dedupe key", error);
-	return id;
+	store_bind_text(st, 1, lo);
+	store_bind_text(st, 2, hi);
+	return store_q_one(s, st, store_row_int64, &id, "look up dedupe key", error) < 0 ? -1 : id;
 }
 
 int
 store_msg_twins(struct store *s, gint64 id, GArray *ids, GError **error)
 {
-	sqlite3_stmt *st;
 	/* the same "mid:<id>:<body>:" and other sender digests (From and
 	 * envelope: 129 characters at the end); equal lengths keep keys of
 	 * another form apart */
-	if (store_prepare(s, &st, "SELECT o.id FROM messages m JOIN messages o"
+	if (store_q_each_id(s, "SELECT o.id FROM messages m JOIN messages o"
 	    " ON o.message_id = m.message_id AND o.id != m.id"
 	    " WHERE m.id = ? AND m.dedupe_key LIKE 'mid:%'"
 	    " AND length(o.dedupe_key) = length(m.dedupe_key)"
 	    " AND substr(o.dedupe_key, 1, length(m.dedupe_key) - 129) ="
 	    "     substr(m.dedupe_key, 1, length(m.dedupe_key) - 129)"
-	    " ORDER BY o.id LIMIT 10", error) < 0)
+	    " ORDER BY o.id LIMIT 10", id, store_row_append_int64, ids, "look up twins", error) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		gint64 v = sqlite3_column_int64(st, 0);
-		g_array_append_val(ids, v);
-	}
-	store_finish(s, st);
-	if (rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "look up twins", error);
 	return (int)ids->len;
 }
 
@@ -400,6 +384,13 @@ writer_gone(const char *name)
 	return pid != (int)getpid() && kill(pid, 0) != 0 && errno == ESRCH;
 }
 
+static int
+row_path(sqlite3_stmt *st, void *data)
+{
+	g_hash_table_add(data, store_col_text(st, 0));
+	return 0;
+}
+
 /* referenced_paths - every path the messages table names, or NULL on error. */
 static GHashTable *
 referenced_paths(struct store *s)
@@ -408,11 +399,7 @@ referenced_paths(struct store *s)
 	if (store_prepare(s, &st, "SELECT path FROM messages", NULL) < 0)
 		return NULL;
 	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		g_hash_table_add(h, g_strdup((const char *)sqlite3_column_text(st, 0)));
-	store_finish(s, st);
-	if (rc != SQLITE_DONE) {
+	if (store_q_each(s, st, row_path, h, "read message paths", NULL) < 0) {
 		g_hash_table_unref(h);
 		return NULL;
 	}
@@ -464,14 +451,8 @@ find_key(struct store *s, const char *key, GError **error)
 	gint64 id = 0;
 	if (store_prepare(s, &st, "SELECT id FROM messages WHERE dedupe_key = ?", error) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	store_finish(s, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "look up dedupe key", error);
-	return id;
+	store_bind_text(st, 1, key);
+	return store_q_one(s, st, store_row_int64, &id, "look up dedupe key", error) < 0 ? -1 : id;
 }
 
 /* insert_message - the row, its recipients and its 'received' event. */
@@ -497,27 +478,24 @@ insert_message(struct store *s, struct store_spool *sp, const struct store_envel
 	sqlite3_bind_text(st, 7, rel, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 8, env->client ? env->client : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 9, env->session_id ? env->session_id : "", -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	store_finish(s, st);
-	if (rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "insert message", error);
+	if (store_q_exec(s, st, "insert message", error) < 0)
+		return -1;
 	gint64 id = sqlite3_last_insert_rowid(s->db);
 
 	if (store_prepare(s, &st, "INSERT INTO message_recipients(message, position, address)"
 	    " VALUES (?,?,?)", error) < 0)
 		return -1;
-	for (int i = 0; env->recipients && env->recipients[i]; i++) {
-		sqlite3_reset(st);
+	int rc = 0;
+	for (int i = 0; rc == 0 && env->recipients && env->recipients[i]; i++) {
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int(st, 2, i + 1);
 		sqlite3_bind_text(st, 3, env->recipients[i], -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_DONE) {
-			store_finish(s, st);
-			return store_set_sqlite_error(s, rc, "insert recipient", error);
-		}
+		if (store_q_run(s, st, "insert recipient", error) < 0)
+			rc = -1;
 	}
 	store_finish(s, st);
+	if (rc < 0)
+		return -1;
 	g_autofree char *detail = g_strdup_printf("client=%s session=%s size=%" G_GINT64_FORMAT,
 	    env->client ? env->client : "", env->session_id ? env->session_id : "", sp->size);
 	const char *actor = env->client && strcmp(env->client, "liaisonctl") == 0 ?
@@ -627,13 +605,14 @@ store_msg_path(struct store *s, gint64 id, GError **error)
 	if (store_prepare(s, &st, "SELECT path FROM messages WHERE id = ?", error) < 0)
 		return NULL;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		path = g_build_filename(s->state_dir, (const char *)sqlite3_column_text(st, 0), NULL);
-	else if (rc == SQLITE_DONE)
+	int found = store_q_one(s, st, store_row_text, &path, "find message", error);
+	if (found == 0)
 		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
-	else
-		store_set_sqlite_error(s, rc, "find message", error);
-	store_finish(s, st);
-	return path;
+	if (found <= 0) {
+		g_free(path);
+		return NULL;
+	}
+	char *abs = g_build_filename(s->state_dir, path, NULL);
+	g_free(path);
+	return abs;
 }
