@@ -22,6 +22,8 @@ enum {
 };
 
 enum conf_tls { CONF_TLS_NONE, CONF_TLS_STARTTLS, CONF_TLS_TLS };
+/* [notify] reply_policy: who gets acknowledgements and rejections. */
+enum conf_reply { CONF_REPLY_ALWAYS, CONF_REPLY_AUTHENTICATED, CONF_REPLY_NEVER };
 
 struct conf {
 	char *path;            /* file it came from, or "(embedded default)" */
@@ -42,6 +44,7 @@ struct conf {
 	int drain_timeout;     /* seconds SIGTERM waits for transactions */
 	int commit_batch;      /* messages per group commit, at most */
 	char *log_level;       /* debug|info|warning|error */
+	char *authserv_id;     /* our MTA's Authentication-Results id; "" = trust none */
 
 	/* [parser] */
 	int parse_timeout;     /* seconds one message may take */
@@ -51,6 +54,7 @@ struct conf {
 	int max_mime_parts;
 	int max_header_count;
 	gint64 max_header_size;
+	int parse_cpu_budget;  /* CPU seconds one parse may use (capped by parse_timeout) */
 
 	/* [directory] */
 	char *directory_file;  /* "" = no directory */
@@ -74,6 +78,9 @@ struct conf {
 	gint64 attach_max;     /* bytes: routing mail attaches documents up to this total, links above */
 	char *template_dir;    /* the mail templates; a kind without a file there: the embedded one */
 	char *guide_url;       /* the IETF's guide for sending liaison statements (rejection mail) */
+	enum conf_reply reply_policy;
+	int max_reply_recipients;  /* addresses one acknowledgement or rejection goes to */
+	int max_extra_recipients;  /* To-Contacts outside the directory one routing mail goes to */
 };
 
 /* conf_load - read FILE (NULL: the embedded default) into a new conf. */

@@ -2,6 +2,7 @@
 #include "ctl/ctl.h"
 #include "flow/flow.h"
 #include "conf/log.h"
+#include "ctl/ctl_out.h"
 #include "store/store.h"
 #include "notify/notify.h"
 #include "conf/addr.h"
@@ -9,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 static const struct ctl_cmd *const tables[] = {
@@ -149,6 +151,9 @@ main(int argc, char **argv)
 {
 	struct ctl c = { 0 };
 	const char *config = NULL, *by = NULL;
+	/* The database and the files a command makes (submit, attachment -o)
+	 * are never readable by others, whatever the umask. */
+	umask(umask(0) | 027);
 	GPtrArray *args = g_ptr_array_new();
 	gboolean help = FALSE;
 	int rc;
@@ -171,6 +176,8 @@ main(int argc, char **argv)
 			g_ptr_array_add(args, argv[i]);
 	}
 	g_ptr_array_add(args, NULL);
+	/* From here every human word goes through the output guard (ctl_out.c). */
+	ctl_out_guard(!c.json);
 	int nargs = (int)args->len - 1;
 	char **av = (char **)args->pdata;
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* after_commit - runs on the commit thread after new messages are durable.
@@ -84,6 +85,9 @@ int
 main(int argc, char **argv)
 {
 	/* The parse worker is this program too (daemon/stage_parse.c). */
+	/* Everything made in the state folder is ours and the group's only
+	 * (mail and private comments), whatever umask we were started with. */
+	umask(umask(0) | 027);
 	if (argc > 1 && strcmp(argv[1], "--worker") == 0)
 		return stage_worker_main(argc, argv);
 	g_autofree char *config = NULL, *level = NULL;

@@ -357,6 +357,7 @@ flow_reprocess(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_
 		    stmt_state_name(before));
 	}
 	st->state = (enum stmt_state)row->to;
+	notify_note_held(x->c, x->dir, st);   /* read anew: what the bounds hold back, again */
 	if (store_stmt_save(x->s, st, error) < 0 || store_doc_save(x->s, st, error) < 0 ||
 	    store_event(x->s, id, x->actor, "parsed", pd, FALSE, error) < 0 ||
 	    summary_into(x->s, id, NULL, &r->errors_after, &r->warnings_after, &r->from_after,

@@ -42,6 +42,9 @@ enum problem_id {
 	PROB_IN_RESPONSE_UNRESOLVED,
 	PROB_MIME_DEFECT,
 	PROB_CHARSET_GUESSED,
+	PROB_NO_REPLY,
+	PROB_RECIPIENTS_CAPPED,
+	PROB_POSSIBLE_DUPLICATE,
 	PROB_SENT_WITHOUT_APPROVAL,    /* outgoing, sent directly by someone who is not an approver */
 	PROB_N
 };

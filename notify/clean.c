@@ -3,14 +3,40 @@
  * none of them (no call cycle between the files). */
 #include "notify/notify_private.h"
 
+#include <gmime/gmime.h>
 #include <string.h>
+
+void
+notify_gmime_init(void)
+{
+	static gsize once = 0;
+	if (g_once_init_enter(&once)) {
+		g_mime_init();
+		g_once_init_leave(&once, 1);
+	}
+}
 
 char *
 notify_clean(const char *text, gsize max)
 {
 	if (!text)
 		return g_strdup("");
-	g_autofree char *valid = g_utf8_make_valid(text, -1);
+	/* Text from mail can hold RFC 2047 words that a mail client would
+	 * decode into CR/LF (a Title label, say): decoded here, as often as it
+	 * takes (bounded), so that what is checked is what a reader will see. */
+	g_autofree char *decoded = g_strdup(text);
+	for (int i = 0; i < 4 && strstr(decoded, "=?"); i++) {
+		notify_gmime_init();
+		char *d = g_mime_utils_header_decode_text(NULL, decoded);
+		gboolean same = !d || strcmp(d, decoded) == 0;
+		if (d) {
+			g_free(decoded);
+			decoded = d;
+		}
+		if (same)
+			break;
+	}
+	g_autofree char *valid = g_utf8_make_valid(decoded, -1);
 	GString *out = g_string_new(NULL);
 	gboolean space = TRUE;   /* drops leading space and collapses runs */
 	gsize n = 0;

@@ -8,17 +8,6 @@
 #include <gmime/gmime.h>
 #include <string.h>
 
-/* ensure_gmime - GMime must be initialised once before first use. */
-static void
-ensure_gmime(void)
-{
-	static gsize once = 0;
-	if (g_once_init_enter(&once)) {
-		g_mime_init();
-		g_once_init_leave(&once, 1);
-	}
-}
-
 char *
 notify_envelope_from(const struct conf *c)
 {
@@ -86,7 +75,7 @@ from_address(const struct conf *c, GError **error)
 char *
 notify_message_id(const struct conf *c, GError **error)
 {
-	ensure_gmime();
+	notify_gmime_init();
 	if (!c->from_address) {
 		g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CONFIG,
 		    "[notify] from is not a valid address: %s", c->from);
@@ -141,7 +130,7 @@ attach_files(GMimeMessage *msg, GMimeTextPart *text, const struct notify_mail *m
 GBytes *
 notify_compose(const struct conf *c, const struct notify_mail *m, GError **error)
 {
-	ensure_gmime();
+	notify_gmime_init();
 	struct addr *from = from_address(c, error);
 	if (!from)
 		return NULL;

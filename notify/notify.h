@@ -17,6 +17,13 @@ enum notify_error_code {
 	NOTIFY_ERR_NOTFOUND,    /* the statement a mail is written from is gone */
 };
 
+/* notify_note_held - the replies and routing recipients that the bounds
+ * hold back ([notify] reply_policy, max_reply_recipients,
+ * max_extra_recipients, Precedence), as warnings on ST for the secretariat:
+ * no_reply ("No reply sent (acknowledgement): unauthenticated: a@b") and
+ * recipients_capped. Called once the state is decided, before saving. */
+void notify_note_held(const struct conf *c, const struct directory *dir, struct statement *st);
+
 /* The mail a transition queues: flow/flow.c's table names them per row. */
 enum notify_mails {
 	NOTIFY_ROUTING = 1 << 0,      /* the statement to its To groups */

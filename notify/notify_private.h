@@ -26,11 +26,21 @@ gboolean notify_rcpts_contains(const struct notify_rcpts *r, const char *address
 /* notify_rcpts_routing - the routing mail of a posted statement (issue 5). */
 void notify_rcpts_routing(const struct conf *c, const struct directory *dir,
     const struct statement *st, struct notify_rcpts *r);
+/* notify_rcpts_routing_held - the same; the To-Contacts left out for
+ * [notify] max_extra_recipients are added to HELD (char *, may be NULL). */
+void notify_rcpts_routing_held(const struct conf *c, const struct directory *dir,
+    const struct statement *st, struct notify_rcpts *r, GPtrArray *held);
 /* notify_rcpts_submitter - the acknowledgement or rejection: From-Liaison-Contact,
  * From-Contacts, forwarded_by (else the submitter); none for a null or
- * automatic sender. */
+ * automatic sender, none under reply_policy never or for Precedence
+ * bulk/junk/list, under authenticated only addresses of a domain our MTA
+ * authenticated, at most max_reply_recipients. */
 void notify_rcpts_submitter(const struct conf *c, const struct statement *st,
     struct notify_rcpts *r);
+/* notify_rcpts_submitter_held - the same; one line per address (or reason)
+ * left out is added to HELD ("unauthenticated: a@b"). */
+void notify_rcpts_submitter_held(const struct conf *c, const struct statement *st,
+    struct notify_rcpts *r, GPtrArray *held);
 /* notify_rcpts_reminder - the routing To without lists; Cc liaison managers
  * of the From SDO groups and the liaison coordinators. */
 void notify_rcpts_reminder(const struct conf *c, const struct directory *dir,
@@ -39,6 +49,8 @@ void notify_rcpts_reminder(const struct conf *c, const struct directory *dir,
 void notify_rcpts_secretariat(const struct conf *c, struct notify_rcpts *r);
 
 /* Header-safe text (clean.c). */
+/* notify_gmime_init - GMime must be initialised once before first use. */
+void notify_gmime_init(void);
 /* notify_clean - TEXT as one header-safe line: valid UTF-8, control
  * characters (C0, DEL, C1, line and paragraph separators) turned into
  * spaces, runs of space collapsed, trimmed, at most MAX characters. */

@@ -146,6 +146,7 @@ set_field(struct mail_headers *h, const char *field, const char *value)
 		return;
 	if (slot == &h->from) {
 		*slot = outlook_from(value);
+		h->from_raw = g_strdup(*slot);   /* body text: nothing is decoded in it */
 	} else if (slot == &h->message_id) {
 		g_autofree char *v = mime_clean_line(value);
 		*slot = g_strdup(g_strstrip(g_strdelimit(v, "<>", ' ')));

@@ -290,12 +290,16 @@ mime_sanitise_filename(const char *name, const char *content_type, int position)
 {
 	g_autofree char *v = name ? g_utf8_make_valid(name, -1) : g_strdup("");
 	GString *s = g_string_new(NULL);
-	for (const char *p = v; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if (ch < 0x20 || ch == 0x7f || ch == '/' || ch == '\\')
+	for (const char *p = v; *p; p = g_utf8_next_char(p)) {
+		gunichar ch = g_utf8_get_char(p);
+		/* C0, DEL, C1, bidi controls and separators: "rlo\u202efdp.exe"
+		 * would show as "rloexe.pdf" (the original stays in the raw mail) */
+		if (ch < 0x20 || (ch >= 0x7f && ch < 0xa0) || ch == '/' || ch == '\\' ||
+		    ch == 0x061c || ch == 0x200e || ch == 0x200f || (ch >= 0x202a && ch <= 0x202e) ||
+		    (ch >= 0x2066 && ch <= 0x2069) || ch == 0x2028 || ch == 0x2029 || ch == 0xfeff)
 			g_string_append_c(s, '_');
 		else
-			g_string_append_c(s, *p);
+			g_string_append_unichar(s, ch);
 	}
 	/* No ".." anywhere (a path component of its own or not), no leading
 	 * dot (hidden files, "." itself), no surrounding spaces. */
@@ -352,6 +356,7 @@ mime_headers_clear(struct mail_headers *h)
 {
 	g_free(h->subject);
 	g_free(h->from);
+	g_free(h->from_raw);
 	g_free(h->to);
 	g_free(h->cc);
 	g_free(h->date);

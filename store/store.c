@@ -134,6 +134,26 @@ busy_wait(void *data, int count)
 	return 1;
 }
 
+/* private_files - the database holds the mail and private comments: never
+ * readable by others, whatever the umask. SQLite makes it 0644 & ~umask and
+ * gives its -wal and -shm the database's mode, so the mode is set before
+ * they are made (FRESH: just created, 0640), and an older world-readable
+ * set loses its bits for others. */
+static void
+private_files(const char *path, gboolean fresh)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < G_N_ELEMENTS(suffix); i++) {
+		g_autofree char *p = g_strconcat(path, suffix[i], NULL);
+		struct stat sb;
+		if (stat(p, &sb) != 0)
+			continue;
+		mode_t want = fresh ? 0640 : (sb.st_mode & 07770);
+		if ((sb.st_mode & 07777) != want && chmod(p, want) != 0)
+			g_debug("chmod %s: %s", p, g_strerror(errno));
+	}
+}
+
 struct store *
 store_open(const char *state_dir, GError **error)
 {
@@ -147,12 +167,14 @@ store_open(const char *state_dir, GError **error)
 	if (make_dir(s->tmp_dir, error) < 0 || make_dir(s->msg_dir, error) < 0 ||
 	    make_dir(s->blob_dir, error) < 0)
 		goto fail;
+	gboolean fresh = !g_file_test(path, G_FILE_TEST_EXISTS);
 	int rc = sqlite3_open_v2(path, &s->db,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		store_set_sqlite_error(s, rc, path, error);
 		goto fail;
 	}
+	private_files(path, fresh);
 	s->busy_step_us = 1000;
 	sqlite3_busy_handler(s->db, busy_wait, s);
 	/* synchronous=FULL: a COMMIT has reached the disk when it returns, which

@@ -61,6 +61,15 @@ fill_last(sqlite3_stmt *st, void *data)
 	return 1;
 }
 
+static int
+fill_oldest_received(sqlite3_stmt *st, void *data)
+{
+	struct store_status *o = data;
+	o->oldest_received_id = store_col_int64(st, 0);
+	o->oldest_received_at = store_col_text(st, 1);
+	return 1;
+}
+
 static void
 count_free(gpointer p)
 {
@@ -131,6 +140,8 @@ store_status_read(struct store *s, struct store_status *out, GError **error)
 	    " FROM outbox", fill_outbox, out, error) < 0 ||
 	    one_row(s, "SELECT id, created_at FROM outbox WHERE state = 'queued'"
 	    " ORDER BY created_at, id LIMIT 1", fill_oldest_queued, out, error) < 0 ||
+	    one_row(s, "SELECT id, received_at FROM messages WHERE state = 'received'"
+	    " ORDER BY state, id LIMIT 1", fill_oldest_received, out, error) < 0 ||
 	    one_row(s, "SELECT id, received_at FROM messages ORDER BY id DESC LIMIT 1",
 	    fill_last, out, error) < 0) {
 		store_rollback(s);
@@ -151,5 +162,6 @@ store_status_clear(struct store_status *st)
 	g_free(st->oldest_reject_at);
 	g_free(st->oldest_queued_at);
 	g_free(st->last_received_at);
+	g_free(st->oldest_received_at);
 	memset(st, 0, sizeof(*st));
 }

@@ -343,6 +343,7 @@ make_pm(const struct fcase *c)
 	pm->body = g_strdup(c->body);
 	pm->h.subject = g_strdup(c->subject);
 	pm->h.from = g_strdup(c->from);
+	pm->h.from_raw = g_strdup(c->from);
 	pm->envelope_from = g_strdup(c->envelope ? c->envelope : "");
 	pm->attachments = g_ptr_array_new_with_free_func(attachment_free);
 	pm->text_attachments = g_ptr_array_new_with_free_func(g_free);
@@ -359,6 +360,7 @@ free_pm(struct parsed_mail *pm)
 	g_free(pm->body);
 	g_free(pm->h.subject);
 	g_free(pm->h.from);
+	g_free(pm->h.from_raw);
 	g_free(pm->envelope_from);
 	g_ptr_array_unref(pm->attachments);
 	g_ptr_array_unref(pm->text_attachments);
