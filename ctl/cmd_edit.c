@@ -165,7 +165,7 @@ queue_cmd_edit(struct ctl *c, int argc, char **argv)
 {
 	GError *error = NULL;
 	gboolean use_editor = FALSE;
-	gint version_arg = 0;
+	gint version_arg = G_MININT;     /* G_MININT: not given; 0 is checked like any other */
 	GOptionEntry entries[] = {
 		{ "editor", 0, 0, G_OPTION_ARG_NONE, &use_editor, NULL, NULL },
 		{ "version", 0, 0, G_OPTION_ARG_INT, &version_arg, NULL, NULL },
@@ -176,6 +176,8 @@ queue_cmd_edit(struct ctl *c, int argc, char **argv)
 		return rc;
 	if (argc < 2 || (argc == 2 && !use_editor) || (argc > 2 && use_editor))
 		return ctl_usage(queue_cmd("edit"));
+	if (version_arg != G_MININT && version_arg < 0)
+		return ctl_fail(EX_USAGE_, "edit: --version %d: a version is 0 or more", version_arg);
 	gint64 id = queue_id("edit", argc, argv, 1);
 	if (id < 0)
 		return EX_USAGE_;
@@ -198,7 +200,7 @@ queue_cmd_edit(struct ctl *c, int argc, char **argv)
 	struct admin_summary *sum = store_admin_summary(s, id, &error);
 	if (!sum)
 		return ctl_fail_error(error);
-	int version = version_arg > 0 ? version_arg : sum->version;
+	int version = version_arg != G_MININT ? version_arg : sum->version;
 	gboolean parsed = sum->parsed;
 	g_autofree char *state = g_strdup(sum->state);
 	admin_summary_free(sum);

@@ -4,6 +4,7 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,9 @@ main(int argc, char **argv)
 	int rc;
 
 	log_set_prefix("liaisonctl");
+	/* the characters only (an ellipsis in a UTF-8 locale); numbers and
+	 * messages stay in C */
+	setlocale(LC_CTYPE, "");
 	/* Global options may stand anywhere; --json is global so that every
 	 * listing takes it in the same way. */
 	for (int i = 1; i < argc; i++) {
