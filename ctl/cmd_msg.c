@@ -170,6 +170,7 @@ cmd_show(struct ctl *c, int argc, char **argv)
 	} else {
 		/* the secretariat's reading of it: ctl/ctl_show.c (issue 6) */
 		store_msg_info_free(m);
+		ctl_out_pager();
 		return ctl_show_human(c, id);
 	}
 	store_msg_info_free(m);

@@ -80,7 +80,12 @@ static void
 print_rcpts(const struct outbox_mail *m, int width, gboolean all)
 {
 	const char *shown = NULL;
-	if (m->last_error && strcmp(m->state, "sent") != 0) {
+	gboolean own = FALSE;    /* recipients with their own reason: the mail's repeats one */
+	for (guint i = 0; i < m->rcpts->len; i++) {
+		const struct outbox_rcpt *r = m->rcpts->pdata[i];
+		own |= r->last_error && (all || strcmp(r->state, "sent") != 0);
+	}
+	if (m->last_error && !own && strcmp(m->state, "sent") != 0) {
 		print_reason(m->last_error, width);
 		shown = m->last_error;
 	}

@@ -188,24 +188,6 @@ cmd_rejects(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-/* print_history - the events as a table (shared with show). */
-void
-queue_print_history(GPtrArray *events)
-{
-	struct ctl_table *t = ctl_table_new(4, "TIME (UTC)", "BY", "WHAT", "DETAIL");
-	for (guint i = 0; i < events->len; i++) {
-		struct admin_event *e = g_ptr_array_index(events, i);
-		g_autofree char *at = ctl_out_time(e->at);
-		g_autofree char *kind = g_strdup_printf("%s%s", e->kind, e->private_ ? " (private)" : "");
-		/* the date once is enough: drop " UTC", it is in the heading */
-		if (g_str_has_suffix(at, " UTC"))
-			at[strlen(at) - 4] = '\0';
-		ctl_table_add(t, at, e->actor, kind, e->detail);
-	}
-	ctl_table_print(t, stdout);
-	ctl_table_free(t);
-}
-
 /* cmd_history - events: time (UTC), actor, kind, detail. */
 static int
 cmd_history(struct ctl *c, int argc, char **argv)
@@ -237,7 +219,8 @@ cmd_history(struct ctl *c, int argc, char **argv)
 	} else if (ev->len == 0) {
 		printf("No events for statement %" G_GINT64_FORMAT ".\n", id);
 	} else {
-		queue_print_history(ev);
+		ctl_out_pager();
+		queue_print_history(c, id, ev);
 	}
 	g_ptr_array_free(ev, TRUE);
 	return 0;

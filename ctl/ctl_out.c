@@ -1,20 +1,24 @@
 /* ctl_out.c - liaisonctl's human output: columns, wrapping, UTC dates, colour. */
 #include "ctl/ctl_out.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int color_forced = -1;
+static int tty_width;          /* the terminal's, kept when stdout goes to the pager */
+static GPid pager_pid;
 
 int
 ctl_out_width(void)
 {
 	struct winsize ws;
-	int w = 0;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+	int w = tty_width;
+	if (!w && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
 		w = ws.ws_col;
 	if (w <= 0) {
 		const char *cols = g_getenv("COLUMNS");
@@ -23,6 +27,46 @@ ctl_out_width(void)
 	if (w <= 0)
 		w = 80;
 	return w < 40 ? 40 : w;
+}
+
+/* pager_end - at exit: the pager gets end of file, and the terminal back
+ * only when it is done. */
+static void
+pager_end(void)
+{
+	fflush(stdout);
+	close(STDOUT_FILENO);
+	int status;
+	while (waitpid(pager_pid, &status, 0) < 0 && errno == EINTR)
+		;
+}
+
+void
+ctl_out_pager(void)
+{
+	struct winsize ws;
+	if (pager_pid || !isatty(STDOUT_FILENO))
+		return;
+	const char *pager = g_getenv("PAGER");
+	g_autofree char *less = pager ? NULL : g_find_program_in_path("less");
+	if (pager ? !*pager || strcmp(pager, "cat") == 0 : !less)
+		return;
+	gboolean color = ctl_out_color();
+	int w = ctl_out_width();
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)(pager ? pager : "less -FRX"),
+		NULL };
+	int in = -1;
+	fflush(stdout);
+	if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+	    &pager_pid, &in, NULL, NULL, NULL))
+		return;   /* no pager: straight to the terminal */
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		w = ws.ws_col;
+	tty_width = w;
+	ctl_out_set_color(color);
+	dup2(in, STDOUT_FILENO);
+	close(in);
+	atexit(pager_end);
 }
 
 gboolean
@@ -245,6 +289,8 @@ int
 ctl_out_fit_width(void)
 {
 	struct winsize ws;
+	if (tty_width)
+		return tty_width;
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col < 40 ? 40 : ws.ws_col;
 	const char *cols = g_getenv("COLUMNS");

@@ -23,6 +23,12 @@ int ctl_out_width(void);
  * else 0: no limit, so that a file or a pipe gets every character (like ps). */
 int ctl_out_fit_width(void);
 
+/* ctl_out_pager - when stdout is a terminal, send the rest of the output
+ * through $PAGER (unset: less -FRX, which stays out of the way of a short
+ * text; empty or "cat": none), keeping the terminal's width and colour for
+ * the layout; the pager is waited for at exit. Not a terminal: nothing. */
+void ctl_out_pager(void);
+
 /* ctl_out_color - TRUE when colour may be used: stdout is a TTY and NO_COLOR
  * is unset or empty (https://no-color.org). ctl_out_set_color forces it
  * (-1: decide again from the environment). */

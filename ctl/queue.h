@@ -62,8 +62,10 @@ char *queue_field_text(const struct statement *st, const char *name, gboolean re
 void queue_print_problems(const struct statement *st);
 /* queue_problems_json - ST's problems as the array of show --json. */
 JsonNode *queue_problems_json(const struct statement *st);
-/* queue_print_history - events (struct admin_event *) as a table. */
-void queue_print_history(GPtrArray *events);
+/* queue_print_history - the events (struct admin_event *) of statement ID as
+ * a table, in words, the last state change with the statement's problem codes
+ * (ctl_history.c). */
+void queue_print_history(struct ctl *c, gint64 id, GPtrArray *events);
 
 /* Commands in cmd_edit.c and cmd_search.c, listed in cmd_queue.c's table. */
 int queue_cmd_edit(struct ctl *c, int argc, char **argv);
