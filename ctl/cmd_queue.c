@@ -444,9 +444,12 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "numbers such as S2-2401234) and attachment file names. Every word must\n"
 	  "occur; words match their other forms (statement/statements); end a word with *\n"
 	  "for a prefix (multi*). TEXT may be \"\" to list by the filters only.\n\n"
-	  "--from G / --to G: a group by acronym or name (resolved with the directory).\n"
+	  "--from G / --to G: a group by acronym or name (resolved with the directory),\n"
+	  "with every group under it in the directory tree: --from 3gpp finds 3gpp-ct4,\n"
+	  "--to wit finds the statements to its WGs (quic).\n"
 	  "--since / --until DATE: received on or after / on or before (YYYY-MM-DD, UTC).\n"
-	  "--state S: received, posted, rejected, ignored or dead. --limit N (default 50).\n\n"
+	  "--state S: received, posted, rejected, ignored or dead. --limit N (default 50).\n"
+	  "A bad value of --state, --since, --until or --limit is exit 64.\n\n"
 	  "--json: an array of {id, state, received_at, title, from_groups, to_groups,\n"
 	  "errors, warnings, snippet}." },
 	{ "export", queue_cmd_export, "[--since DATE] [--json]",

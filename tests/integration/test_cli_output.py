@@ -191,4 +191,80 @@ def test_bad_option_values_are_64_and_json_everywhere():
         d.close()
 
 
+
+@L.test
+def test_search_follows_the_directory_tree():
+    with L.SMTPSink() as sink:
+        d = L.Daemon(directory=directory_file(), smtp=sink)
+        d.start()
+        ct4 = d.submit(statement(title="LS from CT4 on QUIC", frm="CT4", to="IETF QUIC WG"))
+        other = d.submit(statement(title="LS from the IAB", frm="IAB", to="IESG",
+                                   msgid="<iab@example.org>"))
+        for sid in (ct4, other):
+            d.wait_state(sid)
+        L.eq(d.ctl_json("show", ct4)["from_groups"], ["3gpp-ct4"],
+             "the statement is from 3gpp-ct4")
+
+        def ids(*args):
+            return sorted(r["id"] for r in d.ctl_json("search", "", *args))
+        L.eq(ids("--from", "3gpp"), [ct4], "--from an SDO finds its sub-group's statements")
+        L.eq(ids("--from", "3GPP"), [ct4], "by its name too")
+        L.eq(ids("--to", "wit"), [ct4], "--to an area finds its WGs' statements")
+        L.eq(ids("--to", "quic"), [ct4], "--to the WG itself")
+        L.eq(ids("--to", "iesg"), [other], "--to another group")
+        L.eq(ids("--from", "3gpp-ct4", "--to", "wit"), [ct4], "both filters")
+        p = d.ctl("search", "x", "--limit", "-1", check=False)
+        L.eq(p.returncode, 64, "search --limit -1")
+        d.close()
+
+
+@L.test
+def test_history_in_words_and_the_pager():
+    import pty
+    import select
+    with L.SMTPSink() as sink:
+        d, posted, rejected = setup(sink)
+        out = ctl(d, "history", rejected).stdout
+        L.ok(re.search(r"rejected +errors: unknown_to", out), "rejected with its codes:\n%s" % out)
+        L.ok("leaf_parts" not in out and "session=" not in out, "no internal counters:\n%s" % out)
+        L.ok(re.search(r"received +by LMTP from 127\.0\.0\.1", out), "received in words:\n%s" % out)
+        L.ok(re.search(r"read +no attachments", out), "read in words:\n%s" % out)
+        hist = d.ctl_json("history", rejected)
+        L.eq([e["kind"] for e in hist][:3], ["received", "parsed", "rejected"], "--json keeps the kinds")
+        # A pipe: no pager even when PAGER is set.
+        p = ctl(d, "history", rejected, env={"PAGER": "sed s/^/PAGED:/"})
+        L.ok("PAGED:" not in p.stdout, "no pager in a pipe")
+        # A terminal: show and history go through $PAGER; --json never does.
+        for args, paged in ((["history", rejected], True), (["show", rejected], True),
+                            (["show", rejected, "--json"], False), (["list"], False)):
+            master, slave = pty.openpty()
+            env = dict(os.environ, PAGER="sed s/^/PAGED:/", LANG="C.UTF-8")
+            proc = subprocess.Popen([L.LIAISONCTL, "--config", d.conf_path] + [str(a) for a in args],
+                                    stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE,
+                                    env=env)
+            os.close(slave)
+            chunks = []
+            deadline = time.monotonic() + 30 * SLOW
+            while time.monotonic() < deadline:
+                r, _, _ = select.select([master], [], [], 1)
+                if not r:
+                    if proc.poll() is not None:
+                        break
+                    continue
+                try:
+                    data = os.read(master, 65536)
+                except OSError:
+                    break
+                if not data:
+                    break
+                chunks.append(data)
+            os.close(master)
+            rc = proc.wait(30 * SLOW)
+            proc.stderr.close()
+            text = b"".join(chunks).decode("utf-8", "replace")
+            L.eq(rc, 0, "%s on a terminal" % args)
+            L.eq("PAGED:" in text, paged, "%s through the pager: %r" % (args, text[:300]))
+        d.close()
+
+
 L.main()
