@@ -406,6 +406,8 @@ def test_remind_unit_command_runs():
     L.eq(cmd[1:3], ["--config", "/etc/liaisond/liaisond.conf"], "with the installed config")
     dm = L.Daemon()
     try:
+        dm.start()      # liaisond makes the database; liaisonctl never does
+        dm.stop()
         argv = [os.path.join(d, "usr/bin/liaisonctl"), "--config", dm.conf_path] + cmd[3:]
         p = run(argv, timeout=60)
         L.eq(p.returncode, 0, "%s: %s %s" % (" ".join(cmd), p.stdout, p.stderr))
