@@ -184,6 +184,9 @@ cmd_raw(struct ctl *c, int argc, char **argv)
 	gint64 id = argc == 2 ? ctl_parse_id(argv[1]) : -1;
 	if (id < 0)
 		return ctl_usage(&ctl_cmds_msg[2]);
+	if (c->json)   /* bytes are not JSON: say so rather than ignore it */
+		return ctl_fail(EX_USAGE_, "raw writes the stored bytes; `liaisonctl show %"
+		    G_GINT64_FORMAT " --json` gives the message's details as JSON", id);
 	g_autofree char *path = store_msg_path(ctl_store(c), id, &error);
 	if (!path)
 		return fail_id(error, id);
@@ -269,6 +272,15 @@ cmd_submit(struct ctl *c, int argc, char **argv)
 	store_spool_free(sp);
 	if (res.error)
 		return ctl_fail_error(res.error);
+	if (c->json) {
+		JsonObject *o = json_object_new();
+		json_object_set_int_member(o, "id", res.id);
+		json_object_set_boolean_member(o, "duplicate", res.duplicate);
+		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(n, o);
+		ctl_print_json(n);
+		return 0;
+	}
 	if (res.duplicate)
 		fprintf(stderr, "liaisonctl: already recorded as %" G_GINT64_FORMAT "\n", res.id);
 	printf("%" G_GINT64_FORMAT "\n", res.id);
@@ -286,7 +298,7 @@ const struct ctl_cmd ctl_cmds_msg[] = {
 	  "ignored, dead; another value is exit 64). --json prints an array of\n"
 	  "objects with id, received_at, envelope_from, message_id, size, state, title\n"
 	  "and problems (the count)." },
-	{ "show", cmd_show, "ID [--json | --text]",
+	{ "show", cmd_show, "ID [--text] [--json]",
 	  "a statement in full: fields, problems, attachments, mail and history",
 	  "Shows statement ID as the secretariat reads it: its state and version, the\n"
 	  "fields (title, from, to, contacts, purpose, deadline), each problem next to\n"
@@ -298,14 +310,18 @@ const struct ctl_cmd ctl_cmds_msg[] = {
 	  "attachments, other_identifiers, related, forwarded_by, problems, documents\n"
 	  "({filename, role, text_chars}), release, work_items, next_meetings.\n"
 	  "--text prints the text read out of its documents (.docx, .pdf, the files of\n"
-	  "a .zip), the statement's first, so it can be read without Word." },
+	  "a .zip), the statement's first, so it can be read without Word; with --json\n"
+	  "{id, documents: [{filename, role, text_chars, text}]}." },
 	{ "raw", cmd_raw, "ID", "write the stored message to stdout, byte for byte",
 	  "Writes message ID to standard output exactly as liaisond stored it (the\n"
 	  "mail as Postfix delivered it over LMTP, or the file given to `submit`):\n"
 	  "nothing is decoded or converted. For a mail reader, a bug report or\n"
-	  "`submit` on another system: `liaisonctl raw ID > ID.eml`." },
-	{ "submit", cmd_submit, "FILE.eml [--from ADDR]", "record a message file as if it came by LMTP",
+	  "`submit` on another system: `liaisonctl raw ID > ID.eml`. With --json it\n"
+	  "refuses (exit 64): the bytes are not JSON; show ID --json has the details." },
+	{ "submit", cmd_submit, "FILE.eml [--from ADDR] [--json]",
+	  "record a message file as if it came by LMTP",
 	  "The file is stored as it is, addressed to the first statements_address, and\n"
-	  "its id printed. A file already recorded prints the earlier id." },
+	  "its id printed. A file already recorded prints the earlier id.\n"
+	  "--json: {id, duplicate}." },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

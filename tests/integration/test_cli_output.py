@@ -188,6 +188,17 @@ def test_bad_option_values_are_64_and_json_everywhere():
         failed = d.ctl_json("outbox", "--state", "failed")[0]["id"]
         out = d.ctl_json("outbox", "retry", failed)
         L.eq(out, {"id": failed, "state": "queued"}, "outbox retry --json")
+        # submit, show --text: JSON too; raw (bytes) refuses --json instead of ignoring it
+        eml = os.path.join(d.tmp, "again.eml")
+        with open(eml, "wb") as f:
+            f.write(statement(msgid="<again@3gpp.example>"))
+        out = d.ctl_json("submit", eml)
+        L.ok(isinstance(out.get("id"), int) and out.get("duplicate") is False, "submit --json: %r" % out)
+        L.eq(d.ctl_json("submit", eml), {"id": out["id"], "duplicate": True}, "submit --json again")
+        out = d.ctl_json("show", posted, "--text")
+        L.eq(out, {"id": posted, "documents": []}, "show --text --json")
+        p = d.ctl("raw", posted, "--json", check=False)
+        L.eq(p.returncode, 64, "raw --json: %s" % p.stderr)
         d.close()
 
 
