@@ -215,4 +215,28 @@ def test_operations_walkthrough():
         d.close()
 
 
+
+@L.test
+def test_permit_mynetworks_first_does_not_help():
+    """What the guide says of the other way round the recipient table:
+    permit_mynetworks first in smtpd_recipient_restrictions still has
+    liaisond's mail to the lists refused on the public port."""
+    if not os.path.exists(POSTMAP):
+        L.skip("postfix is not installed")
+    guide = open(DOC).read()
+    L.ok(re.search(r"permit_mynetworks`[^.]*\*\*not\*\* help", guide.replace("\n", " ")),
+         "the guide says permit_mynetworks first does not help")
+    pf = L.Postfix(transport="error:unused", main={
+        "smtpd_recipient_restrictions": "permit_mynetworks, reject_unauth_destination",
+        "relay_transport": "smtp:[127.0.0.1]:9", "default_transport": "smtp:[127.0.0.1]:9"})
+    pf.start()
+    p = subprocess.run(["swaks", "--server", "127.0.0.1", "--port", str(pf.smtp_port),
+                        "--from", "statements-noreply@ietf.org", "--to", "quic@ietf.org",
+                        "--quit-after", "RCPT", "--timeout", "30"],
+                       capture_output=True, text=True, timeout=60 * L.SLOW)
+    L.ok(re.search(r"-> RCPT TO:<quic@ietf.org>\n<\S*\s+550 5\.1\.1 .*relay recipient table",
+                   p.stdout), "still refused:\n%s" % p.stdout[-600:])
+    pf.close()
+
+
 L.main()
