@@ -26,8 +26,16 @@ CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter 
 LDFLAGS   += $(SANFLAGS)
 LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
-LIB_SRC   := $(wildcard conf/*.c parser/*.c store/*.c notify/*.c)
+# The layers, one folder and one archive each, includes only downward
+# (docs/design.md; tests/integration/test_layers.py checks every #include).
+# LIBS is in link order: a layer's archive before those it uses (a call
+# against the direction then fails to link, unless its target was pulled in
+# already: a backstop; the include check is the rule).
+LAYERS    := conf model parser store notify flow
+LIB_SRC   := $(wildcard $(LAYERS:%=%/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o $(B)/gen/default_conf.o
+LIBS      := $(B)/libflow.a $(B)/libnotify.a $(B)/libparser.a $(B)/libstore.a \
+             $(B)/libmodel.a $(B)/libconf.a
 D_OBJ     := $(patsubst %.c,$(B)/%.o,$(wildcard daemon/*.c))
 C_OBJ     := $(patsubst %.c,$(B)/%.o,$(wildcard ctl/*.c))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
@@ -43,23 +51,30 @@ all: $(B)/liaisond $(B)/liaisonctl
 deps:
 	@sh scripts/deps.sh
 
-$(B)/libliaison.a: $(LIB_OBJ)
+# One archive per layer; conf also carries the embedded schema and default config.
+$(B)/libconf.a: $(filter $(B)/conf/%,$(LIB_OBJ)) $(B)/gen/default_conf.o $(B)/gen/schema.o
+$(B)/libmodel.a: $(filter $(B)/model/%,$(LIB_OBJ))
+$(B)/libparser.a: $(filter $(B)/parser/%,$(LIB_OBJ))
+$(B)/libstore.a: $(filter $(B)/store/%,$(LIB_OBJ))
+$(B)/libnotify.a: $(filter $(B)/notify/%,$(LIB_OBJ))
+$(B)/libflow.a: $(filter $(B)/flow/%,$(LIB_OBJ))
+$(LIBS):
 	@rm -f $@
 	@echo "  AR      $@"
 	@ar rcs $@ $^
 
-$(B)/liaisond: $(D_OBJ) $(B)/libliaison.a
+$(B)/liaisond: $(D_OBJ) $(LIBS)
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(CC) $(LDFLAGS) -o $@ $(D_OBJ) $(LIBS) $(LDLIBS)
 
-$(B)/liaisonctl: $(C_OBJ) $(B)/libliaison.a
+$(B)/liaisonctl: $(C_OBJ) $(LIBS)
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(CC) $(LDFLAGS) -o $@ $(C_OBJ) $(LIBS) $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libliaison.a
+$(B)/tests/%: tests/unit/%.c $(LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libliaison.a $(LDLIBS) -lcmocka
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS) -lcmocka
 
 # These unit tests compile daemon files in (they are not in the library).
 $(B)/tests/test_lmtp_cmd $(B)/tests/test_lmtp_session: $(wildcard daemon/*.c daemon/*.h)
@@ -147,11 +162,11 @@ $(B)/inst/conf_installed.o: conf/conf_installed.c FORCE
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS) -DLIAISON_INSTALLED_CONF='"$(CONFDIR)/liaisond.conf"' -c -o $@ $<
 
-$(B)/inst/liaisond: $(D_OBJ) $(B)/inst/conf_installed.o $(B)/libliaison.a
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/inst/liaisond: $(D_OBJ) $(B)/inst/conf_installed.o $(LIBS)
+	@$(CC) $(LDFLAGS) -o $@ $(D_OBJ) $(B)/inst/conf_installed.o $(LIBS) $(LDLIBS)
 
-$(B)/inst/liaisonctl: $(C_OBJ) $(B)/inst/conf_installed.o $(B)/libliaison.a
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/inst/liaisonctl: $(C_OBJ) $(B)/inst/conf_installed.o $(LIBS)
+	@$(CC) $(LDFLAGS) -o $@ $(C_OBJ) $(B)/inst/conf_installed.o $(LIBS) $(LDLIBS)
 
 FORCE:
 
@@ -220,17 +235,18 @@ bench:
 
 # make fuzz: every libFuzzer target (tests/fuzz/fuzz_*.c) for FUZZ_SECONDS each,
 # seeded from tests/fuzz/corpus/NAME, the test corpus and ../shared/corpora.
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libliaison.a
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBS)
 	@echo "  FUZZ    $@"
 	@clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
-	    $(filter %.o,$^) build-fuzz/libliaison.a $(filter-out -specs=%,$(LDLIBS))
+	    $(filter %.o,$^) $(LIBS) $(filter-out -specs=%,$(LDLIBS))
 
 # The command parser lives in the daemon, outside the library.
 build-fuzz/fuzz_lmtp: build-fuzz/daemon/lmtp_cmd.o
 build-fuzz/fuzz_lmtp_data: build-fuzz/daemon/lmtp_data.o
 
 fuzz-build: deps
-	$(MAKE) SAN=fuzz build-fuzz/libliaison.a build-fuzz/daemon/lmtp_cmd.o build-fuzz/daemon/lmtp_data.o
+	$(MAKE) SAN=fuzz $(subst $(B)/,build-fuzz/,$(LIBS)) build-fuzz/daemon/lmtp_cmd.o \
+	    build-fuzz/daemon/lmtp_data.o
 	$(MAKE) SAN=fuzz $(FUZZ_BIN)
 
 fuzz: fuzz-build

@@ -281,7 +281,7 @@ out:
 	}
 	if (problems->len > 0) {
 		g_string_truncate(problems, problems->len - 1);   /* the last newline */
-		g_set_error_literal(error, CONF_ERROR, 1, problems->str);
+		g_set_error_literal(error, CONF_ERROR, CONF_ERR_INVALID, problems->str);
 		g_clear_pointer(&c, conf_free);
 	}
 	g_string_free(problems, TRUE);
@@ -304,7 +304,7 @@ conf_load(const char *file, GError **error)
 	g_autofree char *text = NULL;
 	GError *e = NULL;
 	if (!g_file_get_contents(file, &text, NULL, &e)) {
-		g_set_error(error, CONF_ERROR, 2, "%s", e->message);
+		g_set_error(error, CONF_ERROR, CONF_ERR_READ, "%s", e->message);
 		g_error_free(e);
 		return NULL;
 	}

@@ -4,8 +4,15 @@
 
 #include <glib.h>
 
+/* Each module that reports errors has its own domain and codes: conf here,
+ * ADDR_ERROR (conf/addr.h), STORE_ERROR (store/store.h), NOTIFY_ERROR
+ * (notify/notify.h). liaisonctl turns them into exit codes (ctl_fail_error). */
 #define CONF_ERROR conf_error_quark()
 GQuark conf_error_quark(void);
+enum conf_error_code {
+	CONF_ERR_INVALID = 1,   /* a key or value is wrong (the message lists them) */
+	CONF_ERR_READ,          /* the file cannot be read */
+};
 
 /* sysexits(3) codes, shared by both programs. */
 enum {

@@ -544,7 +544,7 @@ out:
 	if (ld.problems->len > 0) {
 		g_ptr_array_sort_with_data(ld.problems, problem_cmp, GSIZE_TO_POINTER(strlen(path)));
 		g_clear_pointer(&d, directory_free);
-		g_set_error(error, CONF_ERROR, 1, "%s%s", (char *)ld.problems->pdata[0],
+		g_set_error(error, CONF_ERROR, CONF_ERR_INVALID, "%s%s", (char *)ld.problems->pdata[0],
 		    ld.problems->len > 1 ? " (and more problems)" : "");
 	}
 	if (problems)

@@ -7,95 +7,7 @@
 #include <unistd.h>
 
 #include "conf/addr.h"
-
-/* The editable fields: the command-line name and the mail form's label
- * (body has no label in the form; it is the text itself). */
-const struct queue_field queue_fields[] = {
-	{ "title", "Title" },
-	{ "from", "From" },
-	{ "from_contact", "From-Contact" },
-	{ "from_liaison_contact", "From-Liaison-Contact" },
-	{ "to", "To" },
-	{ "to_contact", "To-Contact" },
-	{ "to_liaison_contact", "To-Liaison-Contact" },
-	{ "purpose", "Purpose" },
-	{ "deadline", "Deadline" },
-	{ "body", "Body" },
-	{ NULL, NULL },
-};
-
-/* queue_field_find - by name (from_contact, from-contact) or label (From-Contact). */
-const struct queue_field *
-queue_field_find(const char *name)
-{
-	g_autofree char *n = g_ascii_strdown(name, -1);
-	g_strdelimit(n, "-", '_');
-	g_strstrip(n);
-	for (const struct queue_field *f = queue_fields; f->name; f++)
-		if (strcmp(f->name, n) == 0)
-			return f;
-	return NULL;
-}
-
-/* groups_text - groups as written, comma-separated. */
-static char *
-groups_text(GPtrArray *groups, gboolean resolved)
-{
-	GString *s = g_string_new(NULL);
-	for (guint i = 0; i < groups->len; i++) {
-		struct group_ref *g = g_ptr_array_index(groups, i);
-		g_string_append_printf(s, "%s%s", i ? ", " : "", g->text);
-		if (resolved)
-			g_string_append_printf(s, " (%s)", g->acronym ? g->acronym : "unresolved");
-	}
-	return g_string_free(s, FALSE);
-}
-
-/* contacts_text - addresses as "Name <a@x>", comma-separated. */
-static char *
-contacts_text(GPtrArray *contacts)
-{
-	GString *s = g_string_new(NULL);
-	for (guint i = 0; i < contacts->len; i++) {
-		g_autofree char *a = addr_format(g_ptr_array_index(contacts, i));
-		g_string_append_printf(s, "%s%s", i ? ", " : "", a);
-	}
-	return g_string_free(s, FALSE);
-}
-
-const char *
-queue_purpose_text(const char *p)
-{
-	if (!p)
-		return "";
-	if (strcmp(p, "for_action") == 0)
-		return "For Action";
-	if (strcmp(p, "for_information") == 0)
-		return "For Information";
-	if (strcmp(p, "in_response") == 0)
-		return "In Response";
-	return p;
-}
-
-/* queue_field_text - field F of ST as the form would show it; RESOLVED adds
- * the directory group after each group name. */
-char *
-queue_field_text(const struct statement *st, const char *name, gboolean resolved)
-{
-	if (strcmp(name, "title") == 0) return g_strdup(st->title ? st->title : "");
-	if (strcmp(name, "from") == 0) return groups_text(st->from_groups, resolved);
-	if (strcmp(name, "to") == 0) return groups_text(st->to_groups, resolved);
-	if (strcmp(name, "from_contact") == 0) return contacts_text(st->from_contacts);
-	if (strcmp(name, "to_contact") == 0) return contacts_text(st->to_contacts);
-	if (strcmp(name, "from_liaison_contact") == 0)
-		return g_strdup(st->from_liaison_contact ? st->from_liaison_contact : "");
-	if (strcmp(name, "to_liaison_contact") == 0)
-		return g_strdup(st->to_liaison_contact ? st->to_liaison_contact : "");
-	if (strcmp(name, "purpose") == 0) return g_strdup(queue_purpose_text(st->purpose));
-	if (strcmp(name, "deadline") == 0) return g_strdup(st->deadline ? st->deadline : "");
-	if (strcmp(name, "body") == 0) return g_strdup(st->body ? st->body : "");
-	return g_strdup("");
-}
+#include "model/statement_field.h"
 
 /* editor_block - the fields as the mail form's labelled block. */
 static char *
@@ -107,8 +19,8 @@ editor_block(const struct statement *st)
 	    "# Lists are comma-separated. Lines starting with # are ignored; an empty\n"
 	    "# value clears a field. Everything after the Body: line is the body.\n",
 	    st->id);
-	for (const struct queue_field *f = queue_fields; f->name; f++) {
-		g_autofree char *v = queue_field_text(st, f->name, FALSE);
+	for (const struct stmt_field *f = stmt_fields; f->name; f++) {
+		g_autofree char *v = stmt_field_text(st, f->name, FALSE);
 		if (strcmp(f->name, "body") == 0)
 			g_string_append_printf(s, "Body:\n%s\n", v);
 		else
@@ -124,7 +36,7 @@ parse_block(const char *text, GError **error)
 {
 	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-	const struct queue_field *cur = NULL;
+	const struct stmt_field *cur = NULL;
 	for (int i = 0; lines[i]; i++) {
 		char *l = lines[i];
 		g_strchomp(l);
@@ -146,7 +58,7 @@ parse_block(const char *text, GError **error)
 		char *colon = strchr(l, ':');
 		if (colon)
 			*colon = '\0';
-		cur = colon ? queue_field_find(l) : NULL;
+		cur = colon ? stmt_field_find(l) : NULL;
 		if (!cur) {
 			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
 			    "line %d: '%s' is not a field label", i + 1, l);
@@ -197,9 +109,9 @@ queue_form_edit(const struct statement *st, GHashTable *edits)
 		g_error_free(error);
 		return rc;
 	}
-	for (const struct queue_field *f = queue_fields; f->name; f++) {
+	for (const struct stmt_field *f = stmt_fields; f->name; f++) {
 		const char *v = g_hash_table_lookup(h, f->name);
-		g_autofree char *was = queue_field_text(st, f->name, FALSE);
+		g_autofree char *was = stmt_field_text(st, f->name, FALSE);
 		g_strstrip(was);
 		if (v && strcmp(g_strstrip((char *)v), was) != 0)
 			g_hash_table_replace(edits, (char *)f->name, g_strdup(v));

@@ -93,9 +93,8 @@ cmd_list(struct ctl *c, int argc, char **argv)
 		else
 			return ctl_usage(&ctl_cmds_msg[0]);
 	}
-	static const char *const states[] = { "received", "posted", "rejected", "ignored", "dead",
-		NULL };
-	if (state && !g_strv_contains(states, state))
+	enum stmt_state known;
+	if (state && !stmt_state_from_name(state, &known))
 		return ctl_fail(EX_USAGE_, "list: --state is received, posted, rejected, ignored"
 		    " or dead, not '%s'", state);
 	GPtrArray *a = store_msg_info_list(ctl_store(c), state, &error);
@@ -164,7 +163,7 @@ cmd_show(struct ctl *c, int argc, char **argv)
 			store_msg_info_free(m);
 			return fail_id(error, id);
 		}
-		store_stmt_json_add(json_node_get_object(n), st);
+		statement_json_add(json_node_get_object(n), st);
 		statement_free(st);
 		ctl_print_json(n);
 	} else {

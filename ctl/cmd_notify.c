@@ -1,7 +1,8 @@
 /* cmd_notify.c - liaisonctl commands of the outbox: outbox, outbox retry, resend, remind. */
 #include "ctl/ctl.h"
+#include "ctl/queue.h"
 #include "ctl/ctl_out.h"
-#include "notify/notify.h"
+#include "flow/flow.h"
 #include "store/store_outbox.h"
 
 #include <stdio.h>
@@ -16,9 +17,9 @@ load_directory(struct ctl *c, GError **error)
 	GPtrArray *problems = NULL;
 	struct directory *d = directory_load(c->conf->directory_file, &problems, error);
 	if (!d && problems && problems->len && error && !*error)
-		g_set_error(error, CONF_ERROR, 1, "%s", (char *)problems->pdata[0]);
+		g_set_error(error, CONF_ERROR, CONF_ERR_INVALID, "%s", (char *)problems->pdata[0]);
 	if (!d && error && !*error)
-		g_set_error(error, CONF_ERROR, 1, "cannot load the directory %s",
+		g_set_error(error, CONF_ERROR, CONF_ERR_INVALID, "cannot load the directory %s",
 		    c->conf->directory_file);
 	if (problems)
 		g_ptr_array_unref(problems);
@@ -231,49 +232,68 @@ cmd_outbox(struct ctl *c, int argc, char **argv)
 	return outbox_list(c, state, all);
 }
 
+/* flow_begin - X for flow/ with the directory loaded; -1 and ERROR. */
+static int
+flow_begin(struct ctl *c, struct flow_ctx *x, GError **error)
+{
+	memset(x, 0, sizeof *x);
+	struct directory *d = load_directory(c, error);
+	if (!d)
+		return -1;
+	x->s = ctl_store(c);
+	x->c = c->conf;
+	x->dir = d;
+	x->actor = c->actor;
+	return 0;
+}
+
 static int
 cmd_resend(struct ctl *c, int argc, char **argv)
 {
-	if (argc != 2)
+	gboolean dry_run = FALSE;
+	const char *arg = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			dry_run = TRUE;
+		else if (arg)
+			return ctl_usage(&ctl_cmds_notify[1]);
+		else
+			arg = argv[i];
+	}
+	if (!arg)
 		return ctl_usage(&ctl_cmds_notify[1]);
-	gint64 id = ctl_parse_id(argv[1]);
+	gint64 id = ctl_parse_id(arg);
 	if (id < 0)
-		return ctl_fail(EX_USAGE_, "resend: '%s' is not a statement id", argv[1]);
-	struct store *s = ctl_store(c);
+		return ctl_fail(EX_USAGE_, "resend: '%s' is not a statement id", arg);
 	GError *e = NULL;
-	struct statement *st = store_outbox_statement(s, id, &e);
-	if (!st) {
-		if (e->domain == STORE_ERROR && e->code == STORE_ERR_NOTFOUND) {
-			g_error_free(e);
-			return ctl_fail(EX_DATAERR_, "no statement %" G_GINT64_FORMAT, id);
-		}
+	struct flow_ctx x;
+	if (flow_begin(c, &x, &e) < 0)
 		return ctl_fail_error(e);
-	}
+	x.dry_run = dry_run;
+	struct flow_result r;
 	int rc = 0;
-	struct directory *d = NULL;
-	g_autofree char *detail = g_strdup_printf("routing mail queued again by %s", c->actor);
-	g_autofree char *human = g_strdup_printf("routing mail of statement %" G_GINT64_FORMAT
-	    " queued again", id);
-	if (strcmp(st->state, "posted") != 0) {
-		rc = ctl_fail(EX_DATAERR_, "statement %" G_GINT64_FORMAT " is %s, not posted: only"
-		    " posted statements are routed", id, st->state);
-		goto out;
-	}
-	if (!(d = load_directory(c, &e))) {
+	if (flow_resend(&x, id, &r, &e) < 0) {
 		rc = ctl_fail_error(e);
-		goto out;
+	} else if (c->json) {
+		JsonObject *o = json_object_new();
+		json_object_set_int_member(o, "statement_id", id);
+		json_object_set_string_member(o, "state", "queued");
+		if (dry_run) {
+			json_object_set_boolean_member(o, "dry_run", TRUE);
+			json_object_set_member(o, "mails", queue_mails_json(&r));
+		}
+		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(n, o);
+		ctl_print_json(n);
+	} else if (dry_run) {
+		printf("The routing mail of statement %" G_GINT64_FORMAT " would be queued again"
+		    " (dry run: nothing changed):\n", id);
+		ctl_out_planned(stdout, r.mails);
+	} else {
+		printf("routing mail of statement %" G_GINT64_FORMAT " queued again\n", id);
 	}
-	if (store_begin(s, &e) < 0 || notify_queue_routing(s, c->conf, d, st, &e) < 0 ||
-	    store_event(s, id, c->actor, "resent", detail, FALSE, &e) < 0 ||
-	    store_commit(s, &e) < 0) {
-		store_rollback(s);
-		rc = ctl_fail_error(e);
-		goto out;
-	}
-	print_done(c, "statement_id", id, "queued", human);
-out:
-	directory_free(d);
-	statement_free(st);
+	flow_result_clear(&r);
+	directory_free((struct directory *)x.dir);
 	return rc;
 }
 
@@ -294,9 +314,11 @@ static int
 cmd_remind(struct ctl *c, int argc, char **argv)
 {
 	const char *today = NULL;
-	gboolean yes = FALSE;
+	gboolean yes = FALSE, dry_run = FALSE;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--today") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--dry-run") == 0)
+			dry_run = TRUE;
+		else if (strcmp(argv[i], "--today") == 0 && i + 1 < argc)
 			today = argv[++i];
 		else if (g_str_has_prefix(argv[i], "--today="))
 			today = argv[i] + 8;
@@ -306,34 +328,57 @@ cmd_remind(struct ctl *c, int argc, char **argv)
 			return ctl_usage(&ctl_cmds_notify[2]);
 	}
 	/* Reminders for another day go to real chairs (a date "to test" mailed
-	 * OUT OF DATE to every WG): only when the operator says so. */
-	if (today && !yes && is_other_day(today))
+	 * OUT OF DATE to every WG): only when the operator says so. A dry run
+	 * mails nobody, so it needs no --yes. */
+	if (today && !yes && !dry_run && is_other_day(today))
 		return ctl_fail(EX_USAGE_, "remind: --today %s is not today: the reminders of that"
 		    " day would be mailed to the real recipients. Add --yes to send them", today);
 	GError *e = NULL;
-	struct directory *d = load_directory(c, &e);
-	if (!d)
+	struct flow_ctx x;
+	if (flow_begin(c, &x, &e) < 0)
 		return ctl_fail_error(e);
-	int queued = 0;
-	int rc = notify_remind(ctl_store(c), c->conf, d, today, &queued, &e);
-	directory_free(d);
+	x.dry_run = dry_run;
+	struct flow_result r;
+	int rc = flow_remind(&x, today, &r, &e);
+	int queued = r.queued;
+	directory_free((struct directory *)x.dir);
 	if (rc < 0) {
-		if (e->domain == STORE_ERROR && e->code == STORE_ERR_DATA) {
+		if (e->domain == FLOW_ERROR && e->code == FLOW_ERR_USAGE) {
 			int code = ctl_fail(EX_USAGE_, "remind: %s", e->message);
 			g_error_free(e);
+			flow_result_clear(&r);
 			return code;
 		}
+		flow_result_clear(&r);
 		return ctl_fail_error(e);
 	}
 	if (c->json) {
 		JsonObject *o = json_object_new();
 		json_object_set_int_member(o, "queued", queued);
+		if (dry_run) {
+			json_object_set_boolean_member(o, "dry_run", TRUE);
+			JsonArray *a = json_array_new();
+			for (guint i = 0; i < r.mails->len; i++) {
+				const struct notify_planned *m = r.mails->pdata[i];
+				JsonObject *mo = json_object_new();
+				json_object_set_string_member(mo, "kind", m->kind);
+				json_object_set_string_member(mo, "to", m->to);
+				json_object_set_string_member(mo, "subject", m->subject);
+				json_array_add_object_element(a, mo);
+			}
+			json_object_set_array_member(o, "mails", a);
+		}
 		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
 		json_node_take_object(n, o);
 		ctl_print_json(n);
+	} else if (dry_run) {
+		printf("%d reminder%s would be queued (dry run: nothing changed)\n", queued,
+		    queued == 1 ? "" : "s");
+		ctl_out_planned(stdout, r.mails);
 	} else {
 		printf("%d reminder%s queued\n", queued, queued == 1 ? "" : "s");
 	}
+	flow_result_clear(&r);
 	return 0;
 }
 
@@ -352,19 +397,23 @@ const struct ctl_cmd ctl_cmds_notify[] = {
 	  "(--json: {id, state}).\n"
 	  "JSON keys (the same selection): id, statement_id, kind, to, cc, subject, state,\n"
 	  "attempts, last_error." },
-	{ "resend", cmd_resend, "STATEMENT_ID [--json]",
+	{ "resend", cmd_resend, "STATEMENT_ID [--dry-run] [--json]",
 	  "queue the routing mail of a posted statement again",
 	  "Recomputes the recipients from the directory as it is now and queues the\n"
 	  "routing mail again; the history gets a 'resent' event.\n"
-	  "--json: {statement_id, state: \"queued\"}." },
-	{ "remind", cmd_remind, "[--today YYYY-MM-DD [--yes]] [--json]",
+	  "--dry-run: who would get it, nothing queued.\n"
+	  "--json: {statement_id, state: \"queued\"} (--dry-run adds dry_run and\n"
+	  "mails: [{kind, to, subject}])." },
+	{ "remind", cmd_remind, "[--today YYYY-MM-DD [--yes]] [--dry-run] [--json]",
 	  "queue today's deadline reminders (run daily by a timer)",
 	  "For every posted For Action statement whose action is not taken: a reminder\n"
 	  "on each of [notify] reminder_days before the deadline, then weekly while overdue\n"
 	  "for up to 8 weeks. Running it twice on one day queues nothing new.\n"
 	  "--today: act as if it were that day (to catch up after an outage); a day\n"
 	  "other than today (UTC) mails real recipients, so it needs --yes (without:\n"
-	  "exit 64, nothing queued).\n"
-	  "Prints how many reminders were queued; --json: {queued}." },
+	  "exit 64, nothing queued) unless --dry-run is given.\n"
+	  "--dry-run: which reminders would go to whom, nothing queued.\n"
+	  "Prints how many reminders were queued; --json: {queued} (--dry-run adds\n"
+	  "dry_run and mails: [{kind, to, subject}])." },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

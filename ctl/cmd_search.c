@@ -4,8 +4,6 @@
 
 #include <string.h>
 
-static const char *const states[] = { "received", "posted", "rejected", "ignored", "dead", NULL };
-
 /* parse_date - DATE (YYYY-MM-DD) as the stored time it starts at, plus DAYS;
  * NULL when it is not a date. */
 static char *
@@ -114,7 +112,8 @@ queue_cmd_search(struct ctl *c, int argc, char **argv)
 	if (limit < 0)
 		return ctl_fail(EX_USAGE_, "search: --limit is a number of statements (0: all), not %d",
 		    limit);
-	if (state && !g_strv_contains(states, state))
+	enum stmt_state known;
+	if (state && !stmt_state_from_name(state, &known))
 		return ctl_fail(EX_USAGE_, "search: --state is one of received, posted, rejected,"
 		    " ignored, dead");
 	struct directory *dir = NULL;
@@ -141,7 +140,7 @@ queue_cmd_search(struct ctl *c, int argc, char **argv)
 			struct admin_summary *r = g_ptr_array_index(rows, i);
 			JsonObject *o = json_object_new();
 			json_object_set_int_member(o, "id", r->id);
-			json_object_set_string_member(o, "state", r->state);
+			json_object_set_string_member(o, "state", stmt_state_name(r->state));
 			json_object_set_string_member(o, "received_at", r->received_at);
 			json_object_set_string_member(o, "title", r->title);
 			json_object_set_member(o, "from_groups", queue_groups_json(r->from_groups));
@@ -168,8 +167,8 @@ queue_cmd_search(struct ctl *c, int argc, char **argv)
 			    !snippet_is_title(r->snippet, r->title) ?
 			    g_strdup_printf("%s\n%s", r->title ? r->title : "(no title)", r->snippet) :
 			    g_strdup(r->title ? r->title : "(no title)");
-			ctl_table_add(t, id, day, r->state, fg, tg, title);
-			if (strcmp(r->state, "rejected") == 0)
+			ctl_table_add(t, id, day, stmt_state_name(r->state), fg, tg, title);
+			if (r->state == STMT_REJECTED)
 				ctl_table_style(t, 2, CTL_RED);
 		}
 		ctl_table_print(t, stdout);
@@ -277,7 +276,7 @@ export_one(const struct statement *st, const struct admin_summary *sum, const ch
 		json_array_add_object_element(rel, ro);
 	}
 	json_object_set_array_member(o, "related", rel);
-	json_object_set_string_member(o, "state", "posted");
+	json_object_set_string_member(o, "state", stmt_state_name(STMT_POSTED));
 	json_object_set_string_member(o, "submitted", sum->received_at);
 	json_object_set_string_member(o, "posted", sum->posted_at ? sum->posted_at : sum->received_at);
 	return o;

@@ -32,6 +32,9 @@ extern const struct ctl_cmd ctl_cmds_queue[];    /* cmd_queue.c: edit approve di
 extern const struct ctl_cmd ctl_cmds_ops[];      /* cmd_ops.c: status */
 extern const struct ctl_cmd ctl_cmds_directory[]; /* cmd_directory.c: directory import */
 
+/* ctl_find_cmd - the row of command NAME in any table, or NULL. */
+const struct ctl_cmd *ctl_find_cmd(const char *name);
+
 /* ctl_store - the store, opened on first use; never creates one: exits 69
  * (missing, with the path), 77 (no permission) or 75 with a message on failure. */
 struct store *ctl_store(struct ctl *c);

@@ -3,7 +3,7 @@
 #define LIAISON_CTL_DOC_H
 
 #include "ctl/ctl.h"
-#include "parser/statement.h"
+#include "model/statement.h"
 
 /* ctl_doc_show_text - print statement ID's document texts, the statement's
  * first, each under a line naming the file; 65 for an unknown id. */

@@ -72,7 +72,7 @@ print_related_of(struct ctl *c, gint64 id)
 			struct admin_summary *r = g_ptr_array_index(rel, i);
 			g_autofree char *rid = g_strdup_printf("%" G_GINT64_FORMAT, r->id);
 			ctl_table_add(t, rid, strcmp(r->relation, "responds_to") == 0 ? "responds to" :
-			    "answered by", r->state, r->title ? r->title : "(no title)");
+			    "answered by", stmt_state_name(r->state), r->title ? r->title : "(no title)");
 		}
 		ctl_table_print(t, stdout);
 		ctl_table_free(t);
@@ -129,8 +129,9 @@ ctl_show_human(struct ctl *c, gint64 id)
 	const int lw = 22;
 	g_autofree char *received = ctl_out_time(sum->received_at);
 	printf("%sStatement %" G_GINT64_FORMAT "%s  %s%s%s", ctl_out_style(CTL_BOLD), id,
-	    ctl_out_reset(), ctl_out_style(strcmp(sum->state, "rejected") == 0 ? CTL_RED :
-	    strcmp(sum->state, "posted") == 0 ? CTL_GREEN : CTL_DIM), sum->state, ctl_out_reset());
+	    ctl_out_reset(), ctl_out_style(sum->state == STMT_REJECTED ? CTL_RED :
+	    sum->state == STMT_POSTED ? CTL_GREEN : CTL_DIM), stmt_state_name(sum->state),
+	    ctl_out_reset());
 	if (sum->parsed)
 		printf("  (version %d%s)", sum->version, sum->action_taken ? ", action taken" : "");
 	printf("\n");
@@ -154,7 +155,7 @@ ctl_show_human(struct ctl *c, gint64 id)
 		ctl_out_field(stdout, "Forwarded by", lw, st->forwarded_by);
 	printf("\n");
 	for (size_t i = 0; i < G_N_ELEMENTS(shown); i++) {
-		g_autofree char *v = queue_field_text(st, shown[i].name, TRUE);
+		g_autofree char *v = stmt_field_text(st, shown[i].name, TRUE);
 		ctl_out_field(stdout, shown[i].label, lw, v);
 		for (guint j = 0; j < st->problems->len; j++) {
 			const struct problem *p = g_ptr_array_index(st->problems, j);

@@ -1,7 +1,10 @@
 /* liaisonctl.c - the secretariat's and the operator's command line. */
 #include "ctl/ctl.h"
+#include "flow/flow.h"
 #include "conf/log.h"
 #include "store/store.h"
+#include "notify/notify.h"
+#include "conf/addr.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -25,8 +28,8 @@ static const struct ctl_cmd help_cmd = {
 	"`liaisonctl COMMAND --help` does the same.",
 };
 
-static const struct ctl_cmd *
-find_cmd(const char *name)
+const struct ctl_cmd *
+ctl_find_cmd(const char *name)
 {
 	if (strcmp(name, help_cmd.name) == 0)
 		return &help_cmd;
@@ -54,7 +57,7 @@ cmd_help(int argc, char **argv)
 		print_commands(stdout);
 		return 0;
 	}
-	const struct ctl_cmd *c = find_cmd(argv[1]);
+	const struct ctl_cmd *c = ctl_find_cmd(argv[1]);
 	if (!c)
 		return ctl_fail(EX_USAGE_, "no command '%s' (liaisonctl help lists them)", argv[1]);
 	printf("usage: liaisonctl %s %s\n\n%s\n", c->name, c->usage, c->summary);
@@ -86,8 +89,16 @@ ctl_fail_error(GError *error)
 			code = EX_DATAERR_; break;
 		case STORE_ERR_SCHEMA: code = EX_UNAVAILABLE_; break;
 		}
-	} else if (error->domain == CONF_ERROR) {
+	} else if (error->domain == FLOW_ERROR) {
+		code = error->code == FLOW_ERR_USAGE ? EX_USAGE_ : EX_DATAERR_;
+	} else if (error->domain == CONF_ERROR || error->domain == ADDR_ERROR) {
 		code = EX_CONFIG_;
+	} else if (error->domain == NOTIFY_ERROR) {
+		/* 78 for each, as when notify borrowed CONF_ERROR */
+		switch (error->code) {
+		case NOTIFY_ERR_CONFIG: case NOTIFY_ERR_CURL: case NOTIFY_ERR_NOTFOUND:
+			code = EX_CONFIG_; break;
+		}
 	} else if (error->domain == G_FILE_ERROR) {
 		code = error->code == G_FILE_ERROR_NOENT ? EX_NOINPUT_ :
 		    error->code == G_FILE_ERROR_ACCES || error->code == G_FILE_ERROR_PERM ?
@@ -213,7 +224,7 @@ main(int argc, char **argv)
 		rc = EX_USAGE_;
 		goto out;
 	}
-	const struct ctl_cmd *cmd = find_cmd(av[0]);
+	const struct ctl_cmd *cmd = ctl_find_cmd(av[0]);
 	if (!cmd) {
 		rc = ctl_fail(EX_USAGE_, "unknown command '%s' (liaisonctl help lists them)", av[0]);
 		goto out;

@@ -1,6 +1,7 @@
 /* queue.h - shared by the secretariat's command files (cmd_queue.c,
- * cmd_edit.c, cmd_search.c, ctl_show.c): option parsing, the directory,
- * printing problems. Not for other ctl files; they use ctl_out.h. */
+ * cmd_approve.c, cmd_edit.c, cmd_search.c, ctl_show.c), implemented in
+ * queue.c (options, ids, the directory and flow context, JSON lists) and
+ * cmd_edit*.c (problems, the form). Not for other ctl files: ctl_out.h. */
 #ifndef LIAISON_CTL_QUEUE_H
 #define LIAISON_CTL_QUEUE_H
 
@@ -8,7 +9,9 @@
 #include "ctl/ctl_out.h"
 #include "conf/directory.h"
 #include "store/store_admin.h"
-#include "parser/statement.h"
+#include "model/statement.h"
+#include "model/statement_field.h"
+#include "flow/flow.h"
 
 /* queue_options - parse ENTRIES out of ARGC and ARGV (argv[0] is the command);
  * 0, or the exit code after printing the usage of CMD. */
@@ -19,6 +22,32 @@ const struct ctl_cmd *queue_cmd(const char *name);
 
 /* queue_id - argv[I] as a statement id, or -1 after printing the usage. */
 gint64 queue_id(const char *cmd, int argc, char **argv, int i);
+
+/* queue_ids - the statement ids in ARGV[FIRST..], "-" reading more from
+ * stdin (separated by white space); NULL after printing why, *RC = 64. */
+GArray *queue_ids(const char *cmd, int argc, char **argv, int first, int *rc);
+
+/* queue_mails_json - R's mails as [{kind, to, subject}]. */
+JsonNode *queue_mails_json(const struct flow_result *r);
+/* queue_print_mails - R's mails, one entry each, for a dry run. */
+void queue_print_mails(const struct flow_result *r);
+/* queue_result_json - {id, state} of R, and for a dry run also dry_run,
+ * state_before and mails. */
+JsonObject *queue_result_json(const struct flow_result *r);
+
+/* The answer of a command on one or several statements: with --json one
+ * object for one statement, an array of them for several (a failed one as
+ * {id, error}); every failure is said on stderr and makes the exit code. */
+struct queue_out {
+	struct ctl *c;
+	gboolean several;
+	JsonArray *all;
+	int rc;
+};
+void queue_out_init(struct queue_out *o, struct ctl *c, guint n);
+void queue_out_add(struct queue_out *o, JsonObject *one);          /* takes ONE */
+void queue_out_fail(struct queue_out *o, gint64 id, GError *error);  /* takes ERROR */
+int queue_out_end(struct queue_out *o);                             /* the exit code */
 
 /* queue_directory - the group directory named in the config (an empty one
  * when none is configured); NULL and ERROR when it cannot be read. */
@@ -36,32 +65,19 @@ JsonNode *queue_codes_json(const char *codes);
 /* queue_groups_json - "quic, tls" (a summary's groups) as a JSON array. */
 JsonNode *queue_groups_json(const char *groups);
 
-/* queue_discard_notify - queue the mail that tells the sender of ID that it
- * was discarded, and why (cmd_approve.c); 0 or an exit code. */
-int queue_discard_notify(struct ctl *c, gint64 id, const char *why);
+/* queue_flow_begin - X for calling flow/ from command C: the store, the
+ * config, the directory (loaded here) and the actor; queue_flow_end frees
+ * what it loaded. -1 and ERROR when the directory cannot be read. */
+int queue_flow_begin(struct ctl *c, struct flow_ctx *x, GError **error);
+void queue_flow_end(struct flow_ctx *x);
 
-/* The fields `edit` sets (cmd_edit_form.c): the command-line name and the
- * mail form's label; ended by { NULL, NULL }. */
-struct queue_field {
-	const char *name, *label;
-};
-extern const struct queue_field queue_fields[];
-/* queue_field_find - by name (from_contact, from-contact) or label (From-Contact). */
-const struct queue_field *queue_field_find(const char *name);
-/* queue_purpose_text - the form's wording of a stored purpose (For Action). */
-const char *queue_purpose_text(const char *code);
 /* queue_form_edit - let the user change ST's fields as a labelled block in
  * $VISUAL/$EDITOR; the changed ones go into EDITS (name -> value). 0 or an
  * exit code. */
 int queue_form_edit(const struct statement *st, GHashTable *edits);
 
-/* queue_field_text - field NAME (title, from, to, ...) of ST as the mail form
- * would show it; RESOLVED adds "(acronym)" or "(unresolved)" after each group. */
-char *queue_field_text(const struct statement *st, const char *name, gboolean resolved);
 /* queue_print_problems - ST's problems as a table, errors first. */
 void queue_print_problems(const struct statement *st);
-/* queue_problems_json - ST's problems as the array of show --json. */
-JsonNode *queue_problems_json(const struct statement *st);
 /* queue_print_history - the events (struct admin_event *) of statement ID as
  * a table, in words, the last state change with the statement's problem codes
  * (ctl_history.c). */

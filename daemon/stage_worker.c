@@ -2,7 +2,7 @@
 #include "daemon/stage.h"
 #include "conf/directory.h"
 #include "conf/log.h"
-#include "parser/pipeline.h"
+#include "flow/flow.h"
 #include "store/store_stmt.h"
 
 #include <errno.h>
@@ -36,6 +36,13 @@ struct worker {
 	gboolean wrote;       /* the log grew since the last checkpoint (as far as we know) */
 	gint64 last_work;     /* monotonic us: the last message parsed or announced */
 };
+
+/* flow_of - the flow context of W's work, as its directory is now. */
+static struct flow_ctx
+flow_of(const struct worker *w)
+{
+	return (struct flow_ctx){ .s = w->s, .c = w->c, .dir = w->dir, .actor = "liaisond" };
+}
 
 /* stage_load_directory - the configured directory, or NULL (problems logged). */
 struct directory *
@@ -130,26 +137,27 @@ save_batch(struct worker *w, GPtrArray *parsed, gboolean *back_off)
 		return;
 	GString *line = g_string_new("save");
 	for (guint i = 0; i < parsed->len; i++)
-		g_string_append_printf(line, " %" G_GINT64_FORMAT, pipeline_parsed_id(parsed->pdata[i]));
+		g_string_append_printf(line, " %" G_GINT64_FORMAT, flow_parsed_id(parsed->pdata[i]));
 	printf("%s\n", line->str);
 	fflush(stdout);
 	g_string_free(line, TRUE);
-	if (pipeline_save(w->s, w->c, (struct pipeline_parsed *const *)parsed->pdata,
-	    (int)parsed->len, TRUE, "liaisond", &e) < 0) {
+	struct flow_ctx x = flow_of(w);
+	if (flow_ingest(&x, (struct flow_parsed *const *)parsed->pdata, (int)parsed->len, TRUE,
+	    &e) < 0) {
 		gboolean temp = e->domain == STORE_ERROR && e->code == STORE_ERR_TEMP;
 		if (parsed->len == 1 || temp) {
 			for (guint i = 0; i < parsed->len; i++)
-				parse_error(w, pipeline_parsed_id(parsed->pdata[i]),
+				parse_error(w, flow_parsed_id(parsed->pdata[i]),
 				    i + 1 < parsed->len ? g_error_copy(e) : g_steal_pointer(&e), back_off);
 		} else {
 			log_info("event=parse_batch_failed statements=%u reason=%s", parsed->len,
 			    log_quote(e->message));
 			g_clear_error(&e);
 			for (guint i = 0; i < parsed->len; i++) {
-				struct pipeline_parsed *p = parsed->pdata[i];
-				status("start", pipeline_parsed_id(p));
-				if (pipeline_save(w->s, w->c, &p, 1, TRUE, "liaisond", &e) < 0)
-					parse_error(w, pipeline_parsed_id(p), g_steal_pointer(&e), back_off);
+				struct flow_parsed *p = parsed->pdata[i];
+				status("start", flow_parsed_id(p));
+				if (flow_ingest(&x, &p, 1, TRUE, &e) < 0)
+					parse_error(w, flow_parsed_id(p), g_steal_pointer(&e), back_off);
 			}
 		}
 	}
@@ -164,7 +172,7 @@ save_batch(struct worker *w, GPtrArray *parsed, gboolean *back_off)
 static void
 work(struct worker *w, GArray *ids)
 {
-	GPtrArray *parsed = g_ptr_array_new_with_free_func((GDestroyNotify)pipeline_parsed_free);
+	GPtrArray *parsed = g_ptr_array_new_with_free_func((GDestroyNotify)flow_parsed_free);
 	gboolean back_off = FALSE;
 	for (guint i = 0; i < ids->len && !back_off && !w->quit; i++) {
 		gint64 id = g_array_index(ids, gint64, i);
@@ -185,7 +193,8 @@ work(struct worker *w, GArray *ids)
 			g_autofree char *why = g_strdup_printf("%d attempts failed: crash, timeout or "
 			    "error", before);
 			status("start", id);
-			if (pipeline_fail(w->s, w->c, w->dir, id, "liaisond", why, &e) < 0) {
+			struct flow_ctx x = flow_of(w);
+			if (flow_ingest_failed(&x, id, why, &e) < 0) {
 				log_error("event=parse_failed_error id=%" G_GINT64_FORMAT " reason=%s", id,
 				    log_quote(e->message));
 				g_error_free(e);
@@ -194,12 +203,13 @@ work(struct worker *w, GArray *ids)
 			continue;
 		}
 		status("start", id);
-		struct pipeline_parsed *p = pipeline_parse(w->s, w->c, w->dir, id, &e);
-		if (p && parsed->len > 0 && pipeline_parsed_unlinked(p)) {
-			pipeline_parsed_free(p);
+		struct flow_ctx x = flow_of(w);
+		struct flow_parsed *p = flow_parse(&x, id, &e);
+		if (p && parsed->len > 0 && flow_parsed_unlinked(p)) {
+			flow_parsed_free(p);
 			save_batch(w, parsed, &back_off);
 			status("start", id);
-			p = back_off ? NULL : pipeline_parse(w->s, w->c, w->dir, id, &e);
+			p = back_off ? NULL : flow_parse(&x, id, &e);
 		}
 		if (p)
 			g_ptr_array_add(parsed, p);

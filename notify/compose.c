@@ -6,45 +6,6 @@
 #include <gmime/gmime.h>
 #include <string.h>
 
-char *
-notify_clean(const char *text, gsize max)
-{
-	if (!text)
-		return g_strdup("");
-	g_autofree char *valid = g_utf8_make_valid(text, -1);
-	GString *out = g_string_new(NULL);
-	gboolean space = TRUE;   /* drops leading space and collapses runs */
-	gsize n = 0;
-	for (const char *p = valid; *p && n < max; p = g_utf8_next_char(p)) {
-		gunichar ch = g_utf8_get_char(p);
-		/* Decoded RFC 2047 words can carry CR, LF, NUL ("Mailsploit"): in a
-		 * header they would start a new header line. */
-		if (g_unichar_iscntrl(ch) || ch == 0x2028 || ch == 0x2029 || g_unichar_isspace(ch)) {
-			if (!space)
-				g_string_append_c(out, ' ');
-			space = TRUE;
-		} else {
-			g_string_append_unichar(out, ch);
-			space = FALSE;
-		}
-		n++;
-	}
-	while (out->len > 0 && out->str[out->len - 1] == ' ')
-		g_string_truncate(out, out->len - 1);
-	return g_string_free(out, FALSE);
-}
-
-gboolean
-notify_msgid_ok(const char *id)
-{
-	if (!id || !*id || strlen(id) > 250 || !strchr(id, '@'))
-		return FALSE;
-	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-		if (*p <= 0x20 || *p >= 0x7f || *p == '<' || *p == '>' || *p == '\\' || *p == '"')
-			return FALSE;
-	return TRUE;
-}
-
 /* ensure_gmime - GMime must be initialised once before first use. */
 static void
 ensure_gmime(void)
@@ -111,7 +72,8 @@ from_address(const struct conf *c, GError **error)
 	g_autoptr(GError) e = NULL;
 	struct addr *from = c->from && *c->from ? addr_parse_one(c->from, &e) : NULL;
 	if (!from || !addr_is_valid(from->address)) {
-		g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address: %s",
+		g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CONFIG,
+		    "[notify] from is not a valid address: %s",
 		    e ? e->message : c->from);
 		addr_free(from);
 		return NULL;
@@ -124,7 +86,8 @@ notify_message_id(const struct conf *c, GError **error)
 {
 	ensure_gmime();
 	if (!c->from_address) {
-		g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address: %s", c->from);
+		g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CONFIG,
+		    "[notify] from is not a valid address: %s", c->from);
 		return NULL;
 	}
 	return g_mime_utils_generate_message_id(strrchr(c->from_address, '@') + 1);
@@ -214,7 +177,8 @@ notify_compose_queued(struct store *s, const struct conf *c, const struct outbox
 		    store_outbox_statement(s, m->statement, error) : NULL;
 		if (!st) {
 			if (error && !*error)
-				g_set_error(error, CONF_ERROR, 1, "no statement to write mail %" G_GINT64_FORMAT
+				g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_NOTFOUND,
+				    "no statement to write mail %" G_GINT64_FORMAT
 				    " from", m->id);
 			goto out;
 		}

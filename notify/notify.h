@@ -5,34 +5,59 @@
 
 #include "conf/conf.h"
 #include "conf/directory.h"
-#include "parser/statement.h"
+#include "model/statement.h"
 
 struct store;
 
-/* notify_queue_statement - queue the mail for ST's new state (posted: routing
- * + ack; rejected: rejection + secretariat; ignored: nothing). Must be called
- * inside the transaction that saves ST (store_begin .. store_commit). */
-int notify_queue_statement(struct store *s, const struct conf *c, const struct directory *dir,
-    const struct statement *st, GError **error);
+#define NOTIFY_ERROR notify_error_quark()
+GQuark notify_error_quark(void);
+enum notify_error_code {
+	NOTIFY_ERR_CONFIG = 1,  /* [notify] settings that cannot work (from, password file) */
+	NOTIFY_ERR_CURL,        /* libcurl could not start a transfer */
+	NOTIFY_ERR_NOTFOUND,    /* the statement a mail is written from is gone */
+};
 
-/* notify_prepare_statement / notify_queue_batch - notify_queue_statement in
- * two steps, so that the write transaction only inserts: the first composes
- * the mail (recipients, texts, Message-IDs; reads only) before store_begin,
- * *OUT NULL when there is nothing to say; the second queues it inside the
- * transaction, unless that state's mail was queued meanwhile. */
+/* The mail a transition queues: flow/flow.c's table names them per row. */
+enum notify_mails {
+	NOTIFY_ROUTING = 1 << 0,      /* the statement to its To groups */
+	NOTIFY_ACK = 1 << 1,          /* "received" to the sender (with ROUTING) */
+	NOTIFY_REJECTION = 1 << 2,    /* "not accepted" to the sender */
+	NOTIFY_SECRETARIAT = 1 << 3,  /* "in the rejects queue" to the secretariat */
+	NOTIFY_DISCARD = 1 << 4,      /* "not recorded" to the sender (discard --notify-sender) */
+	NOTIFY_REMINDER = 1 << 5,     /* a deadline reminder to the To groups */
+	NOTIFY_AGAIN = 1 << 6,        /* even if this kind went before (resend) */
+};
+
+/* notify_prepare_statement / notify_queue_batch - queue the MAILS
+ * (ROUTING [+ ACK] [+ AGAIN], or REJECTION + SECRETARIAT) of ST in two steps,
+ * so that the write transaction only inserts: the first composes the mail
+ * (recipients, texts, Message-IDs; reads only), *OUT NULL when there is
+ * nothing to say (an automatic message; the mail of that kind went before);
+ * the second queues it inside the transaction, unless that kind's mail was
+ * queued meanwhile. */
 struct notify_batch;
 int notify_prepare_statement(struct store *s, const struct conf *c, const struct directory *dir,
-    const struct statement *st, struct notify_batch **out, GError **error);
+    const struct statement *st, unsigned mails, struct notify_batch **out, GError **error);
 int notify_queue_batch(struct store *s, const struct conf *c, const struct notify_batch *b,
-    GError **error);
+    GError **error);   /* how many mails were queued, or -1 */
 void notify_batch_free(struct notify_batch *b);
 
-/* notify_queue_discard - queue the notice that tells ST's sender it was
- * discarded (liaisonctl discard --notify-sender), inside the caller's
- * transaction. Returns 1 when queued, 0 when there is nobody who may be
- * answered, -1 on error. */
-int notify_queue_discard(struct store *s, const struct conf *c, const struct statement *st,
-    const char *why, GError **error);
+/* One mail as it would go: for previews and results. */
+struct notify_planned {
+	char *kind;       /* routing, ack, rejection, secretariat, reminder */
+	char *to;         /* "a@x, b@y" (To and Cc) */
+	char *subject;
+};
+struct notify_planned *notify_planned_new(const char *kind, const char *to, const char *subject);
+void notify_planned_free(gpointer p);
+/* notify_batch_describe - B's mails appended to OUT (struct notify_planned *). */
+void notify_batch_describe(const struct notify_batch *b, GPtrArray *out);
+
+/* notify_prepare_discard - compose the notice that tells ST's sender it was
+ * discarded, and why (discard --notify-sender) into *OUT: no mail in it when
+ * there is nobody who may be answered. */
+int notify_prepare_discard(const struct conf *c, const struct statement *st, const char *why,
+    struct notify_batch **out, GError **error);
 
 /* notify_sender_start / _stop - the thread that delivers the outbox. */
 struct notify_sender;
@@ -43,15 +68,17 @@ void notify_sender_stop(struct notify_sender *ns);
  * stage after it committed a statement. Cheap; callable from any thread. */
 void notify_kick(void);
 
-/* notify_queue_routing - queue the routing mail of posted ST again (resend),
- * inside the caller's transaction. */
-int notify_queue_routing(struct store *s, const struct conf *c, const struct directory *dir,
-    const struct statement *st, GError **error);
 
-/* notify_remind - queue the reminders due on TODAY (YYYY-MM-DD, NULL: today
- * in UTC) for every open For Action statement; a day already done queues
- * nothing again. *QUEUED gets how many mails were queued. */
-int notify_remind(struct store *s, const struct conf *c, const struct directory *dir,
-    const char *today, int *queued, GError **error);
+/* notify_reminder_due - 1 when a reminder of ST is due on TODAY (YYYY-MM-DD;
+ * [notify] reminder_days before its deadline, then weekly while overdue),
+ * *LEFT the days left (negative: overdue); 0 when not; -1 and STORE_ERR_DATA
+ * when TODAY is not a date. */
+int notify_reminder_due(const struct conf *c, const struct statement *st, const char *today,
+    int *left, GError **error);
+/* notify_prepare_reminder - compose ST's reminder for TODAY into *OUT (keyed
+ * by statement and day: queued once, notify_queue_batch then returns 0). */
+int notify_prepare_reminder(const struct conf *c, const struct directory *dir,
+    const struct statement *st, int left, const char *today, struct notify_batch **out,
+    GError **error);
 
 #endif

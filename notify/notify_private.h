@@ -38,6 +38,7 @@ void notify_rcpts_reminder(const struct conf *c, const struct directory *dir,
 /* notify_rcpts_secretariat - [notify] secretariat. */
 void notify_rcpts_secretariat(const struct conf *c, struct notify_rcpts *r);
 
+/* Header-safe text (text.c). */
 /* notify_clean - TEXT as one header-safe line: valid UTF-8, control
  * characters (C0, DEL, C1, line and paragraph separators) turned into
  * spaces, runs of space collapsed, trimmed, at most MAX characters. */
@@ -81,6 +82,13 @@ char *notify_text_discarded(const struct conf *c, const struct statement *st, co
 /* DAYS >= 0: days before the deadline; < 0: days overdue. */
 char *notify_text_reminder(const struct conf *c, const struct statement *st, int days);
 char *notify_url(const struct conf *c, gint64 id);
+
+/* notify_batch_new / notify_batch_add - a batch of mails composed one by one
+ * (reminders); nothing is added without a recipient. */
+struct notify_batch *notify_batch_new(gint64 statement);
+int notify_batch_add(struct notify_batch *b, const struct conf *c, gint64 statement,
+    const char *kind, const char *subject, const char *body, const struct notify_rcpts *r,
+    const char *in_reply_to, const char *reminder_key, GError **error);
 
 /* notify_queue_mail - compose and add one mail to the outbox (inside the
  * caller's transaction). Returns the outbox id, 0 when REMINDER_KEY was used

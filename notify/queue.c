@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+G_DEFINE_QUARK(liaisond-notify-error-quark, notify_error)
+
 /* One mail, ready to insert: everything composed before the transaction. */
 struct pending {
 	gint64 statement;
@@ -33,6 +35,26 @@ pending_free(gpointer p)
 	g_free(m->reminder_key);
 	notify_rcpts_clear(&m->r);
 	g_free(m);
+}
+
+static struct notify_batch *
+batch_new(gint64 statement, const char *check_kind);
+static int batch_add(struct notify_batch *b, const struct conf *c, gint64 statement,
+    const char *kind, const char *subject, const char *body, const struct notify_rcpts *r,
+    const char *in_reply_to, const char *reminder_key, GError **error);
+
+struct notify_batch *
+notify_batch_new(gint64 statement)
+{
+	return batch_new(statement, NULL);
+}
+
+int
+notify_batch_add(struct notify_batch *b, const struct conf *c, gint64 statement,
+    const char *kind, const char *subject, const char *body, const struct notify_rcpts *r,
+    const char *in_reply_to, const char *reminder_key, GError **error)
+{
+	return batch_add(b, c, statement, kind, subject, body, r, in_reply_to, reminder_key, error);
 }
 
 static struct notify_batch *
@@ -85,7 +107,8 @@ batch_add(struct notify_batch *b, const struct conf *c, gint64 statement, const 
 	char *message_id = envelope ? notify_message_id(c, error) : NULL;
 	if (!envelope || !message_id) {
 		if (!envelope)
-			g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address");
+			g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CONFIG,
+			    "[notify] from is not a valid address");
 		g_free(envelope);
 		return -1;
 	}
@@ -133,10 +156,14 @@ notify_queue_batch(struct store *s, const struct conf *c, const struct notify_ba
 		if (done != 0)
 			return done < 0 ? -1 : 0;
 	}
-	for (guint i = 0; i < b->mails->len; i++)
-		if (queue_one(s, c, b->mails->pdata[i], error) < 0)
+	int queued = 0;
+	for (guint i = 0; i < b->mails->len; i++) {
+		gint64 id = queue_one(s, c, b->mails->pdata[i], error);
+		if (id < 0)
 			return -1;
-	return 0;
+		queued += id > 0;
+	}
+	return queued;
 }
 
 gint64
@@ -221,22 +248,24 @@ out:
 
 int
 notify_prepare_statement(struct store *s, const struct conf *c, const struct directory *dir,
-    const struct statement *st, struct notify_batch **out, GError **error)
+    const struct statement *st, unsigned mails, struct notify_batch **out, GError **error)
 {
 	*out = NULL;
-	if (!st->state || st->auto_generated)
+	if (st->auto_generated)
 		return 0;    /* an automatic message is never answered: no loops */
-	gboolean posted = strcmp(st->state, "posted") == 0;
-	if (!posted && strcmp(st->state, "rejected") != 0)
-		return 0;    /* ignored, received, dead: nothing to say */
+	gboolean routing = (mails & NOTIFY_ROUTING) != 0;
+	if (!routing && !(mails & (NOTIFY_REJECTION | NOTIFY_SECRETARIAT)))
+		return 0;    /* nothing this function composes */
 	/* A reprocess that ends in the same state says nothing twice: the mail of
-	 * a state goes once per statement (resend sends routing again on purpose). */
-	const char *kind = posted ? "routing" : "rejection";
-	int done = store_outbox_has(s, st->id, kind, error);
-	if (done != 0)
-		return done < 0 ? -1 : 0;
+	 * a state goes once per statement, unless asked AGAIN (resend). */
+	const char *kind = (mails & NOTIFY_AGAIN) ? NULL : routing ? "routing" : "rejection";
+	if (kind) {
+		int done = store_outbox_has(s, st->id, kind, error);
+		if (done != 0)
+			return done < 0 ? -1 : 0;
+	}
 	struct notify_batch *b = batch_new(st->id, kind);
-	if ((posted ? plan_routing(b, s, c, dir, st, TRUE, error) :
+	if ((routing ? plan_routing(b, s, c, dir, st, (mails & NOTIFY_ACK) != 0, error) :
 	    plan_rejected(b, c, st, error)) < 0) {
 		notify_batch_free(b);
 		return -1;
@@ -245,46 +274,60 @@ notify_prepare_statement(struct store *s, const struct conf *c, const struct dir
 	return 0;
 }
 
-int
-notify_queue_statement(struct store *s, const struct conf *c, const struct directory *dir,
-    const struct statement *st, GError **error)
+void
+notify_batch_describe(const struct notify_batch *b, GPtrArray *out)
 {
-	struct notify_batch *b = NULL;
-	int rc = notify_prepare_statement(s, c, dir, st, &b, error);
-	if (rc == 0)
-		rc = notify_queue_batch(s, c, b, error);
-	notify_batch_free(b);
-	return rc;
+	for (guint i = 0; b && i < b->mails->len; i++) {
+		const struct pending *m = b->mails->pdata[i];
+		GString *to = g_string_new(NULL);
+		const GPtrArray *lists[] = { m->r.to, m->r.cc };
+		for (int k = 0; k < 2; k++)
+			for (guint j = 0; j < lists[k]->len; j++)
+				g_string_append_printf(to, "%s%s", to->len ? ", " : "",
+				    ((const struct addr *)lists[k]->pdata[j])->address);
+		g_ptr_array_add(out, notify_planned_new(m->kind, to->str, m->subject));
+		g_string_free(to, TRUE);
+	}
+}
+
+struct notify_planned *
+notify_planned_new(const char *kind, const char *to, const char *subject)
+{
+	struct notify_planned *p = g_new0(struct notify_planned, 1);
+	p->kind = g_strdup(kind);
+	p->to = g_strdup(to);
+	p->subject = g_strdup(subject);
+	return p;
+}
+
+void
+notify_planned_free(gpointer p)
+{
+	struct notify_planned *m = p;
+	if (!m)
+		return;
+	g_free(m->kind);
+	g_free(m->to);
+	g_free(m->subject);
+	g_free(m);
 }
 
 int
-notify_queue_routing(struct store *s, const struct conf *c, const struct directory *dir,
-    const struct statement *st, GError **error)
-{
-	struct notify_batch *b = batch_new(st->id, NULL);
-	int rc = plan_routing(b, s, c, dir, st, FALSE, error);
-	if (rc == 0)
-		rc = notify_queue_batch(s, c, b, error);
-	notify_batch_free(b);
-	return rc;
-}
-
-int
-notify_queue_discard(struct store *s, const struct conf *c, const struct statement *st,
-    const char *why, GError **error)
+notify_prepare_discard(const struct conf *c, const struct statement *st, const char *why,
+    struct notify_batch **out, GError **error)
 {
 	struct notify_rcpts r;
 	notify_rcpts_init(&r);
 	/* the submitter rules: never a bounce, an auto-reply, a robot or ourselves */
 	notify_rcpts_submitter(c, st, &r);
-	gint64 rc = 0;
-	if (r.to->len > 0) {
-		g_autofree char *title = notify_clean(st->title && *st->title ? st->title : "(no title)", 200);
-		g_autofree char *subject = g_strdup_printf("Liaison statement not recorded: %s", title);
-		g_autofree char *body = notify_text_discarded(c, st, why);
-		rc = notify_queue_mail(s, c, st->id, "rejection", subject, body, &r, st->message_id,
-		    NULL, error);
-	}
+	g_autofree char *title = notify_clean(st->title && *st->title ? st->title : "(no title)", 200);
+	g_autofree char *subject = g_strdup_printf("Liaison statement not recorded: %s", title);
+	g_autofree char *body = notify_text_discarded(c, st, why);
+	*out = batch_new(st->id, NULL);
+	int rc = batch_add(*out, c, st->id, "rejection", subject, body, &r, st->message_id, NULL,
+	    error);
 	notify_rcpts_clear(&r);
-	return rc < 0 ? -1 : (int)(rc > 0);
+	if (rc < 0)
+		g_clear_pointer(out, notify_batch_free);
+	return rc;
 }

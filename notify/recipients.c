@@ -206,7 +206,7 @@ void
 notify_rcpts_submitter(const struct conf *c, const struct statement *st,
     struct notify_rcpts *r)
 {
-	if (st->auto_generated || g_strcmp0(st->state, "ignored") == 0)
+	if (st->auto_generated || st->state == STMT_IGNORED)
 		return;
 	add_person(c, r, NULL, st->from_liaison_contact);
 	for (guint i = 0; i < st->from_contacts->len; i++) {

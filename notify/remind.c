@@ -8,6 +8,7 @@
 
 #define OVERDUE_WEEKS 8
 
+
 static gboolean
 parse_date(const char *text, GDate *d)
 {
@@ -33,10 +34,28 @@ due_offset(GArray *days, int left)
 	return FALSE;
 }
 
-/* queue_reminder - the reminder of ST, LEFT days before its deadline. */
-static int
-queue_reminder(struct store *s, const struct conf *c, const struct directory *dir,
-    const struct statement *st, int left, const char *today_text, int *queued, GError **error)
+int
+notify_reminder_due(const struct conf *c, const struct statement *st, const char *today,
+    int *left, GError **error)
+{
+	GDate day, deadline;
+	if (!parse_date(today, &day)) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_DATA, "'%s' is not a date YYYY-MM-DD", today);
+		return -1;
+	}
+	if (!parse_date(st->deadline, &deadline))
+		return 0;
+	*left = g_date_days_between(&day, &deadline);
+	GArray *days = conf_reminder_days(c);
+	gboolean due = due_offset(days, *left);
+	g_array_unref(days);
+	return due ? 1 : 0;
+}
+
+int
+notify_prepare_reminder(const struct conf *c, const struct directory *dir,
+    const struct statement *st, int left, const char *today, struct notify_batch **out,
+    GError **error)
 {
 	g_autofree char *title = notify_clean(st->title, 300);
 	g_autofree char *subject = left > 0 ?
@@ -45,70 +64,15 @@ queue_reminder(struct store *s, const struct conf *c, const struct directory *di
 	    g_strdup_printf("Liaison OUT OF DATE: %s", title);
 	g_autofree char *body = notify_text_reminder(c, st, left);
 	/* One reminder per statement and day: running twice queues nothing new. */
-	g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT ":%s", st->id, today_text);
+	g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT ":%s", st->id, today);
 	struct notify_rcpts r;
 	notify_rcpts_init(&r);
 	notify_rcpts_reminder(c, dir, st, &r);
-	gint64 oid = -1;
-	if (store_begin(s, error) == 0) {
-		oid = notify_queue_mail(s, c, st->id, "reminder", subject, body, &r, st->message_id,
-		    key, error);
-		if (oid < 0 || store_commit(s, error) < 0) {
-			store_rollback(s);
-			oid = -1;
-		}
-	}
+	*out = notify_batch_new(st->id);
+	int rc = notify_batch_add(*out, c, st->id, "reminder", subject, body, &r, st->message_id,
+	    key, error);
 	notify_rcpts_clear(&r);
-	if (oid > 0)
-		(*queued)++;
-	return oid < 0 ? -1 : 0;
-}
-
-/* remind_one - queue statement ID's reminder for TODAY if one is due. */
-static int
-remind_one(struct store *s, const struct conf *c, const struct directory *dir, gint64 id,
-    const GDate *today, const char *today_text, GArray *days, int *queued, GError **error)
-{
-	struct statement *st = store_outbox_statement(s, id, error);
-	if (!st)
-		return -1;
-	GDate deadline;
-	int rc = 0;
-	if (parse_date(st->deadline, &deadline)) {
-		int left = g_date_days_between(today, &deadline);
-		if (due_offset(days, left))
-			rc = queue_reminder(s, c, dir, st, left, today_text, queued, error);
-	}
-	statement_free(st);
-	return rc;
-}
-
-int
-notify_remind(struct store *s, const struct conf *c, const struct directory *dir,
-    const char *today, int *queued, GError **error)
-{
-	GDate day;
-	g_autofree char *now = NULL;
-	*queued = 0;
-	if (!today) {
-		g_autoptr(GDateTime) t = g_date_time_new_now_utc();
-		today = now = g_date_time_format(t, "%Y-%m-%d");
-	}
-	if (!parse_date(today, &day)) {
-		g_set_error(error, STORE_ERROR, STORE_ERR_DATA, "'%s' is not a date YYYY-MM-DD", today);
-		return -1;
-	}
-	GArray *ids = store_outbox_open_actions(s, error);
-	if (!ids)
-		return -1;
-	GArray *days = conf_reminder_days(c);
-	int rc = 0;
-	for (guint i = 0; i < ids->len && rc == 0; i++)
-		rc = remind_one(s, c, dir, g_array_index(ids, gint64, i), &day, today, days, queued,
-		    error);
-	g_array_unref(days);
-	g_array_unref(ids);
-	if (rc == 0)
-		log_info("event=notify_remind today=%s queued=%d", today, *queued);
+	if (rc < 0)
+		g_clear_pointer(out, notify_batch_free);
 	return rc;
 }

@@ -391,7 +391,7 @@ setup_curl(struct notify_sender *ns, GError **error)
 	const struct conf *c = ns->c;
 	ns->curl = curl_easy_init();
 	if (!ns->curl) {
-		g_set_error(error, CONF_ERROR, 1, "curl_easy_init failed");
+		g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CURL, "curl_easy_init failed");
 		return -1;
 	}
 	CURL *h = ns->curl;
@@ -413,7 +413,8 @@ setup_curl(struct notify_sender *ns, GError **error)
 		if (c->smtp_password_file && *c->smtp_password_file) {
 			g_autoptr(GError) e = NULL;
 			if (!g_file_get_contents(c->smtp_password_file, &ns->password, NULL, &e)) {
-				g_set_error(error, CONF_ERROR, 1, "[notify] smtp_password_file: %s", e->message);
+				g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CONFIG,
+				    "[notify] smtp_password_file: %s", e->message);
 				return -1;
 			}
 			g_strchomp(ns->password);
@@ -438,7 +439,8 @@ notify_sender_start(const struct conf *c, GError **error)
 	ns->url = smtp_url_for(c);
 	ns->envelope = notify_envelope_from(c);
 	if (!ns->envelope) {
-		g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address");
+		g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CONFIG,
+		    "[notify] from is not a valid address");
 		goto fail;
 	}
 	if (setup_curl(ns, error) < 0)

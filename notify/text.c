@@ -1,8 +1,48 @@
-/* text.c - the words of each mail: routing, acknowledgement, rejection, notices, reminders. */
+/* text.c - the words of each mail: routing, acknowledgement, rejection, notices, reminders;
+ * and the cleaning of any text that goes into a header (compose.c calls here, never back). */
 #include "notify/notify_private.h"
 #include "store/store_outbox.h"
 
 #include <string.h>
+
+char *
+notify_clean(const char *text, gsize max)
+{
+	if (!text)
+		return g_strdup("");
+	g_autofree char *valid = g_utf8_make_valid(text, -1);
+	GString *out = g_string_new(NULL);
+	gboolean space = TRUE;   /* drops leading space and collapses runs */
+	gsize n = 0;
+	for (const char *p = valid; *p && n < max; p = g_utf8_next_char(p)) {
+		gunichar ch = g_utf8_get_char(p);
+		/* Decoded RFC 2047 words can carry CR, LF, NUL ("Mailsploit"): in a
+		 * header they would start a new header line. */
+		if (g_unichar_iscntrl(ch) || ch == 0x2028 || ch == 0x2029 || g_unichar_isspace(ch)) {
+			if (!space)
+				g_string_append_c(out, ' ');
+			space = TRUE;
+		} else {
+			g_string_append_unichar(out, ch);
+			space = FALSE;
+		}
+		n++;
+	}
+	while (out->len > 0 && out->str[out->len - 1] == ' ')
+		g_string_truncate(out, out->len - 1);
+	return g_string_free(out, FALSE);
+}
+
+gboolean
+notify_msgid_ok(const char *id)
+{
+	if (!id || !*id || strlen(id) > 250 || !strchr(id, '@'))
+		return FALSE;
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '<' || *p == '>' || *p == '\\' || *p == '"')
+			return FALSE;
+	return TRUE;
+}
 
 char *
 notify_url(const struct conf *c, gint64 id)

@@ -1,6 +1,6 @@
 /* doc.c - which kind of document a file is, and dispatch to its reader. */
 #include "parser/doc_private.h"
-#include "parser/statement.h"
+#include "model/statement.h"
 #include "conf/log.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* doc_role.c - which document is the statement, and what its text says
  * beyond the labelled fields (3GPP ACTION paragraphs, next meetings). */
 #include "parser/doc.h"
-#include "parser/statement.h"
+#include "model/statement.h"
 
 #include <string.h>
 

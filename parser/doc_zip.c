@@ -1,7 +1,7 @@
 /* doc_zip.c - the files inside a .zip (3GPP's Tdoc zips), extracted with
  * libarchive to temporary files under caps on entries, size and ratio. */
 #include "parser/doc_private.h"
-#include "parser/statement.h"
+#include "model/statement.h"
 
 #include <archive.h>
 #include <archive_entry.h>

@@ -139,10 +139,10 @@ add_contacts(struct ctx *c, enum label_key k, const char *value, GPtrArray *dst)
 	if (contacts_parse(value, dst, &bad))
 		return TRUE;
 	if (bad && strchr(bad, '@'))
-		statement_problem(c->st, "bad_address", SEV_ERROR, field_name(k),
+		statement_problem(c->st, PROB_BAD_ADDRESS, field_name(k),
 		    "%s '%s' is not a valid e-mail address.", field_label(k), bad);
 	else
-		statement_problem(c->st, "bad_address", SEV_ERROR, field_name(k),
+		statement_problem(c->st, PROB_BAD_ADDRESS, field_name(k),
 		    "%s '%s' holds no valid e-mail address.", field_label(k), value);
 	return FALSE;
 }
@@ -165,7 +165,7 @@ set_deadline(struct ctx *c, const char *value)
 	const char *why = NULL;
 	char *d = date_parse(value, &why);
 	if (!d) {
-		statement_problem(c->st, "bad_deadline", SEV_ERROR, "deadline",
+		statement_problem(c->st, PROB_BAD_DEADLINE, NULL,
 		    "Deadline '%s' %s.", value, why);
 		meta_set(c->st, "deadline_written", value);
 		return;
@@ -329,7 +329,7 @@ settle_purpose(struct ctx *c)
 		meta_set(st, "purpose_written", c->purpose_text);
 		p = purpose_normalise(c->purpose_text);
 		if (!p) {
-			statement_problem(st, "bad_purpose", SEV_ERROR, "purpose",
+			statement_problem(st, PROB_BAD_PURPOSE, NULL,
 			    "Purpose '%s' is not one of For Information, For Action or In Response.",
 			    c->purpose_text);
 			return;
@@ -345,7 +345,7 @@ settle_purpose(struct ctx *c)
 		return;
 	if (strcmp(p, "for_comment") == 0) {
 		p = st->deadline ? "for_action" : "for_information";
-		statement_problem(st, "for_comment_mapped", SEV_WARNING, "purpose",
+		statement_problem(st, PROB_FOR_COMMENT_MAPPED, NULL,
 		    "Purpose 'For Comment' no longer exists in RFC 4053bis; recorded as %s because %s.",
 		    st->deadline ? "For Action" : "For Information",
 		    st->deadline ? "a deadline is given" : "no deadline is given");

@@ -4,7 +4,7 @@
 
 #include "conf/directory.h"
 #include "parser/mime.h"
-#include "parser/statement.h"
+#include "model/statement.h"
 
 /* fields_extract - fill ST from PM: labelled lines in the body first, then a
  * labelled text attachment, then the main document's cover sheet, then the

@@ -66,7 +66,7 @@ fields_headers_fallback(struct statement *st, const struct parsed_mail *pm, gboo
 			while (from->len > 0)
 				g_ptr_array_add(st->from_contacts, g_ptr_array_steal_index(from, 0));
 		} else if (pm->h.from && *pm->h.from) {
-			statement_problem(st, "bad_address", SEV_ERROR, "from_contacts",
+			statement_problem(st, PROB_BAD_ADDRESS, NULL,
 			    "The sender's From header '%s' holds no valid e-mail address.", pm->h.from);
 		}
 	}
@@ -102,17 +102,17 @@ fields_copy_message(struct statement *st, const struct parsed_mail *pm)
 void
 fields_mail_problems(struct statement *st, const struct parsed_mail *pm)
 {
-	if (!statement_has_problem(st, "mime_defect")) {
+	if (!statement_has_problem(st, PROB_MIME_DEFECT)) {
 		for (guint i = 0; pm->defects && i < pm->defects->len && i < DEFECTS_SHOWN; i++)
-			statement_problem(st, "mime_defect", SEV_WARNING, "",
+			statement_problem(st, PROB_MIME_DEFECT, NULL,
 			    "The message's MIME structure is damaged (%s); check that no part is missing.",
 			    (const char *)pm->defects->pdata[i]);
 		if (pm->defects && pm->defects->len > DEFECTS_SHOWN)
-			statement_problem(st, "mime_defect", SEV_WARNING, "",
+			statement_problem(st, PROB_MIME_DEFECT, NULL,
 			    "%u more MIME defects were found.", pm->defects->len - DEFECTS_SHOWN);
 	}
-	if (pm->charset_guessed && !statement_has_problem(st, "charset_guessed"))
-		statement_problem(st, "charset_guessed", SEV_WARNING, "body",
+	if (pm->charset_guessed && !statement_has_problem(st, PROB_CHARSET_GUESSED))
+		statement_problem(st, PROB_CHARSET_GUESSED, NULL,
 		    "The text did not say which character set it uses; it was read as UTF-8, "
 		    "else windows-1252. Check accented letters.");
 }

@@ -5,7 +5,7 @@
 
 #include <glib.h>
 #include "conf/directory.h"
-#include "parser/statement.h"
+#include "model/statement.h"
 #include "parser/mime.h"
 
 /* What a label means, whatever spelling it was written in (4053bis, RFC 4053,

@@ -1,7 +1,6 @@
 /* mime.c - a stored message read with GMime: body, attachments as blobs, forwards. */
 #include "parser/mime_private.h"
 #include "parser/mime_doc.h"
-#include "store/store_blob.h"
 #include "conf/log.h"
 
 #include <errno.h>
@@ -16,7 +15,7 @@
 /* One parse: limits, what was chosen, what was stored. */
 struct walk {
 	const struct conf *c;
-	struct store *s;
+	struct blob_sink *sink;
 	struct parsed_mail *pm;
 	GMimeObject *body;            /* the chosen body part of the current layer */
 	GHashTable *skip;             /* parts not stored: alternative renditions, cover notes */
@@ -90,21 +89,6 @@ on_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer d
 		defect(pm, "%s at byte %" G_GINT64_FORMAT ": %.60s", what, offset, item);
 	else
 		defect(pm, "%s at byte %" G_GINT64_FORMAT, what, offset);
-}
-
-void
-mime_headers_clear(struct mail_headers *h)
-{
-	g_free(h->subject);
-	g_free(h->from);
-	g_free(h->to);
-	g_free(h->cc);
-	g_free(h->date);
-	g_free(h->message_id);
-	g_free(h->in_reply_to);
-	if (h->references)
-		g_ptr_array_unref(h->references);
-	memset(h, 0, sizeof(*h));
 }
 
 static char *
@@ -311,7 +295,7 @@ static void
 hand_to_documents(struct walk *w, const struct attachment *a, const char *path)
 {
 	if (!w->error)
-		mime_doc_read(w->pm, a, path, w->c, w->s, &w->error);
+		mime_doc_read(w->pm, a, path, w->c, w->sink, &w->error);
 }
 
 /* store_part - O decoded into a blob and recorded as the next attachment. */
@@ -319,23 +303,20 @@ static void
 store_part(struct walk *w, GMimeObject *o)
 {
 	struct parsed_mail *pm = w->pm;
-	struct store_blob *b = store_blob_new(w->s, &w->error);
-	if (!b)
+	struct blob_sink *k = w->sink;
+	int fd = k->open(k, &w->error);
+	if (fd < 0)
 		return;
-	char *sha = NULL;
+	char *sha = NULL, *path = NULL;
 	gint64 size = 0;
-	if (write_part(o, store_blob_fd(b), &size) < 0) {
-		g_set_error(&w->error, STORE_ERROR, STORE_ERR_TEMP, "writing attachment %u: %s",
+	if (write_part(o, fd, &size) < 0) {
+		g_set_error(&w->error, k->error_domain, k->error_temp, "writing attachment %u: %s",
 		    pm->attachments->len + 1, g_strerror(errno));
-		store_blob_free(b);
+		k->drop(k, fd);
 		return;
 	}
-	if (!(sha = store_blob_digest(b, &w->error)) || store_blob_commit(b, sha, &w->error) < 0) {
-		g_free(sha);
-		store_blob_free(b);
+	if (k->keep(k, fd, NULL, &sha, &path, &w->error) < 0)
 		return;
-	}
-	store_blob_free(b);
 
 	struct attachment *a = g_new0(struct attachment, 1);
 	a->position = pm->attachments->len + 1;
@@ -356,7 +337,7 @@ store_part(struct walk *w, GMimeObject *o)
 	if (!a->filename)
 		a->filename = mime_sanitise_filename(a->original_filename, a->content_type, a->position);
 	g_ptr_array_add(pm->attachments, a);
-	g_ptr_array_add(pm->attachment_paths, store_blob_path(w->s, sha));
+	g_ptr_array_add(pm->attachment_paths, path);
 
 	if (is_text(o, "plain") && encoded_length(GMIME_PART(o)) <= MIME_MAX_TEXT_ATTACHMENT_BYTES)
 		g_ptr_array_add(pm->text_attachments, part_text(w, GMIME_PART(o)));
@@ -553,7 +534,7 @@ read_unparsed(struct walk *w, const char *path)
 
 struct parsed_mail *
 mime_parse_file(const char *path, const char *envelope_from, const struct conf *c,
-    struct store *s, GError **error)
+    struct blob_sink *sink, GError **error)
 {
 	mime_init();
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -596,7 +577,7 @@ mime_parse_file(const char *path, const char *envelope_from, const struct conf *
 	g_mime_parser_options_set_warning_callback(opts, on_warning, pm);
 	GMimeMessage *m = g_mime_parser_construct_message(parser, opts);
 
-	struct walk w = { .c = c, .s = s, .pm = pm, .envelope_unknown = !envelope_from };
+	struct walk w = { .c = c, .sink = sink, .pm = pm, .envelope_unknown = !envelope_from };
 	w.skip = g_hash_table_new(NULL, NULL);
 	if (!m) {
 		read_unparsed(&w, path);

@@ -5,9 +5,8 @@
 
 #include <glib.h>
 #include "conf/conf.h"
-#include "parser/statement.h"
-
-struct store;
+#include "model/statement.h"
+#include "model/sink.h"
 
 /* The headers of the message that carries the statement: the forwarded
  * original when a forward was unwrapped, else the outer message. All values
@@ -45,12 +44,17 @@ struct parsed_mail {
 };
 
 /* mime_parse_file - parse the raw message at PATH (seekable stream; parts are
- * decoded straight into blobs, never held whole in memory). Attachments are
- * written under state_dir/blobs and fsynced before this returns.
+ * decoded straight into blobs, never held whole in memory). Attachments go
+ * to SINK (the store's: durable before this returns; or one in memory).
  * ENVELOPE_FROM NULL: unknown (an imported file), pm->envelope_from is "". */
 struct parsed_mail *mime_parse_file(const char *path, const char *envelope_from,
-    const struct conf *c, struct store *s, GError **error);
+    const struct conf *c, struct blob_sink *sink, GError **error);
 void parsed_mail_free(struct parsed_mail *pm);
+
+/* mime_statement_from_mail - the statement's MIME-derived parts (body,
+ * attachments, forward, auto-generated, message ids, submitter, mime_defect
+ * and charset_guessed warnings) from PM, before fields_extract. */
+void mime_statement_from_mail(struct statement *st, struct parsed_mail *pm);
 
 /* mime_init - set GMime up (once per process); every user of GMime calls it. */
 void mime_init(void);

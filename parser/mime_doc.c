@@ -2,7 +2,6 @@
  * the files of Tdoc zips as derived attachments, the statement's document. */
 #include "parser/mime_doc.h"
 #include "parser/doc.h"
-#include "store/store_blob.h"
 #include "conf/log.h"
 
 #include <errno.h>
@@ -12,14 +11,16 @@
 
 #define MIME_DOC_MAX_DERIVED 200   /* inner files kept per message, over all its archives */
 
-/* copy_to_blob - the bytes of the temporary file PATH as blob SHA256. */
+/* copy_to_blob - the bytes of the temporary file PATH as blob SHA256 in K;
+ * *BLOB_PATH where they are now. */
 static int
-copy_to_blob(struct store *s, const char *path, const char *sha256, GError **error)
+copy_to_blob(struct blob_sink *k, const char *path, const char *sha256, char **blob_path,
+    GError **error)
 {
-	struct store_blob *b = store_blob_new(s, error);
-	if (!b)
+	int out = k->open(k, error);
+	if (out < 0)
 		return -1;
-	int in = open(path, O_RDONLY | O_CLOEXEC), out = store_blob_fd(b), rc = -1;
+	int in = open(path, O_RDONLY | O_CLOEXEC);
 	char buf[64 * 1024];
 	ssize_t n = 0;
 	if (in < 0)
@@ -35,15 +36,15 @@ copy_to_blob(struct store *s, const char *path, const char *sha256, GError **err
 		}
 	if (n < 0)
 		goto io;
-	rc = store_blob_commit(b, sha256, error);
-	goto out;
+	close(in);
+	return k->keep(k, out, sha256, NULL, blob_path, error);
 io:
-	g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "storing %s: %s", path, g_strerror(errno));
-out:
+	g_set_error(error, k->error_domain, k->error_temp, "storing %s: %s", path,
+	    g_strerror(errno));
 	if (in >= 0)
 		close(in);
-	store_blob_free(b);
-	return rc;
+	k->drop(k, out);
+	return -1;
 }
 
 static struct document *
@@ -59,7 +60,7 @@ document_new(const char *filename, char *text)
 
 int
 mime_doc_read(struct parsed_mail *pm, const struct attachment *a, const char *path,
-    const struct conf *c, struct store *s, GError **error)
+    const struct conf *c, struct blob_sink *sink, GError **error)
 {
 	enum doc_kind k = doc_kind_of(path, a->filename, a->content_type);
 	if (k == DOC_KIND_NONE || k == DOC_KIND_TEXT)
@@ -69,9 +70,7 @@ mime_doc_read(struct parsed_mail *pm, const struct attachment *a, const char *pa
 	/* Leave the message time for its other documents and the rest of parsing. */
 	if (c && c->parse_timeout / 3 < l.seconds)
 		l.seconds = MAX(1, c->parse_timeout / 3);
-	char *tmp = g_build_filename(store_state_dir(s), "tmp", NULL);
-	struct doc_result *r = doc_extract(path, a->filename, a->content_type, &l, tmp);
-	g_free(tmp);
+	struct doc_result *r = doc_extract(path, a->filename, a->content_type, &l, sink->tmp_dir);
 	int rc = 0, zip_pos = a->position;
 
 	if (r->kind != DOC_KIND_ZIP) {
@@ -90,7 +89,8 @@ mime_doc_read(struct parsed_mail *pm, const struct attachment *a, const char *pa
 				    MIME_DOC_MAX_DERIVED));
 				break;
 			}
-			if (copy_to_blob(s, f->path, f->sha256, error) < 0) {
+			char *blob_path = NULL;
+			if (copy_to_blob(sink, f->path, f->sha256, &blob_path, error) < 0) {
 				rc = -1;
 				break;
 			}
@@ -105,7 +105,7 @@ mime_doc_read(struct parsed_mail *pm, const struct attachment *a, const char *pa
 			pos[i] = d->position;
 			derived++;
 			g_ptr_array_add(pm->attachments, d);
-			g_ptr_array_add(pm->attachment_paths, store_blob_path(s, f->sha256));
+			g_ptr_array_add(pm->attachment_paths, blob_path);
 		}
 		g_free(pos);
 		for (guint i = 0; rc == 0 && i < r->texts->len; i++) {
@@ -170,7 +170,7 @@ void
 mime_doc_apply(struct statement *st, const struct parsed_mail *pm)
 {
 	for (guint i = 0; pm->doc_warnings && i < pm->doc_warnings->len; i++)
-		statement_problem(st, "document_unreadable", SEV_WARNING, "attachments",
+		statement_problem(st, PROB_DOCUMENT_UNREADABLE, NULL,
 		    "%s. The document is kept as received; read it by hand.",
 		    (const char *)pm->doc_warnings->pdata[i]);
 	for (guint i = 0; i < st->documents->len; i++) {

@@ -23,6 +23,8 @@ char *mime_clean_line(const char *value);
 /* mime_sanitise_filename - NAME made safe as one path component, bounded;
  * a name is made up from POSITION and CONTENT_TYPE when NAME is empty. */
 char *mime_sanitise_filename(const char *name, const char *content_type, int position);
+/* mime_headers_clear - free H's values and zero it. */
+void mime_headers_clear(struct mail_headers *h);
 
 /* forward.c */
 /* forward_attached - the attached message/rfc822 that is the statement when
@@ -35,8 +37,5 @@ gboolean forward_inline(const char *body, struct mail_headers *h, char **rest);
 /* mime_auto.c */
 /* mime_auto_generated - bounce, DSN, auto-reply or out-of-office? */
 gboolean mime_auto_generated(GMimeMessage *m, const char *envelope_from);
-
-/* mime.c */
-void mime_headers_clear(struct mail_headers *h);
 
 #endif

@@ -1,4 +1,6 @@
-/* mime_text.c - text out of parts: charsets, HTML, header values, file names. */
+/* mime_text.c - text out of parts: charsets, HTML, header values, file names;
+ * and the header values of one message (struct mail_headers) let go. mime.c
+ * and forward.c both call here; mime.c calls forward.c, never the reverse. */
 #include "parser/mime_private.h"
 
 #include <libxml/HTMLparser.h>
@@ -301,4 +303,19 @@ mime_bare_address(const char *list)
 	if (l)
 		g_object_unref(l);
 	return out;
+}
+
+void
+mime_headers_clear(struct mail_headers *h)
+{
+	g_free(h->subject);
+	g_free(h->from);
+	g_free(h->to);
+	g_free(h->cc);
+	g_free(h->date);
+	g_free(h->message_id);
+	g_free(h->in_reply_to);
+	if (h->references)
+		g_ptr_array_unref(h->references);
+	memset(h, 0, sizeof(*h));
 }

@@ -3,7 +3,6 @@
 #include "parser/fields_private.h"
 #include "conf/addr.h"
 #include "conf/log.h"
-#include "store/store_link.h"
 
 #include <string.h>
 
@@ -58,7 +57,7 @@ infer_purpose(struct statement *st)
 	}
 	st->purpose = g_strdup(p);
 	json_object_set_string_member(st->metadata, "purpose_source", "inferred");
-	statement_problem(st, "purpose_inferred", SEV_WARNING, "purpose",
+	statement_problem(st, PROB_PURPOSE_INFERRED, NULL,
 	    "No Purpose was given; recorded as %s because %s.", purpose_words(p), why);
 }
 
@@ -100,11 +99,11 @@ check_to(struct statement *st, const struct directory *dir)
 		const struct dir_group *dg = g->acronym && dir ? directory_get(dir, g->acronym) : NULL;
 		if (dg) {
 			if (dg->type == DIR_SDO && !outgoing)
-				statement_problem(st, "unknown_to", SEV_ERROR, "to_groups",
+				statement_problem(st, PROB_UNKNOWN_TO, NULL,
 				    "To names '%s', which is not an IETF group (it is %s); the liaison "
 				    "manager must find the right recipient.", g->text, dg->name);
 			else if (dg->concluded)
-				statement_problem(st, "concluded_group", SEV_WARNING, "to_groups",
+				statement_problem(st, PROB_CONCLUDED_GROUP, NULL,
 				    "To names %s, which has concluded; the statement goes to its area or "
 				    "to the liaison manager.", dg->acronym);
 			continue;
@@ -113,14 +112,14 @@ check_to(struct statement *st, const struct directory *dir)
 		const struct dir_match *m = ms && ms->len > 0 ? ms->pdata[0] : NULL;
 		if (m && m->kind == DIR_MATCH_AMBIGUOUS) {
 			g_autofree char *c = candidates(m);
-			statement_problem(st, "ambiguous_to", SEV_ERROR, "to_groups",
+			statement_problem(st, PROB_AMBIGUOUS_TO, NULL,
 			    "To names '%s', which could be %s; edit the To field to name one.", g->text, c);
 		} else if (m && m->suggestion) {
-			statement_problem(st, "unknown_to", SEV_ERROR, "to_groups",
+			statement_problem(st, PROB_UNKNOWN_TO, NULL,
 			    "To names '%s', which matches no IETF group; did you mean %s?", g->text,
 			    m->suggestion);
 		} else {
-			statement_problem(st, "unknown_to", SEV_ERROR, "to_groups",
+			statement_problem(st, PROB_UNKNOWN_TO, NULL,
 			    "To names '%s', which matches no IETF group; the liaison manager must find "
 			    "the right recipient.", g->text);
 		}
@@ -137,11 +136,11 @@ check_from(struct statement *st, const struct directory *dir)
 		const struct group_ref *g = st->from_groups->pdata[i];
 		const struct dir_group *dg = g->acronym && dir ? directory_get(dir, g->acronym) : NULL;
 		if (!dg)
-			statement_problem(st, "unknown_from", SEV_WARNING, "from_groups",
+			statement_problem(st, PROB_UNKNOWN_FROM, NULL,
 			    "From names '%s', which is not in the group directory; it is kept as written.",
 			    g->text);
 		else if (dg->concluded)
-			statement_problem(st, "concluded_group", SEV_WARNING, "from_groups",
+			statement_problem(st, PROB_CONCLUDED_GROUP, "from_groups",
 			    "From names %s, which has concluded.", dg->acronym);
 	}
 }
@@ -190,7 +189,7 @@ check_word(struct statement *st)
 			rendition = TRUE;
 	}
 	if (names->len && !rendition)
-		statement_problem(st, "word_without_readable", SEV_WARNING, "attachments",
+		statement_problem(st, PROB_WORD_WITHOUT_READABLE, NULL,
 		    "%s came without a PDF, HTML or text version; RFC 4053bis asks for one.", names->str);
 	g_string_free(names, TRUE);
 }
@@ -213,26 +212,26 @@ has_content(const struct statement *st)
 static void
 check_contacts(struct statement *st)
 {
-	if (st->from_contacts->len == 0 && !statement_has_problem(st, "bad_address"))
-		statement_problem(st, "missing_from_contact", SEV_ERROR, "from_contacts",
+	if (st->from_contacts->len == 0 && !statement_has_problem(st, PROB_BAD_ADDRESS))
+		statement_problem(st, PROB_MISSING_FROM_CONTACT, NULL,
 		    "The statement names no From-Contact: at least one address of a person at the "
 		    "sender is needed.");
 	const char *single[] = { st->from_liaison_contact, st->to_liaison_contact };
 	const char *names[] = { "from_liaison_contact", "to_liaison_contact" };
 	for (int i = 0; i < 2; i++)
-		if (single[i] && !addr_is_valid(single[i]) && !statement_has_problem(st, "bad_address"))
-			statement_problem(st, "bad_address", SEV_ERROR, names[i],
+		if (single[i] && !addr_is_valid(single[i]) && !statement_has_problem(st, PROB_BAD_ADDRESS))
+			statement_problem(st, PROB_BAD_ADDRESS, names[i],
 			    "'%s' is not a valid e-mail address.", single[i]);
 }
 
-/* link_answered - what the statement answers, from the store; unresolved is a warning. */
+/* link_answered - what the statement answers, by LINKS; unresolved is a warning. */
 static void
-link_answered(struct statement *st, struct store *s)
+link_answered(struct statement *st, struct link_lookup *links)
 {
-	if (!s)
+	if (!links)
 		return;
 	GError *e = NULL;
-	if (store_link_resolve(s, st, &e) < 0) {
+	if (links->resolve(links, st, &e) < 0) {
 		log_warning("event=link_failed statement=%" G_GINT64_FORMAT " error=%s", st->id,
 		    log_quote(e->message));
 		g_error_free(e);
@@ -240,49 +239,46 @@ link_answered(struct statement *st, struct store *s)
 }
 
 void
-validate_statement(struct statement *st, const struct directory *dir, struct store *s,
-    const char *today)
+validate_statement(struct statement *st, const struct directory *dir,
+    struct link_lookup *links, const char *today)
 {
-	g_free(st->state);
-	if (st->auto_generated) {
-		st->state = g_strdup("ignored");
+	if (st->auto_generated)   /* never answered, so nothing to check */
 		return;
-	}
-	link_answered(st, s);
+	link_answered(st, links);
 	/* A purpose worked out earlier is worked out again (re-validation after
 	 * an edit): the deadline or the link it came from may have changed. */
 	if (g_strcmp0(meta_str(st, "purpose_source"), "inferred") == 0)
 		g_clear_pointer(&st->purpose, g_free);
 	gboolean explicit_purpose = st->purpose != NULL;
-	if (!st->purpose && !statement_has_problem(st, "bad_purpose"))
+	if (!st->purpose && !statement_has_problem(st, PROB_BAD_PURPOSE))
 		infer_purpose(st);
 
 	gint64 labelled = json_object_has_member(st->metadata, "labelled_fields") ?
 	    json_object_get_int_member(st->metadata, "labelled_fields") : 1;
 	if (labelled == 0 && st->to_groups->len == 0 && st->from_groups->len == 0) {
-		statement_problem(st, "not_a_statement", SEV_ERROR, "",
+		statement_problem(st, PROB_NOT_A_STATEMENT, NULL,
 		    "This message has none of the fields of a liaison statement (Title, From, To, "
 		    "Purpose...); it may be ordinary mail sent to the statements address.");
 	} else {
 		if (!st->title || !*st->title)
-			statement_problem(st, "missing_title", SEV_ERROR, "title",
+			statement_problem(st, PROB_MISSING_TITLE, NULL,
 			    "The statement has no Title (and the mail no Subject).");
 		if (st->from_groups->len == 0)
-			statement_problem(st, "missing_from", SEV_ERROR, "from_groups",
+			statement_problem(st, PROB_MISSING_FROM, NULL,
 			    "The statement does not say which body sends it (a From: or Source: line).");
 		if (st->to_groups->len == 0)
-			statement_problem(st, "missing_to", SEV_ERROR, "to_groups",
+			statement_problem(st, PROB_MISSING_TO, NULL,
 			    "The statement does not say which IETF group it is for (a To: line).");
 		check_to(st, dir);
 		check_from(st, dir);
 		check_contacts(st);
 		if (explicit_purpose && g_strcmp0(st->purpose, "for_action") == 0 && !st->deadline &&
-		    !statement_has_problem(st, "bad_deadline"))
-			statement_problem(st, "missing_deadline", SEV_ERROR, "deadline",
+		    !statement_has_problem(st, PROB_BAD_DEADLINE))
+			statement_problem(st, PROB_MISSING_DEADLINE, NULL,
 			    "The statement is For Action but gives no Deadline; RFC 4053bis requires one.");
 	}
 	if (st->deadline && today && strcmp(st->deadline, today) < 0)
-		statement_problem(st, "deadline_past", SEV_WARNING, "deadline",
+		statement_problem(st, PROB_DEADLINE_PAST, NULL,
 		    "The deadline %s had already passed when the statement arrived (%s).",
 		    st->deadline, today);
 	if (g_strcmp0(st->purpose, "in_response") == 0 && st->related->len == 0) {
@@ -290,14 +286,13 @@ validate_statement(struct statement *st, const struct directory *dir, struct sto
 		if (!ref && st->in_reply_to)
 			json_object_set_string_member(st->metadata, "response_to", st->in_reply_to);
 		ref = meta_str(st, "response_to");
-		statement_problem(st, "in_response_unresolved", SEV_WARNING, "related",
+		statement_problem(st, PROB_IN_RESPONSE_UNRESOLVED, NULL,
 		    "The statement answers %s%s%s, which is not among the statements recorded here; "
 		    "link it by hand if it is.", ref ? "'" : "an earlier statement", ref ? ref : "",
 		    ref ? "'" : "");
 	}
 	if (!has_content(st))
-		statement_problem(st, "no_content", SEV_ERROR, "body",
+		statement_problem(st, PROB_NO_CONTENT, NULL,
 		    "The statement has no text besides its fields and no attachment.");
 	check_word(st);
-	st->state = g_strdup(statement_has_errors(st) ? "rejected" : "posted");
 }

@@ -3,14 +3,14 @@
 #define LIAISON_VALIDATE_H
 
 #include "conf/directory.h"
-#include "parser/statement.h"
-
-struct store;
+#include "model/statement.h"
+#include "model/sink.h"
 
 /* validate_statement - add the problems of ST (codes in docs/statement.md),
- * resolve In Response links against the store (S may be NULL in unit tests),
- * and set st->state to posted, rejected or ignored. TODAY is YYYY-MM-DD. */
+ * resolve In Response links through LINKS (the store's; NULL: none).
+ * It only adds problems: the state is flow's to decide (flow/flow.c's
+ * table). TODAY is YYYY-MM-DD. */
 void validate_statement(struct statement *st, const struct directory *dir,
-    struct store *s, const char *today);
+    struct link_lookup *links, const char *today);
 
 #endif

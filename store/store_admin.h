@@ -1,21 +1,19 @@
-/* store_admin.h - the secretariat's reads and changes (liaisonctl): the rejects
- * queue, history, discard/restore, comments, mark-taken, search, export, and
- * version-checked updates.
- *
- * Functions that change something run their own short transaction (BEGIN
- * IMMEDIATE .. COMMIT) unless they say "inside the caller's transaction", so
- * that liaisonctl works while liaisond delivers and parses. Unknown ids fail
- * with STORE_ERR_NOTFOUND and the message "no statement N". */
+/* store_admin.h - the secretariat's reads (liaisonctl, flow/): the rejects
+ * queue, history, search, export, and the version checks of an edit. The
+ * changes themselves (discard, restore, comment, mark-taken, ...) are flow's,
+ * one transaction each (flow/flow.h). Unknown ids fail with
+ * STORE_ERR_NOTFOUND and the message "no statement N". */
 #ifndef LIAISON_STORE_ADMIN_H
 #define LIAISON_STORE_ADMIN_H
 
 #include <glib.h>
 #include "store/store.h"
+#include "model/statement.h"
 
 /* One message/statement as listings show it. */
 struct admin_summary {
 	gint64 id;
-	char *state;             /* received|posted|rejected|ignored|dead */
+	enum stmt_state state;
 	char *received_at;       /* ISO 8601 UTC */
 	char *posted_at;         /* NULL unless posted */
 	char *sender;            /* the statement's submitter, else the envelope sender ("" for <>) */
@@ -50,24 +48,6 @@ void admin_event_free(gpointer p);
 /* store_admin_history - every event of statement ID, oldest first. */
 GPtrArray *store_admin_history(struct store *s, gint64 id, GError **error);
 
-/* store_admin_discard - move ID to dead, remembering its state for restore;
- * event "discarded" with WHY. Fails (STORE_ERR_DATA) when already dead. */
-int store_admin_discard(struct store *s, gint64 id, const char *actor, const char *why,
-    GError **error);
-/* store_admin_restore - bring a dead statement back to the state it had
- * before discard; *RESTORED gets that state. */
-int store_admin_restore(struct store *s, gint64 id, const char *actor, char **restored,
-    GError **error);
-
-/* store_admin_comment - event "comment"; PRIVATE_ ones are for the secretariat only. */
-int store_admin_comment(struct store *s, gint64 id, const char *actor, const char *text,
-    gboolean private_, GError **error);
-
-/* store_admin_mark_taken - the action asked for is done: stops reminders.
- * *WAS_TAKEN is TRUE when it already was (nothing is changed then). */
-int store_admin_mark_taken(struct store *s, gint64 id, const char *actor,
-    gboolean *was_taken, GError **error);
-
 /* store_admin_check_version - inside the caller's transaction: the statement's
  * version must still be EXPECTED; then it becomes EXPECTED + 1. Otherwise
  * STORE_ERR_CONFLICT "statement N changed since you read it (version a -> b);
@@ -76,15 +56,6 @@ int store_admin_check_version(struct store *s, gint64 id, int expected, GError *
 /* store_admin_set_version - inside the caller's transaction: force VERSION
  * (after a save that rewrote the statement row). */
 int store_admin_set_version(struct store *s, gint64 id, int version, GError **error);
-
-/* store_admin_set_state - inside the caller's transaction: the message's state;
- * posted also sets posted_at when it has none. */
-int store_admin_set_state(struct store *s, gint64 id, const char *state, GError **error);
-
-/* store_admin_event - inside the caller's transaction: store_event with the
- * detail built printf-style. */
-int store_admin_event(struct store *s, gint64 id, const char *actor, const char *kind,
-    GError **error, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 struct admin_search {
 	const char *text;        /* words; all must occur (NULL or "": any) */

@@ -3,7 +3,7 @@
 #define LIAISON_STORE_DOC_H
 
 #include <json-glib/json-glib.h>
-#include "parser/statement.h"
+#include "model/statement.h"
 #include "store/store.h"
 
 /* store_doc_save - replace statement ST->id's documents with ST->documents
@@ -14,10 +14,5 @@ int store_doc_save(struct store *s, const struct statement *st, GError **error);
  * order; WITH_TEXT FALSE leaves text NULL (listings need only names and sizes). */
 int store_doc_load(struct store *s, gint64 id, GPtrArray *out, gboolean with_text,
     GError **error);
-
-/* store_doc_json_add - the document keys of `liaisonctl show --json` set into
- * O: documents (array of {filename, role, text_chars}), and from the metadata
- * release (string or null), work_items and next_meetings (arrays of strings). */
-void store_doc_json_add(JsonObject *o, const struct statement *st);
 
 #endif

@@ -3,7 +3,7 @@
 #define LIAISON_STORE_LINK_H
 
 #include <glib.h>
-#include "parser/statement.h"
+#include "model/statement.h"
 #include "store/store.h"
 
 /* store_link_resolve - find the stored statements ST answers and append

@@ -1,6 +1,6 @@
 /* store_msg.c - spooling raw messages and committing them durably, exactly once. */
 #include "store/store_msg.h"
-#include "store/store_private.h"
+#include "store/store_query.h"
 
 #include <errno.h>
 #include <gnutls/crypto.h>
@@ -305,6 +305,13 @@ writer_gone(const char *name)
 	return pid != (int)getpid() && kill(pid, 0) != 0 && errno == ESRCH;
 }
 
+static int
+row_path(sqlite3_stmt *st, void *data)
+{
+	g_hash_table_add(data, store_col_text(st, 0));
+	return 0;
+}
+
 /* referenced_paths - every path the messages table names, or NULL on error. */
 static GHashTable *
 referenced_paths(struct store *s)
@@ -313,11 +320,7 @@ referenced_paths(struct store *s)
 	if (store_prepare(s, &st, "SELECT path FROM messages", NULL) < 0)
 		return NULL;
 	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		g_hash_table_add(h, g_strdup((const char *)sqlite3_column_text(st, 0)));
-	store_finish(s, st);
-	if (rc != SQLITE_DONE) {
+	if (store_q_each(s, st, row_path, h, "read message paths", NULL) < 0) {
 		g_hash_table_unref(h);
 		return NULL;
 	}
@@ -369,14 +372,8 @@ find_key(struct store *s, const char *key, GError **error)
 	gint64 id = 0;
 	if (store_prepare(s, &st, "SELECT id FROM messages WHERE dedupe_key = ?", error) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	store_finish(s, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "look up dedupe key", error);
-	return id;
+	store_bind_text(st, 1, key);
+	return store_q_one(s, st, store_row_int64, &id, "look up dedupe key", error) < 0 ? -1 : id;
 }
 
 /* insert_message - the row, its recipients and its 'received' event. */
@@ -402,27 +399,24 @@ insert_message(struct store *s, struct store_spool *sp, const struct store_envel
 	sqlite3_bind_text(st, 7, rel, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 8, env->client ? env->client : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 9, env->session_id ? env->session_id : "", -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	store_finish(s, st);
-	if (rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "insert message", error);
+	if (store_q_exec(s, st, "insert message", error) < 0)
+		return -1;
 	gint64 id = sqlite3_last_insert_rowid(s->db);
 
 	if (store_prepare(s, &st, "INSERT INTO message_recipients(message, position, address)"
 	    " VALUES (?,?,?)", error) < 0)
 		return -1;
-	for (int i = 0; env->recipients && env->recipients[i]; i++) {
-		sqlite3_reset(st);
+	int rc = 0;
+	for (int i = 0; rc == 0 && env->recipients && env->recipients[i]; i++) {
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int(st, 2, i + 1);
 		sqlite3_bind_text(st, 3, env->recipients[i], -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_DONE) {
-			store_finish(s, st);
-			return store_set_sqlite_error(s, rc, "insert recipient", error);
-		}
+		if (store_q_run(s, st, "insert recipient", error) < 0)
+			rc = -1;
 	}
 	store_finish(s, st);
+	if (rc < 0)
+		return -1;
 	g_autofree char *detail = g_strdup_printf("client=%s session=%s size=%" G_GINT64_FORMAT,
 	    env->client ? env->client : "", env->session_id ? env->session_id : "", sp->size);
 	const char *actor = env->client && strcmp(env->client, "liaisonctl") == 0 ?
@@ -530,13 +524,14 @@ store_msg_path(struct store *s, gint64 id, GError **error)
 	if (store_prepare(s, &st, "SELECT path FROM messages WHERE id = ?", error) < 0)
 		return NULL;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		path = g_build_filename(s->state_dir, (const char *)sqlite3_column_text(st, 0), NULL);
-	else if (rc == SQLITE_DONE)
+	int found = store_q_one(s, st, store_row_text, &path, "find message", error);
+	if (found == 0)
 		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
-	else
-		store_set_sqlite_error(s, rc, "find message", error);
-	store_finish(s, st);
-	return path;
+	if (found <= 0) {
+		g_free(path);
+		return NULL;
+	}
+	char *abs = g_build_filename(s->state_dir, path, NULL);
+	g_free(path);
+	return abs;
 }

@@ -10,7 +10,7 @@
 #include <archive_entry.h>
 #include <glib/gstdio.h>
 #include "parser/doc.h"
-#include "parser/statement.h"
+#include "model/statement.h"
 
 static char *dir;
 

@@ -1,4 +1,5 @@
-/* fuzz_mime.c - libFuzzer target: a whole message through mime_parse_file.
+/* fuzz_mime.c - libFuzzer target: a whole message through mime_parse_file,
+ * its attachments into the store's blob sink (fuzz_mime_mem.c: in memory).
  * Besides crashes, it checks what the rest of the system relies on: every leaf
  * part accounted for, file names safe as paths, header values single lines. */
 #include <stdint.h>
@@ -8,8 +9,10 @@
 #include "conf/conf.h"
 #include "parser/mime.h"
 #include "store/store.h"
+#include "store/store_sink.h"
 
 static struct store *store;
+static struct blob_sink *sink;
 static struct conf *conf;
 static char *dir, *file;
 
@@ -22,6 +25,7 @@ setup(void)
 	conf = conf_load_text("", "fuzz.conf", dir, NULL);
 	if (!store || !conf)
 		abort();
+	sink = store_blob_sink_new(store);
 }
 
 static void
@@ -39,7 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setup();
 	if (!g_file_set_contents(file, (const char *)data, size, NULL))
 		return 0;
-	struct parsed_mail *pm = mime_parse_file(file, "fuzz@example.org", conf, store, NULL);
+	struct parsed_mail *pm = mime_parse_file(file, "fuzz@example.org", conf, sink, NULL);
 	if (!pm)
 		return 0;
 	gboolean limited = FALSE;

@@ -16,7 +16,8 @@ for bin in build-fuzz/fuzz_*; do
 	seeds=""
 	[ -d "tests/fuzz/corpus/$name" ] && seeds="$seeds tests/fuzz/corpus/$name"
 	case "$name" in
-	mail|fields|mime) [ -d tests/corpus ] && seeds="$seeds tests/corpus"
+	mail|fields|mime|mime_mem) [ "$name" = mime_mem ] && seeds="$seeds tests/fuzz/corpus/mime"
+		[ -d tests/corpus ] && seeds="$seeds tests/corpus"
 		[ -d ../shared/corpora ] && seeds="$seeds $(find ../shared/corpora -type d -name '*testmsgs' | tr '\n' ' ')" ;;
 	esac
 	dict=""

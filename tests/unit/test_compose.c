@@ -272,7 +272,7 @@ test_bodies(void **state)
 	struct conf *c = conf();
 	struct statement *st = statement_new();
 	st->id = 42;
-	st->state = g_strdup("posted");
+	st->state = STMT_POSTED;
 	st->title = g_strdup("LS on\r\nQUIC");
 	st->purpose = g_strdup("for_action");
 	st->deadline = g_strdup("2030-01-20");
@@ -286,7 +286,7 @@ test_bodies(void **state)
 	g_ptr_array_add(st->attachments, a);
 	gint64 rel = 7;
 	g_array_append_val(st->related, rel);
-	statement_problem(st, "deadline_past", SEV_WARNING, "deadline", "The deadline has passed.");
+	statement_problem_add(st, "deadline_past", SEV_WARNING, "deadline", "The deadline has passed.");
 	struct notify_rcpts r;
 	notify_rcpts_init(&r);
 	notify_rcpts_add(c, &r, FALSE, "Chair", "chair@example.com");
@@ -313,8 +313,8 @@ test_bodies(void **state)
 			fail_msg("ack lacks %s:\n%s", want_ack[i], ack);
 
 	statement_clear_problems(st);
-	statement_problem(st, "missing_deadline", SEV_ERROR, "deadline", "For Action without a deadline.");
-	statement_problem(st, "no_such_code", SEV_ERROR, "", "Something else.");
+	statement_problem_add(st, "missing_deadline", SEV_ERROR, "deadline", "For Action without a deadline.");
+	statement_problem_add(st, "no_such_code", SEV_ERROR, "", "Something else.");
 	g_autofree char *rej = notify_text_rejection(c, st);
 	const char *const want_rej[] = { "kept as number 42", "Deadline: YYYY-MM-DD",
 		"(For Action without a deadline.)", "  - Something else.\n",

@@ -1,5 +1,5 @@
 /* test_ctl_out.c - liaisonctl's human output: wrapping, columns, dates, sizes.
- * ctl/ is not part of libliaison.a (it is the liaisonctl program), so the
+ * ctl/ is not part of the layers' archives (it is the liaisonctl program), so the
  * file under test is compiled in here. */
 #include <stdarg.h>
 #include <stddef.h>

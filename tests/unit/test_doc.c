@@ -10,7 +10,7 @@
 #include <poppler.h>
 
 #include "parser/doc.h"
-#include "parser/statement.h"
+#include "model/statement.h"
 
 static char *fx;        /* fixtures folder */
 static char *tmp;       /* where inner files are unpacked */

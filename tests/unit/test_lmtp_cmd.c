@@ -5,7 +5,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-/* The daemon's files are not in libliaison.a; these two are pure, so they are
+/* The daemon's files are not in the layers' archives; these two are pure, so they are
  * compiled into the test directly. */
 #include "daemon/lmtp_cmd.c"
 #include "daemon/lmtp_data.c"

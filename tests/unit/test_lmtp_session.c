@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* The daemon's files are not in libliaison.a: compiled in here. */
+/* The daemon's files are not in the layers' archives: compiled in here. */
 #include "daemon/lmtp_cmd.c"
 #include "daemon/lmtp_data.c"
 #include "daemon/commit.c"

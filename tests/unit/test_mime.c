@@ -9,7 +9,8 @@
 
 #include "conf/conf.h"
 #include "parser/mime.h"
-#include "parser/pipeline.h"
+#include "flow/flow.h"
+#include "store/store_sink.h"
 #include "store/store.h"
 #include "store/store_blob.h"
 #include "store/store_stmt.h"
@@ -63,7 +64,9 @@ parse_env(struct fx *f, const char *text, const char *envelope)
 	assert_true(g_file_set_contents(path, crlf->str, crlf->len, NULL));
 	g_string_free(crlf, TRUE);
 	GError *e = NULL;
-	struct parsed_mail *pm = mime_parse_file(path, envelope, f->c, f->s, &e);
+	struct blob_sink *k = store_blob_sink_new(f->s);
+	struct parsed_mail *pm = mime_parse_file(path, envelope, f->c, k, &e);
+	blob_sink_free(k);
 	if (!pm)
 		fail_msg("parse: %s", e->message);
 	return pm;
@@ -496,7 +499,7 @@ insert_message(struct fx *f, gint64 id, const char *file, const char *envelope)
 }
 
 static void
-test_pipeline_and_store(void **state)
+test_ingest_and_store(void **state)
 {
 	struct fx *f = *state;
 	const char *msg = "From: Jane <jane@3GPP.org>\r\nSubject: LS on QUIC\r\nMessage-ID: <p1@3gpp.org>\r\n"
@@ -507,11 +510,12 @@ test_pipeline_and_store(void **state)
 	assert_true(g_file_set_contents(path, msg, -1, NULL));
 	insert_message(f, 1, "msg/1.eml", "jane@3gpp.org");
 	GError *e = NULL;
-	if (pipeline_process(f->s, f->c, NULL, 1, "liaisond", &e) < 0)
-		fail_msg("pipeline: %s", e->message);
+	struct flow_ctx x = { .s = f->s, .c = f->c, .actor = "liaisond" };
+	if (flow_ingest_one(&x, 1, &e) < 0)
+		fail_msg("ingest: %s", e->message);
 	struct statement *st = store_stmt_load(f->s, 1, &e);
 	assert_non_null(st);
-	assert_non_null(st->state);
+	assert_int_not_equal(st->state, STMT_RECEIVED);
 	assert_int_equal(st->attachments->len, 1);
 	assert_string_equal(((struct attachment *)st->attachments->pdata[0])->filename, "ls.pdf");
 	assert_string_equal(st->body, "Title: LS on QUIC");
@@ -520,13 +524,14 @@ test_pipeline_and_store(void **state)
 	statement_free(st);
 
 	/* Reprocess replaces the rows and bumps the version. */
-	assert_int_equal(pipeline_process(f->s, f->c, NULL, 1, "secretariat", &e), 0);
+	x.actor = "secretariat";
+	assert_int_equal(flow_ingest_one(&x, 1, &e), 0);
 	st = store_stmt_load(f->s, 1, &e);
 	assert_int_equal(st->attachments->len, 1);
 	assert_int_equal(st->version, v1 + 1);
 
 	JsonObject *o = json_object_new();
-	store_stmt_json_add(o, st);
+	statement_json_add(o, st);
 	static const char *const keys[] = { "state", "title", "purpose", "deadline", "from_groups",
 		"to_groups", "from_contacts", "to_contacts", "from_liaison_contact", "to_liaison_contact",
 		"body", "attachments", "other_identifiers", "related", "forwarded_by", "action_taken",
@@ -569,12 +574,13 @@ test_pipeline_and_store(void **state)
 	assert_int_equal(before, 2);   /* out of attempts: not counted again */
 	assert_int_equal(store_stmt_attempt(f->s, 2, 2, &before, &e), 0);
 	assert_int_equal(before, 2);
-	assert_int_equal(pipeline_process(f->s, f->c, NULL, 2, "liaisond", &e), -1);
+	x.actor = "liaisond";
+	assert_int_equal(flow_ingest_one(&x, 2, &e), -1);
 	g_clear_error(&e);
-	assert_int_equal(pipeline_fail(f->s, f->c, NULL, 2, "liaisond", "3 attempts", &e), 0);
+	assert_int_equal(flow_ingest_failed(&x, 2, "3 attempts", &e), 0);
 	st = store_stmt_load(f->s, 2, &e);
-	assert_string_equal(st->state, "rejected");
-	assert_true(statement_has_problem(st, "parse_failed"));
+	assert_int_equal(st->state, STMT_REJECTED);
+	assert_true(statement_has_problem(st, PROB_PARSE_FAILED));
 	statement_free(st);
 	assert_int_equal(store_stmt_next_received(f->s, 0, 1, &e), 0);
 }
@@ -625,7 +631,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rfc822_not_forward, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forward_inline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auto_generated, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pipeline_and_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ingest_and_store, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 
 #include "notify/notify_private.h"
 #include "store/store_outbox.h"
+#include "flow/flow.h"
 
 static const char *const dir_text =
     "[quic]\ntype = wg\nname = QUIC\nparent = wit\nlist = quic@ietf.org\n"
@@ -110,9 +111,12 @@ static int
 remind(struct fx *f, const char *today)
 {
 	GError *e = NULL;
-	int queued = -1;
-	if (notify_remind(f->s, f->c, f->d, today, &queued, &e) < 0)
+	struct flow_ctx x = { .s = f->s, .c = f->c, .dir = f->d, .actor = "test" };
+	struct flow_result r;
+	if (flow_remind(&x, today, &r, &e) < 0)
 		fail_msg("remind: %s", e->message);
+	int queued = r.queued;
+	flow_result_clear(&r);
 	return queued;
 }
 
@@ -173,20 +177,31 @@ test_bad_today(void **state)
 {
 	struct fx *f = *state;
 	GError *e = NULL;
-	int queued;
-	assert_int_equal(notify_remind(f->s, f->c, f->d, "2026-13-45", &queued, &e), -1);
+	struct flow_ctx x = { .s = f->s, .c = f->c, .dir = f->d, .actor = "test" };
+	struct flow_result r;
+	assert_int_equal(flow_remind(&x, "2026-13-45", &r, &e), -1);
 	assert_non_null(e);
+	assert_true(e->domain == FLOW_ERROR && e->code == FLOW_ERR_USAGE);
 	g_error_free(e);
+	flow_result_clear(&r);
 }
 
-/* queue - notify_queue_statement for a statement built in C, in a transaction. */
+/* queue - the mail the ingest row that leads to ST's state queues (the
+ * transition table's), for a statement built in C, in a transaction. */
 static void
 queue(struct fx *f, struct statement *st)
 {
 	GError *e = NULL;
+	unsigned mails = 0;
+	for (unsigned i = 0; i < flow_table_len; i++)
+		if (flow_table[i].event == FLOW_INGEST && flow_table[i].to == (int)st->state)
+			mails = flow_table[i].mails;
+	struct notify_batch *b = NULL;
 	assert_int_equal(store_begin(f->s, &e), 0);
-	if (notify_queue_statement(f->s, f->c, f->d, st, &e) < 0)
+	if (notify_prepare_statement(f->s, f->c, f->d, st, mails, &b, &e) < 0 ||
+	    notify_queue_batch(f->s, f->c, b, &e) < 0)
 		fail_msg("queue: %s", e->message);
+	notify_batch_free(b);
 	assert_int_equal(store_commit(f->s, &e), 0);
 }
 
@@ -215,7 +230,7 @@ test_queue_by_state(void **state)
 	assert_int_equal(count(f, "statement = 1"), 2);
 
 	st = store_outbox_statement(f->s, 2, &e);
-	statement_problem(st, "missing_from_contact", SEV_ERROR, "from_contact", "No From-Contact.");
+	statement_problem_add(st, "missing_from_contact", SEV_ERROR, "from_contact", "No From-Contact.");
 	queue(f, st);
 	queue(f, st);
 	statement_free(st);

@@ -84,7 +84,7 @@ stmt(const char *from, const char *to)
 {
 	struct statement *st = statement_new();
 	st->id = 7;
-	st->state = g_strdup("posted");
+	st->state = STMT_POSTED;
 	st->title = g_strdup("LS on things");
 	g_auto(GStrv) f = g_strsplit(from, ",", -1), t = g_strsplit(to, ",", -1);
 	for (char **p = f; *p && **p; p++)

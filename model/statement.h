@@ -1,19 +1,29 @@
-/* statement.h - a liaison statement as read out of a message (RFC 4053bis).
- * The parser fills it, store_stmt saves and loads it, notify reads it. */
+/* statement.h - a liaison statement as read out of a message (RFC 4053bis):
+ * the data model every layer above conf shares. The parser fills it, the
+ * store saves and loads it, notify reads it, flow moves it between states.
+ * Its problem codes are in model/problem.h. */
 #ifndef LIAISON_STATEMENT_H
 #define LIAISON_STATEMENT_H
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include "model/problem.h"
 
-enum severity { SEV_ERROR, SEV_WARNING };
-
-struct problem {
-	char *code;        /* exact codes: docs/statement.md */
-	enum severity severity;
-	char *field;       /* "to", "deadline", ... or "" */
-	char *message;     /* plain words for the secretariat */
+/* The lifecycle states (docs/design.md: the transition table in flow/flow.c
+ * moves a statement between them). Names only at the SQL and JSON boundary. */
+enum stmt_state {
+	STMT_RECEIVED,     /* stored, not parsed yet */
+	STMT_POSTED,       /* routed to its groups */
+	STMT_REJECTED,     /* in the rejects queue, waiting for the secretariat */
+	STMT_IGNORED,      /* automatic mail (bounce, auto-reply): kept, never answered */
+	STMT_DEAD,         /* discarded by the secretariat (kept; restore undoes it) */
+	STMT_N_STATES
 };
+#define STMT_BIT(s) (1u << (s))
+
+/* stmt_state_name - "posted"; stmt_state_from_name - FALSE when NAME is none. */
+const char *stmt_state_name(enum stmt_state s);
+gboolean stmt_state_from_name(const char *name, enum stmt_state *out);
 
 struct group_ref {
 	char *text;        /* as written */
@@ -39,7 +49,7 @@ struct document {
 
 struct statement {
 	gint64 id;                /* = the message id */
-	char *state;              /* received|posted|rejected|ignored|dead */
+	enum stmt_state state;
 	char *title;
 	char *purpose;            /* for_information|for_action|in_response or NULL */
 	char *deadline;           /* YYYY-MM-DD or NULL */
@@ -67,13 +77,30 @@ struct statement {
 struct statement *statement_new(void);
 void statement_free(struct statement *st);
 
-/* statement_problem - add a problem; MESSAGE is printf-style. */
-void statement_problem(struct statement *st, const char *code, enum severity sev,
-    const char *field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-gboolean statement_has_problem(const struct statement *st, const char *code);
+/* statement_problem - add problem ID (its code and severity from the table);
+ * FIELD NULL: the table's field. MESSAGE is printf-style. */
+void statement_problem(struct statement *st, enum problem_id id, const char *field,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* statement_problem_add - a problem as stored (any code: a database written
+ * by an older or newer program may hold codes this table lacks). */
+void statement_problem_add(struct statement *st, const char *code, enum severity sev,
+    const char *field, const char *message);
+gboolean statement_has_problem(const struct statement *st, enum problem_id id);
 gboolean statement_has_errors(const struct statement *st);
+/* statement_problem_copy - a copy of problem P (free with problem_free). */
+struct problem *statement_problem_copy(const struct problem *p);
+void problem_free(gpointer p);
 /* statement_clear_problems - before re-validation. */
 void statement_clear_problems(struct statement *st);
+
+/* statement_json_add - the statement keys of `liaisonctl show --json` (state,
+ * title, purpose, deadline, from_groups, to_groups, from_contacts, to_contacts,
+ * from_liaison_contact, to_liaison_contact, body, attachments,
+ * other_identifiers, related, forwarded_by, action_taken, problems,
+ * documents, release, work_items, next_meetings) set into O. */
+void statement_json_add(JsonObject *o, const struct statement *st);
+/* statement_problems_json - ST's problems: [{code, severity, field, message}]. */
+JsonNode *statement_problems_json(const struct statement *st);
 
 struct group_ref *group_ref_new(const char *text, const char *acronym);
 void group_ref_free(gpointer g);

@@ -1,11 +1,37 @@
-/* statement.c - constructors and the problem list of a statement. */
-#include "parser/statement.h"
+/* statement.c - constructors, the state names and the problem list of a statement. */
+#include "model/statement.h"
 #include "conf/addr.h"
 
 #include <stdarg.h>
 #include <string.h>
 
-static void
+/* The names stored in messages.state and printed in JSON. */
+static const char *const state_names[STMT_N_STATES] = {
+	[STMT_RECEIVED] = "received",
+	[STMT_POSTED] = "posted",
+	[STMT_REJECTED] = "rejected",
+	[STMT_IGNORED] = "ignored",
+	[STMT_DEAD] = "dead",
+};
+
+const char *
+stmt_state_name(enum stmt_state s)
+{
+	return (unsigned)s < STMT_N_STATES ? state_names[s] : "unknown";
+}
+
+gboolean
+stmt_state_from_name(const char *name, enum stmt_state *out)
+{
+	for (int i = 0; name && i < STMT_N_STATES; i++)
+		if (strcmp(state_names[i], name) == 0) {
+			*out = (enum stmt_state)i;
+			return TRUE;
+		}
+	return FALSE;
+}
+
+void
 problem_free(gpointer p)
 {
 	struct problem *pr = p;
@@ -78,7 +104,6 @@ statement_free(struct statement *st)
 {
 	if (!st)
 		return;
-	g_free(st->state);
 	g_free(st->title);
 	g_free(st->purpose);
 	g_free(st->deadline);
@@ -104,27 +129,48 @@ statement_free(struct statement *st)
 }
 
 void
-statement_problem(struct statement *st, const char *code, enum severity sev,
-    const char *field, const char *fmt, ...)
+statement_problem_add(struct statement *st, const char *code, enum severity sev,
+    const char *field, const char *message)
 {
 	struct problem *p = g_new0(struct problem, 1);
-	va_list ap;
-	va_start(ap, fmt);
-	p->message = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	p->code = g_strdup(code);
+	p->code = g_strdup(code ? code : "");
 	p->severity = sev;
 	p->field = g_strdup(field ? field : "");
+	p->message = g_strdup(message ? message : "");
 	g_ptr_array_add(st->problems, p);
 }
 
-gboolean
-statement_has_problem(const struct statement *st, const char *code)
+void
+statement_problem(struct statement *st, enum problem_id id, const char *field,
+    const char *fmt, ...)
 {
+	const struct problem_def *d = problem_def(id);
+	va_list ap;
+	va_start(ap, fmt);
+	g_autofree char *message = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	statement_problem_add(st, d->code, d->severity, field ? field : d->field, message);
+}
+
+gboolean
+statement_has_problem(const struct statement *st, enum problem_id id)
+{
+	const char *code = problem_def(id)->code;
 	for (guint i = 0; i < st->problems->len; i++)
 		if (strcmp(((struct problem *)st->problems->pdata[i])->code, code) == 0)
 			return TRUE;
 	return FALSE;
+}
+
+struct problem *
+statement_problem_copy(const struct problem *p)
+{
+	struct problem *q = g_new0(struct problem, 1);
+	q->code = g_strdup(p->code);
+	q->severity = p->severity;
+	q->field = g_strdup(p->field ? p->field : "");
+	q->message = g_strdup(p->message);
+	return q;
 }
 
 gboolean

@@ -1,0 +1,215 @@
+/* ingest.c - the parse worker's event: a received message read (MIME, fields,
+ * validation), its row picked, its mail composed, then saved in one transaction. */
+#include "flow/flow_private.h"
+#include "parser/fields.h"
+#include "parser/mime.h"
+#include "parser/mime_doc.h"
+#include "parser/validate.h"
+#include "store/store_stmt.h"
+#include "store/store_doc.h"
+#include "store/store_sink.h"
+#include "conf/log.h"
+
+#include <string.h>
+
+static char *
+today(void)
+{
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	return g_date_time_format(now, "%Y-%m-%d");
+}
+
+struct statement *
+flow_read(const struct flow_ctx *x, gint64 id, char **detail, GError **error)
+{
+	char *path = NULL, *envelope_from = NULL, *client = NULL;
+	if (store_stmt_message(x->s, id, &path, &envelope_from, &client, error) < 0)
+		return NULL;
+	/* A file imported with `liaisonctl submit` has no envelope sender of its
+	 * own: "" there means unknown, not the null sender of a bounce. */
+	gboolean imported = client && !strcmp(client, "liaisonctl") && !*envelope_from;
+	struct blob_sink *blobs = store_blob_sink_new(x->s);
+	struct parsed_mail *pm = mime_parse_file(path, imported ? NULL : envelope_from, x->c, blobs,
+	    error);
+	blob_sink_free(blobs);
+	g_free(path);
+	g_free(envelope_from);
+	g_free(client);
+	if (!pm)
+		return NULL;
+	struct statement *st = statement_new();
+	st->id = id;
+	mime_statement_from_mail(st, pm);
+	fields_extract(st, pm, x->dir);
+	/* Documents move once the fields are read from them: their text can be large. */
+	while (pm->documents->len)
+		g_ptr_array_add(st->documents, g_ptr_array_steal_index(pm->documents, 0));
+	mime_doc_apply(st, pm);
+	g_autofree char *day = today();
+	struct link_lookup links;
+	store_link_lookup(x->s, &links);
+	validate_statement(st, x->dir, &links, day);
+	*detail = g_strdup_printf("leaf_parts=%d body=%d attachments=%u skipped=%d%s",
+	    pm->leaf_parts, pm->body_parts, pm->attachments->len, pm->skipped_parts,
+	    pm->forwarded_by ? " forwarded=1" : "");
+	parsed_mail_free(pm);
+	return st;
+}
+
+struct flow_parsed {
+	struct statement *st;
+	const struct flow_transition *row;
+	struct notify_batch *mail;   /* composed before the write lock; NULL: none */
+	char *detail;                /* of the "parsed" event */
+	gint64 t0;                   /* monotonic us, when the parse began */
+};
+
+void
+flow_parsed_free(struct flow_parsed *p)
+{
+	if (!p)
+		return;
+	statement_free(p->st);
+	notify_batch_free(p->mail);
+	g_free(p->detail);
+	g_free(p);
+}
+
+gint64
+flow_parsed_id(const struct flow_parsed *p)
+{
+	return p->st->id;
+}
+
+gboolean
+flow_parsed_unlinked(const struct flow_parsed *p)
+{
+	return statement_has_problem(p->st, PROB_IN_RESPONSE_UNRESOLVED);
+}
+
+/* parsed_new - ST (taken) with its row and its mail composed; NULL with ERROR. */
+static struct flow_parsed *
+parsed_new(const struct flow_ctx *x, struct statement *st, char *detail, gint64 t0,
+    GError **error)
+{
+	struct flow_parsed *p = g_new0(struct flow_parsed, 1);
+	p->st = st;
+	p->detail = detail;
+	p->t0 = t0;
+	p->row = flow_match(FLOW_INGEST, STMT_RECEIVED, flow_facts(st, 0));
+	if (!p->row) {   /* the table has a row for every received statement */
+		flow_parsed_free(p);
+		flow_refuse(error, "no ingest row for statement %" G_GINT64_FORMAT, st->id);
+		return NULL;
+	}
+	/* the state the row gives decides the mail, composed now, outside the lock */
+	st->state = (enum stmt_state)p->row->to;
+	if (p->row->mails && notify_prepare_statement(x->s, x->c, x->dir, st, p->row->mails,
+	    &p->mail, error) < 0) {
+		flow_parsed_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct flow_parsed *
+flow_parse(const struct flow_ctx *x, gint64 id, GError **error)
+{
+	gint64 t0 = g_get_monotonic_time();
+	char *detail = NULL;
+	struct statement *st = flow_read(x, id, &detail, error);
+	if (!st)
+		return NULL;
+	return parsed_new(x, st, detail, t0, error);
+}
+
+/* save_one - the rows of one parsed statement, inside the caller's
+ * transaction; ATTEMPT: and count the parse attempt that made them. */
+static int
+save_one(const struct flow_ctx *x, struct flow_parsed *p, gboolean attempt, GError **error)
+{
+	struct statement *st = p->st;
+	if (attempt) {
+		int still = store_stmt_attempt_counted(x->s, st->id, error);
+		if (still <= 0)   /* 0: discarded (or otherwise taken) while parsed: leave it */
+			return still;
+	}
+	struct flow_result r;
+	flow_result_init(&r);
+	int rc = -1;
+	if (store_stmt_save(x->s, st, error) == 0 && store_doc_save(x->s, st, error) == 0)
+		rc = flow_apply(x, st, p->row, STMT_RECEIVED, NULL, TRUE, p->detail, &p->mail, &r,
+		    error);
+	flow_result_clear(&r);
+	return rc;
+}
+
+int
+flow_ingest(const struct flow_ctx *x, struct flow_parsed *const *items, int n,
+    gboolean attempt, GError **error)
+{
+	/* Everything was composed before: the single write lock (which the
+	 * LMTP intake and the other parse workers wait for) is held for the
+	 * inserts only, and once for the whole batch. */
+	if (store_begin(x->s, error) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (save_one(x, items[i], attempt, error) < 0) {
+			g_prefix_error(error, "statement %" G_GINT64_FORMAT ": ", items[i]->st->id);
+			store_rollback(x->s);
+			return -1;
+		}
+	}
+	if (x->dry_run) {
+		store_rollback(x->s);
+		return 0;
+	}
+	if (store_commit(x->s, error) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct statement *st = items[i]->st;
+		log_info("event=parsed id=%" G_GINT64_FORMAT " state=%s problems=%u attachments=%u"
+		    " ms=%" G_GINT64_FORMAT, st->id, stmt_state_name(st->state), st->problems->len,
+		    st->attachments->len, (g_get_monotonic_time() - items[i]->t0) / 1000);
+	}
+	return 0;
+}
+
+int
+flow_ingest_one(const struct flow_ctx *x, gint64 id, GError **error)
+{
+	struct flow_parsed *p = flow_parse(x, id, error);
+	if (!p)
+		return -1;
+	int rc = flow_ingest(x, &p, 1, FALSE, error);
+	flow_parsed_free(p);
+	return rc;
+}
+
+int
+flow_ingest_failed(const struct flow_ctx *x, gint64 id, const char *why, GError **error)
+{
+	struct statement *st = statement_new();
+	st->id = id;
+	st->body = g_strdup("");
+	statement_problem(st, PROB_PARSE_FAILED, NULL, "The message could not be read "
+	    "(%s); it is kept as received for the secretariat.", why);
+	char *detail = g_strdup_printf("parse_failed: %s", why);
+	struct flow_parsed *p = parsed_new(x, st, detail, g_get_monotonic_time(), error);
+	if (!p)
+		return -1;
+	/* not flow_ingest: its log line says "parsed" */
+	int rc = -1;
+	if (store_begin(x->s, error) == 0) {
+		if (save_one(x, p, FALSE, error) < 0)
+			store_rollback(x->s);
+		else if (x->dry_run)
+			store_rollback(x->s), rc = 0;
+		else
+			rc = store_commit(x->s, error);
+	}
+	if (rc == 0 && !x->dry_run)
+		log_warning("event=parse_failed id=%" G_GINT64_FORMAT " reason=%s", id, log_quote(why));
+	flow_parsed_free(p);
+	return rc;
+}

@@ -1,0 +1,73 @@
+/* remind.c - the daily event: a reminder for every open For Action statement
+ * whose deadline calls for one today, each in its own transaction. */
+#include "flow/flow_private.h"
+#include "store/store_outbox.h"
+#include "conf/log.h"
+
+/* remind_one - statement ID's reminder for TODAY, if the table and the
+ * deadline say so. */
+static int
+remind_one(const struct flow_ctx *x, gint64 id, const char *today, struct flow_result *r,
+    GError **error)
+{
+	if (store_begin(x->s, error) < 0)
+		return -1;
+	struct statement *st = store_outbox_statement(x->s, id, error);
+	int left = 0, rc = -1, due = 0;
+	const struct flow_transition *row = st ?
+	    flow_match(FLOW_REMIND, st->state, flow_facts(st, 0)) : NULL;
+	if (st && row && (due = notify_reminder_due(x->c, st, today, &left, error)) > 0) {
+		struct notify_batch *mail = NULL;
+		struct flow_result one;
+		flow_result_init(&one);
+		if (notify_prepare_reminder(x->c, x->dir, st, left, today, &mail, error) == 0 &&
+		    flow_apply(x, st, row, st->state, NULL, FALSE, NULL, &mail, &one, error) == 0 &&
+		    flow_end(x, &one, error) == 0) {
+			rc = 0;
+			r->queued += one.mails->len;
+			while (one.mails->len)
+				g_ptr_array_add(r->mails, g_ptr_array_steal_index(one.mails, 0));
+		}
+		notify_batch_free(mail);
+		flow_result_clear(&one);
+	} else if (st && due >= 0) {
+		rc = 0;   /* not open, or nothing due today */
+	}
+	if (rc < 0 || !row || due <= 0)
+		store_rollback(x->s);
+	statement_free(st);
+	return rc;
+}
+
+int
+flow_remind(const struct flow_ctx *x, const char *today, struct flow_result *r,
+    GError **error)
+{
+	flow_result_init(r);
+	g_autofree char *now = NULL;
+	if (!today) {
+		g_autoptr(GDateTime) t = g_date_time_new_now_utc();
+		today = now = g_date_time_format(t, "%Y-%m-%d");
+	}
+	int left;
+	struct statement *probe = statement_new();
+	probe->deadline = g_strdup(today);
+	int ok = notify_reminder_due(x->c, probe, today, &left, error);
+	statement_free(probe);
+	if (ok < 0) {
+		g_clear_error(error);
+		g_set_error(error, FLOW_ERROR, FLOW_ERR_USAGE, "'%s' is not a date YYYY-MM-DD", today);
+		return -1;
+	}
+	GArray *ids = store_outbox_open_actions(x->s, error);
+	if (!ids)
+		return -1;
+	int rc = 0;
+	for (guint i = 0; i < ids->len && rc == 0; i++)
+		rc = remind_one(x, g_array_index(ids, gint64, i), today, r, error);
+	g_array_unref(ids);
+	r->dry_run = x->dry_run;
+	if (rc == 0)
+		log_info("event=notify_remind today=%s queued=%d", today, r->queued);
+	return rc;
+}
