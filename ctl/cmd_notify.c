@@ -237,10 +237,10 @@ static int
 flow_begin(struct ctl *c, struct flow_ctx *x, GError **error)
 {
 	memset(x, 0, sizeof *x);
+	x->s = ctl_store(c);   /* first: a missing database is exit 69, whatever else */
 	struct directory *d = load_directory(c, error);
 	if (!d)
 		return -1;
-	x->s = ctl_store(c);
 	x->c = c->conf;
 	x->dir = d;
 	x->actor = c->actor;

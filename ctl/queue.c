@@ -54,10 +54,12 @@ int
 queue_flow_begin(struct ctl *c, struct flow_ctx *x, GError **error)
 {
 	memset(x, 0, sizeof *x);
+	/* the store first: without a database nothing else matters, and that
+	 * is what to say (exit 69 with its path), not a directory problem */
+	x->s = ctl_store(c);
 	struct directory *dir = queue_directory(c, error);
 	if (!dir)
 		return -1;
-	x->s = ctl_store(c);
 	x->c = c->conf;
 	x->dir = dir;
 	x->actor = c->actor;

@@ -359,6 +359,16 @@ def test_remind_boundaries_and_idempotent():
         L.eq(len(outbox(d)), queued_before, "nothing queued without --yes")
         settle(sink, 0.5)
         L.eq(len(sink.snapshot()), before, "nothing sent without --yes")
+        # A dry run of another day mails nobody: no --yes needed, it says who
+        # would get what, and the day's reminder is still due afterwards.
+        p = d.ctl("remind", "--today", day(-14), "--dry-run", check=False)
+        L.eq(p.returncode, 0, "remind --today another day --dry-run needs no --yes: %s" % p.stderr)
+        L.ok("1 reminder would be queued" in p.stdout and "matt@example.com" in p.stdout,
+             "the dry run lists the reminder: %r" % p.stdout)
+        j = d.ctl_json("remind", "--today", day(-14), "--dry-run")
+        L.eq((j["queued"], j["dry_run"], [m["kind"] for m in j["mails"]]),
+             (1, True, ["reminder"]), "remind --dry-run --json: %r" % j)
+        L.eq(len(outbox(d)), queued_before, "nothing queued by the dry runs")
         L.eq(d.ctl_json("remind", "--today", time.strftime("%Y-%m-%d", time.gmtime()))["queued"],
              0, "today needs no --yes")
         for today, subject in steps:
