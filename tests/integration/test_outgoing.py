@@ -396,7 +396,7 @@ def approval_reminder_after_days():
         day = lambda n: (today + datetime.timedelta(days=n)).isoformat()
         for n, want in ((2, 0), (3, 1), (3, 0), (4, 0)):
             before = len(sink.snapshot())
-            out = d.ctl_json("remind", "--today", day(n))
+            out = d.ctl_json("remind", "--today", day(n), "--yes")
             L.eq(out["queued"], want, "approval reminders on day +%d" % n)
             if want:
                 wait_mails(sink, before + len(ADS), "reminder")
@@ -405,7 +405,7 @@ def approval_reminder_after_days():
                      "reminder subject %r" % str(new[0].msg["subject"]))
                 L.eq(rcpts(new), sorted(ADS), "reminder to the approvers")
         # three days after the reminder, the next one
-        L.eq(d.ctl_json("remind", "--today", day(6))["queued"], 1, "next reminder")
+        L.eq(d.ctl_json("remind", "--today", day(6), "--yes")["queued"], 1, "next reminder")
 
 
 @L.test
@@ -419,8 +419,8 @@ def outgoing_deadline_reminder_to_ietf_side():
         settle(sink, 1)
         before = len(sink.snapshot())
         # the IETF side waits on the other body: nothing before the deadline
-        L.eq(d.ctl_json("remind", "--today", "2030-04-24")["queued"], 0, "7 days before")
-        out = d.ctl_json("remind", "--today", "2030-05-01")
+        L.eq(d.ctl_json("remind", "--today", "2030-04-24", "--yes")["queued"], 0, "7 days before")
+        out = d.ctl_json("remind", "--today", "2030-05-01", "--yes")
         L.eq(out["queued"], 1, "a reminder on the deadline, no answer recorded")
         wait_mails(sink, before + 3, "reminder: two To and one Cc")
         settle(sink, 1)
@@ -428,7 +428,7 @@ def outgoing_deadline_reminder_to_ietf_side():
         m = new[0].msg
         L.eq(str(m["subject"]), "Liaison deadline today: LS on QUIC multipath", "subject")
         L.ok("no answer from" in text_of(m), "says no answer is recorded:\n%s" % text_of(m))
-        L.eq(d.ctl_json("remind", "--today", "2030-05-08")["queued"], 1, "weekly while overdue")
+        L.eq(d.ctl_json("remind", "--today", "2030-05-08", "--yes")["queued"], 1, "weekly while overdue")
         # the other body answers: the reminders stop
         answer = L.make_message(
             subject="Reply LS on QUIC multipath",
@@ -440,7 +440,7 @@ def outgoing_deadline_reminder_to_ietf_side():
         aid, a = arrive(d, answer, mail_from=BODY)
         L.eq((a["state"], a["related"]), ("posted", [sid]), "the answer is linked")
         L.eq(d.ctl_json("show", sid)["action_taken"], True, "answered: action taken")
-        L.eq(d.ctl_json("remind", "--today", "2030-05-15")["queued"], 0, "no more reminders")
+        L.eq(d.ctl_json("remind", "--today", "2030-05-15", "--yes")["queued"], 0, "no more reminders")
         # the IETF side: the submitter (From-Contact) and the liaison manager; not the body
         L.eq(addresses(m["to"]), {"matt@example.com", "zahed@example.com"}, "reminder To")
         L.eq(addresses(m["cc"]), {LM}, "reminder Cc: the liaison manager")
