@@ -5,7 +5,8 @@ PREFIX    ?= /usr/local
 NPROC     := $(shell nproc 2>/dev/null || echo 2)
 DESTDIR   ?=
 SAN       ?= 0
-PKGS      := gmime-3.0 libetpan sqlite3 libcurl json-glib-1.0 libxml-2.0 libarchive poppler-glib gnutls
+PKGS      := gmime-3.0 libetpan sqlite3 libcurl json-glib-1.0 libxml-2.0 libarchive poppler-glib gnutls \
+             libmicrohttpd libcrypt
 
 ifeq ($(SAN),1)
 B         ?= build-asan
@@ -37,6 +38,7 @@ LIBS      := $(B)/libflow.a $(B)/libnotify.a $(B)/libparser.a $(B)/libstore.a \
              $(B)/libmodel.a $(B)/libconf.a
 D_OBJ     := $(patsubst %.c,$(B)/%.o,$(wildcard daemon/*.c))
 C_OBJ     := $(patsubst %.c,$(B)/%.o,$(wildcard ctl/*.c))
+W_OBJ     := $(patsubst %.c,$(B)/%.o,$(wildcard web/*.c)) $(B)/gen/web_css.o
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
@@ -45,7 +47,7 @@ FUZZ_SECONDS ?= 30
 SCHEMA    := $(sort $(wildcard store/schema/*.sql))
 
 .PHONY: all deps run check check-plain check-asan valgrind unit bench fuzz fuzz-build install uninstall clean
-all: $(B)/liaisond $(B)/liaisonctl
+all: $(B)/liaisond $(B)/liaisonctl $(B)/liaisond-web
 
 deps:
 	@sh scripts/deps.sh
@@ -70,6 +72,10 @@ $(B)/liaisonctl: $(C_OBJ) $(LIBS)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(C_OBJ) $(LIBS) $(LDLIBS)
 
+$(B)/liaisond-web: $(W_OBJ) $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $(W_OBJ) $(LIBS) $(LDLIBS)
+
 $(B)/tests/%: tests/unit/%.c $(LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
@@ -92,6 +98,11 @@ $(B)/gen/schema.c: $(SCHEMA) scripts/embed.sh
 $(B)/gen/default_conf.c: conf/default.conf scripts/embed.sh
 	@mkdir -p $(dir $@)
 	@sh scripts/embed.sh default_conf conf/default.conf > $@
+
+# The web front's style sheet, served as a file (the pages' CSP has no inline style).
+$(B)/gen/web_css.c: web/liaison.css scripts/embed.sh
+	@mkdir -p $(dir $@)
+	@sh scripts/embed.sh web_css web/liaison.css > $@
 
 $(B)/gen/%.o: $(B)/gen/%.c
 	@$(CC) $(CFLAGS) -c -o $@ $<
@@ -239,4 +250,4 @@ fuzz: fuzz-build
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(D_OBJ:.o=.d) $(C_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(D_OBJ:.o=.d) $(C_OBJ:.o=.d) $(W_OBJ:.o=.d)

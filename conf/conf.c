@@ -24,6 +24,7 @@ struct conf_key {
 
 static const char *const tls_values[] = { "none", "starttls", "tls", NULL };
 static const char *const level_values[] = { "debug", "info", "warning", "error", NULL };
+static const char *const auth_values[] = { "password", "proxy", NULL };
 
 #define O(f) offsetof(struct conf, f)
 #define MiB (1024LL * 1024)
@@ -64,6 +65,13 @@ static const struct conf_key keys[] = {
 	{ "notify", "reminder_days", T_DAYS, O(reminder_days), "14,7,3,1,0", 0, 0, NULL },
 	{ "notify", "smtp_timeout", T_INT, O(smtp_timeout), "120", 5, 3600, NULL },
 	{ "notify", "retry_initial", T_INT, O(retry_initial), "60", 1, 3600, NULL },
+	{ "web", "listen", T_LIST, O(web_listen), "127.0.0.1:8025", 0, 0, NULL },
+	{ "web", "auth", T_CHOICE, O(web_auth), "password", 0, 0, auth_values },
+	{ "web", "users_file", T_PATH, O(web_users_file), "", 0, 0, NULL },
+	{ "web", "proxy_user_header", T_STR, O(web_proxy_user_header), "X-Remote-User", 0, 0, NULL },
+	{ "web", "session_lifetime", T_INT, O(web_session_lifetime), "28800", 60, 30 * 86400, NULL },
+	{ "web", "max_connections", T_INT, O(web_max_connections), "64", 4, 10000, NULL },
+	{ "web", "page_size", T_INT, O(web_page_size), "50", 5, 500, NULL },
 };
 #undef O
 

@@ -63,6 +63,15 @@ struct conf {
 	char *reminder_days;   /* "14,7,3,1,0" */
 	int smtp_timeout;      /* seconds per SMTP transaction */
 	int retry_initial;     /* seconds before the first retry; doubles up to an hour */
+
+	/* [web] (liaisond-web) */
+	char **web_listen;     /* "host:port" or "unix:/path", NULL-terminated */
+	char *web_auth;        /* password|proxy */
+	char *web_users_file;  /* "" = nobody can log in with a password */
+	char *web_proxy_user_header;
+	int web_session_lifetime;   /* seconds */
+	int web_max_connections;
+	int web_page_size;     /* statements per list page */
 };
 
 /* conf_load - read FILE (NULL: the embedded default) into a new conf. */

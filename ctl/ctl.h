@@ -30,6 +30,7 @@ extern const struct ctl_cmd ctl_cmds_stmt[];     /* cmd_stmt.c: rejects attachme
 extern const struct ctl_cmd ctl_cmds_notify[];   /* cmd_notify.c: outbox resend remind mark-taken */
 extern const struct ctl_cmd ctl_cmds_queue[];    /* cmd_queue.c: edit approve discard ... */
 extern const struct ctl_cmd ctl_cmds_ops[];      /* cmd_ops.c: status */
+extern const struct ctl_cmd ctl_cmds_web[];      /* cmd_web.c: web-user */
 
 /* ctl_find_cmd - the row of command NAME in any table, or NULL. */
 const struct ctl_cmd *ctl_find_cmd(const char *name);

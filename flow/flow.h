@@ -167,4 +167,11 @@ int flow_comment(const struct flow_ctx *x, gint64 id, const char *text, gboolean
 int flow_mark_taken(const struct flow_ctx *x, gint64 id, struct flow_result *r,
     GError **error);
 
+struct admin_summary;
+/* flow_export_json - posted statement ST (its summary SUM for the times) as
+ * `liaisonctl export` and the web's /api/liaison/ write it; attachment urls
+ * when BASE_URL is set. */
+JsonObject *flow_export_json(const struct statement *st, const struct admin_summary *sum,
+    const char *base_url);
+
 #endif
