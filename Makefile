@@ -114,11 +114,15 @@ $(B)/tests/libenospc.so: tests/fault/enospc.c
 
 unit: $(UNIT_BIN) $(B)/tests/libenospc.so
 
-# make run: the daemon in the foreground on the embedded default config.
+# make run: the daemon in the foreground on the embedded default config, and
+# liaisond-web beside it (http://127.0.0.1:8025/liaison/, stopped with it).
+# liaisonctl status creates the database first, so that the two never race
+# to migrate it.
 run: deps
 	$(MAKE) -j$(NPROC) all
 	mkdir -p var
-	./$(B)/liaisond
+	./$(B)/liaisonctl status >/dev/null || true
+	./$(B)/liaisond-web & web=$$!; trap 'kill $$web 2>/dev/null' EXIT INT TERM; ./$(B)/liaisond
 
 # make check: every test on the plain and the ASan+UBSan build, and each fuzz
 # target for a short while (FUZZ_SECONDS, 10 by default); one summary line.
@@ -156,9 +160,10 @@ UNITDIR     ?= $(LIBDIR_SD)/systemd/system
 SYSUSERSDIR ?= $(LIBDIR_SD)/sysusers.d
 TMPFILESDIR ?= $(LIBDIR_SD)/tmpfiles.d
 CONFDIR     := $(SYSCONFDIR)/liaisond
-UNITS       := liaisond.service liaisond.socket liaisond-remind.service liaisond-remind.timer
+UNITS       := liaisond.service liaisond.socket liaisond-remind.service liaisond-remind.timer \
+               liaisond-web.service liaisond-web.socket
 MAN5        := man/liaisond.conf.5
-MAN8        := man/liaisond.8 man/liaisonctl.8
+MAN8        := man/liaisond.8 man/liaisonctl.8 man/liaisond-web.8
 DIR_EXAMPLE := conf/directory.example.conf
 DOCS        := $(wildcard docs/operations.md README.md)
 INSTALL     ?= install
@@ -169,6 +174,7 @@ install: all
 	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(CONFDIR) $(DESTDIR)$(DOCDIR)
 	$(INSTALL) -m 0755 $(B)/liaisond $(DESTDIR)$(SBINDIR)/liaisond
 	$(INSTALL) -m 0755 $(B)/liaisonctl $(DESTDIR)$(BINDIR)/liaisonctl
+	$(INSTALL) -m 0755 $(B)/liaisond-web $(DESTDIR)$(SBINDIR)/liaisond-web
 	$(INSTALL) -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	$(INSTALL) -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	@# The units name /usr/sbin, /usr/bin and /etc; other prefixes are written in.
@@ -202,9 +208,9 @@ install: all
 # config files are kept when changed from the examples, /var/lib/liaisond
 # always (remove it by hand once it is backed up).
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/liaisond $(DESTDIR)$(BINDIR)/liaisonctl
+	rm -f $(DESTDIR)$(SBINDIR)/liaisond $(DESTDIR)$(BINDIR)/liaisonctl $(DESTDIR)$(SBINDIR)/liaisond-web
 	rm -f $(DESTDIR)$(MANDIR)/man5/liaisond.conf.5 $(DESTDIR)$(MANDIR)/man8/liaisond.8 \
-	    $(DESTDIR)$(MANDIR)/man8/liaisonctl.8
+	    $(DESTDIR)$(MANDIR)/man8/liaisonctl.8 $(DESTDIR)$(MANDIR)/man8/liaisond-web.8
 	for u in $(UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/liaisond.conf $(DESTDIR)$(TMPFILESDIR)/liaisond.conf
 	for f in liaisond.conf directory.conf; do \

@@ -314,16 +314,36 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* systemd socket activation (liaisond-web.socket): its sockets replace
+	 * [web] listen */
+	int passed = 0;
+	const char *lpid = g_getenv("LISTEN_PID"), *lfds = g_getenv("LISTEN_FDS");
+	if (lpid && lfds && g_ascii_strtoll(lpid, NULL, 10) == (gint64)getpid())
+		passed = (int)CLAMP(g_ascii_strtoll(lfds, NULL, 10), 0, 16);
+	g_unsetenv("LISTEN_PID");
+	g_unsetenv("LISTEN_FDS");
+	g_unsetenv("LISTEN_FDNAMES");
+	int nspecs = passed ? passed : (int)g_strv_length(w.c->web_listen);
 	GPtrArray *ls = g_ptr_array_new();
-	for (char **spec = w.c->web_listen; *spec; spec++) {
+	for (int i = 0; i < nspecs; i++) {
+		const char *spec = passed ? "(systemd socket)" : w.c->web_listen[i];
 		struct listener *l = g_new0(struct listener, 1);
 		l->w = &w;
-		int fd = listen_on(*spec, w.c->dir, &l->path, &error);
-		if (fd < 0) {
-			fprintf(stderr, "liaisond-web: %s\n", error->message);
-			return EX_UNAVAILABLE_;
+		int fd;
+		if (passed) {
+			struct sockaddr_storage ss;
+			socklen_t sl = sizeof ss;
+			fd = 3 + i;
+			l->unix_socket = getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
+			    ss.ss_family == AF_UNIX;
+		} else {
+			fd = listen_on(spec, w.c->dir, &l->path, &error);
+			if (fd < 0) {
+				fprintf(stderr, "liaisond-web: %s\n", error->message);
+				return EX_UNAVAILABLE_;
+			}
+			l->unix_socket = l->path != NULL;
 		}
-		l->unix_socket = l->path != NULL;
 		unsigned threads = l->unix_socket ? 2 : 4;
 		l->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
 		    MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, l,
@@ -337,12 +357,13 @@ main(int argc, char **argv)
 		    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		    MHD_OPTION_END);
 		if (!l->d) {
-			fprintf(stderr, "liaisond-web: %s: cannot start the HTTP server\n", *spec);
+			fprintf(stderr, "liaisond-web: %s: cannot start the HTTP server\n", spec);
 			return EX_UNAVAILABLE_;
 		}
 		g_ptr_array_add(ls, l);
 	}
-	fprintf(stderr, "liaisond-web: serving %s on %s\n", w.base_url, w.c->web_listen[0]);
+	fprintf(stderr, "liaisond-web: serving %s on %d listener(s)%s\n", w.base_url, nspecs,
+	    passed ? " from systemd" : "");
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "liaisond-web: stopping (signal %d)\n", sig);
