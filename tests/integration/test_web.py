@@ -309,6 +309,55 @@ def malformed_requests_get_an_answer_and_no_crash():
     L.eq(get("liaison/")[0], 200, "and serving")
 
 
+class UnixHTTP(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost", timeout=30 * L.SLOW)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(30 * L.SLOW)
+        self.sock.connect(self.path)
+
+
+@L.test
+def proxy_auth_believed_only_on_the_unix_socket():
+    d = S["d"]
+    port = L.free_port()
+    sock = os.path.join(d.tmp, "proxy-web.sock")
+    conf = os.path.join(d.tmp, "proxy.conf")
+    sections = {k: dict(v) for k, v in d.sections.items()}
+    sections["web"] = {"listen": "127.0.0.1:%d;unix:%s" % (port, sock), "auth": "proxy",
+                       "proxy_user_header": "X-Remote-User"}
+    sections["notify"]["base_url"] = "http://127.0.0.1:%d/liaison/" % port
+    L.write_conf(conf, sections)
+    w = L.Web(d, port, conf_path=conf).start()
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30 * L.SLOW)
+        c.request("GET", "/secr/pending/", headers={"X-Remote-User": "mallory"})
+        r = c.getresponse()
+        r.read()
+        L.eq(r.status, 303, "over TCP the header is not believed")
+        c.close()
+        u = UnixHTTP(sock)
+        u.request("GET", "/secr/pending/", headers={"X-Remote-User": "bob"})
+        r = u.getresponse()
+        body = r.read()
+        L.eq(r.status, 200, "over the unix socket the proxy's user is logged in")
+        L.ok(b"bob" in body and b"satellite" in body, "bob sees Pending")
+        u.close()
+        u = UnixHTTP(sock)
+        u.request("GET", "/secr/pending/")
+        r = u.getresponse()
+        r.read()
+        L.eq(r.status, 303, "without the header: nobody")
+        u.close()
+        L.eq(get("login")[0], 200, "(the password server still answers)")
+    finally:
+        L.eq(w.stop(), 0, "stops cleanly")
+        w.close()
+
+
 def chromium():
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -395,9 +444,14 @@ def browser_secretariat_corrects_to_group_and_approves():
 
 @L.test
 def teardown():
+    w = S["w"]
+    rc = w.stop()
+    log = w.log()
     for k in ("w", "d", "sink"):
         if k in S:
             S.pop(k).close()
+    L.eq(rc, 0, "liaisond-web stops cleanly on SIGTERM (no leak under ASan): %s" % log[-3000:])
+    L.ok("Sanitizer" not in log, log[-3000:])
 
 
 if __name__ == "__main__":

@@ -693,16 +693,17 @@ class Web:
     """liaisond-web on daemon D's config (its [web] and [notify] base_url are
     set by the caller before D starts): started, waited for, stopped by PID."""
 
-    def __init__(self, d, port):
+    def __init__(self, d, port, conf_path=None):
         self.d = d
         self.port = port
-        self.log_path = os.path.join(d.tmp, "liaisond-web.log")
+        self.conf_path = conf_path or d.conf_path
+        self.log_path = os.path.join(d.tmp, "liaisond-web-%d.log" % port)
         self.proc = None
         _live.append(self)
 
     def start(self):
         logf = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([LIAISOND_WEB, "--config", self.d.conf_path],
+        self.proc = subprocess.Popen([LIAISOND_WEB, "--config", self.conf_path],
                                      stdout=logf, stderr=logf, stdin=subprocess.DEVNULL,
                                      env=self.d.env)
         logf.close()
