@@ -78,7 +78,12 @@ GPtrArray *
 store_web_list(struct store *s, const struct web_list_query *q, GError **error)
 {
 	g_autofree char *match = fts_words(q->text);
-	GString *sql = g_string_new(ADMIN_SUMMARY_COLS ", NULL" ADMIN_SUMMARY_FROM);
+	/* the page's ids first, newest (highest id) first, so that SQLite walks
+	 * the ids backwards and stops at the page's end; only those rows get
+	 * the summary's subqueries (10,000 summaries sorted per request made
+	 * the list 50 times slower) */
+	GString *sql = g_string_new(ADMIN_SUMMARY_COLS ", NULL" ADMIN_SUMMARY_FROM
+	    "WHERE m.id IN (SELECT m.id FROM messages m LEFT JOIN statements s ON s.id = m.id ");
 	GPtrArray *binds = g_ptr_array_new();
 	/* the public never waits for indexing: the parse worker keeps the
 	 * index up to date when idle (store_search_index) */
@@ -99,9 +104,10 @@ store_web_list(struct store *s, const struct web_list_query *q, GError **error)
 		g_string_append(sql, " AND s.purpose = ?");
 		g_ptr_array_add(binds, (char *)q->purpose);
 	}
-	g_string_append(sql, " ORDER BY coalesce(s.posted_at, m.received_at) DESC, m.id DESC");
+	g_string_append(sql, " ORDER BY m.id DESC");
 	if (q->limit > 0)
 		g_string_append_printf(sql, " LIMIT %d OFFSET %d", q->limit, MAX(q->offset, 0));
+	g_string_append(sql, ") ORDER BY m.id DESC");
 	sqlite3_stmt *st;
 	int rc = store_prepare(s, &st, sql->str, error);
 	g_string_free(sql, TRUE);

@@ -22,8 +22,8 @@ struct web_list_query {
 	const char *state;        /* the state name; the public list: "posted" */
 	int offset, limit;        /* limit 0: all */
 };
-/* store_web_list - statements in q->state, newest first (posting time, else
- * receipt), as struct admin_summary *. */
+/* store_web_list - statements in q->state, newest first (by receipt: the
+ * highest id first), as struct admin_summary *. */
 GPtrArray *store_web_list(struct store *s, const struct web_list_query *q, GError **error);
 
 /* store_web_state_counts - how many messages are in each state: counts[i]

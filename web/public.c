@@ -83,11 +83,11 @@ web_list_rows(GString *o, struct web_req *r, GPtrArray *rows, guint n, gboolean 
 	g_string_append(o, "<table class=\"list\"><thead><tr>");
 	if (check)
 		g_string_append(o, "<th></th>");
-	g_string_append(o, "<th>Date</th><th>From</th><th>To</th><th>Title</th><th>Purpose</th>"
+	g_string_append(o, "<th>Submitted</th><th>From</th><th>To</th><th>Title</th><th>Purpose</th>"
 	    "<th>Deadline</th></tr></thead><tbody>\n");
 	for (guint i = 0; i < rows->len && i < n; i++) {
 		const struct admin_summary *a = g_ptr_array_index(rows, i);
-		const char *date = a->posted_at ? a->posted_at : a->received_at;
+		const char *date = a->received_at;   /* the list's order: submitted */
 		g_string_append(o, "<tr>");
 		if (check)
 			g_string_append_printf(o, "<td><input type=\"checkbox\" name=\"id\" value=\"%"
