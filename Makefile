@@ -224,7 +224,9 @@ uninstall:
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 
 # make bench: liaisond against a private Dovecot LMTP, same load (a benchmark,
-# never a test). BENCH_SCALE=0.2 for a quick look.
+# never a test). BENCH_SCALE=0.2 for a quick look. Then the web case
+# (tests/bench/web.py: liaisond-web's pages with 10,000 statements, wrk);
+# BENCH_WEB=0 skips it.
 $(B)/bench/lmtp_load: tests/bench/lmtp_load.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
@@ -233,6 +235,7 @@ bench:
 	@sh scripts/deps.sh bench
 	$(MAKE) all $(B)/bench/lmtp_load
 	LIAISON_BUILD=$(CURDIR)/$(B) /usr/bin/python3 tests/bench/bench.py
+	[ "$${BENCH_WEB:-1}" = 0 ] || LIAISON_BUILD=$(CURDIR)/$(B) /usr/bin/python3 tests/bench/web.py
 
 # make fuzz: every libFuzzer target (tests/fuzz/fuzz_*.c) for FUZZ_SECONDS each,
 # seeded from tests/fuzz/corpus/NAME, the test corpus and ../shared/corpora.
