@@ -21,6 +21,7 @@ struct web_list_query {
 	const char *text;         /* words, all must occur (FTS5 as indexed; NULL: any) */
 	const char *state;        /* the state name; the public list: "posted" */
 	int offset, limit;        /* limit 0: all */
+	gboolean problems;        /* fill errors and warnings (the secretariat's lists) */
 };
 /* store_web_list - statements in q->state, newest first (by receipt: the
  * highest id first), as struct admin_summary *. */

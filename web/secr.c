@@ -155,7 +155,7 @@ page_tab(struct web_req *r, const struct tab *t, const char *notice)
 		enum stmt_state k;
 		if (!stmt_state_from_name(t->states[i], &k))
 			continue;
-		struct web_list_query q = { .state = t->states[i], .limit = 500 };
+		struct web_list_query q = { .state = t->states[i], .limit = 500, .problems = TRUE };
 		GPtrArray *rows = store_web_list(s, &q, &error);
 		if (!rows) {
 			g_ptr_array_unref(all);
