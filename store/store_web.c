@@ -96,7 +96,8 @@ store_web_list(struct store *s, const struct web_list_query *q, GError **error)
 	 * the summary's subqueries (10,000 summaries sorted per request made
 	 * the list 50 times slower) */
 	GString *sql = g_string_new(q->problems ? ADMIN_SUMMARY_COLS : PUBLIC_SUMMARY_COLS);
-	g_string_append(sql, ", NULL" ADMIN_SUMMARY_FROM "WHERE m.id IN (SELECT m.id FROM messages m LEFT JOIN statements s ON s.id = m.id ");
+	g_string_append(sql, ", NULL" ADMIN_SUMMARY_FROM "WHERE m.id IN (SELECT m.id FROM messages m"
+	    " LEFT JOIN statements s ON s.id = m.id ");
 	GPtrArray *binds = g_ptr_array_new();
 	/* the public never waits for indexing: the parse worker keeps the
 	 * index up to date when idle (store_search_index) */

@@ -9,6 +9,7 @@ import email.policy
 import http.client
 import json
 import os
+import re
 import socket
 import urllib.error
 import urllib.parse
@@ -99,10 +100,14 @@ def setup_daemon_web_and_statements():
     L.ok("added alice" in p.stdout, p.stdout)
     with open(os.path.join(d.tmp, "web-users")) as f:
         L.ok("alice:alice@ietf.example:$y$" in f.read(), "a yescrypt hash is stored")
-    S["quic"] = arrive(statement("LS on QUIC multipath for ATSSS", "IETF QUIC WG",
-                                 purpose="For Action", extra="Deadline: 2027-03-01\n",
-                                 attachments=[("S2-2401234 ATSSS \u00e9t\u00e9.pdf",
-                                               b"%PDF-1.4 quic")]))
+    quic = statement("LS on QUIC multipath for ATSSS", "IETF QUIC WG",
+                     purpose="For Action", extra="Deadline: 2027-03-01\n",
+                     attachments=[("S2-2401234 ATSSS \u00e9t\u00e9.pdf", b"%PDF-1.4 quic")])
+    S["quic"] = arrive(quic)
+    msgid = re.search(rb"Message-ID: (<[^>]+>)", quic).group(1)
+    S["reply"] = arrive(b"In-Reply-To: " + msgid + b"\r\n" +
+                        statement("Reply LS on QUIC multipath", "IETF QUIC WG",
+                                  purpose="In Response", from_="IETF QUIC WG"))
     S["mpls"] = arrive(statement("LS on MPLS-TP OAM alignment", "IETF MPLS WG"))
     S["hostile"] = arrive(statement('<script>document.title="pwned"</script><img src=x '
                                     'onerror=alert(1)> LS on "quotes" & more', "IETF TSVWG",
@@ -166,6 +171,13 @@ def public_detail_has_fields_body_attachments_and_404_for_unposted():
                  "attachments/1", "application/pdf", "13 bytes"):
         L.ok(want in t, "detail shows %r" % want)
     L.eq(get("liaison/%d" % S["quic"])[0], 200, "the mail's link (no slash) works")
+    # In Response, both ways
+    L.ok('<a class="related" href="/liaison/%d/">' % S["reply"] in t and "Answered by" in t,
+         "the original links its answer")
+    L.ok("<th>Action taken</th><td>yes</td>" in t, "the answer marked it action taken")
+    r = get("liaison/%d/" % S["reply"])[2].decode()
+    L.ok('<a class="related" href="/liaison/%d/">' % S["quic"] in r and "In response to" in r,
+         "the answer links the original")
     for path in ("liaison/%d/" % S["rejected"], "liaison/%d/attachments/1" % S["rejected"],
                  "api/liaison/%d/" % S["rejected"], "liaison/999999/", "liaison/abc/",
                  "liaison/%d/attachments/9" % S["quic"], "liaison/../../etc/passwd",
@@ -398,7 +410,7 @@ def browser_secretariat_corrects_to_group_and_approves():
         b.find_element(By.CSS_SELECTOR, "form.filters button").click()
         L.wait_for(lambda: "to=wit" in b.current_url, 30 * L.SLOW, "the filtered list")
         rows = b.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
-        L.eq(len(rows), 2, "to=wit in the browser")
+        L.eq(len(rows), 3, "to=wit in the browser (QUIC twice, TSVWG)")
         b.find_element(By.LINK_TEXT, "LS on QUIC multipath for ATSSS").click()
         L.wait_for(lambda: b.current_url.endswith("/liaison/%d/" % S["quic"]), 30 * L.SLOW,
                    "the detail page")
@@ -444,6 +456,8 @@ def browser_secretariat_corrects_to_group_and_approves():
 
 @L.test
 def teardown():
+    if "w" not in S:
+        return
     w = S["w"]
     rc = w.stop()
     log = w.log()
