@@ -29,8 +29,9 @@ LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 # The layers, one folder and one archive each, includes only downward
 # (docs/design.md; tests/integration/test_layers.py checks every #include).
-# LIBS is in link order: a layer's archive before those it uses, so that a
-# call against the direction does not even link.
+# LIBS is in link order: a layer's archive before those it uses (a call
+# against the direction then fails to link, unless its target was pulled in
+# already: a backstop; the include check is the rule).
 LAYERS    := conf model parser store notify flow
 LIB_SRC   := $(wildcard $(LAYERS:%=%/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o $(B)/gen/default_conf.o

@@ -399,3 +399,18 @@ ctl_out_heading(FILE *f, const char *title)
 {
 	fprintf(f, "\n%s%s%s\n", ctl_out_style(CTL_BOLD), title, ctl_out_reset());
 }
+
+void
+ctl_out_planned(FILE *f, const GPtrArray *mails)
+{
+	if (!mails || mails->len == 0) {
+		fprintf(f, "  No mail would be queued.\n");
+		return;
+	}
+	for (guint i = 0; i < mails->len; i++) {
+		const struct notify_planned *m = mails->pdata[i];
+		g_autofree char *label = g_strdup_printf("  %s to", m->kind);
+		ctl_out_field(f, label, 16, m->to);
+		ctl_out_field(f, "  subject", 16, m->subject);
+	}
+}

@@ -10,6 +10,7 @@
 #define LIAISON_CTL_OUT_H
 
 #include <stdio.h>
+#include "notify/notify.h"
 #include <glib.h>
 
 enum ctl_style { CTL_PLAIN, CTL_BOLD, CTL_DIM, CTL_RED, CTL_YELLOW, CTL_GREEN, CTL_CYAN };
@@ -74,6 +75,10 @@ void ctl_table_free(struct ctl_table *t);
 /* ctl_out_field - "Label:    value" with LABEL padded to LABEL_WIDTH and the
  * value wrapped under itself; empty values print as "-". */
 void ctl_out_field(FILE *f, const char *label, int label_width, const char *value);
+
+/* ctl_out_planned - mail that a dry run would queue (struct notify_planned *):
+ * "  routing to:  a@x, b@y" (wrapped) and its subject, each. */
+void ctl_out_planned(FILE *f, const GPtrArray *mails);
 
 /* ctl_out_heading - a section heading ("Problems", "History") in bold. */
 void ctl_out_heading(FILE *f, const char *title);

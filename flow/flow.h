@@ -129,7 +129,6 @@ gint64 flow_parsed_id(const struct flow_parsed *p);
 /* flow_parsed_unlinked - an In Response statement whose original was not
  * found (it may be among the statements not saved yet). */
 gboolean flow_parsed_unlinked(const struct flow_parsed *p);
-const struct statement *flow_parsed_statement(const struct flow_parsed *p);
 void flow_parsed_free(struct flow_parsed *p);
 /* flow_ingest_one - flow_parse and flow_ingest of one message. */
 int flow_ingest_one(const struct flow_ctx *x, gint64 id, GError **error);

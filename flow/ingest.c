@@ -81,12 +81,6 @@ flow_parsed_id(const struct flow_parsed *p)
 	return p->st->id;
 }
 
-const struct statement *
-flow_parsed_statement(const struct flow_parsed *p)
-{
-	return p->st;
-}
-
 gboolean
 flow_parsed_unlinked(const struct flow_parsed *p)
 {

@@ -30,6 +30,34 @@ test_design_md(void **state)
 	g_free(doc);
 }
 
+/* Every problem code of model/problem.c is explained in docs/statement.md,
+ * under Errors or Warnings as its severity says, and nothing else is. */
+static void
+test_problem_codes_documented(void **state)
+{
+	gchar *doc = NULL;
+	assert_true(g_file_get_contents("docs/statement.md", &doc, NULL, NULL));
+	const char *warnings = strstr(doc, "**Warnings**");
+	assert_non_null(warnings);
+	for (int i = 0; i < PROB_N; i++) {
+		const struct problem_def *d = problem_def((enum problem_id)i);
+		g_autofree char *row = g_strdup_printf("| `%s` |", d->code);
+		const char *at = strstr(doc, row);
+		if (!at)
+			fail_msg("docs/statement.md does not explain %s", d->code);
+		if ((at > warnings) != (d->severity == SEV_WARNING))
+			fail_msg("docs/statement.md lists %s under the wrong severity", d->code);
+	}
+	/* and every code the doc lists is in the table */
+	for (const char *p = strstr(doc, "\n| `"); p; p = strstr(p + 1, "\n| `")) {
+		const char *end = strchr(p + 4, '`');
+		g_autofree char *code = g_strndup(p + 4, end - p - 4);
+		if (!problem_find(code, NULL))
+			fail_msg("docs/statement.md explains %s, which model/problem.c lacks", code);
+	}
+	g_free(doc);
+}
+
 static const char *
 to(enum flow_event e, enum stmt_state from, unsigned facts)
 {
@@ -206,6 +234,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_design_md),
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_problem_codes_documented),
 		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
