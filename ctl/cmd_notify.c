@@ -16,9 +16,9 @@ load_directory(struct ctl *c, GError **error)
 	GPtrArray *problems = NULL;
 	struct directory *d = directory_load(c->conf->directory_file, &problems, error);
 	if (!d && problems && problems->len && error && !*error)
-		g_set_error(error, CONF_ERROR, 1, "%s", (char *)problems->pdata[0]);
+		g_set_error(error, CONF_ERROR, CONF_ERR_INVALID, "%s", (char *)problems->pdata[0]);
 	if (!d && error && !*error)
-		g_set_error(error, CONF_ERROR, 1, "cannot load the directory %s",
+		g_set_error(error, CONF_ERROR, CONF_ERR_INVALID, "cannot load the directory %s",
 		    c->conf->directory_file);
 	if (problems)
 		g_ptr_array_unref(problems);

@@ -133,8 +133,8 @@ human(const struct queue_args *a, const struct flow_result *r)
 		}
 		break;
 	case Q_RESTORE:
-		printf("Statement %" G_GINT64_FORMAT " restored: %s again.\n", id,
-		    stmt_state_name(r->after));
+		printf("Statement %" G_GINT64_FORMAT " restored: %s again.%s\n", id,
+		    stmt_state_name(r->after), r->mails->len ? " The sender is told." : "");
 		break;
 	case Q_COMMENT:
 		printf("Comment added to statement %" G_GINT64_FORMAT "%s.\n", id,

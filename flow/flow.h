@@ -47,6 +47,7 @@ enum flow_fact {
 	FACT_FORCE = 1 << 3,    /* the secretariat said --force */
 	FACT_NOTIFY = 1 << 4,   /* the secretariat said --notify-sender */
 	FACT_OPEN = 1 << 5,     /* its action is not taken yet */
+	FACT_TOLD = 1 << 6,     /* its latest discard told the sender (restore says it is back) */
 };
 
 /* Where a row goes, besides a state. */
