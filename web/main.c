@@ -347,13 +347,13 @@ main(int argc, char **argv)
 		unsigned threads = l->unix_socket ? 2 : 4;
 		l->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
 		    MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, l,
+		    MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
 		    MHD_OPTION_LISTEN_SOCKET, fd,
 		    MHD_OPTION_THREAD_POOL_SIZE, threads,
 		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)w.c->web_max_connections,
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT,
 		    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-		    MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
 		    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		    MHD_OPTION_END);
 		if (!l->d) {

@@ -493,6 +493,8 @@ static int
 act(struct web_req *r, struct flow_ctx *x, gint64 id, const char *action, const char **done,
     GError **error)
 {
+	/* each flow_* initialises RES, and fills it even when it refuses: it is
+	 * cleared either way (the early returns come before any call) */
 	struct flow_result res;
 	int rc;
 	*done = action;
@@ -533,8 +535,7 @@ act(struct web_req *r, struct flow_ctx *x, gint64 id, const char *action, const 
 		g_set_error(error, FLOW_ERROR, FLOW_ERR_USAGE, "There is no action '%s'.", action);
 		return -1;
 	}
-	if (rc == 0)
-		flow_result_clear(&res);
+	flow_result_clear(&res);
 	return rc;
 }
 

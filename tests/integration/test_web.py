@@ -280,6 +280,48 @@ def post_without_csrf_token_is_refused():
 
 
 @L.test
+def secretariat_tabs_bulk_discard_restore_resend():
+    d = S["d"]
+    cookie = login()
+    st, _, body = get("secr/pending/", headers={"Cookie": cookie})
+    token = re.search(rb'name="csrf" value="([0-9a-f]{64})"', body).group(1).decode()
+    for tab in ("posted", "dead", "outbox", "status"):
+        st, h, b = get("secr/%s/" % tab, headers={"Cookie": cookie})
+        L.eq(st, 200, "tab %s" % tab)
+        L.eq(h["Cache-Control"], "no-store", "the secretariat's pages are not cached")
+    L.ok(b"rejected" in b and b"posted" in b, "Status counts the states")
+    # two more rejects, discarded at once from the Pending tab
+    a = arrive(statement("LS on bulk one", "NOPE WG"))
+    b2 = arrive(statement("LS on bulk two", "NOPE WG"))
+    body = urllib.parse.urlencode([("csrf", token), ("tab", "pending"), ("id", a), ("id", b2),
+                                   ("why", "test bulk"), ("action", "discard")]).encode()
+    c = http.client.HTTPConnection("127.0.0.1", S["w"].port, timeout=30 * L.SLOW)
+    c.request("POST", "/secr/bulk", body=body, headers={
+        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    r = c.getresponse()
+    page = r.read().decode()
+    c.close()
+    L.eq(r.status, 200, "bulk discard")
+    L.ok("discard: 2 of 2 done." in page, "the notice counts them")
+    for i in (a, b2):
+        L.eq(d.ctl_json("show", i)["state"], "dead", "%d discarded" % i)
+        L.ok(any(e["kind"] == "discarded" and e["actor"] == "alice"
+                 for e in d.ctl_json("history", i)), "discard by alice")
+    st, h, _ = post("secr/%d/restore" % a, {"csrf": token}, cookie=cookie)
+    L.eq(st, 303, "restore")
+    L.eq(d.ctl_json("show", a)["state"], "rejected", "restored to the queue")
+    # resend of a posted statement queues its routing mail again
+    before = len([m for m in d.ctl_json("outbox") if m.get("statement_id") == S["mpls"]])
+    st, h, _ = post("secr/%d/resend" % S["mpls"], {"csrf": token}, cookie=cookie)
+    L.eq(st, 303, "resend")
+    after = len([m for m in d.ctl_json("outbox") if m.get("statement_id") == S["mpls"]])
+    L.eq(after, before + 1, "one more routing mail in the outbox")
+    # a refused transition is a clear answer, not a crash
+    st, _, page = post("secr/%d/restore" % S["mpls"], {"csrf": token}, cookie=cookie)
+    L.eq(st, 409, "restore of a posted statement is refused")
+
+
+@L.test
 def logins_are_throttled():
     # from 127.0.0.1, as every test here: run it after the tests that log in
     for i in range(5):
@@ -390,7 +432,8 @@ def browser_secretariat_corrects_to_group_and_approves():
     from selenium.common.exceptions import NoAlertPresentException
     w, d, sink = S["w"], S["d"], S["sink"]
     # the throttle of the test above is per address and minute: a new server forgets it
-    w.stop()
+    log = w.log()
+    L.eq(w.stop(), 0, "the first server stops cleanly (no leak under ASan): %s" % log[-2000:])
     w.start()
     b = chromium()
     try:
@@ -439,7 +482,7 @@ def browser_secretariat_corrects_to_group_and_approves():
         L.ok("Approved" in b.page_source, "approved")
         rows = [r.text for r in b.find_elements(By.CSS_SELECTOR, "#history tbody tr")]
         L.ok(any("alice" in r and "edit" in r for r in rows), "history: edit by alice %r" % rows)
-        L.ok(any("alice" in r and "approve" in r for r in rows), "history: approve by alice")
+        L.ok(any("alice" in r and "approve" in r for r in rows), "history: approve by alice %r" % rows)
     finally:
         b.quit()
     obj = d.ctl_json("show", S["rejected"])
