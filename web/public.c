@@ -212,8 +212,8 @@ web_statement_body(GString *o, struct web_req *r, const struct statement *st,
 	g_string_append(o, "</td></tr>\n");
 	contacts_row(o, "From contacts", st->from_contacts);
 	contacts_row(o, "To contacts", st->to_contacts);
-	field(o, "Response contact", st->from_liaison_contact);
-	field(o, "Technical contact (To)", st->to_liaison_contact);
+	field(o, "From liaison contact", st->from_liaison_contact);
+	field(o, "To liaison contact", st->to_liaison_contact);
 	field(o, "Purpose", st->purpose ? stmt_purpose_text(st->purpose) : NULL);
 	field(o, "Deadline", st->deadline);
 	if (st->purpose && strcmp(st->purpose, "for_action") == 0)
