@@ -322,6 +322,47 @@ def secretariat_tabs_bulk_discard_restore_resend():
 
 
 @L.test
+def approve_pending_outgoing_by_its_approver_only():
+    """An outgoing statement awaiting its AD: Approve by a login that is not
+    an approver is refused (403, it stays pending); by the AD's login it is
+    approved through flow_approve_by, how "web", the AD's address as approver."""
+    d = S["d"]
+    p = d.ctl("web-user", "add", "zahed", "--email", "zahed@example.com", "--role",
+              "secretariat", input="another horse battery\n")
+    L.ok("added zahed" in p.stdout, p.stdout)
+    m = EmailMessage()
+    m["From"] = "Matt Joras <matt.joras@example.com>"
+    m["To"] = "statements@ietf.org"
+    m["Subject"] = "LS on QUIC multipath to SA"
+    m["Date"] = "Thu, 03 Dec 2026 10:00:00 +0000"
+    L._mid[0] += 1
+    m["Message-ID"] = "<webout%d.%d@ietf.example>" % (os.getpid(), L._mid[0])
+    m.set_content("Title: LS on QUIC multipath to SA\nFrom: IETF QUIC WG\n"
+                  "From-Contact: Matt Joras <matt.joras@example.com>\nTo: 3GPP TSG SA\n"
+                  "Purpose: For Information\n\nThe QUIC WG informs SA of its work.\n")
+    mid = d.submit(m.as_bytes(policy=email.policy.SMTP), mail_from="matt.joras@example.com")
+    d.wait_state(mid, states=("pending", "posted", "rejected", "dead"))
+    L.eq(d.ctl_json("show", mid)["state"], "pending", "the chair's statement waits for its AD")
+    cookie = login()
+    st, _, body = get("secr/pending/", headers={"Cookie": cookie})
+    L.ok(b"QUIC multipath to SA" in body, "the Pending tab lists the pending statement")
+    token = re.search(rb'name="csrf" value="([0-9a-f]{64})"', body).group(1).decode()
+    st, _, page = post("secr/%d/approve" % mid, {"csrf": token}, cookie=cookie)
+    L.eq(st, 403, "alice is not an approver")
+    L.ok(b"alice@ietf.example is not an approver" in page, "the page says why: %r" % page[-600:])
+    L.eq(d.ctl_json("show", mid)["state"], "pending", "still pending")
+    cookie = login("zahed", "another horse battery")
+    st, _, body = get("secr/pending/", headers={"Cookie": cookie})
+    token = re.search(rb'name="csrf" value="([0-9a-f]{64})"', body).group(1).decode()
+    st, _, _ = post("secr/%d/approve" % mid, {"csrf": token}, cookie=cookie)
+    L.eq(st, 303, "the AD approves")
+    s = d.ctl_json("show", mid)
+    L.eq(s["state"], "posted", "approved and posted")
+    L.eq((s["approval"]["by"], s["approval"]["how"]), ("zahed@example.com", "web"),
+         "the approval: %r" % s["approval"])
+
+
+@L.test
 def logins_are_throttled():
     # from 127.0.0.1, as every test here: run it after the tests that log in
     for i in range(5):
