@@ -5,7 +5,8 @@ PREFIX    ?= /usr/local
 NPROC     := $(shell nproc 2>/dev/null || echo 2)
 DESTDIR   ?=
 SAN       ?= 0
-PKGS      := gmime-3.0 libetpan sqlite3 libcurl json-glib-1.0 libxml-2.0 libarchive poppler-glib gnutls
+PKGS      := gmime-3.0 libetpan sqlite3 libcurl json-glib-1.0 libxml-2.0 libarchive poppler-glib gnutls \
+             libmicrohttpd libcrypt
 
 ifeq ($(SAN),1)
 B         ?= build-asan
@@ -39,6 +40,7 @@ LIBS      := $(B)/libflow.a $(B)/libnotify.a $(B)/libparser.a $(B)/libstore.a \
              $(B)/libmodel.a $(B)/libconf.a
 D_OBJ     := $(patsubst %.c,$(B)/%.o,$(wildcard daemon/*.c))
 C_OBJ     := $(patsubst %.c,$(B)/%.o,$(wildcard ctl/*.c))
+W_OBJ     := $(patsubst %.c,$(B)/%.o,$(wildcard web/*.c)) $(B)/gen/web_css.o
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
@@ -48,7 +50,7 @@ SCHEMA    := $(sort $(wildcard store/schema/*.sql))
 TEMPLATES := $(sort $(wildcard templates/*.txt))
 
 .PHONY: FORCE all deps run check check-plain check-asan valgrind unit bench fuzz fuzz-build install uninstall clean
-all: $(B)/liaisond $(B)/liaisonctl
+all: $(B)/liaisond $(B)/liaisonctl $(B)/liaisond-web
 
 deps:
 	@sh scripts/deps.sh
@@ -74,6 +76,10 @@ $(B)/liaisonctl: $(C_OBJ) $(LIBS)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(C_OBJ) $(LIBS) $(LDLIBS)
 
+$(B)/liaisond-web: $(W_OBJ) $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $(W_OBJ) $(LIBS) $(LDLIBS)
+
 $(B)/tests/%: tests/unit/%.c $(LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
@@ -97,6 +103,11 @@ $(B)/gen/default_conf.c: conf/default.conf scripts/embed.sh
 	@mkdir -p $(dir $@)
 	@sh scripts/embed.sh default_conf conf/default.conf > $@
 
+# The web front's style sheet, served as a file (the pages' CSP has no inline style).
+$(B)/gen/web_css.c: web/liaison.css scripts/embed.sh
+	@mkdir -p $(dir $@)
+	@sh scripts/embed.sh web_css web/liaison.css > $@
+
 # The mail templates: compiled in as the fallback for a kind whose file is not
 # in [notify] template_dir (docs/notify.md).
 $(B)/gen/default_templates.c: $(TEMPLATES) scripts/embed.sh
@@ -113,11 +124,15 @@ $(B)/tests/libenospc.so: tests/fault/enospc.c
 
 unit: $(UNIT_BIN) $(B)/tests/libenospc.so
 
-# make run: the daemon in the foreground on the embedded default config.
+# make run: the daemon in the foreground on the embedded default config, and
+# liaisond-web beside it (http://127.0.0.1:8025/liaison/, stopped with it).
+# liaisonctl status creates the database first, so that the two never race
+# to migrate it.
 run: deps
 	$(MAKE) -j$(NPROC) all
 	mkdir -p var
-	./$(B)/liaisond
+	./$(B)/liaisonctl status >/dev/null || true
+	./$(B)/liaisond-web & web=$$!; trap 'kill $$web 2>/dev/null' EXIT INT TERM; ./$(B)/liaisond
 
 # make check: every test on the plain and the ASan+UBSan build, and each fuzz
 # target for a short while (FUZZ_SECONDS, 10 by default); one summary line.
@@ -158,14 +173,15 @@ SYSUSERSDIR ?= $(LIBDIR_SD)/sysusers.d
 TMPFILESDIR ?= $(LIBDIR_SD)/tmpfiles.d
 CONFDIR     := $(SYSCONFDIR)/liaisond
 TMPLDIR     := $(CONFDIR)/templates
-UNITS       := liaisond.service liaisond.socket liaisond-remind.service liaisond-remind.timer
+UNITS       := liaisond.service liaisond.socket liaisond-remind.service liaisond-remind.timer \
+               liaisond-web.service liaisond-web.socket
 MAN5        := man/liaisond.conf.5
-MAN8        := man/liaisond.8 man/liaisonctl.8
+MAN8        := man/liaisond.8 man/liaisonctl.8 man/liaisond-web.8
 DIR_EXAMPLE := conf/directory.example.conf
 DOCS        := $(wildcard docs/*.md README.md)
 INSTALL     ?= install
 
-# The installed binaries are linked again with conf/conf_installed.c naming
+# The installed binaries (liaisond-web too) are linked again with conf/conf_installed.c naming
 # $(CONFDIR)/liaisond.conf: they look there when neither --config nor
 # $$LIAISOND_CONFIG is given; the build folder's use the embedded default.
 $(B)/inst/conf_installed.o: conf/conf_installed.c FORCE
@@ -180,12 +196,16 @@ $(B)/inst/liaisonctl: $(C_OBJ) $(B)/inst/conf_installed.o $(LIBS)
 
 FORCE:
 
-install: all $(B)/inst/liaisond $(B)/inst/liaisonctl
+$(B)/inst/liaisond-web: $(W_OBJ) $(B)/inst/conf_installed.o $(LIBS)
+	@$(CC) $(LDFLAGS) -o $@ $(W_OBJ) $(B)/inst/conf_installed.o $(LIBS) $(LDLIBS)
+
+install: all $(B)/inst/liaisond $(B)/inst/liaisonctl $(B)/inst/liaisond-web
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
 	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(CONFDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(TMPLDIR)
 	$(INSTALL) -m 0755 $(B)/inst/liaisond $(DESTDIR)$(SBINDIR)/liaisond
 	$(INSTALL) -m 0755 $(B)/inst/liaisonctl $(DESTDIR)$(BINDIR)/liaisonctl
+	$(INSTALL) -m 0755 $(B)/inst/liaisond-web $(DESTDIR)$(SBINDIR)/liaisond-web
 	$(INSTALL) -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	$(INSTALL) -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	@# The units name /usr/sbin, /usr/bin and /etc; other prefixes are written in.
@@ -224,9 +244,9 @@ install: all $(B)/inst/liaisond $(B)/inst/liaisonctl
 # config files are kept when changed from the examples, /var/lib/liaisond
 # always (remove it by hand once it is backed up).
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/liaisond $(DESTDIR)$(BINDIR)/liaisonctl
+	rm -f $(DESTDIR)$(SBINDIR)/liaisond $(DESTDIR)$(BINDIR)/liaisonctl $(DESTDIR)$(SBINDIR)/liaisond-web
 	rm -f $(DESTDIR)$(MANDIR)/man5/liaisond.conf.5 $(DESTDIR)$(MANDIR)/man8/liaisond.8 \
-	    $(DESTDIR)$(MANDIR)/man8/liaisonctl.8
+	    $(DESTDIR)$(MANDIR)/man8/liaisonctl.8 $(DESTDIR)$(MANDIR)/man8/liaisond-web.8
 	for u in $(UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/liaisond.conf $(DESTDIR)$(TMPFILESDIR)/liaisond.conf
 	for f in liaisond.conf directory.conf; do \
@@ -248,7 +268,9 @@ uninstall:
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 
 # make bench: liaisond against a private Dovecot LMTP, same load (a benchmark,
-# never a test). BENCH_SCALE=0.2 for a quick look.
+# never a test). BENCH_SCALE=0.2 for a quick look. Then the web case
+# (tests/bench/web.py: liaisond-web's pages with 10,000 statements, wrk);
+# BENCH_WEB=0 skips it.
 $(B)/bench/lmtp_load: tests/bench/lmtp_load.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
@@ -257,6 +279,7 @@ bench:
 	@sh scripts/deps.sh bench
 	$(MAKE) all $(B)/bench/lmtp_load
 	LIAISON_BUILD=$(CURDIR)/$(B) /usr/bin/python3 tests/bench/bench.py
+	[ "$${BENCH_WEB:-1}" = 0 ] || LIAISON_BUILD=$(CURDIR)/$(B) /usr/bin/python3 tests/bench/web.py
 
 # make fuzz: every libFuzzer target (tests/fuzz/fuzz_*.c) for FUZZ_SECONDS each,
 # seeded from tests/fuzz/corpus/NAME, the test corpus and ../shared/corpora.
@@ -280,4 +303,4 @@ fuzz: fuzz-build
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(D_OBJ:.o=.d) $(C_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(D_OBJ:.o=.d) $(C_OBJ:.o=.d) $(W_OBJ:.o=.d)

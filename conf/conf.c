@@ -25,6 +25,7 @@ struct conf_key {
 static const char *const tls_values[] = { "none", "starttls", "tls", NULL };
 static const char *const level_values[] = { "debug", "info", "warning", "error", NULL };
 static const char *const reply_values[] = { "always", "authenticated", "never", NULL };
+static const char *const auth_values[] = { "password", "proxy", NULL };
 
 #define O(f) offsetof(struct conf, f)
 #define MiB (1024LL * 1024)
@@ -74,6 +75,13 @@ static const struct conf_key keys[] = {
 	{ "notify", "reply_policy", T_ENUM, O(reply_policy), "authenticated", 0, 0, reply_values },
 	{ "notify", "max_reply_recipients", T_INT, O(max_reply_recipients), "5", 0, 100, NULL },
 	{ "notify", "max_extra_recipients", T_INT, O(max_extra_recipients), "10", 0, 200, NULL },
+	{ "web", "listen", T_LIST, O(web_listen), "127.0.0.1:8025", 0, 0, NULL },
+	{ "web", "auth", T_CHOICE, O(web_auth), "password", 0, 0, auth_values },
+	{ "web", "users_file", T_PATH, O(web_users_file), "", 0, 0, NULL },
+	{ "web", "proxy_user_header", T_STR, O(web_proxy_user_header), "X-Remote-User", 0, 0, NULL },
+	{ "web", "session_lifetime", T_INT, O(web_session_lifetime), "28800", 60, 30 * 86400, NULL },
+	{ "web", "max_connections", T_INT, O(web_max_connections), "64", 4, 10000, NULL },
+	{ "web", "page_size", T_INT, O(web_page_size), "50", 5, 500, NULL },
 };
 #undef O
 

@@ -81,6 +81,15 @@ struct conf {
 	enum conf_reply reply_policy;
 	int max_reply_recipients;  /* addresses one acknowledgement or rejection goes to */
 	int max_extra_recipients;  /* To-Contacts outside the directory one routing mail goes to */
+
+	/* [web] (liaisond-web) */
+	char **web_listen;     /* "host:port" or "unix:/path", NULL-terminated */
+	char *web_auth;        /* password|proxy */
+	char *web_users_file;  /* "" = nobody can log in with a password */
+	char *web_proxy_user_header;
+	int web_session_lifetime;   /* seconds */
+	int web_max_connections;
+	int web_page_size;     /* statements per list page */
 };
 
 /* conf_load - read FILE into a new conf. NULL: the embedded default, but only

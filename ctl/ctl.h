@@ -33,6 +33,7 @@ extern const struct ctl_cmd ctl_cmds_queue[];    /* cmd_queue.c: edit approve di
 extern const struct ctl_cmd ctl_cmds_outgoing[]; /* cmd_outgoing.c: approvals refuse */
 extern const struct ctl_cmd ctl_cmds_ops[];      /* cmd_ops.c: status */
 extern const struct ctl_cmd ctl_cmds_directory[]; /* cmd_directory.c: directory import */
+extern const struct ctl_cmd ctl_cmds_web[];      /* cmd_web.c: web-user */
 
 /* ctl_find_cmd - the row of command NAME in any table, or NULL. */
 const struct ctl_cmd *ctl_find_cmd(const char *name);

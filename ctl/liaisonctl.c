@@ -12,7 +12,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,6 +19,8 @@
 static const struct ctl_cmd *const tables[] = {
 	ctl_cmds_msg, ctl_cmds_stmt, ctl_cmds_queue, ctl_cmds_outgoing, ctl_cmds_notify,
 	ctl_cmds_conf, ctl_cmds_directory, ctl_cmds_ops,
+	ctl_cmds_msg, ctl_cmds_stmt, ctl_cmds_queue, ctl_cmds_notify, ctl_cmds_conf, ctl_cmds_ops,
+	ctl_cmds_web,
 };
 
 /* help is run before the store opens (cmd_help), so it has no run function */

@@ -205,5 +205,11 @@ struct flow_pending {
 /* flow_approvals - the pending statements, oldest first (struct flow_pending *). */
 GPtrArray *flow_approvals(const struct flow_ctx *x, GError **error);
 void flow_pending_free(gpointer p);
+struct admin_summary;
+/* flow_export_json - posted statement ST (its summary SUM for the times) as
+ * `liaisonctl export` and the web's /api/liaison/ write it; attachment urls
+ * when BASE_URL is set. */
+JsonObject *flow_export_json(const struct statement *st, const struct admin_summary *sum,
+    const char *base_url);
 
 #endif

@@ -3,7 +3,8 @@
 # Runs as root with no TTY (CI, a fresh host). apt-get update runs once, and only
 # when something is missing, so a machine that has everything is not touched.
 #
-# The base list builds liaisond and runs `make check` (Postfix comes with "No
+# The base list builds liaisond and liaisond-web and runs `make check` (the
+# browser tests drive Debian's chromium with python3-selenium) (Postfix comes with "No
 # configuration": the tests run a private instance). `bench` adds Dovecot's
 # LMTP server for `make bench`'s comparison; only that target asks for it, so
 # that `make check` never installs (and so starts) a Dovecot on a mail host.
@@ -12,8 +13,9 @@ set -eu
 PKGS="build-essential pkg-config libgmime-3.0-dev libetpan-dev libsqlite3-dev
 libcurl4-gnutls-dev libcmocka-dev libjson-glib-dev libxml2-dev libarchive-dev
 libpoppler-glib-dev libgnutls28-dev postfix swaks python3-aiosmtpd sqlite3 systemd
-clang libclang-rt-14-dev valgrind openssl"
-[ "${1:-}" = bench ] && PKGS="$PKGS dovecot-lmtpd"
+clang libclang-rt-14-dev valgrind openssl libmicrohttpd-dev libcrypt-dev chromium
+chromium-driver python3-selenium python3-feedparser"
+[ "${1:-}" = bench ] && PKGS="$PKGS dovecot-lmtpd wrk"
 
 missing=""
 for p in $PKGS; do

@@ -18,20 +18,25 @@ TOP = L.TOP
 BUILD = L.BUILD
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze") or "/usr/bin/systemd-analyze"
 SQLITE3 = shutil.which("sqlite3") or "/usr/bin/sqlite3"
-UNITS = ["liaisond.service", "liaisond.socket", "liaisond-remind.service", "liaisond-remind.timer"]
+UNITS = ["liaisond.service", "liaisond.socket", "liaisond-remind.service", "liaisond-remind.timer",
+         "liaisond-web.service", "liaisond-web.socket"]
 MAX_EXPOSURE = 2.0
 
 # Every file `make install DESTDIR=... PREFIX=/usr` writes (relative to DESTDIR).
 INSTALLED = sorted([
     "usr/sbin/liaisond",
     "usr/bin/liaisonctl",
+    "usr/sbin/liaisond-web",
     "usr/share/man/man5/liaisond.conf.5",
     "usr/share/man/man8/liaisond.8",
     "usr/share/man/man8/liaisonctl.8",
+    "usr/share/man/man8/liaisond-web.8",
     "usr/lib/systemd/system/liaisond.service",
     "usr/lib/systemd/system/liaisond.socket",
     "usr/lib/systemd/system/liaisond-remind.service",
     "usr/lib/systemd/system/liaisond-remind.timer",
+    "usr/lib/systemd/system/liaisond-web.service",
+    "usr/lib/systemd/system/liaisond-web.socket",
     "usr/lib/sysusers.d/liaisond.conf",
     "usr/lib/tmpfiles.d/liaisond.conf",
     "etc/liaisond/liaisond.conf",
@@ -363,7 +368,7 @@ def test_systemd_analyze_security_exposure():
     if not os.path.exists(SYSTEMD_ANALYZE):
         L.skip("systemd-analyze is not installed (Debian package systemd)")
     d = installed_tree()
-    for u in ("liaisond.service", "liaisond-remind.service"):
+    for u in ("liaisond.service", "liaisond-remind.service", "liaisond-web.service"):
         e = exposure(os.path.join(d, "usr/lib/systemd/system", u))
         print("# %s exposure %.1f" % (u, e))
         L.ok(e <= MAX_EXPOSURE, "%s exposure %.1f > %.1f" % (u, e, MAX_EXPOSURE))

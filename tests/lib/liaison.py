@@ -692,3 +692,75 @@ class Postfix:
         p = subprocess.run(["/usr/sbin/postqueue", "-c", self.dir, "-j"], capture_output=True,
                            text=True, timeout=30)
         return len([l for l in p.stdout.splitlines() if l.strip()])
+
+
+# ---------------------------------------------------------------- liaisond-web
+
+LIAISOND_WEB = os.path.join(BUILD, "liaisond-web")
+
+
+class Web:
+    """liaisond-web on daemon D's config (its [web] and [notify] base_url are
+    set by the caller before D starts): started, waited for, stopped by PID."""
+
+    def __init__(self, d, port, conf_path=None):
+        self.d = d
+        self.port = port
+        self.conf_path = conf_path or d.conf_path
+        self.log_path = os.path.join(d.tmp, "liaisond-web-%d.log" % port)
+        self.proc = None
+        _live.append(self)
+
+    def start(self):
+        logf = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([LIAISOND_WEB, "--config", self.conf_path],
+                                     stdout=logf, stderr=logf, stdin=subprocess.DEVNULL,
+                                     env=self.d.env)
+        logf.close()
+
+        def ready():
+            if self.proc.poll() is not None:
+                raise CheckFailed("liaisond-web exited with %s:\n%s" % (self.proc.returncode,
+                                                                     self.log()[-3000:]))
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return True
+            except OSError:
+                return False
+        wait_for(ready, 20 * SLOW, "liaisond-web to listen on %d" % self.port)
+        return self
+
+    def url(self, path):
+        return "http://127.0.0.1:%d/%s" % (self.port, path.lstrip("/"))
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout=30):
+        if not self.proc:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout * SLOW)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+                raise CheckFailed("liaisond-web did not stop within %ss" % (timeout * SLOW))
+        rc = self.proc.returncode
+        self.proc = None
+        return rc
+
+    def close(self):
+        try:
+            self.stop()
+        finally:
+            if self in _live:
+                _live.remove(self)
+
+    def log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
