@@ -44,6 +44,7 @@ struct conf {
 	int max_mime_parts;
 	int max_header_count;
 	gint64 max_header_size;
+	int duplicate_window_days;   /* a repeat by content is looked for this far back */
 
 	/* [directory] */
 	char *directory_file;  /* "" = no directory */

@@ -3,6 +3,7 @@
 #include "flow/flow_private.h"
 #include "store/store_flow.h"
 #include "store/store_link.h"
+#include "store/store_dup.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -14,8 +15,9 @@ G_DEFINE_QUARK(flow-error-quark, flow_error)
 #define REJ STMT_BIT(STMT_REJECTED)
 #define IGN STMT_BIT(STMT_IGNORED)
 #define DED STMT_BIT(STMT_DEAD)
-#define PARSED (PST | REJ | IGN | DED)
-#define ALIVE (RCV | PST | REJ | IGN)
+#define DUP STMT_BIT(STMT_DUPLICATE)
+#define PARSED (PST | REJ | IGN | DED | DUP)
+#define ALIVE (RCV | PST | REJ | IGN | DUP)
 #define ANY (ALIVE | DED)
 
 #define POSTED_MAIL (NOTIFY_ROUTING | NOTIFY_ACK)
@@ -27,6 +29,19 @@ G_DEFINE_QUARK(flow-error-quark, flow_error)
 const struct flow_transition flow_table[] = {
 	/* a received message, parsed and validated */
 	{ FLOW_INGEST, RCV, FACT_AUTO, STMT_IGNORED, 0, "parsed", FX_LOG_STATE },
+	/* duplicates (issue 20): a statement on record arriving again is kept,
+	 * linked and not routed; its forwarder or sender is told where it is.
+	 * One that adds something (an attachment, a deadline) waits for the
+	 * secretariat. A clean resend of a rejected statement replaces it. */
+	{ FLOW_INGEST, RCV, FACT_DUPLICATE | FACT_DIFFERS, STMT_REJECTED, NOTIFY_SECRETARIAT,
+	  "duplicate", FX_LOG_STATE | FX_DUP_LINK },
+	{ FLOW_INGEST, RCV, FACT_DUPLICATE, STMT_DUPLICATE, NOTIFY_DUPLICATE, "duplicate",
+	  FX_DUP_LINK },
+	{ FLOW_INGEST, RCV, FACT_RESEND | FACT_CLEAN, STMT_POSTED, POSTED_MAIL, "parsed",
+	  FX_LOG_STATE | FX_ANSWERS | FX_SUPERSEDES },
+	{ FLOW_DUP, PST | REJ | IGN, 0, STMT_DUPLICATE, 0, "duplicate", FX_DUP_LINK },
+	{ FLOW_UNDUP, DUP, FACT_ERRORS, STMT_REJECTED, REJECTED_MAIL, "undup", FX_LOG_STATE },
+	{ FLOW_UNDUP, DUP, 0, STMT_POSTED, POSTED_MAIL, "undup", FX_LOG_STATE | FX_ANSWERS },
 	{ FLOW_INGEST, RCV, FACT_ERRORS, STMT_REJECTED, REJECTED_MAIL, "parsed", FX_LOG_STATE },
 	{ FLOW_INGEST, RCV, 0, STMT_POSTED, POSTED_MAIL, "parsed", FX_LOG_STATE | FX_ANSWERS },
 	/* the secretariat */
@@ -61,7 +76,7 @@ static const char *const event_names[FLOW_N_EVENTS] = {
 	[FLOW_INGEST] = "ingest", [FLOW_EDIT] = "edit", [FLOW_APPROVE] = "approve",
 	[FLOW_DISCARD] = "discard", [FLOW_RESTORE] = "restore", [FLOW_REPROCESS] = "reprocess",
 	[FLOW_RESEND] = "resend", [FLOW_REMIND] = "remind", [FLOW_COMMENT] = "comment",
-	[FLOW_MARK_TAKEN] = "mark-taken",
+	[FLOW_MARK_TAKEN] = "mark-taken", [FLOW_DUP] = "dup", [FLOW_UNDUP] = "undup",
 };
 
 const char *
@@ -93,9 +108,9 @@ flow_facts(const struct statement *st, unsigned extra)
 
 /* Names for the printed table. */
 static const char *const fact_names[] = { "auto", "errors", "clean", "force", "notify-sender",
-	"open" };
+	"open", "duplicate", "differs", "resend" };
 static const char *const mail_names[] = { "routing", "ack", "rejection", "secretariat",
-	"discard notice", "reminder", "again" };
+	"discard notice", "reminder", "again", "duplicate ack" };
 
 static void
 append_bits(GString *s, unsigned bits, const char *const *names, unsigned n, const char *sep)
@@ -163,10 +178,13 @@ flow_table_markdown(void)
 		append_bits(s, t->when, fact_names, G_N_ELEMENTS(fact_names), " + ");
 		g_string_append_printf(s, " | %s | ", to_name(t->to));
 		append_bits(s, t->mails, mail_names, G_N_ELEMENTS(mail_names), ", ");
-		g_string_append_printf(s, " | %s%s%s%s |\n", t->history ? t->history : "-",
+		g_string_append_printf(s, " | %s%s%s%s%s%s |\n", t->history ? t->history : "-",
 		    (t->effects & FX_LOG_STATE) ? ", then the new state" : "",
 		    (t->effects & FX_ANSWERS) ? "; marks what it answers taken" : "",
-		    (t->effects & FX_TAKEN) ? "; marks it taken" : "");
+		    (t->effects & FX_TAKEN) ? "; marks it taken" : "",
+		    (t->effects & FX_DUP_LINK) ? "; linked to the statement it repeats" : "",
+		    (t->effects & FX_SUPERSEDES) ? "; the rejected one it resends: dead,"
+		    " superseded" : "");
 	}
 	return g_string_free(s, FALSE);
 }
@@ -250,6 +268,18 @@ flow_apply(const struct flow_ctx *x, struct statement *st, const struct flow_tra
 	}
 	if ((row->effects & FX_ANSWERS) && store_link_mark_answered(s, st, x->actor, error) < 0)
 		return -1;
+	if ((row->effects & FX_DUP_LINK) && r->original > 0 &&
+	    store_dup_link(s, st->id, r->original, r->how ? r->how : "secretariat", error) < 0)
+		return -1;
+	if ((row->effects & FX_SUPERSEDES) && r->original > 0 && to == STMT_POSTED) {
+		/* the corrected resend is posted: the rejected copy it replaces is done */
+		g_autofree char *by = g_strdup_printf("superseded by %" G_GINT64_FORMAT, st->id);
+		if (store_dup_supersede(s, r->original, st->id, error) < 0 ||
+		    store_flow_set_state(s, r->original, stmt_state_name(STMT_DEAD),
+		        stmt_state_name(STMT_REJECTED), error) < 0 ||
+		    store_event(s, r->original, x->actor, "superseded", by, FALSE, error) < 0)
+			return -1;
+	}
 	struct notify_batch *own = NULL;
 	if (!mail && row->mails &&
 	    notify_prepare_statement(s, x->c, x->dir, st, row->mails, &own, error) < 0)

@@ -36,6 +36,8 @@ enum flow_event {
 	FLOW_REMIND,
 	FLOW_COMMENT,
 	FLOW_MARK_TAKEN,
+	FLOW_DUP,          /* the secretariat: a repeat of another statement (issue 20) */
+	FLOW_UNDUP,        /* the secretariat: not a duplicate after all */
 	FLOW_N_EVENTS
 };
 
@@ -47,6 +49,9 @@ enum flow_fact {
 	FACT_FORCE = 1 << 3,    /* the secretariat said --force */
 	FACT_NOTIFY = 1 << 4,   /* the secretariat said --notify-sender */
 	FACT_OPEN = 1 << 5,     /* its action is not taken yet */
+	FACT_DUPLICATE = 1 << 6,  /* it repeats a statement on record (store/store_dup.h) */
+	FACT_DIFFERS = 1 << 7,  /* ... and carries something that one lacks */
+	FACT_RESEND = 1 << 8,   /* it is a resend of a rejected statement */
 };
 
 /* Where a row goes, besides a state. */
@@ -58,6 +63,8 @@ enum flow_effect {
 	FX_ANSWERS = 1 << 0,    /* a posted In Response marks what it answers as taken */
 	FX_TAKEN = 1 << 1,      /* its own action is taken */
 	FX_LOG_STATE = 1 << 2,  /* the new state's name goes into history after the kind */
+	FX_DUP_LINK = 1 << 3,   /* linked to the statement it repeats (duplicates table) */
+	FX_SUPERSEDES = 1 << 4, /* the rejected statement it resends becomes dead, "superseded" */
 };
 
 struct flow_transition {
@@ -109,6 +116,10 @@ struct flow_result {
 	char *state_before, *errors_before, *warnings_before, *from_before, *to_before;
 	char *errors_after, *warnings_after, *from_after, *to_after;
 	int queued;              /* remind: how many reminders */
+	/* duplicates: the statement repeated (or, a resend, replaced) and how it
+	 * was recognised (store/store_dup.h dup_how_name, "secretariat") */
+	gint64 original;
+	const char *how;
 };
 void flow_result_init(struct flow_result *r);
 void flow_result_clear(struct flow_result *r);
@@ -166,5 +177,11 @@ int flow_comment(const struct flow_ctx *x, gint64 id, const char *text, gboolean
     struct flow_result *r, GError **error);
 int flow_mark_taken(const struct flow_ctx *x, gint64 id, struct flow_result *r,
     GError **error);
+/* flow_dup - the secretariat says ID repeats OF (kept, not routed, linked);
+ * flow_undup - ID is not a duplicate: unlinked and validated again, posted
+ * (routing mail) when it has no errors, else rejected. */
+int flow_dup(const struct flow_ctx *x, gint64 id, gint64 of, struct flow_result *r,
+    GError **error);
+int flow_undup(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError **error);
 
 #endif

@@ -10,6 +10,7 @@
 #include "store/store_flow.h"
 #include "store/store_stmt.h"
 #include "store/store_sink.h"
+#include "store/store_dup.h"
 
 #include <string.h>
 
@@ -151,8 +152,15 @@ flow_restore(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError 
 	enum stmt_state back = STMT_REJECTED;
 	if (was)
 		stmt_state_from_name(was, &back);
-	g_autofree char *detail = g_strdup_printf("back to %s", stmt_state_name(back));
+	gint64 by = 0;
+	if (store_dup_superseded_by(x->s, id, &by, error) < 0)
+		return fail(x, st);
+	g_autofree char *detail = by ? g_strdup_printf("back to %s; no longer superseded by %"
+	    G_GINT64_FORMAT, stmt_state_name(back), by) :
+	    g_strdup_printf("back to %s", stmt_state_name(back));
+	/* restore undoes a supersede as it undoes a discard */
 	if (flow_apply(x, st, row, before, was, FALSE, detail, NULL, r, error) < 0 ||
+	    (by && store_dup_unsupersede(x->s, id, error) < 0) ||
 	    flow_end(x, r, error) < 0)
 		return fail(x, st);
 	r->st = st;
@@ -494,6 +502,76 @@ flow_edit(const struct flow_ctx *x, gint64 id, int version, GHashTable *edits,
 		return fail(x, st);
 	st->version = version + 1;
 	r->version = st->version;
+	r->st = st;
+	return 0;
+}
+
+int
+flow_dup(const struct flow_ctx *x, gint64 id, gint64 of, struct flow_result *r, GError **error)
+{
+	flow_result_init(r);
+	if (id == of)
+		return flow_refuse(error, ID_FMT " cannot repeat itself", id);
+	struct statement *st = begin(x, id, NULL, NULL, error);
+	if (!st)
+		return -1;
+	/* OF must be on record; a duplicate's own original is the one meant */
+	g_autofree char *of_state = NULL;
+	gint64 of_original = 0;
+	if (store_flow_state(x->s, of, &of_state, NULL, error) < 0 ||
+	    store_dup_of(x->s, of, &of_original, NULL, error) < 0)
+		return fail(x, st);
+	if (!strcmp(of_state, "duplicate") && of_original > 0)
+		of = of_original;
+	if (of == id) {
+		fail(x, st);
+		return flow_refuse(error, ID_FMT " is the original of %s; `liaisonctl undup` that one"
+		    " first", id, of_state);
+	}
+	enum stmt_state before = st->state;
+	const struct flow_transition *row = flow_match(FLOW_DUP, before, flow_facts(st, 0));
+	if (!row) {
+		fail(x, st);
+		return flow_refuse(error, ID_FMT " is %s: only a posted, rejected or ignored statement"
+		    " can be marked a duplicate", id, stmt_state_name(before));
+	}
+	r->original = of;
+	r->how = "secretariat";
+	st->duplicate_of = of;
+	g_autofree char *detail = g_strdup_printf("of statement %" G_GINT64_FORMAT " (was %s)", of,
+	    stmt_state_name(before));
+	if (flow_apply(x, st, row, before, NULL, FALSE, detail, NULL, r, error) < 0 ||
+	    flow_end(x, r, error) < 0)
+		return fail(x, st);
+	r->st = st;
+	return 0;
+}
+
+int
+flow_undup(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError **error)
+{
+	flow_result_init(r);
+	struct statement *st = begin(x, id, NULL, NULL, error);
+	if (!st)
+		return -1;
+	enum stmt_state before = st->state;
+	gint64 original = 0;
+	if (store_dup_of(x->s, id, &original, NULL, error) < 0)
+		return fail(x, st);
+	const struct flow_transition *row = flow_match(FLOW_UNDUP, before, flow_facts(st, 0));
+	if (!row) {
+		fail(x, st);
+		return flow_refuse(error, ID_FMT " is %s, not a duplicate", id, stmt_state_name(before));
+	}
+	r->original = original;
+	g_autofree char *detail = g_strdup_printf("not a duplicate of statement %" G_GINT64_FORMAT,
+	    original);
+	/* validated as it stands (its problems as stored): posted and routed
+	 * when it has no errors, else to the rejects queue with its mail */
+	if (store_dup_unlink(x->s, id, error) < 0 ||
+	    flow_apply(x, st, row, before, NULL, FALSE, detail, NULL, r, error) < 0 ||
+	    flow_end(x, r, error) < 0)
+		return fail(x, st);
 	r->st = st;
 	return 0;
 }

@@ -34,6 +34,8 @@ static const struct problem_def defs[PROB_N] = {
 	                                  PROBLEM_READING },
 	[PROB_MIME_DEFECT]            = { "mime_defect", SEV_WARNING, "", PROBLEM_READING },
 	[PROB_CHARSET_GUESSED]        = { "charset_guessed", SEV_WARNING, "body", PROBLEM_READING },
+	/* a repeat of a statement on record that carries something it lacks */
+	[PROB_POSSIBLE_DUPLICATE]     = { "possible_duplicate", SEV_WARNING, "", PROBLEM_READING },
 };
 
 const struct problem_def *

@@ -12,6 +12,7 @@ static const char *const state_names[STMT_N_STATES] = {
 	[STMT_REJECTED] = "rejected",
 	[STMT_IGNORED] = "ignored",
 	[STMT_DEAD] = "dead",
+	[STMT_DUPLICATE] = "duplicate",
 };
 
 const char *

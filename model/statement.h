@@ -17,6 +17,7 @@ enum stmt_state {
 	STMT_REJECTED,     /* in the rejects queue, waiting for the secretariat */
 	STMT_IGNORED,      /* automatic mail (bounce, auto-reply): kept, never answered */
 	STMT_DEAD,         /* discarded by the secretariat (kept; restore undoes it) */
+	STMT_DUPLICATE,    /* a repeat of a statement on record (duplicate_of): kept, not routed */
 	STMT_N_STATES
 };
 #define STMT_BIT(s) (1u << (s))
@@ -72,6 +73,7 @@ struct statement {
 	GPtrArray *references;    /* char * */
 	int version;              /* store's version counter, for edit conflicts */
 	gboolean action_taken;    /* stored: answered or marked taken (a For Action statement) */
+	gint64 duplicate_of;      /* stored: the statement this one repeats, 0 when none */
 };
 
 struct statement *statement_new(void);

@@ -18,6 +18,7 @@ enum notify_mails {
 	NOTIFY_DISCARD = 1 << 4,      /* "not recorded" to the sender (discard --notify-sender) */
 	NOTIFY_REMINDER = 1 << 5,     /* a deadline reminder to the To groups */
 	NOTIFY_AGAIN = 1 << 6,        /* even if this kind went before (resend) */
+	NOTIFY_DUPLICATE = 1 << 7,    /* "already on record as N" to the forwarder or sender */
 };
 
 /* notify_prepare_statement / notify_queue_batch - queue the MAILS

@@ -77,6 +77,10 @@ char *notify_text_ack(const struct conf *c, const struct statement *st,
     const struct notify_rcpts *routing);
 char *notify_text_rejection(const struct conf *c, const struct statement *st);
 char *notify_text_rejected_notice(const struct conf *c, const struct statement *st);
+/* notify_text_duplicate - "already on record as statement N, <link>,
+ * distributed on <date> to <groups>" (POSTED_AT NULL: not yet). */
+char *notify_text_duplicate(const struct conf *c, const struct statement *st,
+    const struct statement *original, const char *posted_at);
 char *notify_text_discarded(const struct conf *c, const struct statement *st, const char *why);
 /* DAYS >= 0: days before the deadline; < 0: days overdue. */
 char *notify_text_reminder(const struct conf *c, const struct statement *st, int days);

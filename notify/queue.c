@@ -1,6 +1,8 @@
 /* queue.c - the mail a statement's new state calls for, queued in the caller's transaction. */
 #include "notify/notify_private.h"
 #include "store/store_outbox.h"
+#include "store/store_dup.h"
+#include "store/store_stmt.h"
 #include "conf/log.h"
 
 #include <string.h>
@@ -214,11 +216,40 @@ out:
 	return rc;
 }
 
-/* plan_rejected - tell the submitter what to fix, and the secretariat that
- * a statement waits in the rejects queue. */
+/* plan_duplicate - tell whoever sent the repeat (the forwarding chair, else
+ * the sender) where the statement it repeats is on record. */
+static int
+plan_duplicate(struct notify_batch *b, struct store *s, const struct conf *c,
+    const struct statement *st, GError **error)
+{
+	struct statement *o = store_stmt_load(s, st->duplicate_of, error);
+	if (!o)
+		return -1;
+	char *posted_at = NULL;
+	int rc = store_dup_posted_at(s, o->id, &posted_at, error);
+	struct notify_rcpts r;
+	notify_rcpts_init(&r);
+	if (st->forwarded_by && *st->forwarded_by)
+		notify_rcpts_add(c, &r, FALSE, NULL, st->forwarded_by);
+	else
+		notify_rcpts_submitter(c, st, &r);
+	if (rc == 0) {
+		g_autofree char *subject = quoted_subject("Liaison statement already on record: ", st);
+		g_autofree char *body = notify_text_duplicate(c, st, o, posted_at);
+		rc = batch_add(b, c, st->id, "duplicate", subject, body, &r, st->message_id, NULL,
+		    error);
+	}
+	notify_rcpts_clear(&r);
+	g_free(posted_at);
+	statement_free(o);
+	return rc;
+}
+
+/* plan_rejected - tell the submitter what to fix (REJECTION), and the
+ * secretariat (SECRETARIAT) that a statement waits in the rejects queue. */
 static int
 plan_rejected(struct notify_batch *b, const struct conf *c, const struct statement *st,
-    GError **error)
+    unsigned mails, GError **error)
 {
 	struct notify_rcpts sub, sec;
 	int rc = -1;
@@ -232,9 +263,10 @@ plan_rejected(struct notify_batch *b, const struct conf *c, const struct stateme
 	g_autofree char *ns = g_strdup_printf("Liaison statement %" G_GINT64_FORMAT
 	    " in the rejects queue: \"%s\"", st->id, *t ? t : "(no title)");
 	g_autofree char *nb = notify_text_rejected_notice(c, st);
-	if (batch_add(b, c, st->id, "rejection", subject, body, &sub, st->message_id, NULL,
-	    error) < 0 ||
-	    batch_add(b, c, st->id, "secretariat", ns, nb, &sec, st->message_id, NULL, error) < 0)
+	if (((mails & NOTIFY_REJECTION) && batch_add(b, c, st->id, "rejection", subject, body,
+	    &sub, st->message_id, NULL, error) < 0) ||
+	    ((mails & NOTIFY_SECRETARIAT) && batch_add(b, c, st->id, "secretariat", ns, nb, &sec,
+	    st->message_id, NULL, error) < 0))
 		goto out;
 	rc = 0;
 out:
@@ -251,11 +283,13 @@ notify_prepare_statement(struct store *s, const struct conf *c, const struct dir
 	if (st->auto_generated)
 		return 0;    /* an automatic message is never answered: no loops */
 	gboolean routing = (mails & NOTIFY_ROUTING) != 0;
-	if (!routing && !(mails & (NOTIFY_REJECTION | NOTIFY_SECRETARIAT)))
+	gboolean dup = (mails & NOTIFY_DUPLICATE) != 0 && st->duplicate_of > 0;
+	if (!routing && !dup && !(mails & (NOTIFY_REJECTION | NOTIFY_SECRETARIAT)))
 		return 0;    /* nothing this function composes */
 	/* A reprocess that ends in the same state says nothing twice: the mail of
 	 * a state goes once per statement, unless asked AGAIN (resend). */
-	const char *kind = (mails & NOTIFY_AGAIN) ? NULL : routing ? "routing" : "rejection";
+	const char *kind = (mails & NOTIFY_AGAIN) ? NULL : routing ? "routing" : dup ? "duplicate" :
+	    (mails & NOTIFY_REJECTION) ? "rejection" : "secretariat";
 	if (kind) {
 		int done = store_outbox_has(s, st->id, kind, error);
 		if (done != 0)
@@ -263,7 +297,8 @@ notify_prepare_statement(struct store *s, const struct conf *c, const struct dir
 	}
 	struct notify_batch *b = batch_new(st->id, kind);
 	if ((routing ? plan_routing(b, s, c, dir, st, (mails & NOTIFY_ACK) != 0, error) :
-	    plan_rejected(b, c, st, error)) < 0) {
+	    dup ? plan_duplicate(b, s, c, st, error) :
+	    plan_rejected(b, c, st, mails, error)) < 0) {
 		notify_batch_free(b);
 		return -1;
 	}

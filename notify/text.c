@@ -229,11 +229,15 @@ notify_text_rejection(const struct conf *c, const struct statement *st)
 	    G_GINT64_FORMAT ",\nbut it could not be recorded as a liaison statement:\n\n",
 	    title, st->id);
 	append_errors(out, st);
-	g_string_append_printf(out, "\nPlease correct the statement and send it again to %s.\n"
+	/* one instruction, and the software does what it says: a clean resend
+	 * with the same title from the same sender replaces this copy (it
+	 * becomes dead, "superseded"), and the To groups receive it once */
+	g_string_append_printf(out, "\nPlease correct the statement and send it again to %s,\n"
+	    "with the same Title; it will replace this copy, and its groups receive it once.\n"
 	    "A liaison statement (RFC 4053bis) needs: Title, From (the sending body),\n"
 	    "From-Contact (a person's address), To (an IETF group), Purpose (For Information,\n"
-	    "For Action with a Deadline, or In Response), and a text or an attached document.\n"
-	    "The secretariat has been told and may also correct it for you.\n", to);
+	    "For Action with a Deadline, or In Response), and a text or an attached document.\n",
+	    to);
 	append_footer(out, c);
 	return g_string_free(out, FALSE);
 }
@@ -248,6 +252,13 @@ notify_text_rejected_notice(const struct conf *c, const struct statement *st)
 	    "waits in the rejects queue. Its problems:\n\n", st->id, title,
 	    *sub ? sub : "(unknown sender)");
 	append_errors(out, st);
+	for (guint i = 0; i < st->problems->len; i++) {
+		const struct problem *p = st->problems->pdata[i];
+		if (strcmp(p->code, "possible_duplicate") == 0) {
+			g_autofree char *m = notify_clean(p->message, 1000);
+			g_string_append_printf(out, "  - %s\n", m);
+		}
+	}
 	g_string_append_printf(out, "\nTo look at it:   liaisonctl show %" G_GINT64_FORMAT "\n"
 	    "The queue:       liaisonctl rejects\n"
 	    "Then edit and approve it, or discard it.\n", st->id);
@@ -289,6 +300,29 @@ notify_text_reminder(const struct conf *c, const struct statement *st, int days)
 	g_string_append_printf(out, "\nWhen the action is taken, send the answer as an In Response"
 	    " liaison statement,\nor ask the secretariat to mark it taken (liaisonctl mark-taken %"
 	    G_GINT64_FORMAT ");\neither stops these reminders.\n", st->id);
+	append_footer(out, c);
+	return g_string_free(out, FALSE);
+}
+
+char *
+notify_text_duplicate(const struct conf *c, const struct statement *st,
+    const struct statement *original, const char *posted_at)
+{
+	GString *out = g_string_new(NULL);
+	g_autofree char *title = title_of(st);
+	g_autofree char *url = notify_url(c, original->id);
+	g_string_append_printf(out, "Thank you. The liaison statement \"%s\" is already on record"
+	    " as statement %" G_GINT64_FORMAT ",\n    %s\n", title, original->id, url);
+	if (posted_at && *posted_at) {
+		g_autofree char *day = g_strndup(posted_at, 10);
+		g_string_append_printf(out, "distributed on %s to ", day);
+		append_groups(out, original->to_groups);
+		g_string_append(out, ".\n");
+	} else {
+		g_string_append(out, "where it waits for the secretariat before it is distributed.\n");
+	}
+	g_string_append_printf(out, "\nThis copy is kept as number %" G_GINT64_FORMAT " and is not"
+	    " distributed again;\nnothing more needs to be done.\n", st->id);
 	append_footer(out, c);
 	return g_string_free(out, FALSE);
 }

@@ -318,10 +318,11 @@ test_bodies(void **state)
 	g_autofree char *rej = notify_text_rejection(c, st);
 	const char *const want_rej[] = { "kept as number 42", "Deadline: YYYY-MM-DD",
 		"(For Action without a deadline.)", "  - Something else.\n",
-		"send it again to statements@ietf.org" };
+		"send it again to statements@ietf.org", "it will replace this copy" };
 	for (gsize i = 0; i < G_N_ELEMENTS(want_rej); i++)
 		if (!strstr(rej, want_rej[i]))
 			fail_msg("rejection lacks %s:\n%s", want_rej[i], rej);
+	assert_null(strstr(rej, "may also correct"));   /* one instruction, not two */
 	g_autofree char *notice = notify_text_rejected_notice(c, st);
 	assert_non_null(strstr(notice, "liaisonctl show 42"));
 	g_autofree char *rem = notify_text_reminder(c, st, -14);
