@@ -34,7 +34,7 @@ const struct flow_transition flow_table[] = {
 	 * One that adds something (an attachment, a deadline) waits for the
 	 * secretariat. A clean resend of a rejected statement replaces it. */
 	{ FLOW_INGEST, RCV, FACT_DUPLICATE | FACT_DIFFERS, STMT_REJECTED, NOTIFY_SECRETARIAT,
-	  "duplicate", FX_LOG_STATE | FX_DUP_LINK },
+	  "parsed", FX_LOG_STATE | FX_DUP_LINK },
 	{ FLOW_INGEST, RCV, FACT_DUPLICATE, STMT_DUPLICATE, NOTIFY_DUPLICATE, "duplicate",
 	  FX_DUP_LINK },
 	{ FLOW_INGEST, RCV, FACT_RESEND | FACT_CLEAN, STMT_POSTED, POSTED_MAIL, "parsed",
