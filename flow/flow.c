@@ -29,16 +29,17 @@ G_DEFINE_QUARK(flow-error-quark, flow_error)
 const struct flow_transition flow_table[] = {
 	/* a received message, parsed and validated */
 	{ FLOW_INGEST, RCV, FACT_AUTO, STMT_IGNORED, 0, "parsed", FX_LOG_STATE },
-	/* duplicates (issue 20): a statement on record arriving again is kept,
-	 * linked and not routed; its forwarder or sender is told where it is.
-	 * One that adds something (an attachment, a deadline) waits for the
-	 * secretariat. A clean resend of a rejected statement replaces it. */
-	{ FLOW_INGEST, RCV, FACT_DUPLICATE | FACT_DIFFERS, STMT_REJECTED, NOTIFY_SECRETARIAT,
-	  "parsed", FX_LOG_STATE | FX_DUP_LINK },
-	{ FLOW_INGEST, RCV, FACT_DUPLICATE, STMT_DUPLICATE, NOTIFY_DUPLICATE, "duplicate",
-	  FX_DUP_LINK },
+	/* duplicates (issue 20): a clean resend of a rejected statement (or a
+	 * repeat of one that is clean now) is posted and replaces it. A
+	 * statement on record arriving again is kept, linked and not routed;
+	 * its forwarder or sender is told where it is. One that adds something
+	 * (an attachment, a deadline) waits for the secretariat. */
 	{ FLOW_INGEST, RCV, FACT_RESEND | FACT_CLEAN, STMT_POSTED, POSTED_MAIL, "parsed",
 	  FX_LOG_STATE | FX_ANSWERS | FX_SUPERSEDES },
+	{ FLOW_INGEST, RCV, FACT_DUPLICATE | FACT_DIFFERS, STMT_REJECTED, NOTIFY_SECRETARIAT,
+	  "parsed", FX_LOG_STATE | FX_DUP_LINK },
+	{ FLOW_INGEST, RCV, FACT_DUPLICATE, STMT_DUPLICATE, NOTIFY_DUPLICATE, "parsed",
+	  FX_LOG_STATE | FX_DUP_LINK },
 	{ FLOW_DUP, PST | REJ | IGN, 0, STMT_DUPLICATE, 0, "duplicate", FX_DUP_LINK },
 	{ FLOW_UNDUP, DUP, FACT_ERRORS, STMT_REJECTED, REJECTED_MAIL, "undup", FX_LOG_STATE },
 	{ FLOW_UNDUP, DUP, 0, STMT_POSTED, POSTED_MAIL, "undup", FX_LOG_STATE | FX_ANSWERS },
@@ -256,7 +257,10 @@ flow_apply(const struct flow_ctx *x, struct statement *st, const struct flow_tra
 	if (row->effects & FX_LOG_STATE) {
 		/* approve says who posted it; the parse says nothing more */
 		g_autofree char *what = row->event == FLOW_APPROVE ?
-		    g_strdup_printf("approved by %s", x->actor) : g_strdup("");
+		    g_strdup_printf("approved by %s", x->actor) :
+		    to == STMT_DUPLICATE && r->original > 0 ? g_strdup_printf("of statement %"
+		    G_GINT64_FORMAT " (%s)", r->original, r->how ? r->how : "secretariat") :
+		    g_strdup("");
 		if (store_event(s, st->id, x->actor, stmt_state_name(to), what, FALSE, error) < 0)
 			return -1;
 	}

@@ -181,6 +181,10 @@ recognise(const struct flow_ctx *x, struct statement *st, struct flow_result *r,
 	struct statement *o = store_stmt_load(x->s, original, error);
 	if (!o)
 		return -1;
+	/* the same statement again while the first waits in the rejects queue:
+	 * when this copy is clean it is posted and replaces that one */
+	if (o->state == STMT_REJECTED)
+		*facts |= FACT_RESEND;
 	g_autofree char *more = lacks(st, o);
 	statement_free(o);
 	if (more) {
@@ -228,9 +232,9 @@ save_one(const struct flow_ctx *x, struct flow_parsed *p, gboolean attempt, GErr
 			st->state = (enum stmt_state)row->to;
 		}
 	}
-	detail = facts & FACT_DUPLICATE ? g_strdup_printf("%sof statement %"
-	    G_GINT64_FORMAT " (%s); %s", facts & FACT_DIFFERS ? "possible duplicate " : "",
-	    r.original, r.how, p->detail) : g_strdup(p->detail);
+	detail = (facts & FACT_DIFFERS) && row->to == STMT_REJECTED ? g_strdup_printf("%s;"
+	    " possible duplicate of statement %" G_GINT64_FORMAT " (%s)", p->detail, r.original,
+	    r.how) : g_strdup(p->detail);
 	if (store_stmt_save(x->s, st, error) == 0 && store_doc_save(x->s, st, error) == 0)
 		rc = flow_apply(x, st, row, STMT_RECEIVED, NULL, TRUE, detail, mail, &r, error);
 out:

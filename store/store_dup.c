@@ -84,18 +84,22 @@ store_dup_find(struct store *s, const struct statement *st, int window_days,
 {
 	static const char by_mid[] =
 	    "SELECT m.id FROM messages m JOIN statements s ON s.id = m.id"
-	    " WHERE m.id < ?1 AND " ON_RECORD
+	    " WHERE m.id != ?1 AND " ON_RECORD
 	    " AND (m.message_id = ?2 OR json_extract(s.metadata, '$.message_id') = ?2)"
 	    " ORDER BY m.id LIMIT 1";
 	static const char by_content[] =
 	    "SELECT m.id FROM messages m JOIN statements s ON s.id = m.id"
-	    " WHERE m.id < ?1 AND " ON_RECORD " AND " WITHIN
+	    " WHERE m.id != ?1 AND " ON_RECORD " AND " WITHIN
 	    " AND json_extract(s.metadata, '$.content_key') = ?2"
 	    " ORDER BY m.id LIMIT 1";
 	static const char by_title[] =
 	    "SELECT m.id, m.state FROM messages m JOIN statements s ON s.id = m.id"
-	    " WHERE m.id < ?1 AND " ON_RECORD " AND " WITHIN
+	    " WHERE m.id != ?1 AND " ON_RECORD " AND " WITHIN
 	    " AND json_extract(s.metadata, '$.title_key') = ?2"
+	    /* rejected, or posted by the secretariat out of the rejects queue:
+	     * a statement posted on arrival is not what a resend corrects */
+	    " AND (m.state = 'rejected' OR EXISTS (SELECT 1 FROM events e"
+	    "      WHERE e.statement = m.id AND e.kind = 'approved'))"
 	    " ORDER BY m.state = 'posted' DESC, m.id DESC LIMIT 1";
 	*original = 0;
 	*how = DUP_NONE;

@@ -12,14 +12,15 @@ enum dup_how {
 	DUP_NONE,
 	DUP_MESSAGE_ID,   /* the same original Message-ID (the mail's, or the forwarded one's) */
 	DUP_CONTENT,      /* metadata content_key within the window */
-	DUP_RESEND,       /* title_key, same sending body or sender, earlier one posted */
+	DUP_RESEND,       /* title_key, same sending body or sender, earlier one rejected
+	                     and since approved (posted by the secretariat) */
 	DUP_REJECTED,     /* title_key, same sending body or sender, earlier one rejected:
 	                     not a duplicate, a corrected resend (supersedes it once posted) */
 };
 const char *dup_how_name(enum dup_how h);
 
 /* store_dup_find - the statement on record (posted or rejected, not ST
- * itself, older) that ST repeats, and how; 0 and DUP_NONE when none.
+ * itself; saved before it, whatever the order of arrival) that ST repeats, and how; 0 and DUP_NONE when none.
  * WINDOW_DAYS bounds the content and resend matches (0: Message-ID only). */
 int store_dup_find(struct store *s, const struct statement *st, int window_days,
     gint64 *original, enum dup_how *how, GError **error);
