@@ -10,6 +10,7 @@
 #include "store/store_doc.h"
 #include "store/store_sink.h"
 #include "store/store_dup.h"
+#include "store/store_link.h"
 #include "conf/log.h"
 
 #include <string.h>
@@ -199,6 +200,24 @@ recognise(const struct flow_ctx *x, struct statement *st, struct flow_result *r,
 	return 0;
 }
 
+/* link_now - an In Response statement whose original was not found when it
+ * was read: look again inside the transaction, where a statement saved
+ * meanwhile (by the other worker) is visible; found, the warning goes. */
+static int
+link_now(const struct flow_ctx *x, struct statement *st, GError **error)
+{
+	if (!statement_has_problem(st, PROB_IN_RESPONSE_UNRESOLVED))
+		return 0;
+	int n = store_link_resolve(x->s, st, error);
+	if (n <= 0)
+		return n;
+	const char *code = problem_def(PROB_IN_RESPONSE_UNRESOLVED)->code;
+	for (guint i = st->problems->len; i > 0; i--)
+		if (!strcmp(((const struct problem *)st->problems->pdata[i - 1])->code, code))
+			g_ptr_array_remove_index(st->problems, i - 1);
+	return n;
+}
+
 /* save_one - the rows of one parsed statement, inside the caller's
  * transaction; ATTEMPT: and count the parse attempt that made them. */
 static int
@@ -215,7 +234,7 @@ save_one(const struct flow_ctx *x, struct flow_parsed *p, gboolean attempt, GErr
 	int rc = -1;
 	unsigned facts = 0;
 	char *detail = NULL;
-	if (recognise(x, st, &r, &facts, error) < 0)
+	if (link_now(x, st, error) < 0 || recognise(x, st, &r, &facts, error) < 0)
 		goto out;
 	const struct flow_transition *row = p->row;
 	struct notify_batch **mail = &p->mail;
@@ -237,6 +256,9 @@ save_one(const struct flow_ctx *x, struct flow_parsed *p, gboolean attempt, GErr
 	    r.how) : g_strdup(p->detail);
 	if (store_stmt_save(x->s, st, error) == 0 && store_doc_save(x->s, st, error) == 0)
 		rc = flow_apply(x, st, row, STMT_RECEIVED, NULL, TRUE, detail, mail, &r, error);
+	/* order must not matter: replies saved before this one are linked now */
+	if (rc == 0 && store_link_late(x->s, st, x->actor, error) < 0)
+		rc = -1;
 out:
 	g_free(detail);
 	flow_result_clear(&r);

@@ -68,9 +68,25 @@ attachments(GPtrArray *list)
 	return g_strjoinv(",", (char **)sums->pdata);
 }
 
+/* thread - the Message-IDs ST's mail answers, kept in metadata so that a
+ * reply saved before its original is linked when the original comes. */
+static void
+thread(struct statement *st)
+{
+	if (st->in_reply_to && *st->in_reply_to)
+		json_object_set_string_member(st->metadata, "in_reply_to", st->in_reply_to);
+	if (st->references->len == 0)
+		return;
+	JsonArray *a = json_array_new();
+	for (guint i = 0; i < st->references->len && i < 20; i++)
+		json_array_add_string_element(a, st->references->pdata[i]);
+	json_object_set_array_member(st->metadata, "references", a);
+}
+
 void
 dupkey_set(struct statement *st)
 {
+	thread(st);
 	g_autofree char *title = norm(st->title);
 	if (!*title)
 		return;

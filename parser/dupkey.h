@@ -5,7 +5,8 @@
 
 #include "model/statement.h"
 
-/* dupkey_set - put into st->metadata:
+/* dupkey_set - put into st->metadata (with in_reply_to and references, the
+ * Message-IDs the mail answers, for linking a reply saved before its original):
  *   title_key   - digest of the normalised title and the From groups (a
  *                 corrected resend keeps these and changes the rest);
  *   content_key - digest of title_key and of the normalised body text, or,

@@ -33,6 +33,10 @@ CREATE TABLE superseded (
 );
 CREATE INDEX superseded_by ON superseded(by);
 
+-- A reply saved before its original waits with this warning until the
+-- original is saved (store_link_late).
+CREATE INDEX problems_code ON problems(code);
+
 -- The keys a repeat is recognised by (parser/dupkey.c puts them in metadata).
 CREATE INDEX statements_content_key ON statements(json_extract(metadata, '$.content_key'));
 CREATE INDEX statements_title_key ON statements(json_extract(metadata, '$.title_key'));

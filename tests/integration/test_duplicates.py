@@ -175,14 +175,16 @@ def settle(sink, seconds=3):
     L.eq(len(sink.snapshot()), n, "mails after settling")
 
 
-def one_routing(sink, title, copies=1):
-    """Every routing recipient got exactly COPIES routing mails of TITLE."""
-    L.wait_for(lambda: all(routing_per_rcpt(sink, title).get(r, 0) >= copies for r in ROUTED),
-               30 * SLOW, "the routing mail of %r at the sink" % title)
+def one_routing(sink, *titles, copies=1):
+    """Every routing recipient got exactly COPIES routing mails of each of TITLES."""
+    for title in titles:
+        L.wait_for(lambda: all(routing_per_rcpt(sink, title).get(r, 0) >= copies
+                               for r in ROUTED), 30 * SLOW, "the routing mail of %r" % title)
     settle(sink)
-    got = routing_per_rcpt(sink, title)
-    L.eq({r: got.get(r) for r in ROUTED}, {r: copies for r in ROUTED},
-         "routing mails per recipient for %r" % title)
+    for title in titles:
+        got = routing_per_rcpt(sink, title)
+        L.eq({r: got.get(r) for r in ROUTED}, {r: copies for r in ROUTED},
+             "routing mails per recipient for %r" % title)
 
 
 def history(d, sid):
@@ -365,6 +367,50 @@ def burst_either_order():
             dup = [i for i in ids if i != posted][0]
             check_duplicate(d, dup, posted)
             one_routing(sink, title)
+
+
+def sg15_statement(n):
+    m = original("LS on OTN transport of QUIC (%d)" % n, "sg15-%d@itu.example" % n,
+                 sender="tsbsg15@itu.example", body_from="ITU-T SG15",
+                 text="ITU-T SG15 asks the QUIC WG whether the multipath extension can carry\n"
+                      "OTN management traffic, and asks for an answer by its next plenary.\n")
+    m.replace_header("Subject", "LS on OTN transport of QUIC (%d)" % n)
+    body = m.get_content().replace("Purpose: For Information", "Purpose: For Action\nDeadline: 2031-06-30")
+    m.set_content(body)
+    return m
+
+
+def reply_to(orig, n):
+    m = original("Reply LS on OTN transport of QUIC (%d)" % n, "reply-%d@3gpp.example" % n,
+                 text="3GPP TSG SA answers the ITU-T SG15 statement: SA2 sees no need for\n"
+                      "OTN management traffic over multipath QUIC in Release 19 at all.\n")
+    body = m.get_content().replace("Purpose: For Information", "Purpose: In Response")
+    m.set_content(body)
+    m["In-Reply-To"] = str(orig["Message-ID"])
+    m["References"] = str(orig["Message-ID"])
+    return m
+
+
+@L.test
+def reply_and_original_in_one_burst():
+    """Postfix flushes its queue: a reply and the statement it answers arrive
+    together, in either order; the reply is linked as if they came in order."""
+    for n, order in enumerate(("original first", "reply first")):
+        with L.SMTPSink() as sink, daemon(sink) as d:
+            o = sg15_statement(n)
+            r = reply_to(o, n)
+            pair = [raw(o), raw(r)] if n == 0 else [raw(r), raw(o)]
+            ids = deliver(d, *pair)
+            oid, rid = (ids[0], ids[1]) if n == 0 else (ids[1], ids[0])
+            for i in ids:
+                L.eq(d.wait_state(i, states=DONE, timeout=20 * SLOW)["state"], "posted",
+                     "%s: state of %d" % (order, i))
+            rep = L.wait_for(lambda: (lambda x: x if x["related"] == [oid] else None)(
+                d.ctl_json("show", rid)), 10 * SLOW, "%s: the reply linked" % order)
+            L.ok("in_response_unresolved" not in [p["code"] for p in rep["problems"]],
+                 "%s: no unresolved warning left: %r" % (order, rep["problems"]))
+            L.eq(d.ctl_json("show", oid)["action_taken"], True, "%s: the original is answered" % order)
+            one_routing(sink, str(o["Subject"]), str(r["Subject"]))
 
 
 @L.test
