@@ -28,11 +28,13 @@ LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 # The layers, one folder and one archive each, includes only downward
 # (docs/design.md; tests/integration/test_layers.py checks every #include).
-# LIBS is in link order: a layer's archive before those it uses, so that a
-# call against the direction does not even link.
+# LIBS is in link order: a layer's archive before those it uses (a call
+# against the direction then fails to link, unless its target was pulled in
+# already: a backstop; the include check is the rule).
 LAYERS    := conf model parser store notify flow
 LIB_SRC   := $(wildcard $(LAYERS:%=%/*.c))
-LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o $(B)/gen/default_conf.o
+LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/schema.o $(B)/gen/default_conf.o \
+             $(B)/gen/default_templates.o
 LIBS      := $(B)/libflow.a $(B)/libnotify.a $(B)/libparser.a $(B)/libstore.a \
              $(B)/libmodel.a $(B)/libconf.a
 D_OBJ     := $(patsubst %.c,$(B)/%.o,$(wildcard daemon/*.c))
@@ -43,6 +45,7 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_SECONDS ?= 30
 SCHEMA    := $(sort $(wildcard store/schema/*.sql))
+TEMPLATES := $(sort $(wildcard templates/*.txt))
 
 .PHONY: all deps run check check-plain check-asan valgrind unit bench fuzz fuzz-build install uninstall clean
 all: $(B)/liaisond $(B)/liaisonctl
@@ -50,12 +53,13 @@ all: $(B)/liaisond $(B)/liaisonctl
 deps:
 	@sh scripts/deps.sh
 
-# One archive per layer; conf also carries the embedded schema and default config.
+# One archive per layer; conf also carries the embedded schema and default
+# config, notify the compiled-in mail templates.
 $(B)/libconf.a: $(filter $(B)/conf/%,$(LIB_OBJ)) $(B)/gen/default_conf.o $(B)/gen/schema.o
 $(B)/libmodel.a: $(filter $(B)/model/%,$(LIB_OBJ))
 $(B)/libparser.a: $(filter $(B)/parser/%,$(LIB_OBJ))
 $(B)/libstore.a: $(filter $(B)/store/%,$(LIB_OBJ))
-$(B)/libnotify.a: $(filter $(B)/notify/%,$(LIB_OBJ))
+$(B)/libnotify.a: $(filter $(B)/notify/%,$(LIB_OBJ)) $(B)/gen/default_templates.o
 $(B)/libflow.a: $(filter $(B)/flow/%,$(LIB_OBJ))
 $(LIBS):
 	@rm -f $@
@@ -92,6 +96,12 @@ $(B)/gen/schema.c: $(SCHEMA) scripts/embed.sh
 $(B)/gen/default_conf.c: conf/default.conf scripts/embed.sh
 	@mkdir -p $(dir $@)
 	@sh scripts/embed.sh default_conf conf/default.conf > $@
+
+# The mail templates: compiled in as the fallback for a kind whose file is not
+# in [notify] template_dir (docs/notify.md).
+$(B)/gen/default_templates.c: $(TEMPLATES) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	@sh scripts/embed.sh default_templates $(TEMPLATES) > $@
 
 $(B)/gen/%.o: $(B)/gen/%.c
 	@$(CC) $(CFLAGS) -c -o $@ $<
@@ -145,6 +155,7 @@ UNITDIR     ?= $(LIBDIR_SD)/systemd/system
 SYSUSERSDIR ?= $(LIBDIR_SD)/sysusers.d
 TMPFILESDIR ?= $(LIBDIR_SD)/tmpfiles.d
 CONFDIR     := $(SYSCONFDIR)/liaisond
+TMPLDIR     := $(CONFDIR)/templates
 UNITS       := liaisond.service liaisond.socket liaisond-remind.service liaisond-remind.timer
 MAN5        := man/liaisond.conf.5
 MAN8        := man/liaisond.8 man/liaisonctl.8
@@ -155,7 +166,7 @@ INSTALL     ?= install
 install: all
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
-	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(CONFDIR) $(DESTDIR)$(DOCDIR)
+	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(CONFDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(TMPLDIR)
 	$(INSTALL) -m 0755 $(B)/liaisond $(DESTDIR)$(SBINDIR)/liaisond
 	$(INSTALL) -m 0755 $(B)/liaisonctl $(DESTDIR)$(BINDIR)/liaisonctl
 	$(INSTALL) -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
@@ -178,6 +189,13 @@ install: all
 	[ -e $(DESTDIR)$(CONFDIR)/directory.conf ] || \
 	    $(INSTALL) -m 0644 $(DIR_EXAMPLE) $(DESTDIR)$(CONFDIR)/directory.conf
 	$(if $(DOCS),$(INSTALL) -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/)
+	@# The mail templates: each kind's .example always refreshed, the file the
+	@# daemon reads only written when absent (the operator's words are kept).
+	for t in $(TEMPLATES); do \
+	    n=$$(basename $$t); \
+	    $(INSTALL) -m 0644 $$t $(DESTDIR)$(TMPLDIR)/$$n.example || exit 1; \
+	    [ -e $(DESTDIR)$(TMPLDIR)/$$n ] || $(INSTALL) -m 0644 $$t $(DESTDIR)$(TMPLDIR)/$$n || exit 1; \
+	done
 	@# On the live system (no DESTDIR, as root): the user, the folders, and
 	@# systemd told about the new units. Enabling is left to the operator.
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
@@ -202,6 +220,14 @@ uninstall:
 	    elif [ -e $(DESTDIR)$(CONFDIR)/$$f ]; then echo "kept $(DESTDIR)$(CONFDIR)/$$f (changed)"; fi; \
 	    rm -f $(DESTDIR)$(CONFDIR)/$$f.example; \
 	done
+	for t in $(TEMPLATES); do \
+	    n=$$(basename $$t); \
+	    if cmp -s $(DESTDIR)$(TMPLDIR)/$$n $(DESTDIR)$(TMPLDIR)/$$n.example; then \
+	        rm -f $(DESTDIR)$(TMPLDIR)/$$n; \
+	    elif [ -e $(DESTDIR)$(TMPLDIR)/$$n ]; then echo "kept $(DESTDIR)$(TMPLDIR)/$$n (changed)"; fi; \
+	    rm -f $(DESTDIR)$(TMPLDIR)/$$n.example; \
+	done
+	rmdir $(DESTDIR)$(TMPLDIR) 2>/dev/null || true
 	rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || true
 	rm -rf $(DESTDIR)$(DOCDIR)
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi

@@ -6,11 +6,7 @@
 
 #define ADDR_MAX 254   /* RFC 5321 4.5.3.1.3: a path is at most 256 with <> */
 
-static GQuark
-addr_error_quark(void)
-{
-	return g_quark_from_static_string("liaisond-addr-error-quark");
-}
+G_DEFINE_QUARK(liaisond-addr-error-quark, addr_error)
 
 struct addr *
 addr_new(const char *name, const char *address)
@@ -46,6 +42,10 @@ addr_is_valid(const char *bare)
 	size_t n = strlen(bare);
 	const char *at = strrchr(bare, '@');
 	if (n == 0 || n > ADDR_MAX || !at || at == bare || at[1] == '\0')
+		return FALSE;
+	/* One '@' ("foo@@bad" is a typo, not a local part "foo@"): a quoted
+	 * local part holding '@' is refused below anyway ('"'). */
+	if (strchr(bare, '@') != at)
 		return FALSE;
 	for (const unsigned char *p = (const unsigned char *)bare; *p; p++)
 		if (*p <= 0x20 || *p == 0x7f || *p == '<' || *p == '>' || *p == ',' ||
@@ -107,7 +107,7 @@ static gboolean
 add_mailbox(GPtrArray *out, struct mailimf_mailbox *mb, const char *text, GError **error)
 {
 	if (!strstr(text, mb->mb_addr_spec)) {
-		g_set_error(error, addr_error_quark(), 1, "'%s' has spaces inside an address "
+		g_set_error(error, ADDR_ERROR, ADDR_ERR_INVALID, "'%s' has spaces inside an address "
 		    "(it would read as '%s')", text, mb->mb_addr_spec);
 		return FALSE;
 	}
@@ -125,18 +125,18 @@ addr_parse_list(const char *text, GPtrArray **out, GError **error)
 	gboolean ok = FALSE;
 
 	if (len == 0 || len > 64 * 1024) {
-		g_set_error(error, addr_error_quark(), 1, len ? "address list too long" :
+		g_set_error(error, ADDR_ERROR, ADDR_ERR_INVALID, len ? "address list too long" :
 		    "empty address list");
 		goto out;
 	}
 	if (mailimf_address_list_parse(text, len, &idx, &list) != MAILIMF_NO_ERROR) {
-		g_set_error(error, addr_error_quark(), 1, "'%s' is not a valid address list", text);
+		g_set_error(error, ADDR_ERROR, ADDR_ERR_INVALID, "'%s' is not a valid address list", text);
 		goto out;
 	}
 	while (idx < len && g_ascii_isspace(text[idx]))
 		idx++;
 	if (idx != len) {
-		g_set_error(error, addr_error_quark(), 1, "'%s' does not parse after '%.*s'", text,
+		g_set_error(error, ADDR_ERROR, ADDR_ERR_INVALID, "'%s' does not parse after '%.*s'", text,
 		    (int)idx, text);
 		goto out;
 	}
@@ -156,7 +156,7 @@ addr_parse_list(const char *text, GPtrArray **out, GError **error)
 	for (guint i = 0; i < res->len; i++) {
 		struct addr *a = res->pdata[i];
 		if (!addr_is_valid(a->address)) {
-			g_set_error(error, addr_error_quark(), 1, "'%s' is not a usable address",
+			g_set_error(error, ADDR_ERROR, ADDR_ERR_INVALID, "'%s' is not a usable address",
 			    a->address);
 			goto out;
 		}
@@ -179,7 +179,7 @@ addr_parse_one(const char *text, GError **error)
 	if (!addr_parse_list(text, &l, error))
 		return NULL;
 	if (l->len != 1) {
-		g_set_error(error, addr_error_quark(), 1, "'%s' is %u addresses, not one", text, l->len);
+		g_set_error(error, ADDR_ERROR, ADDR_ERR_INVALID, "'%s' is %u addresses, not one", text, l->len);
 		g_ptr_array_unref(l);
 		return NULL;
 	}

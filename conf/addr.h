@@ -4,6 +4,12 @@
 
 #include <glib.h>
 
+#define ADDR_ERROR addr_error_quark()
+GQuark addr_error_quark(void);
+enum addr_error_code {
+	ADDR_ERR_INVALID = 1,   /* not an address (list) we accept; the message says why */
+};
+
 struct addr {
 	char *name;      /* display name decoded to UTF-8, NULL when none */
 	char *address;   /* bare local@domain, domain lower-cased */

@@ -24,6 +24,7 @@ struct conf_key {
 
 static const char *const tls_values[] = { "none", "starttls", "tls", NULL };
 static const char *const level_values[] = { "debug", "info", "warning", "error", NULL };
+static const char *const reply_values[] = { "always", "authenticated", "never", NULL };
 
 #define O(f) offsetof(struct conf, f)
 #define MiB (1024LL * 1024)
@@ -43,6 +44,7 @@ static const struct conf_key keys[] = {
 	{ "liaisond", "drain_timeout", T_INT, O(drain_timeout), "30", 0, 3600, NULL },
 	{ "liaisond", "commit_batch", T_INT, O(commit_batch), "64", 1, 4096, NULL },
 	{ "liaisond", "log_level", T_CHOICE, O(log_level), "info", 0, 0, level_values },
+	{ "liaisond", "authserv_id", T_STR, O(authserv_id), "", 0, 0, NULL },
 	{ "parser", "parse_timeout", T_INT, O(parse_timeout), "60", 1, 3600, NULL },
 	{ "parser", "parse_attempts", T_INT, O(parse_attempts), "3", 1, 100, NULL },
 	{ "parser", "workers", T_INT, O(parse_workers), "2", 1, 16, NULL },
@@ -50,6 +52,7 @@ static const struct conf_key keys[] = {
 	{ "parser", "max_mime_parts", T_INT, O(max_mime_parts), "500", 1, 100000, NULL },
 	{ "parser", "max_header_count", T_INT, O(max_header_count), "1000", 10, 100000, NULL },
 	{ "parser", "max_header_size", T_INT64, O(max_header_size), "1048576", 1024, 64 * MiB, NULL },
+	{ "parser", "parse_cpu_budget", T_INT, O(parse_cpu_budget), "10", 1, 3600, NULL },
 	{ "parser", "duplicate_window_days", T_INT, O(duplicate_window_days), "90", 0, 3650, NULL },
 	{ "directory", "file", T_PATH, O(directory_file), "", 0, 0, NULL },
 	{ "notify", "smtp_url", T_STR, O(smtp_url), "", 0, 0, NULL },
@@ -65,6 +68,11 @@ static const struct conf_key keys[] = {
 	{ "notify", "reminder_days", T_DAYS, O(reminder_days), "14,7,3,1,0", 0, 0, NULL },
 	{ "notify", "smtp_timeout", T_INT, O(smtp_timeout), "120", 5, 3600, NULL },
 	{ "notify", "retry_initial", T_INT, O(retry_initial), "60", 1, 3600, NULL },
+	{ "notify", "template_dir", T_PATH, O(template_dir), "", 0, 0, NULL },
+	{ "notify", "guide_url", T_STR, O(guide_url), "https://www.ietf.org/about/liaisons/", 0, 0, NULL },
+	{ "notify", "reply_policy", T_ENUM, O(reply_policy), "authenticated", 0, 0, reply_values },
+	{ "notify", "max_reply_recipients", T_INT, O(max_reply_recipients), "5", 0, 100, NULL },
+	{ "notify", "max_extra_recipients", T_INT, O(max_extra_recipients), "10", 0, 200, NULL },
 };
 #undef O
 
@@ -282,7 +290,7 @@ out:
 	}
 	if (problems->len > 0) {
 		g_string_truncate(problems, problems->len - 1);   /* the last newline */
-		g_set_error_literal(error, CONF_ERROR, 1, problems->str);
+		g_set_error_literal(error, CONF_ERROR, CONF_ERR_INVALID, problems->str);
 		g_clear_pointer(&c, conf_free);
 	}
 	g_string_free(problems, TRUE);
@@ -299,7 +307,7 @@ conf_load(const char *file, GError **error)
 	g_autofree char *text = NULL;
 	GError *e = NULL;
 	if (!g_file_get_contents(file, &text, NULL, &e)) {
-		g_set_error(error, CONF_ERROR, 2, "%s", e->message);
+		g_set_error(error, CONF_ERROR, CONF_ERR_READ, "%s", e->message);
 		g_error_free(e);
 		return NULL;
 	}

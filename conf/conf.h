@@ -4,8 +4,15 @@
 
 #include <glib.h>
 
+/* Each module that reports errors has its own domain and codes: conf here,
+ * ADDR_ERROR (conf/addr.h), STORE_ERROR (store/store.h), NOTIFY_ERROR
+ * (notify/notify.h). liaisonctl turns them into exit codes (ctl_fail_error). */
 #define CONF_ERROR conf_error_quark()
 GQuark conf_error_quark(void);
+enum conf_error_code {
+	CONF_ERR_INVALID = 1,   /* a key or value is wrong (the message lists them) */
+	CONF_ERR_READ,          /* the file cannot be read */
+};
 
 /* sysexits(3) codes, shared by both programs. */
 enum {
@@ -15,6 +22,8 @@ enum {
 };
 
 enum conf_tls { CONF_TLS_NONE, CONF_TLS_STARTTLS, CONF_TLS_TLS };
+/* [notify] reply_policy: who gets acknowledgements and rejections. */
+enum conf_reply { CONF_REPLY_ALWAYS, CONF_REPLY_AUTHENTICATED, CONF_REPLY_NEVER };
 
 struct conf {
 	char *path;            /* file it came from, or "(embedded default)" */
@@ -35,6 +44,7 @@ struct conf {
 	int drain_timeout;     /* seconds SIGTERM waits for transactions */
 	int commit_batch;      /* messages per group commit, at most */
 	char *log_level;       /* debug|info|warning|error */
+	char *authserv_id;     /* our MTA's Authentication-Results id; "" = trust none */
 
 	/* [parser] */
 	int parse_timeout;     /* seconds one message may take */
@@ -44,6 +54,7 @@ struct conf {
 	int max_mime_parts;
 	int max_header_count;
 	gint64 max_header_size;
+	int parse_cpu_budget;  /* CPU seconds one parse may use (capped by parse_timeout) */
 	int duplicate_window_days;   /* a repeat by content is looked for this far back */
 
 	/* [directory] */
@@ -64,6 +75,11 @@ struct conf {
 	char *reminder_days;   /* "14,7,3,1,0" */
 	int smtp_timeout;      /* seconds per SMTP transaction */
 	int retry_initial;     /* seconds before the first retry; doubles up to an hour */
+	char *template_dir;    /* the mail templates; a kind without a file there: the embedded one */
+	char *guide_url;       /* the IETF's guide for sending liaison statements (rejection mail) */
+	enum conf_reply reply_policy;
+	int max_reply_recipients;  /* addresses one acknowledgement or rejection goes to */
+	int max_extra_recipients;  /* To-Contacts outside the directory one routing mail goes to */
 };
 
 /* conf_load - read FILE (NULL: the embedded default) into a new conf. */

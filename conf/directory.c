@@ -34,6 +34,21 @@ dir_type_name(enum dir_type t)
 	return (unsigned)t < G_N_ELEMENTS(type_names) ? type_names[t] : "?";
 }
 
+char *
+dir_group_title(const struct dir_group *g)
+{
+	static const char *const kind[] = { [DIR_WG] = "working group", [DIR_RG] = "research group",
+		[DIR_AREA] = "area" };
+	const char *k = (unsigned)g->type < G_N_ELEMENTS(kind) ? kind[g->type] : NULL;
+	if (!k)   /* the IETF, IESG, IAB, IRTF and other bodies: their name says it */
+		return g_strdup(g->name);
+	g_autofree char *low = g_ascii_strdown(g->name, -1);
+	/* "Transport Area Working Group (tsvwg)", not "... Working Group working group" */
+	if (strstr(low, k) || (g->type == DIR_WG && g_str_has_suffix(low, " wg")))
+		return g_strdup_printf("%s (%s)", g->name, g->acronym);
+	return g_strdup_printf("%s %s (%s)", g->name, k, g->acronym);
+}
+
 /* with_article - "a wg", "an area", "an sdo": for messages. */
 static const char *
 with_article(enum dir_type t)
@@ -544,7 +559,7 @@ out:
 	if (ld.problems->len > 0) {
 		g_ptr_array_sort_with_data(ld.problems, problem_cmp, GSIZE_TO_POINTER(strlen(path)));
 		g_clear_pointer(&d, directory_free);
-		g_set_error(error, CONF_ERROR, 1, "%s%s", (char *)ld.problems->pdata[0],
+		g_set_error(error, CONF_ERROR, CONF_ERR_INVALID, "%s%s", (char *)ld.problems->pdata[0],
 		    ld.problems->len > 1 ? " (and more problems)" : "");
 	}
 	if (problems)

@@ -36,6 +36,9 @@ const struct dir_group *directory_get(const struct directory *d, const char *acr
 /* directory_groups - every group, sorted by type then acronym (do not free items). */
 GPtrArray *directory_groups(const struct directory *d);
 const char *dir_type_name(enum dir_type t);
+/* dir_group_title - the group in full for people, with its acronym: "QUIC
+ * working group (quic)", "Security area (sec)"; other bodies by name. */
+char *dir_group_title(const struct dir_group *g);
 
 /* directory_liaison_managers - of an SDO group, inherited from its parent body
  * when it has none (struct addr *, owned by the directory; free the array). */

@@ -62,12 +62,16 @@ log_msg(enum log_level l, const char *fmt, ...)
 const char *
 log_quote(const char *value)
 {
-	static __thread char buf[512];
+	/* A ring of buffers, not one: a line that quotes two values (a client
+	 * and a reason) printed the first twice when they shared a buffer. */
+	static __thread char ring[LOG_QUOTE_MAX][512];
+	static __thread unsigned next;
+	char *buf = ring[next++ % LOG_QUOTE_MAX];
 	size_t n = 0;
 	if (!value)
 		return "-";
 	buf[n++] = '"';
-	for (const char *p = value; *p && n < sizeof(buf) - 3; p++) {
+	for (const char *p = value; *p && n < sizeof(ring[0]) - 3; p++) {
 		unsigned char ch = (unsigned char)*p;
 		if (ch == '"' || ch == '\\')
 			buf[n++] = '\\';

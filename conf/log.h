@@ -21,7 +21,10 @@ void log_msg(enum log_level l, const char *fmt, ...) __attribute__((format(print
 #define log_error(...) log_msg(LOG_ERROR_, __VA_ARGS__)
 
 /* log_quote - VALUE made safe for a key=value line (quoted, no control
- * characters); returns a static per-thread buffer valid until the next call. */
+ * characters, cut at about 500 bytes). The text is in one of LOG_QUOTE_MAX
+ * per-thread buffers used in turn: it stays valid for LOG_QUOTE_MAX - 1
+ * more calls, so one log line can quote up to LOG_QUOTE_MAX values. */
+#define LOG_QUOTE_MAX 8
 const char *log_quote(const char *value);
 
 /* log_quote_redacted - log_quote, with every word that holds an '@' (an

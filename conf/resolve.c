@@ -32,6 +32,10 @@ descend(const struct directory *d, const struct dir_group *g, GPtrArray *t, guin
 	return g;
 }
 
+/* A suggestion must be this similar (1 - edits / length of the longer
+ * name): "quik" for quic (0.75) is a typo, "sec" for tls is not. */
+#define SUGGEST_SIMILARITY 0.75
+
 /* suggest - the acronym of the one group whose name is closest to KEY, when
  * close enough to be a typo ("quik" -> quic). */
 static char *
@@ -39,6 +43,7 @@ suggest(const struct directory *d, const char *key)
 {
 	size_t len = strlen(key);
 	guint limit = len <= 2 ? 0 : len <= 5 ? 1 : len <= 9 ? 2 : 3, best = limit + 1;
+	size_t best_len = 0;
 	const struct dir_group *pick = NULL;
 	gboolean tie = FALSE;
 	GHashTableIter it;
@@ -56,6 +61,7 @@ suggest(const struct directory *d, const char *key)
 			guint dist = dir_edit_distance(key, k);
 			if (dist < best) {
 				best = dist;
+				best_len = MAX(kl, len);
 				pick = g;
 				tie = g == NULL;
 			} else if (dist == best && g != pick) {
@@ -63,6 +69,8 @@ suggest(const struct directory *d, const char *key)
 			}
 		}
 	}
+	if (pick && 1.0 - (double)best / (double)best_len < SUGGEST_SIMILARITY)
+		return NULL;
 	return pick && !tie ? g_strdup(pick->acronym) : NULL;
 }
 

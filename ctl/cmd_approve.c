@@ -6,23 +6,25 @@
 
 #include <string.h>
 
-/* print_approve - the answer of approve, as JSON or words. */
+/* print_approve - the answer of approve for one statement, as JSON or words. */
 static void
-print_approve(struct ctl *c, const struct flow_result *r)
+print_approve(struct queue_out *out, const struct flow_result *r)
 {
 	const char *errors = r->overridden ? r->overridden : "";
-	if (c->json) {
-		JsonObject *o = json_object_new();
-		json_object_set_int_member(o, "id", r->id);
-		json_object_set_string_member(o, "state", stmt_state_name(r->after));
-		json_object_set_boolean_member(o, "forced", *errors != '\0');
-		json_object_set_member(o, "overridden", queue_codes_json(errors));
-		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
-		json_node_take_object(n, o);
-		ctl_print_json(n);
+	g_autofree char *list = g_strdup(errors);
+	g_strdelimit(list, ",", ' ');
+	JsonObject *o = queue_result_json(r);
+	json_object_set_boolean_member(o, "forced", *errors != '\0');
+	json_object_set_member(o, "overridden", queue_codes_json(errors));
+	queue_out_add(out, o);
+	if (out->c->json)
+		return;
+	if (r->dry_run) {
+		printf("Statement %" G_GINT64_FORMAT " would be posted%s%s%s (dry run: nothing"
+		    " changed).\n", r->id, *errors ? " DESPITE errors (" : "", list,
+		    *errors ? ")" : "");
+		queue_print_mails(r);
 	} else if (*errors) {
-		g_autofree char *list = g_strdup(errors);
-		g_strdelimit(list, ",", ' ');
 		printf("Statement %" G_GINT64_FORMAT " posted DESPITE errors (%s); this is recorded"
 		    " in its history.\nRouting and acknowledgement mail are queued.\n", r->id, list);
 	} else {
@@ -38,30 +40,39 @@ queue_cmd_approve(struct ctl *c, int argc, char **argv)
 	 * for the person at the terminal: the command says what happened */
 	log_set_level("warning");
 	GError *error = NULL;
-	gboolean force = FALSE;
+	gboolean force = FALSE, dry_run = FALSE;
 	int rc = 0;
 	GOptionEntry entries[] = {
 		{ "force", 0, 0, G_OPTION_ARG_NONE, &force, NULL, NULL },
+		{ "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, NULL, NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	if ((rc = queue_options("approve", entries, &argc, &argv)) != 0)
 		return rc;
-	if (argc != 2)
-		return ctl_usage(queue_cmd("approve"));
-	gint64 id = queue_id("approve", argc, argv, 1);
-	if (id < 0)
-		return EX_USAGE_;
+	GArray *ids = queue_ids("approve", argc, argv, 1, &rc);
+	if (!ids)
+		return rc;
 	struct flow_ctx x;
-	if (queue_flow_begin(c, &x, &error) < 0)
+	if (queue_flow_begin(c, &x, &error) < 0) {
+		g_array_unref(ids);
 		return ctl_fail_error(error);
-	struct flow_result r;
-	if (flow_approve(&x, id, force, &r, &error) < 0)
-		rc = ctl_fail_error(error);
-	else
-		print_approve(c, &r);
-	flow_result_clear(&r);
+	}
+	x.dry_run = dry_run;
+	struct queue_out out;
+	queue_out_init(&out, c, ids->len);
+	/* one statement's failure does not stop the others; the exit code tells */
+	for (guint i = 0; i < ids->len; i++) {
+		gint64 id = g_array_index(ids, gint64, i);
+		struct flow_result r;
+		if (flow_approve(&x, id, force, &r, &error) < 0)
+			queue_out_fail(&out, id, g_steal_pointer(&error));
+		else
+			print_approve(&out, &r);
+		flow_result_clear(&r);
+	}
 	queue_flow_end(&x);
-	return rc;
+	g_array_unref(ids);
+	return queue_out_end(&out);
 }
 
 /* summary_json - the parts of a summary reprocess compares. */
@@ -90,6 +101,10 @@ reprocess_json(JsonArray *out, const struct flow_result *r)
 	    r->warnings_before, r->from_before, r->to_before));
 	json_object_set_member(o, "after", summary_json(stmt_state_name(r->after), r->errors_after,
 	    r->warnings_after, r->from_after, r->to_after));
+	if (r->dry_run) {
+		json_object_set_boolean_member(o, "dry_run", TRUE);
+		json_object_set_member(o, "mails", queue_mails_json(r));
+	}
 	json_array_add_object_element(out, o);
 }
 
@@ -98,11 +113,12 @@ queue_cmd_reprocess(struct ctl *c, int argc, char **argv)
 {
 	log_set_level("warning");
 	GError *error = NULL;
-	gboolean all = FALSE, force = FALSE;
+	gboolean all = FALSE, force = FALSE, dry_run = FALSE;
 	int rc = 0;
 	GOptionEntry entries[] = {
 		{ "all-rejected", 0, 0, G_OPTION_ARG_NONE, &all, NULL, NULL },
 		{ "force", 0, 0, G_OPTION_ARG_NONE, &force, NULL, NULL },
+		{ "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, NULL, NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	if ((rc = queue_options("reprocess", entries, &argc, &argv)) != 0)
@@ -114,22 +130,15 @@ queue_cmd_reprocess(struct ctl *c, int argc, char **argv)
 		ids = store_admin_ids_in_state(ctl_store(c), stmt_state_name(STMT_REJECTED), &error);
 		if (!ids)
 			return ctl_fail_error(error);
-	} else {
-		ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-		for (int i = 1; i < argc; i++) {
-			gint64 id = queue_id("reprocess", argc, argv, i);
-			if (id < 0) {
-				g_array_unref(ids);
-				return EX_USAGE_;
-			}
-			g_array_append_val(ids, id);
-		}
+	} else if (!(ids = queue_ids("reprocess", argc, argv, 1, &rc))) {
+		return rc;
 	}
 	struct flow_ctx x;
 	if (queue_flow_begin(c, &x, &error) < 0) {
 		g_array_unref(ids);
 		return ctl_fail_error(error);
 	}
+	x.dry_run = dry_run;
 	JsonArray *out = c->json ? json_array_new() : NULL;
 	/* one statement's failure does not stop the others; the exit code tells */
 	for (guint i = 0; i < ids->len; i++) {
@@ -139,7 +148,10 @@ queue_cmd_reprocess(struct ctl *c, int argc, char **argv)
 			one = ctl_fail_error(g_steal_pointer(&error));
 		else if (out)
 			reprocess_json(out, &r);
-		else
+		else if (r.dry_run) {
+			printf("%" G_GINT64_FORMAT ": %s (dry run: nothing changed)\n", r.id, r.detail);
+			queue_print_mails(&r);
+		} else
 			printf("%" G_GINT64_FORMAT ": %s\n", r.id, r.detail);
 		flow_result_clear(&r);
 		if (one && !rc)

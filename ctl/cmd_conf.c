@@ -4,6 +4,7 @@
 #include "ctl/ctl_out.h"
 #include "conf/addr.h"
 #include "conf/directory.h"
+#include "notify/notify.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +45,13 @@ check_notify(const struct conf *conf, GPtrArray *problems)
 	    !g_str_has_prefix(conf->base_url, "http://"))
 		g_ptr_array_add(problems, g_strdup_printf("%s: [notify] base_url: '%s' is not "
 		    "an http(s) URL", conf->path, conf->base_url));
+	if (!g_str_has_prefix(conf->guide_url, "https://") &&
+	    !g_str_has_prefix(conf->guide_url, "http://"))
+		g_ptr_array_add(problems, g_strdup_printf("%s: [notify] guide_url: '%s' is not "
+		    "an http(s) URL", conf->path, conf->guide_url));
+	/* every mail template, as the daemon would load it (an unknown
+	 * placeholder would otherwise only show when that mail is sent) */
+	notify_templates_check(conf, problems);
 	if (*conf->ca_file && !g_file_test(conf->ca_file, G_FILE_TEST_IS_REGULAR))
 		g_ptr_array_add(problems, g_strdup_printf("%s: [notify] ca_file: '%s' is not a readable "
 		    "file", conf->path, conf->ca_file));

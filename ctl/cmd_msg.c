@@ -219,7 +219,7 @@ cmd_raw(struct ctl *c, int argc, char **argv)
 	size_t n;
 	int rc = 0;
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		if (fwrite(buf, 1, n, stdout) != n) {
+		if (!ctl_out_raw(buf, n)) {
 			rc = ctl_fail(EX_IOERR_, "write: %s", g_strerror(errno));
 			break;
 		}

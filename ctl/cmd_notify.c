@@ -16,9 +16,9 @@ load_directory(struct ctl *c, GError **error)
 	GPtrArray *problems = NULL;
 	struct directory *d = directory_load(c->conf->directory_file, &problems, error);
 	if (!d && problems && problems->len && error && !*error)
-		g_set_error(error, CONF_ERROR, 1, "%s", (char *)problems->pdata[0]);
+		g_set_error(error, CONF_ERROR, CONF_ERR_INVALID, "%s", (char *)problems->pdata[0]);
 	if (!d && error && !*error)
-		g_set_error(error, CONF_ERROR, 1, "cannot load the directory %s",
+		g_set_error(error, CONF_ERROR, CONF_ERR_INVALID, "cannot load the directory %s",
 		    c->conf->directory_file);
 	if (problems)
 		g_ptr_array_unref(problems);
@@ -175,21 +175,37 @@ flow_begin(struct ctl *c, struct flow_ctx *x, GError **error)
 static int
 cmd_resend(struct ctl *c, int argc, char **argv)
 {
-	if (argc != 2)
+	gboolean dry_run = FALSE;
+	const char *arg = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			dry_run = TRUE;
+		else if (arg)
+			return ctl_usage(&ctl_cmds_notify[1]);
+		else
+			arg = argv[i];
+	}
+	if (!arg)
 		return ctl_usage(&ctl_cmds_notify[1]);
-	gint64 id = ctl_parse_id(argv[1]);
+	gint64 id = ctl_parse_id(arg);
 	if (id < 0)
-		return ctl_fail(EX_USAGE_, "resend: '%s' is not a statement id", argv[1]);
+		return ctl_fail(EX_USAGE_, "resend: '%s' is not a statement id", arg);
 	GError *e = NULL;
 	struct flow_ctx x;
 	if (flow_begin(c, &x, &e) < 0)
 		return ctl_fail_error(e);
+	x.dry_run = dry_run;
 	struct flow_result r;
 	int rc = 0;
-	if (flow_resend(&x, id, &r, &e) < 0)
+	if (flow_resend(&x, id, &r, &e) < 0) {
 		rc = ctl_fail_error(e);
-	else
+	} else if (dry_run) {
+		printf("The routing mail of statement %" G_GINT64_FORMAT " would be queued again"
+		    " (dry run: nothing changed):\n", id);
+		ctl_out_planned(stdout, r.mails);
+	} else {
 		printf("routing mail of statement %" G_GINT64_FORMAT " queued again\n", id);
+	}
 	flow_result_clear(&r);
 	directory_free((struct directory *)x.dir);
 	return rc;
@@ -199,8 +215,11 @@ static int
 cmd_remind(struct ctl *c, int argc, char **argv)
 {
 	const char *today = NULL;
+	gboolean dry_run = FALSE;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--today") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--dry-run") == 0)
+			dry_run = TRUE;
+		else if (strcmp(argv[i], "--today") == 0 && i + 1 < argc)
 			today = argv[++i];
 		else if (g_str_has_prefix(argv[i], "--today="))
 			today = argv[i] + 8;
@@ -211,28 +230,48 @@ cmd_remind(struct ctl *c, int argc, char **argv)
 	struct flow_ctx x;
 	if (flow_begin(c, &x, &e) < 0)
 		return ctl_fail_error(e);
+	x.dry_run = dry_run;
 	struct flow_result r;
 	int rc = flow_remind(&x, today, &r, &e);
 	int queued = r.queued;
-	flow_result_clear(&r);
 	directory_free((struct directory *)x.dir);
 	if (rc < 0) {
 		if (e->domain == FLOW_ERROR && e->code == FLOW_ERR_USAGE) {
 			int code = ctl_fail(EX_USAGE_, "remind: %s", e->message);
 			g_error_free(e);
+			flow_result_clear(&r);
 			return code;
 		}
+		flow_result_clear(&r);
 		return ctl_fail_error(e);
 	}
 	if (c->json) {
 		JsonObject *o = json_object_new();
 		json_object_set_int_member(o, "queued", queued);
+		if (dry_run) {
+			json_object_set_boolean_member(o, "dry_run", TRUE);
+			JsonArray *a = json_array_new();
+			for (guint i = 0; i < r.mails->len; i++) {
+				const struct notify_planned *m = r.mails->pdata[i];
+				JsonObject *mo = json_object_new();
+				json_object_set_string_member(mo, "kind", m->kind);
+				json_object_set_string_member(mo, "to", m->to);
+				json_object_set_string_member(mo, "subject", m->subject);
+				json_array_add_object_element(a, mo);
+			}
+			json_object_set_array_member(o, "mails", a);
+		}
 		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
 		json_node_take_object(n, o);
 		ctl_print_json(n);
+	} else if (dry_run) {
+		printf("%d reminder%s would be queued (dry run: nothing changed)\n", queued,
+		    queued == 1 ? "" : "s");
+		ctl_out_planned(stdout, r.mails);
 	} else {
 		printf("%d reminder%s queued\n", queued, queued == 1 ? "" : "s");
 	}
+	flow_result_clear(&r);
 	return 0;
 }
 
@@ -245,16 +284,19 @@ const struct ctl_cmd ctl_cmds_notify[] = {
 	  "is failed; the others of the same mail are still delivered.\n"
 	  "`outbox retry ID` queues a failed mail again for its failed recipients.\n"
 	  "JSON keys: id, statement_id, kind, to, cc, subject, state, attempts, last_error." },
-	{ "resend", cmd_resend, "STATEMENT_ID",
+	{ "resend", cmd_resend, "STATEMENT_ID [--dry-run]",
 	  "queue the routing mail of a posted statement again",
 	  "Recomputes the recipients from the directory as it is now and queues the\n"
-	  "routing mail again; the history gets a 'resent' event." },
-	{ "remind", cmd_remind, "[--today YYYY-MM-DD] [--json]",
+	  "routing mail again; the history gets a 'resent' event.\n"
+	  "--dry-run: who would get it, nothing queued." },
+	{ "remind", cmd_remind, "[--today YYYY-MM-DD] [--dry-run] [--json]",
 	  "queue today's deadline reminders (run daily by a timer)",
 	  "For every posted For Action statement whose action is not taken: a reminder\n"
 	  "on each of [notify] reminder_days before the deadline, then weekly while overdue\n"
 	  "for up to 8 weeks. Running it twice on one day queues nothing new.\n"
 	  "--today: act as if it were that day (to catch up after an outage, or to test).\n"
-	  "Prints how many reminders were queued; --json: {queued}." },
+	  "--dry-run: which reminders would go to whom, nothing queued.\n"
+	  "Prints how many reminders were queued; --json: {queued} (--dry-run adds\n"
+	  "dry_run and mails: [{kind, to, subject}])." },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

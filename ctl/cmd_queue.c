@@ -2,6 +2,7 @@
  * comment, mark-taken (and the table row of every secretariat command). */
 #include "ctl/queue.h"
 #include "store/store_dup.h"
+#include "conf/log.h"
 
 #include <string.h>
 
@@ -122,43 +123,85 @@ cmd_history(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-/* print_state - the one-object answer of commands that change a state:
- * {id, state} or the words. */
+enum queue_event { Q_DISCARD, Q_RESTORE, Q_COMMENT, Q_MARK_TAKEN };
+
+/* The arguments of one event, for every statement it is run on. */
+struct queue_args {
+	enum queue_event ev;
+	const char *text;        /* discard: why; comment: the text */
+	gboolean flag;           /* discard: --notify-sender; comment: --private */
+	gboolean dry_run;
+};
+
+/* human - what changed for R, in words. */
 static void
-print_state(struct ctl *c, const struct flow_result *r, const char *human)
+human(const struct queue_args *a, const struct flow_result *r)
 {
-	if (c->json) {
-		JsonObject *o = json_object_new();
-		json_object_set_int_member(o, "id", r->id);
-		json_object_set_string_member(o, "state", stmt_state_name(r->after));
-		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
-		json_node_take_object(n, o);
-		ctl_print_json(n);
-	} else {
-		printf("%s\n", human);
+	gint64 id = r->id;
+	switch (a->ev) {
+	case Q_DISCARD:
+		if (a->flag && r->mails->len == 0)
+			fprintf(stderr, "liaisonctl: statement %" G_GINT64_FORMAT " has no sender address"
+			    " that may be answered; nobody is told\n", id);
+		if (r->dry_run) {
+			printf("Statement %" G_GINT64_FORMAT " would be discarded (%s -> dead; dry run:"
+			    " nothing changed).\n", id, stmt_state_name(r->before));
+			queue_print_mails(r);
+		} else {
+			printf("Statement %" G_GINT64_FORMAT " discarded (kept as dead; `liaisonctl"
+			    " restore %" G_GINT64_FORMAT "` brings it back).%s\n", id, id,
+			    a->flag && r->mails->len ? " The sender is told." : "");
+		}
+		break;
+	case Q_RESTORE:
+		printf("Statement %" G_GINT64_FORMAT " restored: %s again.%s\n", id,
+		    stmt_state_name(r->after), r->mails->len ? " The sender is told." : "");
+		break;
+	case Q_COMMENT:
+		printf("Comment added to statement %" G_GINT64_FORMAT "%s.\n", id,
+		    a->flag ? " (private)" : "");
+		break;
+	case Q_MARK_TAKEN:
+		printf(r->changed ?
+		    "Statement %" G_GINT64_FORMAT " marked taken: no more deadline reminders.\n" :
+		    "Statement %" G_GINT64_FORMAT " was already marked taken; nothing changed.\n", id);
+		break;
 	}
 }
 
-/* run_flow - event EV of statement ID through flow/, with the directory
- * loaded for it; 0 and R filled, or the exit code after saying why. */
-enum queue_event { Q_DISCARD, Q_RESTORE, Q_COMMENT, Q_MARK_TAKEN };
-
+/* run_flow - event A of every statement in IDS through flow/, each reported
+ * on its own; the exit code (the first failure's). */
 static int
-run_flow(struct ctl *c, enum queue_event ev, gint64 id, const char *text, gboolean flag,
-    struct flow_result *r)
+run_flow(struct ctl *c, const struct queue_args *a, GArray *ids)
 {
 	GError *error = NULL;
 	struct flow_ctx x;
-	if (queue_flow_begin(c, &x, &error) < 0) {
-		flow_result_init(r);
+	/* liaisond's info lines (mail queued) are for its journal: the command
+	 * says what happened */
+	log_set_level("warning");
+	if (queue_flow_begin(c, &x, &error) < 0)
 		return ctl_fail_error(error);
+	x.dry_run = a->dry_run;
+	struct queue_out out;
+	queue_out_init(&out, c, ids->len);
+	for (guint i = 0; i < ids->len; i++) {
+		gint64 id = g_array_index(ids, gint64, i);
+		struct flow_result r;
+		int rc = a->ev == Q_DISCARD ? flow_discard(&x, id, a->text, a->flag, &r, &error) :
+		    a->ev == Q_RESTORE ? flow_restore(&x, id, &r, &error) :
+		    a->ev == Q_COMMENT ? flow_comment(&x, id, a->text, a->flag, &r, &error) :
+		    flow_mark_taken(&x, id, &r, &error);
+		if (rc < 0) {
+			queue_out_fail(&out, id, g_steal_pointer(&error));
+		} else {
+			queue_out_add(&out, queue_result_json(&r));
+			if (!c->json)
+				human(a, &r);
+		}
+		flow_result_clear(&r);
 	}
-	int rc = ev == Q_DISCARD ? flow_discard(&x, id, text, flag, r, &error) :
-	    ev == Q_RESTORE ? flow_restore(&x, id, r, &error) :
-	    ev == Q_COMMENT ? flow_comment(&x, id, text, flag, r, &error) :
-	    flow_mark_taken(&x, id, r, &error);
 	queue_flow_end(&x);
-	return rc < 0 ? ctl_fail_error(error) : 0;
+	return queue_out_end(&out);
 }
 
 /* cmd_discard - to dead (kept); tells nobody unless --notify-sender, and
@@ -167,33 +210,25 @@ static int
 cmd_discard(struct ctl *c, int argc, char **argv)
 {
 	g_autofree char *why = NULL;
-	gboolean notify = FALSE;
+	struct queue_args a = { .ev = Q_DISCARD };
 	GOptionEntry entries[] = {
 		{ "why", 0, 0, G_OPTION_ARG_STRING, &why, NULL, NULL },
-		{ "notify-sender", 0, 0, G_OPTION_ARG_NONE, &notify, NULL, NULL },
+		{ "notify-sender", 0, 0, G_OPTION_ARG_NONE, &a.flag, NULL, NULL },
+		{ "dry-run", 0, 0, G_OPTION_ARG_NONE, &a.dry_run, NULL, NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	int rc = queue_options("discard", entries, &argc, &argv);
 	if (rc)
 		return rc;
-	if (argc != 2)
-		return ctl_usage(queue_cmd("discard"));
-	gint64 id = queue_id("discard", argc, argv, 1);
-	if (id < 0)
-		return EX_USAGE_;
+	GArray *ids = queue_ids("discard", argc, argv, 1, &rc);
+	if (!ids)
+		return rc;
 	if (!why || !*g_strstrip(why))
-		return ctl_fail(EX_USAGE_, "discard needs --why TEXT: the reason goes on the record");
-	struct flow_result r;
-	if ((rc = run_flow(c, Q_DISCARD, id, why, notify, &r)) == 0) {
-		if (notify && r.mails->len == 0)
-			fprintf(stderr, "liaisonctl: statement %" G_GINT64_FORMAT " has no sender address"
-			    " that may be answered; nobody is told\n", id);
-		g_autofree char *msg = g_strdup_printf("Statement %" G_GINT64_FORMAT " discarded (kept"
-		    " as dead; `liaisonctl restore %" G_GINT64_FORMAT "` brings it back).%s", id, id,
-		    notify ? " The sender is told." : "");
-		print_state(c, &r, msg);
-	}
-	flow_result_clear(&r);
+		rc = ctl_fail(EX_USAGE_, "discard needs --why TEXT: the reason goes on the record");
+	a.text = why;
+	if (!rc)
+		rc = run_flow(c, &a, ids);
+	g_array_unref(ids);
 	return rc;
 }
 
@@ -201,19 +236,13 @@ cmd_discard(struct ctl *c, int argc, char **argv)
 static int
 cmd_restore(struct ctl *c, int argc, char **argv)
 {
-	if (argc != 2)
-		return ctl_usage(queue_cmd("restore"));
-	gint64 id = queue_id("restore", argc, argv, 1);
-	if (id < 0)
-		return EX_USAGE_;
-	struct flow_result r;
-	int rc = run_flow(c, Q_RESTORE, id, NULL, FALSE, &r);
-	if (rc == 0) {
-		g_autofree char *msg = g_strdup_printf("Statement %" G_GINT64_FORMAT " restored: %s"
-		    " again.", id, stmt_state_name(r.after));
-		print_state(c, &r, msg);
-	}
-	flow_result_clear(&r);
+	struct queue_args a = { .ev = Q_RESTORE };
+	int rc = 0;
+	GArray *ids = queue_ids("restore", argc, argv, 1, &rc);
+	if (!ids)
+		return rc;
+	rc = run_flow(c, &a, ids);
+	g_array_unref(ids);
 	return rc;
 }
 
@@ -221,9 +250,9 @@ cmd_restore(struct ctl *c, int argc, char **argv)
 static int
 cmd_comment(struct ctl *c, int argc, char **argv)
 {
-	gboolean private_ = FALSE;
+	struct queue_args a = { .ev = Q_COMMENT };
 	GOptionEntry entries[] = {
-		{ "private", 0, 0, G_OPTION_ARG_NONE, &private_, NULL, NULL },
+		{ "private", 0, 0, G_OPTION_ARG_NONE, &a.flag, NULL, NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	int rc = queue_options("comment", entries, &argc, &argv);
@@ -238,13 +267,11 @@ cmd_comment(struct ctl *c, int argc, char **argv)
 	g_autofree char *text = g_strjoinv(" ", argv + 2);
 	if (!*g_strstrip(text))
 		return ctl_fail(EX_USAGE_, "comment: the text is empty");
-	struct flow_result r;
-	if ((rc = run_flow(c, Q_COMMENT, id, text, private_, &r)) == 0) {
-		g_autofree char *msg = g_strdup_printf("Comment added to statement %" G_GINT64_FORMAT
-		    "%s.", id, private_ ? " (private)" : "");
-		print_state(c, &r, msg);
-	}
-	flow_result_clear(&r);
+	a.text = text;
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	g_array_append_val(ids, id);
+	rc = run_flow(c, &a, ids);
+	g_array_unref(ids);
 	return rc;
 }
 
@@ -252,20 +279,13 @@ cmd_comment(struct ctl *c, int argc, char **argv)
 static int
 cmd_mark_taken(struct ctl *c, int argc, char **argv)
 {
-	if (argc != 2)
-		return ctl_usage(queue_cmd("mark-taken"));
-	gint64 id = queue_id("mark-taken", argc, argv, 1);
-	if (id < 0)
-		return EX_USAGE_;
-	struct flow_result r;
-	int rc = run_flow(c, Q_MARK_TAKEN, id, NULL, FALSE, &r);
-	if (rc == 0) {
-		g_autofree char *msg = g_strdup_printf(r.changed ?
-		    "Statement %" G_GINT64_FORMAT " marked taken: no more deadline reminders." :
-		    "Statement %" G_GINT64_FORMAT " was already marked taken; nothing changed.", id);
-		print_state(c, &r, msg);
-	}
-	flow_result_clear(&r);
+	struct queue_args a = { .ev = Q_MARK_TAKEN };
+	int rc = 0;
+	GArray *ids = queue_ids("mark-taken", argc, argv, 1, &rc);
+	if (!ids)
+		return rc;
+	rc = run_flow(c, &a, ids);
+	g_array_unref(ids);
 	return rc;
 }
 
@@ -310,7 +330,7 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "--version N: the version you read (from `show --json`), for scripts.\n\n"
 	  "--json: {id, version, state, changed: [fields], problems: [{code, severity, field,\n"
 	  "message}]}." },
-	{ "approve", queue_cmd_approve, "ID [--force] [--json]",
+	{ "approve", queue_cmd_approve, "ID... [--force] [--dry-run] [--json]",
 	  "post a rejected statement: routing and acknowledgement mail are sent",
 	  "Posts statement ID once it has no errors left: it becomes 'posted', and the\n"
 	  "routing mail (to the To groups) and the acknowledgement (to the sender) are queued\n"
@@ -320,21 +340,31 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "--force posts despite errors (for example a To group that is not in the directory\n"
 	  "but was agreed by phone); the history records that it was forced and which errors\n"
 	  "were overridden.\n\n"
-	  "--json: {id, state, forced, overridden: [codes]}." },
-	{ "discard", cmd_discard, "ID --why TEXT [--notify-sender] [--json]",
+	  "Several IDs (or - to read them from stdin) are approved one by one, each\n"
+	  "reported on its own; the exit status is not 0 when any failed.\n\n"
+	  "--dry-run: say what would change and which mail would go to whom, change nothing.\n\n"
+	  "--json: {id, state, forced, overridden: [codes]} (an array of them for several\n"
+	  "IDs, a failed one as {id, error}); --dry-run adds dry_run, state_before and\n"
+	  "mails: [{kind, to, subject}]." },
+	{ "discard", cmd_discard, "ID... --why TEXT [--notify-sender] [--dry-run] [--json]",
 	  "set a statement aside as not to be posted (kept, never deleted)",
 	  "Moves statement ID to state 'dead': it leaves the rejects queue and is never\n"
 	  "posted, but the mail and the record are kept. --why is required and goes on the\n"
 	  "record. Nobody is told unless --notify-sender: then the sender gets a short mail\n"
-	  "with the reason.\n\n"
-	  "`liaisonctl restore ID` undoes it.\n\n"
-	  "--json: {id, state}." },
-	{ "restore", cmd_restore, "ID [--json]",
+	  "with the reason, queued in the same transaction as the discard (if it cannot\n"
+	  "be queued, nothing is discarded).\n\n"
+	  "`liaisonctl restore ID` undoes it. Several IDs (or -, from stdin): each on its\n"
+	  "own, exit status not 0 when any failed. --dry-run: what would change and the\n"
+	  "notice that would go, nothing changed.\n\n"
+	  "--json: {id, state} (an array for several IDs; a failed one as {id, error});\n"
+	  "--dry-run adds dry_run, state_before and mails: [{kind, to, subject}]." },
+	{ "restore", cmd_restore, "ID... [--json]",
 	  "undo discard: back to the state it had before",
 	  "Brings a discarded statement back to the state it had when it was discarded\n"
-	  "(usually 'rejected', so it is in the rejects queue again). Nothing is sent.\n\n"
-	  "--json: {id, state}." },
-	{ "reprocess", queue_cmd_reprocess, "ID... | --all-rejected  [--force] [--json]",
+	  "(usually 'rejected', so it is in the rejects queue again). Nothing is sent.\n"
+	  "Several IDs (or -, from stdin): each on its own, exit status not 0 when any failed.\n\n"
+	  "--json: {id, state} (an array for several IDs; a failed one as {id, error})." },
+	{ "reprocess", queue_cmd_reprocess, "ID... | --all-rejected  [--force] [--dry-run] [--json]",
 	  "read a statement again from its stored mail (after a directory change)",
 	  "Parses and validates statement ID again from the raw mail as it arrived, with\n"
 	  "today's directory and parser, then shows what changed: the state, the problems,\n"
@@ -342,14 +372,17 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "arrival. Edits made by hand are replaced by what the mail says.\n\n"
 	  "--all-rejected: every statement in the rejects queue (typical after adding a\n"
 	  "group to the directory). Posted statements are left alone unless --force (it\n"
-	  "would send their routing mail again); discarded ones need restore first.\n\n"
+	  "would send their routing mail again); discarded ones need restore first.\n"
+	  "- reads the IDs from stdin. --dry-run: read and compare, say which mail would\n"
+	  "go to whom, change nothing.\n\n"
 	  "--json: an array of {id, before, after}, each {state, errors, warnings,\n"
-	  "from_groups, to_groups}." },
-	{ "mark-taken", cmd_mark_taken, "ID [--json]",
+	  "from_groups, to_groups}; --dry-run adds dry_run and mails: [{kind, to, subject}]." },
+	{ "mark-taken", cmd_mark_taken, "ID... [--json]",
 	  "the action a statement asked for is done: stop deadline reminders",
 	  "Marks the action of a For Action statement as taken. Deadline reminders stop.\n"
-	  "(A posted In Response statement that answers it does the same by itself.)\n\n"
-	  "--json: {id, state}." },
+	  "(A posted In Response statement that answers it does the same by itself.)\n"
+	  "Several IDs (or -, from stdin): each on its own, exit status not 0 when any failed.\n\n"
+	  "--json: {id, state} (an array for several IDs; a failed one as {id, error})." },
 	{ "dup", queue_cmd_dup, "ID OF [--json]",
 	  "mark a statement as a repeat of another: kept, not routed",
 	  "Moves statement ID (posted, rejected or ignored) to state 'duplicate', linked to\n"

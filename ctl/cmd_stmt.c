@@ -1,5 +1,6 @@
 /* cmd_stmt.c - liaisonctl attachment: a stored attachment's bytes, as received. */
 #include "ctl/ctl.h"
+#include "parser/mime.h"
 #include "store/store_stmt.h"
 
 #include <errno.h>
@@ -77,7 +78,7 @@ cmd_attachment(struct ctl *c, int argc, char **argv)
 		return ctl_usage(cmd_self());
 
 	GError *error = NULL;
-	char *blob = NULL, *tmp = NULL;
+	char *blob = NULL, *tmp = NULL, *into = NULL;
 	struct store *s = ctl_store(c);
 	struct statement *probe = store_stmt_load(s, id, &error);
 	if (!probe)
@@ -111,6 +112,15 @@ cmd_attachment(struct ctl *c, int argc, char **argv)
 		if (copy_checked(blob, STDOUT_FILENO, a->sha256, &error) < 0)
 			rc = ctl_fail_error(error);
 		goto done;
+	}
+	/* -o DIR: the file is named after the attachment, sanitised again
+	 * (a name stored by an older version may hold controls or bidi
+	 * overrides; the sender's own name stays in the raw mail). */
+	if (g_file_test(out, G_FILE_TEST_IS_DIR)) {
+		g_autofree char *name = mime_sanitise_filename(a->filename, a->content_type,
+		    a->position);
+		into = g_build_filename(out, name, NULL);
+		out = into;
 	}
 	/* -o FILE: written beside it, renamed over it only when complete. */
 	tmp = g_strdup_printf("%s.part-XXXXXX", out);
@@ -147,6 +157,7 @@ cmd_attachment(struct ctl *c, int argc, char **argv)
 	}
 done:
 	g_free(tmp);
+	g_free(into);
 	g_free(blob);
 	attachment_free(a);
 	return rc;
@@ -158,7 +169,9 @@ const struct ctl_cmd ctl_cmds_stmt[] = {
 	  "Writes the Nth attachment of statement ID (numbered from 1, as `show` lists\n"
 	  "them) exactly as the sender attached it, decoded from base64 or\n"
 	  "quoted-printable. Without -o the bytes go to standard output; with -o FILE\n"
-	  "they are written to FILE (replaced only once complete). The stored copy is\n"
+	  "they are written to FILE (replaced only once complete), with -o DIR to a file\n"
+	  "in DIR named after the attachment (control characters and bidi overrides\n"
+	  "replaced by _; the sender's own name is in the raw mail). The stored copy is\n"
 	  "checked against its SHA-256 on the way; a damaged copy is refused (exit 74).\n"
 	  "With --json and no -o, prints the attachment's details instead of its bytes." },
 	{ NULL, NULL, NULL, NULL, NULL },

@@ -70,5 +70,6 @@ ctl_doc_print_section(const struct statement *st, gint64 id)
 		ctl_table_add(t, d->filename, d->role, chars);
 	}
 	ctl_table_print(t, stdout);
+	ctl_table_free(t);
 	printf("(`liaisonctl show %" G_GINT64_FORMAT " --text` prints their text)\n", id);
 }

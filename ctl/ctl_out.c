@@ -1,6 +1,7 @@
 /* ctl_out.c - liaisonctl's human output: columns, wrapping, UTC dates, colour. */
 #include "ctl/ctl_out.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,8 +82,40 @@ ctl_out_display_width(const char *text)
 	return w;
 }
 
-/* clean_utf8 - TEXT as valid UTF-8 without control characters other than
- * those in KEEP: text from mail must not move the cursor or change colours. */
+/* is_bidi - a character that reorders or hides what follows on a terminal
+ * (bidi embeddings, overrides, isolates and marks; line and paragraph
+ * separators): "rlo\u202efdp.exe" shows as "rloexe.pdf". */
+static gboolean
+is_bidi(gunichar c)
+{
+	return c == 0x061c || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+	    (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029;
+}
+
+void
+ctl_out_escape_char(GString *out, gunichar c)
+{
+	if (c < 0x20 || c == 0x7f)
+		g_string_append_printf(out, "\\x%02x", (unsigned)c);
+	else if (c < 0x80)
+		g_string_append_c(out, (char)c);
+	else if (c < 0xa0 || is_bidi(c))
+		g_string_append_printf(out, "<U+%04X>", (unsigned)c);
+	else
+		g_string_append_unichar(out, c);
+}
+
+gboolean
+ctl_out_is_unsafe(gunichar c)
+{
+	return c < 0x20 || (c >= 0x7f && c < 0xa0) || is_bidi(c);
+}
+
+/* clean_utf8 - TEXT as valid UTF-8 with every control character, C1 and
+ * bidi override shown escaped ("\x1b", "<U+202E>") except those in KEEP
+ * (tab and newline become spaces when not kept; CR is dropped): text from
+ * mail must not move the cursor, change colours, write the clipboard (OSC
+ * 52) or reorder what the operator reads. */
 static char *
 clean_utf8(const char *text, const char *keep)
 {
@@ -92,14 +125,174 @@ clean_utf8(const char *text, const char *keep)
 		gunichar c = g_utf8_get_char(p);
 		if (c == '\r')
 			continue;
-		if (g_unichar_iscntrl(c) && !(c < 128 && strchr(keep, (int)c))) {
-			if (c == '\t' || c == '\n')
-				g_string_append_c(out, ' ');
-			continue;
-		}
-		g_string_append_unichar(out, c);
+		if (c < 128 && c && strchr(keep, (int)c))
+			g_string_append_c(out, (char)c);
+		else if (c == '\t' || c == '\n')
+			g_string_append_c(out, ' ');
+		else
+			ctl_out_escape_char(out, c);
 	}
 	return g_string_free(out, FALSE);
+}
+
+/* The output guard: liaisonctl's stdout (human output) and stderr go
+ * through a filter that escapes what clean_utf8 would, so that a printf of
+ * a stored value that never passed through the functions above cannot reach
+ * the terminal either. Only our own colour sequences pass, and only while
+ * colour is on. */
+struct guard {
+	int fd;
+	guchar pending[8];     /* an incomplete UTF-8 sequence from the last write */
+	gsize npending;
+};
+
+static const char *const own_sgr[] = { "\033[0m", "\033[1m", "\033[2m", "\033[31m",
+	"\033[32m", "\033[33m", "\033[36m", NULL };
+
+/* own_sequence - the length of one of our colour sequences at P (N bytes), or 0. */
+static gsize
+own_sequence(const guchar *p, gsize n)
+{
+	if (!ctl_out_color())
+		return 0;
+	for (int i = 0; own_sgr[i]; i++) {
+		gsize l = strlen(own_sgr[i]);
+		if (n >= l && memcmp(p, own_sgr[i], l) == 0)
+			return l;
+	}
+	return 0;
+}
+
+/* guard_filter - BUF escaped into OUT; an incomplete sequence at its end is
+ * kept in G for the next write unless FINAL. */
+static void
+guard_filter(struct guard *g, GString *out, const guchar *buf, gsize n, gboolean final)
+{
+	gsize i = 0;
+	while (i < n) {
+		guchar b = buf[i];
+		if (b == '\n' || b == '\t' || (b >= 0x20 && b < 0x7f)) {
+			g_string_append_c(out, (char)b);
+			i++;
+			continue;
+		}
+		if (b == 0x1b) {
+			gsize l = own_sequence(buf + i, n - i);
+			if (l) {
+				g_string_append_len(out, (const char *)buf + i, (gssize)l);
+				i += l;
+				continue;
+			}
+		}
+		if (b < 0x80) {
+			ctl_out_escape_char(out, b);
+			i++;
+			continue;
+		}
+		gunichar c = g_utf8_get_char_validated((const char *)buf + i, (gssize)(n - i));
+		if (c == (gunichar)-2 && !final && n - i < 4) {
+			memcpy(g->pending, buf + i, n - i);
+			g->npending = n - i;
+			return;
+		}
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			g_string_append_printf(out, "\\x%02x", b);
+			i++;
+			continue;
+		}
+		ctl_out_escape_char(out, c);
+		i = (gsize)(g_utf8_next_char((const char *)buf + i) - (const char *)buf);
+	}
+}
+
+static gboolean
+write_all(int fd, const char *p, gsize n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return FALSE;
+		p += w;
+		n -= (gsize)w;
+	}
+	return TRUE;
+}
+
+static ssize_t
+guard_write(void *cookie, const char *buf, size_t n)
+{
+	struct guard *g = cookie;
+	GString *out = g_string_sized_new(n + 16);
+	/* the rest of a UTF-8 sequence cut by the previous write goes first */
+	guchar *joined = g_malloc(g->npending + n);
+	memcpy(joined, g->pending, g->npending);
+	memcpy(joined + g->npending, buf, n);
+	gsize len = g->npending + n;
+	g->npending = 0;
+	guard_filter(g, out, joined, len, FALSE);
+	g_free(joined);
+	gboolean ok = write_all(g->fd, out->str, out->len);
+	g_string_free(out, TRUE);
+	return ok ? (ssize_t)n : -1;
+}
+
+static int
+guard_close(void *cookie)
+{
+	struct guard *g = cookie;
+	if (g->npending) {
+		GString *out = g_string_new(NULL);
+		guard_filter(g, out, g->pending, g->npending, TRUE);
+		g->npending = 0;
+		write_all(g->fd, out->str, out->len);
+		g_string_free(out, TRUE);
+	}
+	return 0;
+}
+
+/* the two guards live as long as the process: static, nothing to free */
+static struct guard guard_out, guard_err;
+
+static FILE *
+guard_open(struct guard *g, int fd, int mode)
+{
+	g->fd = fd;
+	cookie_io_functions_t io = { .write = guard_write, .close = guard_close };
+	FILE *f = fopencookie(g, "w", io);
+	if (f)
+		setvbuf(f, NULL, mode, 0);
+	return f;
+}
+
+void
+ctl_out_guard(gboolean human_stdout)
+{
+	static gboolean done;
+	if (done)
+		return;
+	done = TRUE;
+	/* colour is decided on the real stdout, before it is replaced */
+	if (color_forced < 0)
+		color_forced = ctl_out_color();
+	fflush(stdout);
+	fflush(stderr);
+	FILE *e = guard_open(&guard_err, STDERR_FILENO, _IONBF);
+	if (e)
+		stderr = e;
+	if (human_stdout) {
+		FILE *o = guard_open(&guard_out, STDOUT_FILENO, _IOFBF);
+		if (o)
+			stdout = o;
+	}
+}
+
+gboolean
+ctl_out_raw(const void *buf, gsize n)
+{
+	fflush(stdout);
+	return write_all(STDOUT_FILENO, buf, n);
 }
 
 char *
@@ -398,4 +591,19 @@ void
 ctl_out_heading(FILE *f, const char *title)
 {
 	fprintf(f, "\n%s%s%s\n", ctl_out_style(CTL_BOLD), title, ctl_out_reset());
+}
+
+void
+ctl_out_planned(FILE *f, const GPtrArray *mails)
+{
+	if (!mails || mails->len == 0) {
+		fprintf(f, "  No mail would be queued.\n");
+		return;
+	}
+	for (guint i = 0; i < mails->len; i++) {
+		const struct notify_planned *m = mails->pdata[i];
+		g_autofree char *label = g_strdup_printf("  %s to", m->kind);
+		ctl_out_field(f, label, 16, m->to);
+		ctl_out_field(f, "  subject", 16, m->subject);
+	}
 }

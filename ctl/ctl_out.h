@@ -10,6 +10,7 @@
 #define LIAISON_CTL_OUT_H
 
 #include <stdio.h>
+#include "notify/notify.h"
 #include <glib.h>
 
 enum ctl_style { CTL_PLAIN, CTL_BOLD, CTL_DIM, CTL_RED, CTL_YELLOW, CTL_GREEN, CTL_CYAN };
@@ -39,9 +40,27 @@ int ctl_out_display_width(const char *text);
  * line are cut. Control characters other than \n and \t are dropped. */
 char *ctl_out_wrap(const char *text, int width, int first, int indent);
 
-/* ctl_out_clean - TEXT as valid UTF-8 without control characters other than
- * newline and tab: safe to print, layout kept (for whole documents). */
+/* ctl_out_clean - TEXT as valid UTF-8 with control characters other than
+ * newline and tab, C1 and bidi overrides escaped ("\x1b", "<U+202E>"):
+ * safe to print, layout kept (for whole documents). */
 char *ctl_out_clean(const char *text);
+
+/* ctl_out_escape_char - C as printed to an operator: itself, or "\x1b" for
+ * C0 and DEL, "<U+0085>" for C1 and "<U+202E>" for bidi controls and line
+ * separators. ctl_out_is_unsafe - is C one of those? */
+void ctl_out_escape_char(GString *out, gunichar c);
+gboolean ctl_out_is_unsafe(gunichar c);
+
+/* ctl_out_guard - the one place every human output passes: stderr, and
+ * stdout when HUMAN_STDOUT (not --json, whose output stays exact), are
+ * replaced by streams that escape what ctl_out_escape_char escapes (bytes
+ * that are not UTF-8 as "\xff"); only our own colour sequences pass, while
+ * colour is on. liaisonctl calls it once, before any command runs. */
+void ctl_out_guard(gboolean human_stdout);
+
+/* ctl_out_raw - N bytes to standard output as they are (raw, attachment):
+ * past the guard, after what stdout holds. FALSE on a write error. */
+gboolean ctl_out_raw(const void *buf, gsize n);
 
 /* ctl_out_truncate - TEXT cut to WIDTH columns, ending in "..." when cut;
  * newlines and tabs become spaces. */
@@ -74,6 +93,10 @@ void ctl_table_free(struct ctl_table *t);
 /* ctl_out_field - "Label:    value" with LABEL padded to LABEL_WIDTH and the
  * value wrapped under itself; empty values print as "-". */
 void ctl_out_field(FILE *f, const char *label, int label_width, const char *value);
+
+/* ctl_out_planned - mail that a dry run would queue (struct notify_planned *):
+ * "  routing to:  a@x, b@y" (wrapped) and its subject, each. */
+void ctl_out_planned(FILE *f, const GPtrArray *mails);
 
 /* ctl_out_heading - a section heading ("Problems", "History") in bold. */
 void ctl_out_heading(FILE *f, const char *title);

@@ -209,6 +209,7 @@ ctl_show_human(struct ctl *c, gint64 id)
 			ctl_table_add(t, n, size, a->content_type, name);
 		}
 		ctl_table_print(t, stdout);
+		ctl_table_free(t);
 		printf("(`liaisonctl attachment %" G_GINT64_FORMAT " N -o FILE` saves one)\n", id);
 	}
 	ctl_doc_print_section(st, id);

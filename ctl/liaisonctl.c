@@ -2,11 +2,15 @@
 #include "ctl/ctl.h"
 #include "flow/flow.h"
 #include "conf/log.h"
+#include "ctl/ctl_out.h"
 #include "store/store.h"
+#include "notify/notify.h"
+#include "conf/addr.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 static const struct ctl_cmd *const tables[] = {
@@ -84,8 +88,14 @@ ctl_fail_error(GError *error)
 		}
 	} else if (error->domain == FLOW_ERROR) {
 		code = error->code == FLOW_ERR_USAGE ? EX_USAGE_ : EX_DATAERR_;
-	} else if (error->domain == CONF_ERROR) {
+	} else if (error->domain == CONF_ERROR || error->domain == ADDR_ERROR) {
 		code = EX_CONFIG_;
+	} else if (error->domain == NOTIFY_ERROR) {
+		/* 78 for each, as when notify borrowed CONF_ERROR */
+		switch (error->code) {
+		case NOTIFY_ERR_CONFIG: case NOTIFY_ERR_CURL: case NOTIFY_ERR_NOTFOUND:
+			code = EX_CONFIG_; break;
+		}
 	} else if (error->domain == G_FILE_ERROR) {
 		code = error->code == G_FILE_ERROR_NOENT ? EX_NOINPUT_ : EX_IOERR_;
 	}
@@ -139,6 +149,9 @@ main(int argc, char **argv)
 {
 	struct ctl c = { 0 };
 	const char *config = NULL, *by = NULL;
+	/* The database and the files a command makes (submit, attachment -o)
+	 * are never readable by others, whatever the umask. */
+	umask(umask(0) | 027);
 	GPtrArray *args = g_ptr_array_new();
 	gboolean help = FALSE;
 	int rc;
@@ -161,6 +174,8 @@ main(int argc, char **argv)
 			g_ptr_array_add(args, argv[i]);
 	}
 	g_ptr_array_add(args, NULL);
+	/* From here every human word goes through the output guard (ctl_out.c). */
+	ctl_out_guard(!c.json);
 	int nargs = (int)args->len - 1;
 	char **av = (char **)args->pdata;
 

@@ -161,3 +161,128 @@ queue_print_history(GPtrArray *events)
 	ctl_table_print(t, stdout);
 	ctl_table_free(t);
 }
+
+GArray *
+queue_ids(const char *cmd, int argc, char **argv, int first, int *rc)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	*rc = 0;
+	for (int i = first; i < argc; i++) {
+		if (strcmp(argv[i], "-") != 0) {
+			gint64 id = queue_id(cmd, argc, argv, i);
+			if (id < 0)
+				goto usage;
+			g_array_append_val(ids, id);
+			continue;
+		}
+		/* "-": the ids on stdin, separated by white space (a pipe from rejects --json | jq) */
+		char word[32];
+		int n = 0;
+		while (n < 100000 && scanf("%31s", word) == 1) {
+			gint64 id = ctl_parse_id(word);
+			if (id < 0) {
+				ctl_fail(EX_USAGE_, "'%s' (on stdin) is not a statement number", word);
+				goto usage;
+			}
+			g_array_append_val(ids, id);
+			n++;
+		}
+	}
+	if (ids->len > 0)
+		return ids;
+	ctl_usage(queue_cmd(cmd));
+usage:
+	g_array_unref(ids);
+	*rc = EX_USAGE_;
+	return NULL;
+}
+
+JsonNode *
+queue_mails_json(const struct flow_result *r)
+{
+	JsonArray *a = json_array_new();
+	for (guint i = 0; r->mails && i < r->mails->len; i++) {
+		const struct notify_planned *m = r->mails->pdata[i];
+		JsonObject *o = json_object_new();
+		json_object_set_string_member(o, "kind", m->kind);
+		json_object_set_string_member(o, "to", m->to);
+		json_object_set_string_member(o, "subject", m->subject);
+		json_array_add_object_element(a, o);
+	}
+	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+	json_node_take_array(n, a);
+	return n;
+}
+
+void
+queue_print_mails(const struct flow_result *r)
+{
+	ctl_out_planned(stdout, r->mails);
+}
+
+JsonObject *
+queue_result_json(const struct flow_result *r)
+{
+	JsonObject *o = json_object_new();
+	json_object_set_int_member(o, "id", r->id);
+	json_object_set_string_member(o, "state", stmt_state_name(r->after));
+	if (r->dry_run) {
+		json_object_set_boolean_member(o, "dry_run", TRUE);
+		json_object_set_string_member(o, "state_before", stmt_state_name(r->before));
+		json_object_set_member(o, "mails", queue_mails_json(r));
+	}
+	return o;
+}
+
+void
+queue_out_init(struct queue_out *o, struct ctl *c, guint n)
+{
+	memset(o, 0, sizeof *o);
+	o->c = c;
+	o->several = n > 1;
+	o->all = json_array_new();
+}
+
+void
+queue_out_add(struct queue_out *o, JsonObject *one)
+{
+	if (!o->c->json) {
+		json_object_unref(one);
+		return;
+	}
+	if (o->several) {
+		json_array_add_object_element(o->all, one);
+		return;
+	}
+	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+	json_node_take_object(n, one);
+	ctl_print_json(n);
+}
+
+void
+queue_out_fail(struct queue_out *o, gint64 id, GError *error)
+{
+	if (o->c->json && o->several) {
+		JsonObject *e = json_object_new();
+		json_object_set_int_member(e, "id", id);
+		json_object_set_string_member(e, "error", error->message);
+		json_array_add_object_element(o->all, e);
+	}
+	int rc = ctl_fail_error(error);
+	if (!o->rc)
+		o->rc = rc;
+}
+
+int
+queue_out_end(struct queue_out *o)
+{
+	if (o->c->json && o->several) {
+		JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+		json_node_take_array(n, o->all);
+		ctl_print_json(n);
+	} else {
+		json_array_unref(o->all);
+	}
+	o->all = NULL;
+	return o->rc;
+}

@@ -23,6 +23,32 @@ const struct ctl_cmd *queue_cmd(const char *name);
 /* queue_id - argv[I] as a statement id, or -1 after printing the usage. */
 gint64 queue_id(const char *cmd, int argc, char **argv, int i);
 
+/* queue_ids - the statement ids in ARGV[FIRST..], "-" reading more from
+ * stdin (separated by white space); NULL after printing why, *RC = 64. */
+GArray *queue_ids(const char *cmd, int argc, char **argv, int first, int *rc);
+
+/* queue_mails_json - R's mails as [{kind, to, subject}]. */
+JsonNode *queue_mails_json(const struct flow_result *r);
+/* queue_print_mails - R's mails, one entry each, for a dry run. */
+void queue_print_mails(const struct flow_result *r);
+/* queue_result_json - {id, state} of R, and for a dry run also dry_run,
+ * state_before and mails. */
+JsonObject *queue_result_json(const struct flow_result *r);
+
+/* The answer of a command on one or several statements: with --json one
+ * object for one statement, an array of them for several (a failed one as
+ * {id, error}); every failure is said on stderr and makes the exit code. */
+struct queue_out {
+	struct ctl *c;
+	gboolean several;
+	JsonArray *all;
+	int rc;
+};
+void queue_out_init(struct queue_out *o, struct ctl *c, guint n);
+void queue_out_add(struct queue_out *o, JsonObject *one);          /* takes ONE */
+void queue_out_fail(struct queue_out *o, gint64 id, GError *error);  /* takes ERROR */
+int queue_out_end(struct queue_out *o);                             /* the exit code */
+
 /* queue_directory - the group directory named in the config (an empty one
  * when none is configured); NULL and ERROR when it cannot be read. */
 struct directory *queue_directory(struct ctl *c, GError **error);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* after_commit - runs on the commit thread after new messages are durable.
@@ -30,7 +31,7 @@ after_commit(void *data)
  * handled on the way. Signals are read from a signalfd in the main thread
  * (blocked in every thread), so no handler runs in async-signal context. */
 static int
-wait_for_signal(const sigset_t *set)
+wait_for_signal(const sigset_t *set, const struct conf *c, struct notify_sender *sender)
 {
 	int sfd = signalfd(-1, set, SFD_CLOEXEC);
 	if (sfd < 0) {
@@ -47,7 +48,16 @@ wait_for_signal(const sigset_t *set)
 		if (si.ssi_signo == SIGHUP) {
 			log_info("event=reload");
 			sd_reloading();
-			stage_reload();   /* the parse worker reads the directory again */
+			stage_reload();   /* the parse worker reads the directory and templates again */
+			/* the sender composes routing mail when it sends it: the
+			 * templates and group names it uses come back too */
+			GError *te = NULL;
+			if (notify_templates_load(c, &te) < 0) {
+				log_error("event=templates_reload_failed action=kept_old reason=%s",
+				    log_quote(te->message));
+				g_error_free(te);
+			}
+			notify_sender_reload(sender);
 			sd_ready("accepting LMTP");
 			continue;
 		}
@@ -75,6 +85,9 @@ int
 main(int argc, char **argv)
 {
 	/* The parse worker is this program too (daemon/stage_parse.c). */
+	/* Everything made in the state folder is ours and the group's only
+	 * (mail and private comments), whatever umask we were started with. */
+	umask(umask(0) | 027);
 	if (argc > 1 && strcmp(argv[1], "--worker") == 0)
 		return stage_worker_main(argc, argv);
 	g_autofree char *config = NULL, *level = NULL;
@@ -132,6 +145,14 @@ main(int argc, char **argv)
 		return EX_CONFIG_;
 	}
 	directory_free(dir);
+	/* The mail templates: one naming an unknown placeholder is a broken
+	 * configuration, found now rather than when that mail is first sent. */
+	if (notify_templates_load(c, &error) < 0) {
+		log_error("event=config_error reason=%s", log_quote(error->message));
+		g_error_free(error);
+		conf_free(c);
+		return EX_CONFIG_;
+	}
 	if (check) {
 		printf("%s: ok\n", c->path);
 		conf_free(c);
@@ -218,7 +239,7 @@ main(int argc, char **argv)
 	sd_ready("accepting LMTP");
 	sd_watchdog_start(NULL);
 
-	wait_for_signal(&set);
+	wait_for_signal(&set, c, sender);
 
 	/* Stop accepting; idle sessions get 421 now, transactions under way may
 	 * finish (bounded by drain_timeout). */

@@ -30,6 +30,11 @@
 extern char **environ;
 
 #define BACKOFF_MAX_S 30
+/* An idle worker is asked to answer ('p' -> "pong 0") this often; one that
+ * has not answered within parse_timeout is stopped or wedged (SIGSTOP, a
+ * hung checkpoint) and is killed and restarted, so that no slot's mail waits
+ * longer than that (issue 14). */
+#define HEARTBEAT_S 2
 /* after a crash while saving a batch: messages the next worker saves one at
  * a time, so that the one at fault is found (a batch is at most 8) */
 #define PARSE_SINGLE 8
@@ -41,7 +46,10 @@ static struct {
 	int parse_timeout;        /* seconds */
 	int drain;                /* seconds stop waits for the message in hand */
 	int workers;              /* [parser] workers */
+	int attempts;             /* [parser] parse_attempts */
 	struct store *store;      /* to count the attempts a dead worker cannot */
+	char *status_path;        /* state_dir/parse-workers: what `liaisonctl status` shows */
+	int unresponsive;         /* workers killed for not answering, since start */
 } sv = { .cmd = { -1, -1 } };
 
 struct child {
@@ -56,7 +64,27 @@ struct child {
 	gboolean stop_killed;     /* ... for the stop */
 	int backoff;              /* seconds before the next restart after a crash */
 	gint64 restart_at;        /* monotonic us */
+	gint64 ping_at;           /* monotonic us: the unanswered 'p' went out, 0: none */
+	gint64 heard_at;          /* monotonic us: its last line */
 };
+
+/* write_status - the supervisor's record for `liaisonctl status` (key value
+ * lines, replaced atomically): how many workers did not answer, the last one. */
+static void
+write_status(int slot, pid_t pid)
+{
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autofree char *at = g_date_time_format_iso8601(now);
+	g_autofree char *text = g_strdup_printf("unresponsive_restarts %d\nlast_unresponsive_at %s\n"
+	    "last_unresponsive_slot %d\nlast_unresponsive_pid %d\n", sv.unresponsive, at, slot,
+	    (int)pid);
+	GError *e = NULL;
+	if (sv.status_path && !g_file_set_contents_full(sv.status_path, text, -1,
+	    G_FILE_SET_CONTENTS_CONSISTENT, 0640, &e)) {
+		log_warning("event=parse_status_write_failed reason=%s", log_quote(e->message));
+		g_error_free(e);
+	}
+}
 
 /* spawn - start a worker with fresh pipes. */
 static int
@@ -119,6 +147,8 @@ spawn(struct child *ch)
 	ch->from = out[0];
 	ch->current = 0;
 	ch->killed = ch->stop_killed = FALSE;
+	ch->ping_at = 0;
+	ch->heard_at = g_get_monotonic_time();
 	g_string_truncate(ch->line, 0);
 	log_info("event=parse_worker_spawned pid=%d slot=%d single=%d", (int)pid, ch->slot,
 	    ch->single);
@@ -158,7 +188,14 @@ reap(struct child *ch)
 	else if (WEXITSTATUS(st) != 0)
 		log_warning("event=parse_worker_exited pid=%d status=%d", (int)ch->pid, WEXITSTATUS(st));
 	/* not when we stopped it at shutdown: that is no fault of the message */
-	if ((WIFSIGNALED(st) || WEXITSTATUS(st) != 0) && !ch->stop_killed) {
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU && ch->current && !ch->stop_killed) {
+		/* past [parser] parse_cpu_budget: it would do so again, so every
+		 * attempt is charged now and the next worker saves parse_failed */
+		log_warning("event=parse_cpu_budget id=%" G_GINT64_FORMAT " pid=%d", ch->current,
+		    (int)ch->pid);
+		for (int k = 0; k < sv.attempts; k++)
+			count_failed(ch->current);
+	} else if ((WIFSIGNALED(st) || WEXITSTATUS(st) != 0) && !ch->stop_killed) {
 		if (ch->current)
 			count_failed(ch->current);
 		else if (ch->saving->len == 1)   /* its save alone crashed or hung */
@@ -183,6 +220,8 @@ read_status(struct child *ch, gboolean *progress)
 	if (n <= 0)
 		return FALSE;
 	g_string_append_len(ch->line, buf, n);
+	ch->ping_at = 0;              /* any line: it is alive */
+	ch->heard_at = g_get_monotonic_time();
 	char *nl;
 	while ((nl = memchr(ch->line->str, '\n', ch->line->len))) {
 		*nl = 0;
@@ -223,8 +262,10 @@ tell(struct child *ch, char c)
 static int
 wake_ms(const struct child *ch, gint64 now)
 {
-	if (ch->pid < 0 || (!ch->current && !ch->saving->len) || ch->killed)
+	if (ch->pid < 0 || ch->killed)
 		return 1000;
+	if (!ch->current && !ch->saving->len)
+		return HEARTBEAT_S * 1000 / 2;
 	gint64 left = ch->started + (gint64)sv.parse_timeout * G_USEC_PER_SEC - now;
 	return (int)CLAMP(left / 1000 + 1, 0, 1000);
 }
@@ -248,6 +289,25 @@ watch(struct child *ch, gint64 now)
 		ch->backoff = 1;
 }
 
+/* heartbeat - CH is idle: ask it to answer now and then, and kill it when
+ * an answer is parse_timeout late (the supervisor restarts it). */
+static void
+heartbeat(struct child *ch, gint64 now)
+{
+	gint64 limit = (gint64)sv.parse_timeout * G_USEC_PER_SEC;
+	if (ch->ping_at && now - ch->ping_at > limit) {
+		sv.unresponsive++;
+		log_warning("event=parse_worker_unresponsive pid=%d slot=%d seconds=%d action=restart",
+		    (int)ch->pid, ch->slot, sv.parse_timeout);
+		write_status(ch->slot, ch->pid);
+		kill(ch->pid, SIGKILL);
+		ch->killed = TRUE;
+	} else if (!ch->ping_at && now - ch->heard_at >= HEARTBEAT_S * G_USEC_PER_SEC) {
+		tell(ch, 'p');
+		ch->ping_at = now;
+	}
+}
+
 /* deadlines - kill CH when its message took too long, or a stop's drain is over. */
 static void
 deadlines(struct child *ch, gint64 now, gboolean stopping, gint64 stop_by)
@@ -260,6 +320,8 @@ deadlines(struct child *ch, gint64 now, gboolean stopping, gint64 stop_by)
 		    ch->current, ch->saving->len, sv.parse_timeout, (int)ch->pid);
 		kill(ch->pid, SIGKILL);
 		ch->killed = TRUE;
+	} else if (!ch->current && !ch->saving->len && !stopping) {
+		heartbeat(ch, now);
 	} else if (stopping && now > stop_by) {
 		log_warning("event=parse_worker_stop_timeout pid=%d", (int)ch->pid);
 		kill(ch->pid, SIGKILL);
@@ -351,10 +413,13 @@ stage_start(const struct conf *c, GError **error)
 	    g_canonicalize_filename(c->path, NULL) : NULL;
 	sv.parse_timeout = c->parse_timeout;
 	sv.workers = c->parse_workers;
+	sv.attempts = c->parse_attempts;
+	sv.status_path = g_build_filename(c->state_dir, "parse-workers", NULL);
 	sv.store = store_open(c->state_dir, &e);
 	if (!sv.store) {
 		g_propagate_prefixed_error(error, e, "parse stage: ");
 		g_clear_pointer(&sv.exe, g_free);
+		g_clear_pointer(&sv.status_path, g_free);
 		return -1;
 	}
 	sv.drain = MAX(c->drain_timeout, 1);
@@ -364,6 +429,7 @@ stage_start(const struct conf *c, GError **error)
 		g_clear_pointer(&sv.store, store_close);
 		g_clear_pointer(&sv.exe, g_free);
 		g_clear_pointer(&sv.config, g_free);
+		g_clear_pointer(&sv.status_path, g_free);
 		return -1;
 	}
 	signal(SIGPIPE, SIG_IGN);   /* a dead worker's pipe must not kill the daemon */
@@ -403,5 +469,6 @@ stage_stop(void)
 	sv.cmd[0] = sv.cmd[1] = -1;
 	g_clear_pointer(&sv.exe, g_free);
 	g_clear_pointer(&sv.config, g_free);
+	g_clear_pointer(&sv.status_path, g_free);
 	g_clear_pointer(&sv.store, store_close);
 }

@@ -3,6 +3,7 @@
 #include "conf/directory.h"
 #include "conf/log.h"
 #include "flow/flow.h"
+#include "notify/notify.h"
 #include "store/store_stmt.h"
 
 #include <errno.h>
@@ -67,6 +68,13 @@ stage_load_directory(const struct conf *c)
 	return d;
 }
 
+static void
+status(const char *what, gint64 id)
+{
+	printf("%s %" G_GINT64_FORMAT "\n", what, id);
+	fflush(stdout);
+}
+
 /* wait_commands - wait up to MS for a byte from the parent; note k, r and EOF. */
 static void
 wait_commands(struct worker *w, int ms)
@@ -81,7 +89,9 @@ wait_commands(struct worker *w, int ms)
 		return;
 	}
 	for (ssize_t i = 0; i < n; i++)
-		if (buf[i] == 'r')
+		if (buf[i] == 'p')
+			status("pong", 0);   /* the supervisor's heartbeat */
+		else if (buf[i] == 'r')
 			w->reload = TRUE;
 		else if (buf[i] == 'k') {
 			w->wrote = TRUE;    /* new messages: the log has grown */
@@ -97,13 +107,6 @@ idle(struct worker *w)
 	gint64 id = w->slots == 1 ? 0 : store_stmt_next_received(w->s, 0, 1, &e);
 	g_clear_error(&e);
 	return id == 0;
-}
-
-static void
-status(const char *what, gint64 id)
-{
-	printf("%s %" G_GINT64_FORMAT "\n", what, id);
-	fflush(stdout);
 }
 
 /* parse_error - message ID failed with E (freed here): a failed attempt,
@@ -164,6 +167,31 @@ save_batch(struct worker *w, GPtrArray *parsed, gboolean *back_off)
 	g_ptr_array_set_size(parsed, 0);
 }
 
+/* cpu_budget - from now on this process may use BUDGET more seconds of CPU
+ * (0: no limit): past it the kernel sends SIGXCPU, which ends the worker,
+ * and the supervisor charges the message all its attempts at once. A
+ * hostile message costs this, not parse_timeout times parse_attempts. */
+static void
+cpu_budget(int budget)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_CPU, &rl) != 0)
+		return;
+	if (budget > 0) {
+		struct rusage ru;
+		if (getrusage(RUSAGE_SELF, &ru) != 0)
+			return;
+		rlim_t used = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + 1);
+		rl.rlim_cur = used + (rlim_t)budget;
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
+			rl.rlim_cur = rl.rlim_max;
+	} else {
+		rl.rlim_cur = rl.rlim_max;
+	}
+	if (setrlimit(RLIMIT_CPU, &rl) != 0)
+		log_debug("event=cpu_budget_failed reason=%s", log_quote(g_strerror(errno)));
+}
+
 /* work - the messages in IDS parsed one after the other and saved together.
  * The batch is saved early before a message that failed before (it may be
  * poison: the others are not held back by it), and before a reply whose
@@ -203,13 +231,18 @@ work(struct worker *w, GArray *ids)
 			continue;
 		}
 		status("start", id);
+		int budget = MIN(w->c->parse_cpu_budget, w->c->parse_timeout);
 		struct flow_ctx x = flow_of(w);
+		cpu_budget(budget);
 		struct flow_parsed *p = flow_parse(&x, id, &e);
+		cpu_budget(0);
 		if (p && parsed->len > 0 && flow_parsed_unlinked(p)) {
 			flow_parsed_free(p);
 			save_batch(w, parsed, &back_off);
 			status("start", id);
+			cpu_budget(budget);
 			p = back_off ? NULL : flow_parse(&x, id, &e);
+			cpu_budget(0);
 		}
 		if (p)
 			g_ptr_array_add(parsed, p);
@@ -263,6 +296,9 @@ stage_worker_main(int argc, char **argv)
 	signal(SIGHUP, SIG_IGN);     /* the parent forwards a reload as 'r' */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_IGN);     /* a terminal ^C goes to the parent, which stops us */
+	signal(SIGXCPU, SIG_DFL);    /* the CPU budget of one parse (cpu_budget) */
+	struct rlimit nocore = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &nocore);   /* that end needs no core file */
 
 	GError *e = NULL;
 	w.c = conf_load(conf_path_for(config), &e);
@@ -295,6 +331,14 @@ stage_worker_main(int argc, char **argv)
 		conf_free(w.c);
 		return EX_CONFIG_;
 	}
+	if (notify_templates_load(w.c, &e) < 0) {
+		log_error("event=config_error reason=%s", log_quote(e->message));
+		g_clear_error(&e);
+		directory_free(w.dir);
+		store_close(w.s);
+		conf_free(w.c);
+		return EX_CONFIG_;
+	}
 	log_info("event=parse_worker_start pid=%d slot=%d slots=%d", (int)getpid(), w.slot, w.slots);
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	while (!w.quit) {
@@ -307,6 +351,11 @@ stage_worker_main(int argc, char **argv)
 				log_info("event=directory_reloaded file=%s", log_quote(w.c->directory_file));
 			} else {
 				log_error("event=directory_reload_failed action=kept_old");
+			}
+			if (notify_templates_load(w.c, &e) < 0) {
+				log_error("event=templates_reload_failed action=kept_old reason=%s",
+				    log_quote(e->message));
+				g_clear_error(&e);
 			}
 		}
 		g_array_set_size(ids, 0);

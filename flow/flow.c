@@ -53,6 +53,7 @@ const struct flow_transition flow_table[] = {
 	  FX_LOG_STATE | FX_ANSWERS },
 	{ FLOW_DISCARD, ALIVE, FACT_NOTIFY, STMT_DEAD, NOTIFY_DISCARD, "discarded", 0 },
 	{ FLOW_DISCARD, ALIVE, 0, STMT_DEAD, 0, "discarded", 0 },
+	{ FLOW_RESTORE, DED, FACT_TOLD, FLOW_BEFORE, NOTIFY_RESTORED, "restored", 0 },
 	{ FLOW_RESTORE, DED, 0, FLOW_BEFORE, 0, "restored", 0 },
 	{ FLOW_REPROCESS, RCV | REJ | IGN, FACT_AUTO, STMT_IGNORED, 0, "reprocessed",
 	  FX_LOG_STATE },
@@ -109,9 +110,9 @@ flow_facts(const struct statement *st, unsigned extra)
 
 /* Names for the printed table. */
 static const char *const fact_names[] = { "auto", "errors", "clean", "force", "notify-sender",
-	"open", "duplicate", "differs", "resend" };
+	"open", "sender told", "duplicate", "differs", "resend" };
 static const char *const mail_names[] = { "routing", "ack", "rejection", "secretariat",
-	"discard notice", "reminder", "again", "duplicate ack" };
+	"discard notice", "reminder", "again", "restore notice", "duplicate ack" };
 
 static void
 append_bits(GString *s, unsigned bits, const char *const *names, unsigned n, const char *sep)

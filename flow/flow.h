@@ -49,9 +49,10 @@ enum flow_fact {
 	FACT_FORCE = 1 << 3,    /* the secretariat said --force */
 	FACT_NOTIFY = 1 << 4,   /* the secretariat said --notify-sender */
 	FACT_OPEN = 1 << 5,     /* its action is not taken yet */
-	FACT_DUPLICATE = 1 << 6,  /* it repeats a statement on record (store/store_dup.h) */
-	FACT_DIFFERS = 1 << 7,  /* ... and carries something that one lacks */
-	FACT_RESEND = 1 << 8,   /* it is a resend of a rejected statement */
+	FACT_TOLD = 1 << 6,     /* its latest discard told the sender (restore says it is back) */
+	FACT_DUPLICATE = 1 << 7,  /* it repeats a statement on record (store/store_dup.h) */
+	FACT_DIFFERS = 1 << 8,  /* ... and carries something that one lacks */
+	FACT_RESEND = 1 << 9,   /* it is a resend of a rejected statement */
 };
 
 /* Where a row goes, besides a state. */
@@ -140,7 +141,6 @@ gint64 flow_parsed_id(const struct flow_parsed *p);
 /* flow_parsed_unlinked - an In Response statement whose original was not
  * found (it may be among the statements not saved yet). */
 gboolean flow_parsed_unlinked(const struct flow_parsed *p);
-const struct statement *flow_parsed_statement(const struct flow_parsed *p);
 void flow_parsed_free(struct flow_parsed *p);
 /* flow_ingest_one - flow_parse and flow_ingest of one message. */
 int flow_ingest_one(const struct flow_ctx *x, gint64 id, GError **error);

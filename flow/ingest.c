@@ -6,7 +6,9 @@
 #include "parser/mime_doc.h"
 #include "parser/validate.h"
 #include "parser/dupkey.h"
+#include "parser/reply.h"
 #include "store/store_stmt.h"
+#include "store/store_msg.h"
 #include "store/store_doc.h"
 #include "store/store_sink.h"
 #include "store/store_dup.h"
@@ -20,6 +22,27 @@ today(void)
 {
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
 	return g_date_time_format(now, "%Y-%m-%d");
+}
+
+/* note_twins - PROB_POSSIBLE_DUPLICATE on ST when other messages have its
+ * Message-ID and body but another sender: the dedupe at intake keeps such a
+ * copy (it may be the real one, the first a forgery) for the secretariat. */
+static int
+note_twins(const struct flow_ctx *x, struct statement *st, GError **error)
+{
+	g_autoptr(GArray) twins = g_array_new(FALSE, FALSE, sizeof(gint64));
+	if (store_msg_twins(x->s, st->id, twins, error) < 0)
+		return -1;
+	if (twins->len == 0)
+		return 0;
+	g_autoptr(GString) l = g_string_new(NULL);
+	for (guint i = 0; i < twins->len; i++)
+		g_string_append_printf(l, "%s%" G_GINT64_FORMAT, i ? ", " : "",
+		    g_array_index(twins, gint64, i));
+	statement_problem(st, PROB_POSSIBLE_DUPLICATE, NULL, "Same Message-ID and body as message "
+	    "%s, but from another sender (From or envelope): one of them may be forged; compare "
+	    "them before acting.", l->str);
+	return 0;
 }
 
 struct statement *
@@ -44,6 +67,7 @@ flow_read(const struct flow_ctx *x, gint64 id, char **detail, GError **error)
 	st->id = id;
 	mime_statement_from_mail(st, pm);
 	fields_extract(st, pm, x->dir);
+	reply_note(st, pm, x->c);
 	/* Documents move once the fields are read from them: their text can be large. */
 	while (pm->documents->len)
 		g_ptr_array_add(st->documents, g_ptr_array_steal_index(pm->documents, 0));
@@ -52,6 +76,11 @@ flow_read(const struct flow_ctx *x, gint64 id, char **detail, GError **error)
 	struct link_lookup links;
 	store_link_lookup(x->s, &links);
 	validate_statement(st, x->dir, &links, day);
+	if (note_twins(x, st, error) < 0) {
+		parsed_mail_free(pm);
+		statement_free(st);
+		return NULL;
+	}
 	dupkey_set(st);
 	*detail = g_strdup_printf("leaf_parts=%d body=%d attachments=%u skipped=%d%s",
 	    pm->leaf_parts, pm->body_parts, pm->attachments->len, pm->skipped_parts,
@@ -85,22 +114,18 @@ flow_parsed_id(const struct flow_parsed *p)
 	return p->st->id;
 }
 
-const struct statement *
-flow_parsed_statement(const struct flow_parsed *p)
-{
-	return p->st;
-}
-
 gboolean
 flow_parsed_unlinked(const struct flow_parsed *p)
 {
 	return statement_has_problem(p->st, PROB_IN_RESPONSE_UNRESOLVED);
 }
 
-/* parsed_new - ST (taken) with its row and its mail composed; NULL with ERROR. */
+/* parsed_new - ST (taken) with its row and its mail composed; NULL with ERROR.
+ * FROM_MAIL: ST was read from the mail, so the replies and recipients the
+ * bounds hold back are noted on it for the secretariat. */
 static struct flow_parsed *
 parsed_new(const struct flow_ctx *x, struct statement *st, char *detail, gint64 t0,
-    GError **error)
+    gboolean from_mail, GError **error)
 {
 	struct flow_parsed *p = g_new0(struct flow_parsed, 1);
 	p->st = st;
@@ -114,6 +139,8 @@ parsed_new(const struct flow_ctx *x, struct statement *st, char *detail, gint64 
 	}
 	/* the state the row gives decides the mail, composed now, outside the lock */
 	st->state = (enum stmt_state)p->row->to;
+	if (from_mail)
+		notify_note_held(x->c, x->dir, st);   /* warnings only: the state stays */
 	if (p->row->mails && notify_prepare_statement(x->s, x->c, x->dir, st, p->row->mails,
 	    &p->mail, error) < 0) {
 		flow_parsed_free(p);
@@ -130,7 +157,7 @@ flow_parse(const struct flow_ctx *x, gint64 id, GError **error)
 	struct statement *st = flow_read(x, id, &detail, error);
 	if (!st)
 		return NULL;
-	return parsed_new(x, st, detail, t0, error);
+	return parsed_new(x, st, detail, t0, TRUE, error);
 }
 
 /* lacks - what ST carries that ORIGINAL (stored) lacks: new attachments, a
@@ -165,7 +192,10 @@ recognise(const struct flow_ctx *x, struct statement *st, struct flow_result *r,
 	enum dup_how how = DUP_NONE;
 	gint64 original = 0;
 	*facts = 0;
-	if (st->auto_generated)
+	/* a twin at intake (same Message-ID and body, another sender: issue 14)
+	 * may be the real one after a forgery: processed as usual, with its
+	 * warning possible_duplicate, never closed as a duplicate */
+	if (st->auto_generated || statement_has_problem(st, PROB_POSSIBLE_DUPLICATE))
 		return 0;
 	if (store_dup_find(x->s, st, x->c->duplicate_window_days, &original, &how, error) < 0)
 		return -1;
@@ -316,7 +346,8 @@ flow_ingest_failed(const struct flow_ctx *x, gint64 id, const char *why, GError 
 	statement_problem(st, PROB_PARSE_FAILED, NULL, "The message could not be read "
 	    "(%s); it is kept as received for the secretariat.", why);
 	char *detail = g_strdup_printf("parse_failed: %s", why);
-	struct flow_parsed *p = parsed_new(x, st, detail, g_get_monotonic_time(), error);
+	struct flow_parsed *p = parsed_new(x, st, detail, g_get_monotonic_time(), FALSE,
+	    error);
 	if (!p)
 		return -1;
 	/* not flow_ingest: its log line says "parsed" */

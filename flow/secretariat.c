@@ -143,7 +143,11 @@ flow_restore(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError 
 	if (!st)
 		return -1;
 	enum stmt_state before = st->state;
-	const struct flow_transition *row = flow_match(FLOW_RESTORE, before, flow_facts(st, 0));
+	gboolean told = FALSE;
+	if (store_flow_discard_told(x->s, id, &told, error) < 0)
+		return fail(x, st);
+	const struct flow_transition *row = flow_match(FLOW_RESTORE, before,
+	    flow_facts(st, told ? FACT_TOLD : 0));
 	if (!row) {
 		fail(x, st);
 		return flow_refuse(error, ID_FMT " is not discarded (it is %s)", id,
@@ -158,10 +162,19 @@ flow_restore(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError 
 	g_autofree char *detail = by ? g_strdup_printf("back to %s; no longer superseded by %"
 	    G_GINT64_FORMAT, stmt_state_name(back), by) :
 	    g_strdup_printf("back to %s", stmt_state_name(back));
+	struct notify_batch *mail = NULL;
+	if ((row->mails & NOTIFY_RESTORED) &&
+	    notify_prepare_restored(x->c, st, back, &mail, error) < 0)
+		return fail(x, st);
+	int rc = flow_apply(x, st, row, before, was, FALSE, detail, &mail, r, error);
+	notify_batch_free(mail);
+	/* the notice on record, in the same transaction as the restore */
+	if (rc == 0 && r->mails->len > 0)
+		rc = store_event(x->s, id, x->actor, "notified", "restore notice queued", FALSE, error);
 	/* restore undoes a supersede as it undoes a discard */
-	if (flow_apply(x, st, row, before, was, FALSE, detail, NULL, r, error) < 0 ||
-	    (by && store_dup_unsupersede(x->s, id, error) < 0) ||
-	    flow_end(x, r, error) < 0)
+	if (rc == 0 && by)
+		rc = store_dup_unsupersede(x->s, id, error);
+	if (rc < 0 || flow_end(x, r, error) < 0)
 		return fail(x, st);
 	r->st = st;
 	return 0;
@@ -350,6 +363,7 @@ flow_reprocess(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_
 		    stmt_state_name(before));
 	}
 	st->state = (enum stmt_state)row->to;
+	notify_note_held(x->c, x->dir, st);   /* read anew: what the bounds hold back, again */
 	if (store_stmt_save(x->s, st, error) < 0 || store_doc_save(x->s, st, error) < 0 ||
 	    store_event(x->s, id, x->actor, "parsed", pd, FALSE, error) < 0 ||
 	    summary_into(x->s, id, NULL, &r->errors_after, &r->warnings_after, &r->from_after,

@@ -34,7 +34,11 @@ static const struct problem_def defs[PROB_N] = {
 	                                  PROBLEM_READING },
 	[PROB_MIME_DEFECT]            = { "mime_defect", SEV_WARNING, "", PROBLEM_READING },
 	[PROB_CHARSET_GUESSED]        = { "charset_guessed", SEV_WARNING, "body", PROBLEM_READING },
-	/* a repeat of a statement on record that carries something it lacks */
+	/* decided at intake from the mail's sender and headers (issue 14): an
+	 * edit of a field does not make them true or false again */
+	[PROB_NO_REPLY]               = { "no_reply", SEV_WARNING, "", PROBLEM_READING },
+	[PROB_RECIPIENTS_CAPPED]      = { "recipients_capped", SEV_WARNING, "to_contacts",
+	                                  PROBLEM_READING },
 	[PROB_POSSIBLE_DUPLICATE]     = { "possible_duplicate", SEV_WARNING, "", PROBLEM_READING },
 };
 

@@ -7,56 +7,6 @@
 #include <string.h>
 
 char *
-notify_clean(const char *text, gsize max)
-{
-	if (!text)
-		return g_strdup("");
-	g_autofree char *valid = g_utf8_make_valid(text, -1);
-	GString *out = g_string_new(NULL);
-	gboolean space = TRUE;   /* drops leading space and collapses runs */
-	gsize n = 0;
-	for (const char *p = valid; *p && n < max; p = g_utf8_next_char(p)) {
-		gunichar ch = g_utf8_get_char(p);
-		/* Decoded RFC 2047 words can carry CR, LF, NUL ("Mailsploit"): in a
-		 * header they would start a new header line. */
-		if (g_unichar_iscntrl(ch) || ch == 0x2028 || ch == 0x2029 || g_unichar_isspace(ch)) {
-			if (!space)
-				g_string_append_c(out, ' ');
-			space = TRUE;
-		} else {
-			g_string_append_unichar(out, ch);
-			space = FALSE;
-		}
-		n++;
-	}
-	while (out->len > 0 && out->str[out->len - 1] == ' ')
-		g_string_truncate(out, out->len - 1);
-	return g_string_free(out, FALSE);
-}
-
-gboolean
-notify_msgid_ok(const char *id)
-{
-	if (!id || !*id || strlen(id) > 250 || !strchr(id, '@'))
-		return FALSE;
-	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-		if (*p <= 0x20 || *p >= 0x7f || *p == '<' || *p == '>' || *p == '\\' || *p == '"')
-			return FALSE;
-	return TRUE;
-}
-
-/* ensure_gmime - GMime must be initialised once before first use. */
-static void
-ensure_gmime(void)
-{
-	static gsize once = 0;
-	if (g_once_init_enter(&once)) {
-		g_mime_init();
-		g_once_init_leave(&once, 1);
-	}
-}
-
-char *
 notify_envelope_from(const struct conf *c)
 {
 	return g_strdup(c->from_address);
@@ -111,7 +61,8 @@ from_address(const struct conf *c, GError **error)
 	g_autoptr(GError) e = NULL;
 	struct addr *from = c->from && *c->from ? addr_parse_one(c->from, &e) : NULL;
 	if (!from || !addr_is_valid(from->address)) {
-		g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address: %s",
+		g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CONFIG,
+		    "[notify] from is not a valid address: %s",
 		    e ? e->message : c->from);
 		addr_free(from);
 		return NULL;
@@ -122,9 +73,10 @@ from_address(const struct conf *c, GError **error)
 char *
 notify_message_id(const struct conf *c, GError **error)
 {
-	ensure_gmime();
+	notify_gmime_init();
 	if (!c->from_address) {
-		g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address: %s", c->from);
+		g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CONFIG,
+		    "[notify] from is not a valid address: %s", c->from);
 		return NULL;
 	}
 	return g_mime_utils_generate_message_id(strrchr(c->from_address, '@') + 1);
@@ -133,7 +85,7 @@ notify_message_id(const struct conf *c, GError **error)
 GBytes *
 notify_compose(const struct conf *c, const struct notify_mail *m, GError **error)
 {
-	ensure_gmime();
+	notify_gmime_init();
 	struct addr *from = from_address(c, error);
 	if (!from)
 		return NULL;
@@ -190,8 +142,8 @@ notify_compose(const struct conf *c, const struct notify_mail *m, GError **error
 }
 
 GBytes *
-notify_compose_queued(struct store *s, const struct conf *c, const struct outbox_mail *m,
-    GError **error)
+notify_compose_queued(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct outbox_mail *m, GError **error)
 {
 	if (m->raw && g_bytes_get_size(m->raw) > 0)   /* composed by a version before schema 0008 */
 		return g_bytes_ref(m->raw);
@@ -206,7 +158,7 @@ notify_compose_queued(struct store *s, const struct conf *c, const struct outbox
 		g_ptr_array_add(strcmp(o->header, "cc") == 0 ? r.cc : r.to, a);
 	}
 	GBytes *out = NULL;
-	g_autofree char *text = NULL;
+	struct notify_text text = { 0 };
 	if (!m->body) {
 		/* a routing mail: the statement itself, written out from its rows
 		 * now rather than copied into the outbox (it is most of the mail) */
@@ -214,21 +166,25 @@ notify_compose_queued(struct store *s, const struct conf *c, const struct outbox
 		    store_outbox_statement(s, m->statement, error) : NULL;
 		if (!st) {
 			if (error && !*error)
-				g_set_error(error, CONF_ERROR, 1, "no statement to write mail %" G_GINT64_FORMAT
+				g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_NOTFOUND,
+				    "no statement to write mail %" G_GINT64_FORMAT
 				    " from", m->id);
 			goto out;
 		}
-		text = notify_text_routing(s, c, st, &r);
+		int rc = notify_text_routing(s, c, dir, st, &r, &text, error);
 		statement_free(st);
+		if (rc < 0)
+			goto out;
 	}
 	/* the Date is when it was queued, so every attempt sends the same mail */
 	GDateTime *date = g_date_time_new_from_iso8601(m->created_at, NULL);
-	struct notify_mail nm = { m->subject, text ? text : m->body, &r, m->in_reply_to,
+	struct notify_mail nm = { m->subject, text.body ? text.body : m->body, &r, m->in_reply_to,
 		m->message_id, date };
 	out = notify_compose(c, &nm, error);
 	if (date)
 		g_date_time_unref(date);
 out:
+	notify_text_clear(&text);
 	g_ptr_array_unref(r.to);
 	g_ptr_array_unref(r.cc);
 	g_ptr_array_unref(keep);

@@ -9,6 +9,21 @@
 
 struct store;
 
+#define NOTIFY_ERROR notify_error_quark()
+GQuark notify_error_quark(void);
+enum notify_error_code {
+	NOTIFY_ERR_CONFIG = 1,  /* [notify] settings that cannot work (from, password file) */
+	NOTIFY_ERR_CURL,        /* libcurl could not start a transfer */
+	NOTIFY_ERR_NOTFOUND,    /* the statement a mail is written from is gone */
+};
+
+/* notify_note_held - the replies and routing recipients that the bounds
+ * hold back ([notify] reply_policy, max_reply_recipients,
+ * max_extra_recipients, Precedence), as warnings on ST for the secretariat:
+ * no_reply ("No reply sent (acknowledgement): unauthenticated: a@b") and
+ * recipients_capped. Called once the state is decided, before saving. */
+void notify_note_held(const struct conf *c, const struct directory *dir, struct statement *st);
+
 /* The mail a transition queues: flow/flow.c's table names them per row. */
 enum notify_mails {
 	NOTIFY_ROUTING = 1 << 0,      /* the statement to its To groups */
@@ -18,7 +33,8 @@ enum notify_mails {
 	NOTIFY_DISCARD = 1 << 4,      /* "not recorded" to the sender (discard --notify-sender) */
 	NOTIFY_REMINDER = 1 << 5,     /* a deadline reminder to the To groups */
 	NOTIFY_AGAIN = 1 << 6,        /* even if this kind went before (resend) */
-	NOTIFY_DUPLICATE = 1 << 7,    /* "already on record as N" to the forwarder or sender */
+	NOTIFY_RESTORED = 1 << 7,     /* "back" to the sender (restore after a told discard) */
+	NOTIFY_DUPLICATE = 1 << 8,    /* "already on record as N" to the forwarder or sender */
 };
 
 /* notify_prepare_statement / notify_queue_batch - queue the MAILS
@@ -52,10 +68,30 @@ void notify_batch_describe(const struct notify_batch *b, GPtrArray *out);
 int notify_prepare_discard(const struct conf *c, const struct statement *st, const char *why,
     struct notify_batch **out, GError **error);
 
+/* notify_prepare_restored - compose the notice that tells ST's sender it is
+ * back in STATE after `liaisonctl restore` into *OUT (posted or rejected;
+ * other states say nothing: no mail in it, nor when nobody may be answered).
+ * flow_restore's table row queues it only when the discard told the sender. */
+int notify_prepare_restored(const struct conf *c, const struct statement *st,
+    enum stmt_state state, struct notify_batch **out, GError **error);
+
+/* notify_templates_load - read the mail templates (docs/notify.md): each
+ * kind's file in [notify] template_dir, else the one compiled in; check them
+ * all (an unknown placeholder is an error) and use them from now on in this
+ * process (SIGHUP calls it again; on error the old ones stay). Mail composed
+ * before any load loads them first. */
+int notify_templates_load(const struct conf *c, GError **error);
+/* notify_templates_check - the same check without using them: every problem
+ * ("FILE:LINE: ...") added to PROBLEMS; -1 when there was one. */
+int notify_templates_check(const struct conf *c, GPtrArray *problems);
+
 /* notify_sender_start / _stop - the thread that delivers the outbox. */
 struct notify_sender;
 struct notify_sender *notify_sender_start(const struct conf *c, GError **error);
 void notify_sender_kick(struct notify_sender *ns);      /* new mail queued */
+/* notify_sender_reload - SIGHUP: read the group directory again (the names in
+ * routing mail); the templates are reloaded by notify_templates_load. */
+void notify_sender_reload(struct notify_sender *ns);
 void notify_sender_stop(struct notify_sender *ns);
 /* notify_kick - kick the sender running in this process, if any: for the parse
  * stage after it committed a statement. Cheap; callable from any thread. */

@@ -26,11 +26,21 @@ gboolean notify_rcpts_contains(const struct notify_rcpts *r, const char *address
 /* notify_rcpts_routing - the routing mail of a posted statement (issue 5). */
 void notify_rcpts_routing(const struct conf *c, const struct directory *dir,
     const struct statement *st, struct notify_rcpts *r);
+/* notify_rcpts_routing_held - the same; the To-Contacts left out for
+ * [notify] max_extra_recipients are added to HELD (char *, may be NULL). */
+void notify_rcpts_routing_held(const struct conf *c, const struct directory *dir,
+    const struct statement *st, struct notify_rcpts *r, GPtrArray *held);
 /* notify_rcpts_submitter - the acknowledgement or rejection: From-Liaison-Contact,
  * From-Contacts, forwarded_by (else the submitter); none for a null or
- * automatic sender. */
+ * automatic sender, none under reply_policy never or for Precedence
+ * bulk/junk/list, under authenticated only addresses of a domain our MTA
+ * authenticated, at most max_reply_recipients. */
 void notify_rcpts_submitter(const struct conf *c, const struct statement *st,
     struct notify_rcpts *r);
+/* notify_rcpts_submitter_held - the same; one line per address (or reason)
+ * left out is added to HELD ("unauthenticated: a@b"). */
+void notify_rcpts_submitter_held(const struct conf *c, const struct statement *st,
+    struct notify_rcpts *r, GPtrArray *held);
 /* notify_rcpts_reminder - the routing To without lists; Cc liaison managers
  * of the From SDO groups and the liaison coordinators. */
 void notify_rcpts_reminder(const struct conf *c, const struct directory *dir,
@@ -38,6 +48,9 @@ void notify_rcpts_reminder(const struct conf *c, const struct directory *dir,
 /* notify_rcpts_secretariat - [notify] secretariat. */
 void notify_rcpts_secretariat(const struct conf *c, struct notify_rcpts *r);
 
+/* Header-safe text (clean.c). */
+/* notify_gmime_init - GMime must be initialised once before first use. */
+void notify_gmime_init(void);
 /* notify_clean - TEXT as one header-safe line: valid UTF-8, control
  * characters (C0, DEL, C1, line and paragraph separators) turned into
  * spaces, runs of space collapsed, trimmed, at most MAX characters. */
@@ -63,27 +76,57 @@ GBytes *notify_compose(const struct conf *c, const struct notify_mail *m, GError
 char *notify_message_id(const struct conf *c, GError **error);
 /* notify_compose_queued - the bytes of an outbox mail at send time: composed
  * from its text, or for a routing mail (no text kept) from the statement's
- * rows in S; the bytes stored by a version before schema 0008 as they are. */
+ * rows in S (groups named with DIR, which may be NULL); the bytes stored by
+ * a version before schema 0008 as they are. */
 struct outbox_mail;
 GBytes *notify_compose_queued(struct store *s, const struct conf *c,
-    const struct outbox_mail *m, GError **error);
+    const struct directory *dir, const struct outbox_mail *m, GError **error);
 /* notify_envelope_from - the bare address of [notify] from (for MAIL FROM). */
 char *notify_envelope_from(const struct conf *c);
 
-/* Bodies (text.c). S may be NULL: then related titles and dates are left out. */
-char *notify_text_routing(struct store *s, const struct conf *c, const struct statement *st,
-    const struct notify_rcpts *routing);
-char *notify_text_ack(const struct conf *c, const struct statement *st,
-    const struct notify_rcpts *routing);
-char *notify_text_rejection(const struct conf *c, const struct statement *st);
-char *notify_text_rejected_notice(const struct conf *c, const struct statement *st);
+/* Templates (template.c): VARS maps placeholder names to values (strings;
+ * empty or absent: not set). notify_render fills the template of KIND into
+ * *SUBJECT (one clean line) and *BODY (LF line ends). */
+GHashTable *notify_vars_new(void);
+void notify_var(GHashTable *vars, const char *name, const char *value);
+void notify_var_int(GHashTable *vars, const char *name, gint64 value);
+int notify_render(const struct conf *c, const char *kind, GHashTable *vars, char **subject,
+    char **body, GError **error);
+
+/* The mails (text.c): subject and body from the kind's template. S may be
+ * NULL (then related titles, dates and corrections are left out), DIR too
+ * (then groups are named as written). */
+struct notify_text {
+	char *subject, *body;
+};
+void notify_text_clear(struct notify_text *t);
+int notify_text_routing(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, const struct notify_rcpts *routing, struct notify_text *out,
+    GError **error);
+int notify_text_ack(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, const struct notify_rcpts *routing, struct notify_text *out,
+    GError **error);
+int notify_text_rejection(const struct conf *c, const struct statement *st,
+    struct notify_text *out, GError **error);
+int notify_text_rejected_notice(const struct conf *c, const struct statement *st,
+    struct notify_text *out, GError **error);
+int notify_text_discarded(const struct conf *c, const struct statement *st, const char *why,
+    struct notify_text *out, GError **error);
 /* notify_text_duplicate - "already on record as statement N, <link>,
- * distributed on <date> to <groups>" (POSTED_AT NULL: not yet). */
-char *notify_text_duplicate(const struct conf *c, const struct statement *st,
-    const struct statement *original, const char *posted_at);
-char *notify_text_discarded(const struct conf *c, const struct statement *st, const char *why);
+ * distributed on <date> to <groups>" about ST, a repeat of ORIGINAL
+ * (POSTED_AT: when it was posted, NULL: not yet). */
+int notify_text_duplicate(const struct conf *c, const struct statement *st,
+    const struct statement *original, const char *posted_at, struct notify_text *out,
+    GError **error);
+/* STATE: the state it is back in. */
+int notify_text_restored(const struct conf *c, const struct statement *st, const char *state,
+    struct notify_text *out, GError **error);
 /* DAYS >= 0: days before the deadline; < 0: days overdue. */
-char *notify_text_reminder(const struct conf *c, const struct statement *st, int days);
+int notify_text_reminder(const struct conf *c, const struct directory *dir,
+    const struct statement *st, int days, struct notify_text *out, GError **error);
+struct outbox_mail;
+int notify_text_undelivered(const struct conf *c, const struct outbox_mail *m,
+    struct notify_text *out, GError **error);
 char *notify_url(const struct conf *c, gint64 id);
 
 /* notify_batch_new / notify_batch_add - a batch of mails composed one by one

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+G_DEFINE_QUARK(liaisond-notify-error-quark, notify_error)
+
 /* One mail, ready to insert: everything composed before the transaction. */
 struct pending {
 	gint64 statement;
@@ -107,7 +109,8 @@ batch_add(struct notify_batch *b, const struct conf *c, gint64 statement, const 
 	char *message_id = envelope ? notify_message_id(c, error) : NULL;
 	if (!envelope || !message_id) {
 		if (!envelope)
-			g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address");
+			g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CONFIG,
+			    "[notify] from is not a valid address");
 		g_free(envelope);
 		return -1;
 	}
@@ -179,38 +182,35 @@ notify_queue_mail(struct store *s, const struct conf *c, gint64 statement,
 	return id;
 }
 
-/* quoted_subject - PREFIX "<title>" with the title on one clean line. */
-static char *
-quoted_subject(const char *prefix, const struct statement *st)
-{
-	g_autofree char *t = notify_clean(st->title, 300);
-	return g_strdup_printf("%s\"%s\"", prefix, *t ? t : "(no title)");
-}
-
 /* plan_routing - the routing mail and, when ACK, the acknowledgement. */
 static int
 plan_routing(struct notify_batch *b, struct store *s, const struct conf *c,
     const struct directory *dir, const struct statement *st, gboolean ack, GError **error)
 {
 	struct notify_rcpts r, sub;
+	struct notify_text routing = { 0 }, ackt = { 0 };
 	int rc = -1;
 	notify_rcpts_init(&r);
 	notify_rcpts_init(&sub);
 	notify_rcpts_routing(c, dir, st, &r);
-	g_autofree char *subject = quoted_subject("New Liaison Statement, ", st);
-	/* no text: the routing mail is the statement, written from its rows
-	 * when sent, not a copy of its body in the outbox */
-	if (batch_add(b, c, st->id, "routing", subject, NULL, &r, st->message_id, NULL, error) < 0)
+	/* no text kept: the routing mail is the statement, written from its
+	 * rows when sent, not a copy of its body in the outbox (its subject is
+	 * fixed now) */
+	if (notify_text_routing(s, c, dir, st, &r, &routing, error) < 0 ||
+	    batch_add(b, c, st->id, "routing", routing.subject, NULL, &r, st->message_id, NULL,
+	    error) < 0)
 		goto out;
 	if (ack) {
 		notify_rcpts_submitter(c, st, &sub);
-		g_autofree char *as = quoted_subject("Liaison statement received: ", st);
-		g_autofree char *ab = notify_text_ack(c, st, &r);
-		if (batch_add(b, c, st->id, "ack", as, ab, &sub, st->message_id, NULL, error) < 0)
+		if (notify_text_ack(s, c, dir, st, &r, &ackt, error) < 0 ||
+		    batch_add(b, c, st->id, "ack", ackt.subject, ackt.body, &sub, st->message_id, NULL,
+		    error) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
+	notify_text_clear(&routing);
+	notify_text_clear(&ackt);
 	notify_rcpts_clear(&r);
 	notify_rcpts_clear(&sub);
 	return rc;
@@ -233,12 +233,11 @@ plan_duplicate(struct notify_batch *b, struct store *s, const struct conf *c,
 		notify_rcpts_add(c, &r, FALSE, NULL, st->forwarded_by);
 	else
 		notify_rcpts_submitter(c, st, &r);
-	if (rc == 0) {
-		g_autofree char *subject = quoted_subject("Liaison statement already on record: ", st);
-		g_autofree char *body = notify_text_duplicate(c, st, o, posted_at);
-		rc = batch_add(b, c, st->id, "duplicate", subject, body, &r, st->message_id, NULL,
+	struct notify_text t = { 0 };
+	if (rc == 0 && (rc = notify_text_duplicate(c, st, o, posted_at, &t, error)) == 0)
+		rc = batch_add(b, c, st->id, "duplicate", t.subject, t.body, &r, st->message_id, NULL,
 		    error);
-	}
+	notify_text_clear(&t);
 	notify_rcpts_clear(&r);
 	g_free(posted_at);
 	statement_free(o);
@@ -257,17 +256,19 @@ plan_rejected(struct notify_batch *b, const struct conf *c, const struct stateme
 	notify_rcpts_init(&sec);
 	notify_rcpts_submitter(c, st, &sub);
 	notify_rcpts_secretariat(c, &sec);
-	g_autofree char *subject = quoted_subject("Liaison statement not accepted: ", st);
-	g_autofree char *body = notify_text_rejection(c, st);
-	g_autofree char *t = notify_clean(st->title, 300);
-	g_autofree char *ns = g_strdup_printf("Liaison statement %" G_GINT64_FORMAT
-	    " in the rejects queue: \"%s\"", st->id, *t ? t : "(no title)");
-	g_autofree char *nb = notify_text_rejected_notice(c, st);
-	if (((mails & NOTIFY_REJECTION) && batch_add(b, c, st->id, "rejection", subject, body,
-	    &sub, st->message_id, NULL, error) < 0) ||
-	    ((mails & NOTIFY_SECRETARIAT) && batch_add(b, c, st->id, "secretariat", ns, nb, &sec,
-	    st->message_id, NULL, error) < 0))
+	struct notify_text rej = { 0 }, notice = { 0 };
+	if (((mails & NOTIFY_REJECTION) && (notify_text_rejection(c, st, &rej, error) < 0 ||
+	    batch_add(b, c, st->id, "rejection", rej.subject, rej.body, &sub, st->message_id, NULL,
+	    error) < 0)) ||
+	    ((mails & NOTIFY_SECRETARIAT) && (notify_text_rejected_notice(c, st, &notice, error) < 0 ||
+	    batch_add(b, c, st->id, "secretariat", notice.subject, notice.body, &sec, st->message_id,
+	    NULL, error) < 0))) {
+		notify_text_clear(&rej);
+		notify_text_clear(&notice);
 		goto out;
+	}
+	notify_text_clear(&rej);
+	notify_text_clear(&notice);
 	rc = 0;
 out:
 	notify_rcpts_clear(&sub);
@@ -352,12 +353,39 @@ notify_prepare_discard(const struct conf *c, const struct statement *st, const c
 	notify_rcpts_init(&r);
 	/* the submitter rules: never a bounce, an auto-reply, a robot or ourselves */
 	notify_rcpts_submitter(c, st, &r);
-	g_autofree char *title = notify_clean(st->title && *st->title ? st->title : "(no title)", 200);
-	g_autofree char *subject = g_strdup_printf("Liaison statement not recorded: %s", title);
-	g_autofree char *body = notify_text_discarded(c, st, why);
 	*out = batch_new(st->id, NULL);
-	int rc = batch_add(*out, c, st->id, "rejection", subject, body, &r, st->message_id, NULL,
-	    error);
+	struct notify_text t = { 0 };
+	int rc = 0;
+	if (r.to->len > 0)
+		rc = notify_text_discarded(c, st, why, &t, error) < 0 ? -1 :
+		    batch_add(*out, c, st->id, "rejection", t.subject, t.body, &r, st->message_id, NULL,
+		    error);
+	notify_text_clear(&t);
+	notify_rcpts_clear(&r);
+	if (rc < 0)
+		g_clear_pointer(out, notify_batch_free);
+	return rc;
+}
+
+int
+notify_prepare_restored(const struct conf *c, const struct statement *st, enum stmt_state state,
+    struct notify_batch **out, GError **error)
+{
+	struct notify_rcpts r;
+	notify_rcpts_init(&r);
+	notify_rcpts_submitter(c, st, &r);
+	*out = batch_new(st->id, NULL);
+	struct notify_text t = { 0 };
+	int rc = 0;
+	/* only a state the sender can be told about: back to posted or to the
+	 * rejects queue (ignored and received say nothing, as before discard).
+	 * Stored as kind "ack": the outbox's kinds are a CHECK constraint. */
+	gboolean tell = state == STMT_POSTED || state == STMT_REJECTED;
+	if (tell && r.to->len > 0)
+		rc = notify_text_restored(c, st, stmt_state_name(state), &t, error) < 0 ? -1 :
+		    batch_add(*out, c, st->id, "ack", t.subject, t.body, &r, st->message_id, NULL,
+		    error);
+	notify_text_clear(&t);
 	notify_rcpts_clear(&r);
 	if (rc < 0)
 		g_clear_pointer(out, notify_batch_free);

@@ -145,16 +145,45 @@ add_from_managers(const struct conf *c, const struct directory *dir,
 	}
 }
 
+/* add_extra_contacts - the statement's To-Contacts: those the directory's
+ * groups brought in already cost nothing, the others (addresses of the
+ * sender's choosing) at most max_extra_recipients; the rest go to HELD. */
+static void
+add_extra_contacts(const struct conf *c, struct notify_rcpts *r, const struct statement *st,
+    GPtrArray *held)
+{
+	int extra = 0;
+	for (guint i = 0; i < st->to_contacts->len; i++) {
+		const struct addr *a = st->to_contacts->pdata[i];
+		if (notify_rcpts_contains(r, a->address))
+			continue;
+		if (extra >= c->max_extra_recipients) {
+			if (held)
+				g_ptr_array_add(held, g_strdup(a->address));
+			continue;
+		}
+		if (notify_rcpts_add(c, r, FALSE, a->name, a->address))
+			extra++;
+	}
+}
+
 void
 notify_rcpts_routing(const struct conf *c, const struct directory *dir,
     const struct statement *st, struct notify_rcpts *r)
+{
+	notify_rcpts_routing_held(c, dir, st, r, NULL);
+}
+
+void
+notify_rcpts_routing_held(const struct conf *c, const struct directory *dir,
+    const struct statement *st, struct notify_rcpts *r, GPtrArray *held)
 {
 	for (guint i = 0; i < st->to_groups->len; i++) {
 		const struct dir_group *d = group_of(dir, st->to_groups->pdata[i]);
 		if (d)
 			add_group_to(c, r, d);
 	}
-	add_addrs(c, r, FALSE, st->to_contacts);
+	add_extra_contacts(c, r, st, held);
 
 	/* Cc: the assignee's supervisor (the WG's area ADs), the sending SDO's
 	 * liaison manager, the IAB liaison coordinators, the groups' fixed cc. */
@@ -195,30 +224,115 @@ is_robot(const char *address)
 	    g_str_has_suffix(local, "-request");
 }
 
-static void
-add_person(const struct conf *c, struct notify_rcpts *r, const char *name, const char *address)
+/* domain_of - the domain of ADDRESS, lower-cased; NULL when it has none. */
+static char *
+domain_of(const char *address)
 {
-	if (address && *address && !is_robot(address))
-		notify_rcpts_add(c, r, FALSE, name, address);
+	const char *at = address ? strrchr(address, '@') : NULL;
+	return at && at[1] ? g_ascii_strdown(at + 1, -1) : NULL;
+}
+
+/* authenticated - was ADDRESS's domain authenticated by our MTA (the
+ * statement's metadata "reply_domains", parser/reply.c)? */
+static gboolean
+authenticated(const struct statement *st, const char *address)
+{
+	if (!st->metadata || !json_object_has_member(st->metadata, "reply_domains"))
+		return FALSE;
+	JsonNode *n = json_object_get_member(st->metadata, "reply_domains");
+	if (!JSON_NODE_HOLDS_ARRAY(n))
+		return FALSE;
+	JsonArray *a = json_node_get_array(n);
+	g_autofree char *d = domain_of(address);
+	for (guint i = 0; d && i < json_array_get_length(a); i++) {
+		const char *v = json_array_get_string_element(a, i);
+		if (v && g_ascii_strcasecmp(v, d) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* held_add - one line for the secretariat: why ADDRESS gets no reply. */
+static void
+held_add(GPtrArray *held, const char *why, const char *address)
+{
+	if (!held)
+		return;
+	for (guint i = 0; i < held->len; i++) {
+		const char *sep = strstr(held->pdata[i], ": ");
+		if (sep && addr_equal(sep + 2, address))
+			return;
+	}
+	g_ptr_array_add(held, g_strdup_printf("%s: %s", why, address));
+}
+
+/* add_person - one candidate for a reply, through the gates: no robot,
+ * reply_policy (an authenticated domain), max_reply_recipients. */
+static void
+add_person(const struct conf *c, const struct statement *st, struct notify_rcpts *r,
+    const char *name, const char *address, GPtrArray *held)
+{
+	if (!address || !*address || is_robot(address) || !addr_is_valid(address) ||
+	    notify_rcpts_contains(r, address))
+		return;
+	if (c->reply_policy == CONF_REPLY_AUTHENTICATED && !authenticated(st, address)) {
+		held_add(held, "unauthenticated", address);
+		return;
+	}
+	if ((int)r->to->len >= c->max_reply_recipients) {
+		held_add(held, "over max_reply_recipients", address);
+		return;
+	}
+	notify_rcpts_add(c, r, FALSE, name, address);
+}
+
+/* precedence_bulk - the mail said Precedence: bulk, junk or list (metadata
+ * "precedence", parser/reply.c): a list's or robot's mail is not answered. */
+static const char *
+precedence_bulk(const struct statement *st)
+{
+	if (!st->metadata || !json_object_has_member(st->metadata, "precedence"))
+		return NULL;
+	const char *p = json_object_get_string_member(st->metadata, "precedence");
+	return p && (!g_ascii_strcasecmp(p, "bulk") || !g_ascii_strcasecmp(p, "junk") ||
+	    !g_ascii_strcasecmp(p, "list")) ? p : NULL;
 }
 
 void
 notify_rcpts_submitter(const struct conf *c, const struct statement *st,
     struct notify_rcpts *r)
 {
+	notify_rcpts_submitter_held(c, st, r, NULL);
+}
+
+void
+notify_rcpts_submitter_held(const struct conf *c, const struct statement *st,
+    struct notify_rcpts *r, GPtrArray *held)
+{
 	if (st->auto_generated || st->state == STMT_IGNORED)
 		return;
-	add_person(c, r, NULL, st->from_liaison_contact);
+	if (c->reply_policy == CONF_REPLY_NEVER) {
+		if (held)
+			g_ptr_array_add(held, g_strdup("reply_policy is never"));
+		return;
+	}
+	const char *prec = precedence_bulk(st);
+	if (prec) {
+		if (held)
+			g_ptr_array_add(held, g_strdup_printf("the mail says Precedence: %s", prec));
+		return;
+	}
+	add_person(c, st, r, NULL, st->from_liaison_contact, held);
 	for (guint i = 0; i < st->from_contacts->len; i++) {
 		const struct addr *a = st->from_contacts->pdata[i];
-		add_person(c, r, a->name, a->address);
+		add_person(c, st, r, a->name, a->address, held);
 	}
-	add_person(c, r, NULL, st->forwarded_by);
+	add_person(c, st, r, NULL, st->forwarded_by, held);
 	if (r->to->len == 0 && st->submitter && *st->submitter) {
 		/* submitter may be "Name <addr>" (header From) or a bare envelope sender. */
 		g_autoptr(GError) e = NULL;
 		struct addr *a = addr_parse_one(st->submitter, &e);
-		add_person(c, r, a ? a->name : NULL, a ? a->address : st->submitter);
+		add_person(c, st, r, a ? a->name : NULL, a ? a->address : st->submitter, held);
 		addr_free(a);
 	}
 }
@@ -251,4 +365,53 @@ void
 notify_rcpts_secretariat(const struct conf *c, struct notify_rcpts *r)
 {
 	notify_rcpts_add_text(c, r, FALSE, c->secretariat);
+}
+
+/* join_held - LIST's entries as one line, the first 20 of them. */
+static char *
+join_held(GPtrArray *list)
+{
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < list->len && i < 20; i++)
+		g_string_append_printf(s, "%s%s", i ? ", " : "", (const char *)list->pdata[i]);
+	if (list->len > 20)
+		g_string_append_printf(s, " and %u more", list->len - 20);
+	return g_string_free(s, FALSE);
+}
+
+void
+notify_note_held(const struct conf *c, const struct directory *dir, struct statement *st)
+{
+	if (st->auto_generated)
+		return;
+	gboolean posted = st->state == STMT_POSTED;
+	if (!posted && st->state != STMT_REJECTED)
+		return;
+	struct notify_rcpts r;
+	g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func(g_free);
+	notify_rcpts_init(&r);
+	notify_rcpts_submitter_held(c, st, &r, held);
+	if (held->len > 0) {
+		g_autofree char *list = join_held(held);
+		if (r.to->len == 0)
+			statement_problem(st, PROB_NO_REPLY, NULL,
+			    "No reply sent (%s): %s.", posted ? "acknowledgement" : "rejection", list);
+		else
+			statement_problem(st, PROB_NO_REPLY, NULL,
+			    "The %s went to %u address(es), not to: %s.",
+			    posted ? "acknowledgement" : "rejection", r.to->len, list);
+	}
+	notify_rcpts_clear(&r);
+	if (!posted)
+		return;
+	g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func(g_free);
+	notify_rcpts_init(&r);
+	notify_rcpts_routing_held(c, dir, st, &r, extra);
+	notify_rcpts_clear(&r);
+	if (extra->len > 0) {
+		g_autofree char *list = join_held(extra);
+		statement_problem(st, PROB_RECIPIENTS_CAPPED, NULL,
+		    "Not mailed (more than max_extra_recipients = %d To-Contacts outside the "
+		    "directory): %s.", c->max_extra_recipients, list);
+	}
 }

@@ -57,21 +57,19 @@ notify_prepare_reminder(const struct conf *c, const struct directory *dir,
     const struct statement *st, int left, const char *today, struct notify_batch **out,
     GError **error)
 {
-	g_autofree char *title = notify_clean(st->title, 300);
-	g_autofree char *subject = left > 0 ?
-	    g_strdup_printf("Liaison deadline in %d days: %s", left, title) : left == 0 ?
-	    g_strdup_printf("Liaison deadline today: %s", title) :
-	    g_strdup_printf("Liaison OUT OF DATE: %s", title);
-	g_autofree char *body = notify_text_reminder(c, st, left);
+	struct notify_text t = { 0 };
+	if (notify_text_reminder(c, dir, st, left, &t, error) < 0)
+		return -1;
 	/* One reminder per statement and day: running twice queues nothing new. */
 	g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT ":%s", st->id, today);
 	struct notify_rcpts r;
 	notify_rcpts_init(&r);
 	notify_rcpts_reminder(c, dir, st, &r);
 	*out = notify_batch_new(st->id);
-	int rc = notify_batch_add(*out, c, st->id, "reminder", subject, body, &r, st->message_id,
+	int rc = notify_batch_add(*out, c, st->id, "reminder", t.subject, t.body, &r, st->message_id,
 	    key, error);
 	notify_rcpts_clear(&r);
+	notify_text_clear(&t);
 	if (rc < 0)
 		g_clear_pointer(out, notify_batch_free);
 	return rc;

@@ -32,8 +32,9 @@ struct notify_sender {
 	GThread *thread;
 	GMutex lock;
 	GCond cond;
-	gboolean kicked, stop;
-	gint stopping;            /* atomic copy of stop, read by curl's progress callback */
+	gboolean kicked, stop, reload;
+	gint stopping;
+	struct directory *dir;    /* names the groups of routing mail; NULL: as written */            /* atomic copy of stop, read by curl's progress callback */
 	CURL *curl;
 	char *url, *password, *envelope;
 };
@@ -209,27 +210,15 @@ queue_failure_notice(struct notify_sender *ns, gint64 id, GError **error)
 		return -1;
 	int rc = 0;
 	if (strcmp(m->kind, "secretariat") != 0) {
-		GString *body = g_string_new(NULL);
-		g_string_append_printf(body, "Outbox mail %" G_GINT64_FORMAT " (%s", m->id, m->kind);
-		if (m->statement)
-			g_string_append_printf(body, ", about statement %" G_GINT64_FORMAT, m->statement);
-		g_string_append_printf(body, ")\n\"%s\"\ncould not be delivered to:\n\n", m->subject);
-		for (guint i = 0; i < m->rcpts->len; i++) {
-			const struct outbox_rcpt *r = m->rcpts->pdata[i];
-			if (strcmp(r->state, "failed") == 0)
-				g_string_append_printf(body, "  %s\n    %s\n", r->address,
-				    r->last_error ? r->last_error : "");
-		}
-		g_string_append_printf(body, "\nThe other recipients got it. To try again once the"
-		    " address is fixed:\n    liaisonctl outbox retry %" G_GINT64_FORMAT "\n", m->id);
 		struct notify_rcpts r;
+		struct notify_text t = { 0 };
 		notify_rcpts_init(&r);
 		notify_rcpts_secretariat(ns->c, &r);
-		g_autofree char *subject = g_strdup_printf("Liaison mail not delivered: %s", m->subject);
-		rc = notify_queue_mail(ns->s, ns->c, m->statement, "secretariat", subject, body->str,
-		    &r, NULL, NULL, error) < 0 ? -1 : 0;
+		rc = notify_text_undelivered(ns->c, m, &t, error) < 0 ||
+		    notify_queue_mail(ns->s, ns->c, m->statement, "secretariat", t.subject, t.body, &r,
+		    NULL, NULL, error) < 0 ? -1 : 0;
 		notify_rcpts_clear(&r);
-		g_string_free(body, TRUE);
+		notify_text_clear(&t);
 	}
 	outbox_mail_free(m);
 	return rc;
@@ -249,7 +238,7 @@ deliver(struct notify_sender *ns, const struct outbox_mail *m)
 	/* Composed now, from the row (schema 0008); a failure ([notify] from
 	 * broken by a reload) is this attempt's error: nothing is sent, the mail
 	 * stays queued and is tried again. */
-	GBytes *raw = notify_compose_queued(ns->s, ns->c, m, &ce);
+	GBytes *raw = notify_compose_queued(ns->s, ns->c, ns->dir, m, &ce);
 	if (!raw) {
 		attempt_error = g_strdup_printf("cannot compose: %s", ce->message);
 		conn_down = TRUE;
@@ -348,6 +337,24 @@ deliver_due(struct notify_sender *ns)
 	return n;
 }
 
+/* load_directory - the group directory, for the names in routing mail
+ * (checked at start-up already; a file broken since keeps the old one). */
+static void
+load_directory(struct notify_sender *ns)
+{
+	if (!*ns->c->directory_file)
+		return;
+	GError *e = NULL;
+	struct directory *d = directory_load(ns->c->directory_file, NULL, &e);
+	if (!d) {
+		log_error("event=notify_directory_failed action=kept_old reason=%s", log_quote(e->message));
+		g_error_free(e);
+		return;
+	}
+	directory_free(ns->dir);
+	ns->dir = d;
+}
+
 static gpointer
 sender_main(gpointer arg)
 {
@@ -364,11 +371,13 @@ sender_main(gpointer arg)
 		while (!ns->stop && !ns->kicked && (n == 0 || busy > 10))
 			if (!g_cond_wait_until(&ns->cond, &ns->lock, until))
 				break;
-		gboolean stop = ns->stop;
-		ns->kicked = FALSE;
+		gboolean stop = ns->stop, reload = ns->reload;
+		ns->kicked = ns->reload = FALSE;
 		g_mutex_unlock(&ns->lock);
 		if (stop)
 			break;
+		if (reload)
+			load_directory(ns);
 		if (busy > 10)
 			busy = 0;
 	}
@@ -391,7 +400,7 @@ setup_curl(struct notify_sender *ns, GError **error)
 	const struct conf *c = ns->c;
 	ns->curl = curl_easy_init();
 	if (!ns->curl) {
-		g_set_error(error, CONF_ERROR, 1, "curl_easy_init failed");
+		g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CURL, "curl_easy_init failed");
 		return -1;
 	}
 	CURL *h = ns->curl;
@@ -413,7 +422,8 @@ setup_curl(struct notify_sender *ns, GError **error)
 		if (c->smtp_password_file && *c->smtp_password_file) {
 			g_autoptr(GError) e = NULL;
 			if (!g_file_get_contents(c->smtp_password_file, &ns->password, NULL, &e)) {
-				g_set_error(error, CONF_ERROR, 1, "[notify] smtp_password_file: %s", e->message);
+				g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CONFIG,
+				    "[notify] smtp_password_file: %s", e->message);
 				return -1;
 			}
 			g_strchomp(ns->password);
@@ -438,7 +448,8 @@ notify_sender_start(const struct conf *c, GError **error)
 	ns->url = smtp_url_for(c);
 	ns->envelope = notify_envelope_from(c);
 	if (!ns->envelope) {
-		g_set_error(error, CONF_ERROR, 1, "[notify] from is not a valid address");
+		g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_CONFIG,
+		    "[notify] from is not a valid address");
 		goto fail;
 	}
 	if (setup_curl(ns, error) < 0)
@@ -446,6 +457,7 @@ notify_sender_start(const struct conf *c, GError **error)
 	ns->s = store_open(c->state_dir, error);
 	if (!ns->s)
 		goto fail;
+	load_directory(ns);
 	if (!*c->smtp_url)
 		log_info("event=notify_hold reason=\"smtp_url is empty: mail stays in the outbox\"");
 	ns->thread = g_thread_try_new("notify", sender_main, ns, error);
@@ -467,6 +479,17 @@ notify_sender_kick(struct notify_sender *ns)
 		return;
 	g_mutex_lock(&ns->lock);
 	ns->kicked = TRUE;
+	g_cond_signal(&ns->cond);
+	g_mutex_unlock(&ns->lock);
+}
+
+void
+notify_sender_reload(struct notify_sender *ns)
+{
+	if (!ns)
+		return;
+	g_mutex_lock(&ns->lock);
+	ns->reload = TRUE;
 	g_cond_signal(&ns->cond);
 	g_mutex_unlock(&ns->lock);
 }
@@ -507,6 +530,7 @@ notify_sender_stop(struct notify_sender *ns)
 		curl_easy_cleanup(ns->curl);
 	}
 	store_close(ns->s);
+	directory_free(ns->dir);
 	if (ns->password) {
 		memset(ns->password, 0, strlen(ns->password));
 		g_free(ns->password);

@@ -1,5 +1,8 @@
-/* text.c - the words of each mail: routing, acknowledgement, rejection, notices, reminders. */
+/* text.c - what each mail says: the values of its template's placeholders
+ * (the words themselves are in templates/, rendered by template.c). Calls go
+ * one way: compose.c -> text.c -> template.c -> clean.c. */
 #include "notify/notify_private.h"
+#include "store/store_admin.h"
 #include "store/store_outbox.h"
 
 #include <string.h>
@@ -8,6 +11,13 @@ char *
 notify_url(const struct conf *c, gint64 id)
 {
 	return g_strdup_printf("%s%" G_GINT64_FORMAT, c->base_url ? c->base_url : "", id);
+}
+
+void
+notify_text_clear(struct notify_text *t)
+{
+	g_clear_pointer(&t->subject, g_free);
+	g_clear_pointer(&t->body, g_free);
 }
 
 static const char *
@@ -24,305 +34,410 @@ purpose_words(const char *purpose)
 	return purpose;
 }
 
-/* title_of - the title as one clean line, or a placeholder. */
+/* group_words - a group for people: in full with its acronym when the
+ * directory knows it ("QUIC working group (quic)"), else as written. */
 static char *
-title_of(const struct statement *st)
+group_words(const struct directory *dir, const struct group_ref *g)
 {
-	char *t = notify_clean(st->title, 300);
-	if (*t)
-		return t;
-	g_free(t);
-	return g_strdup("(no title)");
+	const struct dir_group *dg = dir && g->acronym ? directory_get(dir, g->acronym) : NULL;
+	if (dg)
+		return dir_group_title(dg);
+	return notify_clean(g->text && *g->text ? g->text : g->acronym, 200);
 }
 
-static void
-append_groups(GString *out, GPtrArray *groups)
-{
-	for (guint i = 0; i < groups->len; i++) {
-		const struct group_ref *g = groups->pdata[i];
-		g_autofree char *t = notify_clean(g->text ? g->text : g->acronym, 200);
-		g_string_append_printf(out, "%s%s", i ? ", " : "", t);
-	}
-}
-
-static void
-append_addrs(GString *out, GPtrArray *list)
-{
-	for (guint i = 0; list && i < list->len; i++) {
-		g_autofree char *f = addr_format(list->pdata[i]);
-		g_autofree char *t = notify_clean(f, 300);
-		g_string_append_printf(out, "%s%s", i ? ", " : "", t);
-	}
-}
-
-/* append_side - "Groups (contacts)" of one side of a statement. */
-static void
-append_side(GString *out, const char *label, GPtrArray *groups, GPtrArray *contacts)
-{
-	g_string_append_printf(out, "%s: ", label);
-	append_groups(out, groups);
-	if (contacts->len > 0) {
-		g_string_append(out, groups->len ? " (" : "(");
-		append_addrs(out, contacts);
-		g_string_append(out, ")");
-	}
-	g_string_append_c(out, '\n');
-}
-
-char *
-notify_text_routing(struct store *s, const struct conf *c, const struct statement *st,
-    const struct notify_rcpts *routing)
+/* groups_list - for a sentence: "the QUIC working group (quic)", "A and B",
+ * "A, B and C" (IETF bodies with "the"; other bodies by their own name). */
+static char *
+groups_list(const struct directory *dir, GPtrArray *groups)
 {
 	GString *out = g_string_new(NULL);
-	g_autofree char *title = title_of(st);
-	g_autofree char *url = notify_url(c, st->id);
+	for (guint i = 0; i < groups->len; i++) {
+		const struct group_ref *g = groups->pdata[i];
+		const struct dir_group *dg = dir && g->acronym ? directory_get(dir, g->acronym) : NULL;
+		g_autofree char *t = group_words(dir, g);
+		if (i)
+			g_string_append(out, i + 1 == groups->len ? " and " : ", ");
+		if (dg && dg->type != DIR_SDO && g_ascii_strncasecmp(t, "the ", 4) != 0)
+			g_string_append(out, "the ");
+		g_string_append(out, t);
+	}
+	return g_string_free(out, FALSE);
+}
+
+static char *
+addrs_list(GPtrArray *list)
+{
+	GString *out = g_string_new(NULL);
+	for (guint i = 0; list && i < list->len; i++) {
+		g_autofree char *f = addr_format(list->pdata[i]);
+		g_string_append_printf(out, "%s%s", i ? ", " : "", f);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* side - "Groups (contacts)" of one side of a statement. */
+static char *
+side(const struct directory *dir, GPtrArray *groups, GPtrArray *contacts)
+{
+	GString *out = g_string_new(NULL);
+	for (guint i = 0; i < groups->len; i++) {
+		g_autofree char *t = group_words(dir, groups->pdata[i]);
+		g_string_append_printf(out, "%s%s", i ? ", " : "", t);
+	}
+	if (contacts->len > 0) {
+		g_autofree char *a = addrs_list(contacts);
+		g_string_append_printf(out, "%s(%s)", groups->len ? " " : "", a);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* common_vars - what every statement's mail knows. */
+static GHashTable *
+common_vars(const struct conf *c, const struct statement *st)
+{
+	GHashTable *v = notify_vars_new();
+	g_autofree char *title = notify_clean(st ? st->title : NULL, 300);
+	g_autofree char *link = st ? notify_url(c, st->id) : NULL;
+	if (st)
+		notify_var_int(v, "id", st->id);
+	notify_var(v, "title", *title ? title : "(no title)");
+	notify_var(v, "link", link);
+	notify_var(v, "secretariat", c->secretariat && *c->secretariat ? c->secretariat :
+	    "the IETF secretariat");
+	notify_var(v, "statements_address", c->statements_address && c->statements_address[0] ?
+	    c->statements_address[0] : "the IETF's liaison statements address");
+	notify_var(v, "guide_url", c->guide_url);
+	return v;
+}
+
+/* render - KIND's template with V into OUT; V is freed. */
+static int
+render(const struct conf *c, const char *kind, GHashTable *v, struct notify_text *out,
+    GError **error)
+{
+	int rc = notify_render(c, kind, v, &out->subject, &out->body, error);
+	g_hash_table_unref(v);
+	return rc;
+}
+
+int
+notify_text_routing(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, const struct notify_rcpts *routing, struct notify_text *out,
+    GError **error)
+{
+	GHashTable *v = common_vars(c, st);
 	g_autofree char *date = s ? store_outbox_received_date(s, st->id) : NULL;
 	if (!date) {
 		g_autoptr(GDateTime) now = g_date_time_new_now_utc();
 		date = g_date_time_format(now, "%Y-%m-%d");
 	}
-	g_string_append_printf(out, "Title: %s\nSubmission Date: %s\nURL of the IETF Web page: %s\n",
-	    title, date, url);
-	if (st->deadline)
-		g_string_append_printf(out, "Please reply by %s\n", st->deadline);
-	g_string_append_c(out, '\n');
-	append_side(out, "From", st->from_groups, st->from_contacts);
-	append_side(out, "To", st->to_groups, st->to_contacts);
-	g_string_append(out, "Cc: ");
-	append_addrs(out, routing->cc);
-	g_string_append_c(out, '\n');
-	if (st->from_liaison_contact)
-		g_string_append_printf(out, "Response Contacts: %s\n", st->from_liaison_contact);
-	if (st->from_contacts->len) {
-		g_string_append(out, "Technical Contacts: ");
-		append_addrs(out, st->from_contacts);
-		g_string_append_c(out, '\n');
+	notify_var(v, "date", date);
+	notify_var(v, "deadline", st->deadline);
+	notify_var(v, "purpose", purpose_words(st->purpose));
+	g_autofree char *fg = groups_list(dir, st->from_groups);
+	g_autofree char *tg = groups_list(dir, st->to_groups);
+	notify_var(v, "from_groups", *fg ? fg : "(sender not named)");
+	notify_var(v, "to_groups", *tg ? tg : "(no IETF group named)");
+	g_autofree char *fs = side(dir, st->from_groups, st->from_contacts);
+	g_autofree char *ts = side(dir, st->to_groups, st->to_contacts);
+	g_autofree char *cc = addrs_list(routing->cc);
+	g_autofree char *tech = addrs_list(st->from_contacts);
+	notify_var(v, "from_side", fs);
+	notify_var(v, "to_side", ts);
+	notify_var(v, "cc", cc);
+	notify_var(v, "response_contacts", st->from_liaison_contact);
+	notify_var(v, "technical_contacts", tech);
+	GString *rel = g_string_new(NULL);
+	for (guint i = 0; i < st->related->len; i++) {
+		gint64 rid = g_array_index(st->related, gint64, i);
+		g_autofree char *rt = s ? store_outbox_statement_title(s, rid) : NULL;
+		g_autofree char *rtc = notify_clean(rt, 300);
+		g_autofree char *ru = notify_url(c, rid);
+		g_string_append_printf(rel, "    %s%s%s\n", rtc, *rtc ? ": " : "", ru);
 	}
-	g_string_append_printf(out, "Purpose: %s\n", purpose_words(st->purpose));
-	if (st->related->len) {
-		g_string_append(out, "\nReferenced liaison statements:\n");
-		for (guint i = 0; i < st->related->len; i++) {
-			gint64 rid = g_array_index(st->related, gint64, i);
-			g_autofree char *rt = s ? store_outbox_statement_title(s, rid) : NULL;
-			g_autofree char *rtc = notify_clean(rt, 300);
-			g_autofree char *ru = notify_url(c, rid);
-			g_string_append_printf(out, "    %s%s%s\n", rtc, *rtc ? ": " : "", ru);
+	notify_var(v, "related", rel->str);
+	g_string_free(rel, TRUE);
+	notify_var(v, "body", st->body);
+	GString *att = g_string_new(NULL);
+	g_autofree char *url = notify_url(c, st->id);
+	for (guint i = 0; i < st->attachments->len; i++) {
+		const struct attachment *a = st->attachments->pdata[i];
+		g_autofree char *name = notify_clean(a->filename, 300);
+		g_string_append_printf(att, "%s    %s\n    %s/attachments/%d\n", i ? "\n" : "", name, url,
+		    a->position);
+	}
+	notify_var(v, "attachments", att->str);
+	g_string_free(att, TRUE);
+	return render(c, "routing", v, out, error);
+}
+
+/* correction_words - one change of an "edited" event ("to: 'IETF QUIK WG
+ * (unresolved)' -> 'IETF QUIC WG (quic)'") for the sender: the field by its
+ * label, the values as written ("To: IETF QUIK WG -> IETF QUIC WG (quic)"). */
+static char *
+correction_words(const char *change)
+{
+	static GRegex *re;
+	if (g_once_init_enter(&re))
+		g_once_init_leave(&re, g_regex_new("^([a-z_]+): (?:'(.*)' -> '(.*)'|(.*))$", 0, 0, NULL));
+	GMatchInfo *mi = NULL;
+	char *out;
+	if (g_regex_match(re, change, 0, &mi)) {
+		g_autofree char *field = g_match_info_fetch(mi, 1);
+		g_autofree char *before = g_match_info_fetch(mi, 2);
+		g_autofree char *after = g_match_info_fetch(mi, 3);
+		g_autofree char *rest = g_match_info_fetch(mi, 4);
+		/* from_liaison_contact -> From-Liaison-Contact, as a statement writes it */
+		g_auto(GStrv) w = g_strsplit(field, "_", -1);
+		for (char **x = w; *x; x++)
+			**x = g_ascii_toupper(**x);
+		g_autofree char *label = g_strjoinv("-", w);
+		if (rest && *rest) {
+			out = g_strdup_printf("%s: %s", label, strcmp(field, "body") == 0 ? "changed" : rest);
+		} else {
+			GString *b = g_string_new(before), *a = g_string_new(after);
+			g_string_replace(b, " (unresolved)", "", 0);
+			g_string_replace(a, " (unresolved)", "", 0);
+			out = g_strdup_printf("%s: %s -> %s", label, *b->str ? b->str : "(none)",
+			    *a->str ? a->str : "(none)");
+			g_string_free(b, TRUE);
+			g_string_free(a, TRUE);
 		}
+	} else {
+		out = g_strdup(change);
 	}
-	g_string_append_printf(out, "\nBody:\n%s\n", st->body && *st->body ? st->body : "(none)");
-	if (st->attachments->len) {
-		g_string_append(out, "\nAttachments:\n");
-		for (guint i = 0; i < st->attachments->len; i++) {
-			const struct attachment *a = st->attachments->pdata[i];
-			g_autofree char *name = notify_clean(a->filename, 300);
-			g_string_append_printf(out, "\n    %s\n    %s/attachments/%d\n", name, url, a->position);
-		}
+	g_match_info_free(mi);
+	return out;
+}
+
+/* corrections - what the secretariat changed before posting ("edited"
+ * events), one "  - ..." line each; "" when nothing. */
+static char *
+corrections(struct store *s, const struct statement *st)
+{
+	GString *out = g_string_new(NULL);
+	/* a statement never edited is at version 1: no history to read */
+	if (!s || st->version <= 1)
+		return g_string_free(out, FALSE);
+	GPtrArray *ev = store_admin_history(s, st->id, NULL);
+	for (guint i = 0; ev && i < ev->len; i++) {
+		const struct admin_event *e = ev->pdata[i];
+		if (strcmp(e->kind, "edited") != 0 || !e->detail)
+			continue;
+		g_auto(GStrv) parts = g_strsplit(e->detail, "; ", -1);
+		for (char **p = parts; *p; p++)
+			if (**p) {
+				g_autofree char *w = correction_words(*p);
+				g_string_append_printf(out, "  - %s\n", w);
+			}
 	}
+	if (ev)
+		g_ptr_array_unref(ev);
 	return g_string_free(out, FALSE);
 }
 
-static void
-append_footer(GString *out, const struct conf *c)
+int
+notify_text_ack(struct store *s, const struct conf *c, const struct directory *dir,
+    const struct statement *st, const struct notify_rcpts *routing, struct notify_text *out,
+    GError **error)
 {
-	g_string_append_printf(out, "\n-- \nThis message was sent automatically. Replies to it are not"
-	    " read;\nfor questions write to %s.\n", c->secretariat ? c->secretariat : "the secretariat");
-}
-
-char *
-notify_text_ack(const struct conf *c, const struct statement *st,
-    const struct notify_rcpts *routing)
-{
-	GString *out = g_string_new(NULL);
-	g_autofree char *title = title_of(st);
-	g_autofree char *url = notify_url(c, st->id);
-	g_string_append_printf(out, "Your liaison statement \"%s\" has been received and recorded"
-	    " as number %" G_GINT64_FORMAT ":\n    %s\n\n", title, st->id, url);
-	if (routing->to->len + routing->cc->len == 0) {
-		g_string_append(out, "No recipient is known for the groups it is addressed to: the"
-		    " secretariat will route it by hand.\n");
-	} else {
-		g_string_append(out, "It was distributed to:\n    To: ");
-		append_addrs(out, routing->to);
-		g_string_append(out, "\n    Cc: ");
-		append_addrs(out, routing->cc);
-		g_string_append_c(out, '\n');
-	}
-	g_string_append_printf(out, "\nDeadline recorded: %s\n",
-	    st->deadline ? st->deadline : "none (no reply is asked for by a date)");
-	gboolean first = TRUE;
+	GHashTable *v = common_vars(c, st);
+	g_autofree char *tg = groups_list(dir, st->to_groups);
+	notify_var(v, "to_groups", *tg ? tg : "the groups it names");
+	gboolean routed = routing->to->len + routing->cc->len > 0;
+	notify_var(v, "routed", routed ? "yes" : "");
+	notify_var(v, "unrouted", routed ? "" : "yes");
+	g_autofree char *rto = addrs_list(routing->to);
+	g_autofree char *rcc = addrs_list(routing->cc);
+	notify_var(v, "recipients_to", rto);
+	notify_var(v, "recipients_cc", rcc);
+	notify_var(v, "deadline", st->deadline);
+	notify_var(v, "deadline_words", st->deadline ? st->deadline :
+	    "none (no reply is asked for by a date)");
+	GString *w = g_string_new(NULL);
 	for (guint i = 0; i < st->problems->len; i++) {
 		const struct problem *p = st->problems->pdata[i];
 		if (p->severity != SEV_WARNING)
 			continue;
-		if (first)
-			g_string_append(out, "\nPlease note (the statement was recorded anyway):\n");
-		first = FALSE;
 		g_autofree char *m = notify_clean(p->message, 1000);
-		g_string_append_printf(out, "  - %s\n", m);
+		g_string_append_printf(w, "  - %s\n", m);
 	}
-	g_string_append_printf(out, "\nPlease quote number %" G_GINT64_FORMAT " when you write"
-	    " about this statement.\n", st->id);
-	append_footer(out, c);
-	return g_string_free(out, FALSE);
+	notify_var(v, "warnings", w->str);
+	g_string_free(w, TRUE);
+	g_autofree char *fix = corrections(s, st);
+	notify_var(v, "corrections", fix);
+	return render(c, "ack", v, out, error);
 }
 
-/* What the sender must do about each error (issue 4's codes). */
-static const struct { const char *code, *words; } explain[] = {
-	{ "not_a_statement", "The message does not look like a liaison statement: none of its"
-	  " fields (Title, From, To, Purpose) were found." },
-	{ "missing_title", "The statement has no title. Give one in a line \"Title: ...\" or in"
-	  " the Subject." },
-	{ "missing_from", "The sending body is not named. Add a line \"From: <organisation and"
-	  " group>\", e.g. \"From: 3GPP TSG SA WG3\"." },
-	{ "missing_to", "The receiving IETF body is not named. Add a line \"To: <IETF group>\","
-	  " e.g. \"To: IETF QUIC WG\"." },
-	{ "unknown_to", "The To line names a body the IETF does not have. Name an IETF working"
-	  " group, area, the IETF, the IESG or the IAB." },
-	{ "ambiguous_to", "The To line could mean more than one IETF group. Name exactly one"
-	  " group for each recipient, by its acronym." },
-	{ "missing_from_contact", "No contact person at the sending body is given. Add a line"
-	  " \"From-Contact: Name <address>\"." },
-	{ "bad_address", "An address could not be read. Write each address as"
-	  " \"Name <local@domain>\", separated by commas." },
-	{ "bad_purpose", "The purpose is not one of For Information, For Action or In Response." },
-	{ "missing_deadline", "A statement For Action needs a deadline. Add a line"
-	  " \"Deadline: YYYY-MM-DD\"." },
-	{ "bad_deadline", "The deadline could not be read as a date. Write it as YYYY-MM-DD." },
-	{ "no_content", "The statement has neither text nor an attached document." },
-	{ "parse_failed", "The message could not be processed at all; the secretariat will look"
-	  " at it." },
+/* Each error of model/problem.c's table in plain words, and what to do about
+ * it (the words are the mail's, so they live here, keyed by the table's ids). */
+static const struct { const char *what, *fix; } explain[PROB_N] = {
+	[PROB_NOT_A_STATEMENT] = { "The message does not look like a liaison statement: none of its"
+	  " fields (Title, From, To, Purpose) were found.",
+	  "Start the text with the lines \"Title:\", \"From:\", \"To:\" and \"Purpose:\", or attach"
+	  " the statement as a document." },
+	[PROB_MISSING_TITLE] = { "The statement has no title.",
+	  "Add a line \"Title: ...\", or give the title as the mail's Subject." },
+	[PROB_MISSING_FROM] = { "The sending organisation is not named.",
+	  "Add a line \"From: <organisation and group>\", for example \"From: 3GPP TSG SA WG3\"." },
+	[PROB_MISSING_TO] = { "The IETF group it is for is not named.",
+	  "Add a line \"To: <IETF group>\", for example \"To: IETF QUIC WG\"." },
+	[PROB_UNKNOWN_TO] = { "The To line names a group the IETF does not have.",
+	  "Name an IETF working group, an area, the IETF, the IESG or the IAB." },
+	[PROB_AMBIGUOUS_TO] = { "The To line could mean more than one IETF group.",
+	  "Name each group by its acronym, for example \"To: IETF QUIC WG\"." },
+	[PROB_MISSING_FROM_CONTACT] = { "No contact person at the sending organisation is given.",
+	  "Add a line \"From-Contact: Name <address>\"." },
+	[PROB_BAD_ADDRESS] = { "An e-mail address could not be read.",
+	  "Write each address as \"Name <local@domain>\", separated by commas." },
+	[PROB_BAD_PURPOSE] = { "The purpose is not one the IETF uses.",
+	  "Write \"Purpose: For Information\", \"Purpose: For Action\" or \"Purpose: In Response\"." },
+	[PROB_MISSING_DEADLINE] = { "The statement asks for action but gives no date.",
+	  "Add a line \"Deadline: YYYY-MM-DD\", or write \"Purpose: For Information\" if no"
+	  " answer is needed." },
+	[PROB_BAD_DEADLINE] = { "The deadline could not be read as a date.",
+	  "Write it as YYYY-MM-DD, for example \"Deadline: 2031-03-15\"." },
+	[PROB_NO_CONTENT] = { "The statement has neither text nor an attached document.",
+	  "Write the statement in the mail, or attach it (PDF or Word)." },
+	[PROB_PARSE_FAILED] = { "The message could not be processed at all.",
+	  "Nothing to do: the secretariat will look at it." },
 };
 
-static const char *
-explain_code(const char *code)
-{
-	for (gsize i = 0; i < G_N_ELEMENTS(explain); i++)
-		if (strcmp(explain[i].code, code) == 0)
-			return explain[i].words;
-	return NULL;
-}
-
-static void
-append_errors(GString *out, const struct statement *st)
-{
-	for (guint i = 0; i < st->problems->len; i++) {
-		const struct problem *p = st->problems->pdata[i];
-		if (p->severity != SEV_ERROR)
-			continue;
-		const char *w = explain_code(p->code);
-		g_autofree char *m = notify_clean(p->message, 1000);
-		if (w)
-			g_string_append_printf(out, "  - %s\n    (%s)\n", w, m);
-		else
-			g_string_append_printf(out, "  - %s\n", m);
-	}
-}
-
-char *
-notify_text_rejection(const struct conf *c, const struct statement *st)
+/* problems_text - each error as "1. what\n   Fix: ...\n   (what was read)". */
+static char *
+problems_text(const struct statement *st)
 {
 	GString *out = g_string_new(NULL);
-	g_autofree char *title = title_of(st);
-	const char *to = c->statements_address && c->statements_address[0] ?
-	    c->statements_address[0] : "the liaison statements address";
-	g_string_append_printf(out, "Your message \"%s\" was received and kept as number %"
-	    G_GINT64_FORMAT ",\nbut it could not be recorded as a liaison statement:\n\n",
-	    title, st->id);
-	append_errors(out, st);
-	/* one instruction, and the software does what it says: a clean resend
-	 * with the same title from the same sender replaces this copy (it
-	 * becomes dead, "superseded"), and the To groups receive it once */
-	g_string_append_printf(out, "\nPlease correct the statement and send it again to %s,\n"
-	    "with the same Title; it will replace this copy, and its groups receive it once.\n"
-	    "A liaison statement (RFC 4053bis) needs: Title, From (the sending body),\n"
-	    "From-Contact (a person's address), To (an IETF group), Purpose (For Information,\n"
-	    "For Action with a Deadline, or In Response), and a text or an attached document.\n",
-	    to);
-	append_footer(out, c);
+	int n = 0;
+	for (guint i = 0; i < st->problems->len; i++) {
+		const struct problem *p = st->problems->pdata[i];
+		/* a repeat held for the secretariat (issue 20) says why it waits */
+		if (p->severity != SEV_ERROR && strcmp(p->code, "possible_duplicate") != 0)
+			continue;
+		g_autofree char *m = notify_clean(p->message, 1000);
+		enum problem_id id;
+		gboolean known = problem_find(p->code, &id) && explain[id].what;
+		if (n)
+			g_string_append_c(out, '\n');
+		if (known)
+			g_string_append_printf(out, "  %d. %s\n     Fix: %s\n     (%s)\n", ++n,
+			    explain[id].what, explain[id].fix, m);
+		else
+			g_string_append_printf(out, "  %d. %s\n", ++n, m);
+	}
 	return g_string_free(out, FALSE);
 }
 
-char *
-notify_text_rejected_notice(const struct conf *c, const struct statement *st)
+int
+notify_text_rejection(const struct conf *c, const struct statement *st, struct notify_text *out,
+    GError **error)
 {
-	GString *out = g_string_new(NULL);
-	g_autofree char *title = title_of(st);
-	g_autofree char *sub = notify_clean(st->submitter, 300);
-	g_string_append_printf(out, "Message %" G_GINT64_FORMAT " \"%s\" from %s\n"
-	    "waits in the rejects queue. Its problems:\n\n", st->id, title,
-	    *sub ? sub : "(unknown sender)");
-	append_errors(out, st);
-	for (guint i = 0; i < st->problems->len; i++) {
-		const struct problem *p = st->problems->pdata[i];
-		if (strcmp(p->code, "possible_duplicate") == 0) {
-			g_autofree char *m = notify_clean(p->message, 1000);
-			g_string_append_printf(out, "  - %s\n", m);
+	GHashTable *v = common_vars(c, st);
+	g_autofree char *p = problems_text(st);
+	notify_var(v, "problems", p);
+	notify_var(v, "submitter", st->submitter ? st->submitter : "(unknown sender)");
+	return render(c, "rejection", v, out, error);
+}
+
+int
+notify_text_rejected_notice(const struct conf *c, const struct statement *st,
+    struct notify_text *out, GError **error)
+{
+	GHashTable *v = common_vars(c, st);
+	g_autofree char *p = problems_text(st);
+	notify_var(v, "problems", p);
+	notify_var(v, "submitter", st->submitter && *st->submitter ? st->submitter :
+	    "(unknown sender)");
+	return render(c, "rejects_queue", v, out, error);
+}
+
+int
+notify_text_discarded(const struct conf *c, const struct statement *st, const char *why,
+    struct notify_text *out, GError **error)
+{
+	GHashTable *v = common_vars(c, st);
+	notify_var(v, "reason", why);
+	return render(c, "discarded", v, out, error);
+}
+
+int
+notify_text_restored(const struct conf *c, const struct statement *st, const char *state,
+    struct notify_text *out, GError **error)
+{
+	GHashTable *v = common_vars(c, st);
+	notify_var(v, "state", state);
+	notify_var(v, "posted", g_strcmp0(state, "posted") == 0 ? "yes" : "");
+	return render(c, "restored", v, out, error);
+}
+
+int
+notify_text_reminder(const struct conf *c, const struct directory *dir,
+    const struct statement *st, int days, struct notify_text *out, GError **error)
+{
+	GHashTable *v = common_vars(c, st);
+	notify_var(v, "deadline", st->deadline);
+	notify_var_int(v, "days", days < 0 ? -days : days);
+	g_autofree char *when = days > 1 ? g_strdup_printf("in %d days", days) :
+	    days == 1 ? g_strdup("tomorrow") : days == 0 ? g_strdup("today") :
+	    g_strdup_printf("%d days ago", -days);
+	notify_var(v, "when", when);
+	/* the subject's words are an earlier issue's contract, "in 1 days"
+	 * included, so that filters match one pattern (docs/notify.md) */
+	g_autofree char *due = days > 0 ? g_strdup_printf("in %d days", days) : days == 0 ?
+	    g_strdup("today") : g_strdup_printf("%d days ago", -days);
+	notify_var(v, "due", due);
+	g_autofree char *fg = groups_list(dir, st->from_groups);
+	g_autofree char *tg = groups_list(dir, st->to_groups);
+	notify_var(v, "from_groups", fg);
+	notify_var(v, "to_groups", tg);
+	g_autofree char *fs = side(dir, st->from_groups, st->from_contacts);
+	g_autofree char *ts = side(dir, st->to_groups, st->to_contacts);
+	notify_var(v, "from_side", fs);
+	notify_var(v, "to_side", ts);
+	return render(c, days < 0 ? "overdue" : "reminder", v, out, error);
+}
+
+int
+notify_text_undelivered(const struct conf *c, const struct outbox_mail *m,
+    struct notify_text *out, GError **error)
+{
+	GHashTable *v = common_vars(c, NULL);
+	if (m->statement)
+		notify_var_int(v, "id", m->statement);
+	notify_var_int(v, "mail_id", m->id);
+	notify_var(v, "mail_kind", m->kind);
+	notify_var(v, "subject", m->subject);
+	GString *f = g_string_new(NULL);
+	for (guint i = 0; i < m->rcpts->len; i++) {
+		const struct outbox_rcpt *r = m->rcpts->pdata[i];
+		if (strcmp(r->state, "failed") == 0) {
+			g_autofree char *why = notify_clean(r->last_error, 500);
+			g_string_append_printf(f, "  %s\n    %s\n", r->address, why);
 		}
 	}
-	g_string_append_printf(out, "\nTo look at it:   liaisonctl show %" G_GINT64_FORMAT "\n"
-	    "The queue:       liaisonctl rejects\n"
-	    "Then edit and approve it, or discard it.\n", st->id);
-	return g_string_free(out, FALSE);
+	notify_var(v, "failed", f->str);
+	g_string_free(f, TRUE);
+	return render(c, "undelivered", v, out, error);
 }
 
-char *
-notify_text_discarded(const struct conf *c, const struct statement *st, const char *why)
-{
-	g_autofree char *title = title_of(st);
-	g_autofree char *reason = notify_clean(why, 2000);
-	g_autofree char *sec = notify_clean(c->secretariat, 300);
-	return g_strdup_printf(
-	    "Your message \"%s\" (recorded as number %" G_GINT64_FORMAT ") was not accepted as\n"
-	    "a liaison statement by the IETF secretariat.\n\nReason: %s\n\n"
-	    "If you think this is a mistake, please write to %s.\n",
-	    title, st->id, reason, *sec ? sec : "the IETF secretariat");
-}
-
-char *
-notify_text_reminder(const struct conf *c, const struct statement *st, int days)
-{
-	GString *out = g_string_new(NULL);
-	g_autofree char *title = title_of(st);
-	g_autofree char *url = notify_url(c, st->id);
-	g_string_append_printf(out, "Liaison statement %" G_GINT64_FORMAT " \"%s\"\nasks for action"
-	    " by %s. ", st->id, title, st->deadline);
-	if (days > 1)
-		g_string_append_printf(out, "The deadline is in %d days.\n", days);
-	else if (days == 1)
-		g_string_append(out, "The deadline is tomorrow.\n");
-	else if (days == 0)
-		g_string_append(out, "The deadline is today.\n");
-	else
-		g_string_append_printf(out, "The deadline passed %d days ago.\n", -days);
-	g_string_append_printf(out, "\n    %s\n\n", url);
-	append_side(out, "From", st->from_groups, st->from_contacts);
-	append_side(out, "To", st->to_groups, st->to_contacts);
-	g_string_append_printf(out, "\nWhen the action is taken, send the answer as an In Response"
-	    " liaison statement,\nor ask the secretariat to mark it taken (liaisonctl mark-taken %"
-	    G_GINT64_FORMAT ");\neither stops these reminders.\n", st->id);
-	append_footer(out, c);
-	return g_string_free(out, FALSE);
-}
-
-char *
+int
 notify_text_duplicate(const struct conf *c, const struct statement *st,
-    const struct statement *original, const char *posted_at)
+    const struct statement *original, const char *posted_at, struct notify_text *out,
+    GError **error)
 {
-	GString *out = g_string_new(NULL);
-	g_autofree char *title = title_of(st);
-	g_autofree char *url = notify_url(c, original->id);
-	g_string_append_printf(out, "Thank you. The liaison statement \"%s\" is already on record"
-	    " as statement %" G_GINT64_FORMAT ",\n    %s\n", title, original->id, url);
-	if (posted_at && *posted_at) {
-		g_autofree char *day = g_strndup(posted_at, 10);
-		g_string_append_printf(out, "distributed on %s to ", day);
-		append_groups(out, original->to_groups);
-		g_string_append(out, ".\n");
-	} else {
-		g_string_append(out, "where it waits for the secretariat before it is distributed.\n");
+	GHashTable *v = common_vars(c, st);
+	g_autofree char *link = notify_url(c, original->id);
+	g_autofree char *day = posted_at ? g_strndup(posted_at, 10) : NULL;
+	GString *groups = g_string_new(NULL);
+	for (guint i = 0; i < original->to_groups->len; i++) {
+		const struct group_ref *g = original->to_groups->pdata[i];
+		g_autofree char *t = notify_clean(g->text ? g->text : g->acronym, 200);
+		g_string_append_printf(groups, "%s%s", i ? ", " : "", t);
 	}
-	g_string_append_printf(out, "\nThis copy is kept as number %" G_GINT64_FORMAT " and is not"
-	    " distributed again;\nnothing more needs to be done.\n", st->id);
-	append_footer(out, c);
-	return g_string_free(out, FALSE);
+	notify_var_int(v, "original", original->id);
+	notify_var(v, "original_link", link);
+	notify_var(v, "distributed_on", day);
+	notify_var(v, "to_groups", groups->str);
+	g_string_free(groups, TRUE);
+	return render(c, "duplicate", v, out, error);
 }

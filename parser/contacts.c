@@ -65,6 +65,25 @@ strict_list(const char *text, gboolean *disagree)
 	return l;
 }
 
+gboolean
+contacts_parse_header(const char *raw, GPtrArray *out)
+{
+	if (!raw || !*raw)
+		return FALSE;
+	/* The undecoded field: an encoded word is a display name, whatever it
+	 * decodes to; a comment is skipped by both parsers. No free-text
+	 * fallback here: a header that is not an address list gives nothing. */
+	g_autofree char *value = g_utf8_make_valid(raw, -1);
+	gboolean disagree = FALSE;
+	GPtrArray *l = strict_list(value, &disagree);
+	if (!l)
+		return FALSE;
+	while (l->len > 0)
+		g_ptr_array_add(out, g_ptr_array_steal_index(l, 0));
+	g_ptr_array_unref(l);
+	return TRUE;
+}
+
 /* free_text_name - the "Name:" sub-line of a 3GPP/ITU-T contact, if any. */
 static char *
 free_text_name(const char *value)

@@ -159,10 +159,31 @@ single_contact(struct ctx *c, enum label_key k, const char *value, char **dst)
 	g_ptr_array_unref(l);
 }
 
+/* no_deadline - the words a cover sheet puts in its Deadline row when it
+ * asks for nothing (ITU-T: "N/A", "-", "none"...). */
+static gboolean
+no_deadline(const char *value)
+{
+	static const char *const words[] = { "n/a", "n.a.", "na", "-", "--", "\xe2\x80\x93",
+		"\xe2\x80\x94", "none", "nil", "no", "not applicable", "no deadline", NULL };
+	g_autofree char *v = g_utf8_strdown(value, -1);
+	g_strstrip(v);
+	gsize n = strlen(v);
+	while (n > 0 && v[n - 1] == '.' && strcmp(v, "n.a.") != 0)
+		v[--n] = '\0';
+	return g_strv_contains(words, v);
+}
+
 static void
 set_deadline(struct ctx *c, const char *value)
 {
 	const char *why = NULL;
+	if (no_deadline(value)) {
+		/* no deadline: validate says missing_deadline if one is needed */
+		meta_set(c->st, "deadline_written", value);
+		g_clear_pointer(&c->st->deadline, g_free);
+		return;
+	}
 	char *d = date_parse(value, &why);
 	if (!d) {
 		statement_problem(c->st, PROB_BAD_DEADLINE, NULL,
@@ -269,9 +290,12 @@ lead_meeting(struct statement *st, const char *lead)
 	g_match_info_free(mi);
 }
 
-/* read_source - the labelled block of one text, if it has one. */
+/* read_source - the labelled block of one text, if it has one. With BODY
+ * (the mail's own text) the statement's body becomes the text after the
+ * block: the fields are kept as fields, not shown twice (the raw mail keeps
+ * everything). */
 static void
-read_source(struct ctx *c, const char *text)
+read_source(struct ctx *c, const char *text, gboolean body)
 {
 	if (!text || !*text)
 		return;
@@ -280,6 +304,11 @@ read_source(struct ctx *c, const char *text)
 	for (guint i = 0; i < b->items->len; i++) {
 		struct label_item *it = b->items->pdata[i];
 		apply_item(c, it->key, it->value);
+	}
+	if (body && b->items->len > 0 && c->statement_labels > 0) {
+		g_free(c->st->body);
+		c->st->body = g_strdup(b->prose + strspn(b->prose, "\n"));
+		g_strchomp(c->st->body);
 	}
 	if (b->items->len > 0) {
 		c->action_paragraph |= b->action_paragraph;
@@ -378,15 +407,15 @@ fields_extract(struct statement *st, const struct parsed_mail *pm, const struct 
 	struct ctx c;
 	ctx_init(&c, st, dir);
 
-	read_source(&c, pm->body);
+	read_source(&c, pm->body, TRUE);
 	for (guint i = 0; pm->text_attachments && i < pm->text_attachments->len; i++)
-		read_source(&c, pm->text_attachments->pdata[i]);
+		read_source(&c, pm->text_attachments->pdata[i], FALSE);
 	/* The pipeline may have moved the documents to the statement already. */
 	GPtrArray *docs = pm->documents && pm->documents->len ? pm->documents : st->documents;
 	for (guint i = 0; docs && i < docs->len; i++) {
 		const struct document *d = docs->pdata[i];
 		if (d->role && strcmp(d->role, "statement") == 0)
-			read_source(&c, d->text);
+			read_source(&c, d->text, FALSE);
 	}
 	/* ITU-T: the Study Group stands for the sender when no Source is given. */
 	if (st->from_groups->len == 0 && json_object_has_member(st->metadata, "study_group")) {

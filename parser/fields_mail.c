@@ -51,8 +51,7 @@ fields_headers_fallback(struct statement *st, const struct parsed_mail *pm, gboo
 	}
 	/* The sender as the original message gives it. */
 	GPtrArray *from = g_ptr_array_new_with_free_func(addr_free);
-	g_autofree char *bad = NULL;
-	if (pm->h.from && *pm->h.from && contacts_parse(pm->h.from, from, &bad) && from->len > 0) {
+	if (contacts_parse_header(pm->h.from_raw, from) && from->len > 0) {
 		g_free(st->submitter);
 		st->submitter = g_strdup(((struct addr *)from->pdata[0])->address);
 	}

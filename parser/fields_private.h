@@ -50,6 +50,10 @@ gboolean labels_is_statement_key(enum label_key k);
  * the same way. FALSE with *bad (the offending text, free it) on a bad or
  * missing address. OUT gets struct addr *. */
 gboolean contacts_parse(const char *value, GPtrArray *out, char **bad);
+/* contacts_parse_header - the mailboxes of an address header as written
+ * (RAW: not RFC 2047 decoded), by libetpan and GMime alike; FALSE when it is
+ * not an address list. Replies are addressed only from these. */
+gboolean contacts_parse_header(const char *raw, GPtrArray *out);
 
 /* purpose_normalise - "For Action", "Information", "In Response", "For
  * Comment"... to for_information|for_action|in_response, or "for_comment";

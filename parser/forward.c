@@ -146,6 +146,7 @@ set_field(struct mail_headers *h, const char *field, const char *value)
 		return;
 	if (slot == &h->from) {
 		*slot = outlook_from(value);
+		h->from_raw = g_strdup(*slot);   /* body text: nothing is decoded in it */
 	} else if (slot == &h->message_id) {
 		g_autofree char *v = mime_clean_line(value);
 		*slot = g_strdup(g_strstrip(g_strdelimit(v, "<>", ' ')));
@@ -215,8 +216,9 @@ head_len(const char *text, int n)
 	return p ? (gsize)(p - text) : strlen(text);
 }
 
-gboolean
-forward_inline(const char *body, struct mail_headers *h, char **rest)
+/* find_inline - the first inline forward in the top of BODY, as it is. */
+static gboolean
+find_inline(const char *body, struct mail_headers *h, char **rest)
 {
 	if (!body || !*body)
 		return FALSE;
@@ -251,4 +253,85 @@ forward_inline(const char *body, struct mail_headers *h, char **rest)
 		return TRUE;
 	}
 	return FALSE;
+}
+
+/* dequote - BODY with one level of quoting taken off each quoted line ("> x"
+ * and ">x" to "x", "> > x" to "> x"); NULL when the top has no quoted line. */
+static char *
+dequote(const char *body)
+{
+	g_autofree char *head = g_strndup(body, head_len(body, HEAD_LINES + 2));
+	if (head[0] != '>' && !strstr(head, "\n>"))
+		return NULL;
+	g_auto(GStrv) lines = g_strsplit(body, "\n", -1);
+	GString *out = g_string_sized_new(strlen(body));
+	for (int i = 0; lines[i]; i++) {
+		const char *l = lines[i];
+		if (*l == '>') {
+			l++;
+			if (*l == ' ')
+				l++;
+		}
+		g_string_append(out, l);
+		if (lines[i + 1])
+			g_string_append_c(out, '\n');
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* statement_above_quote - does BODY hold a statement of its own above its
+ * quoted lines (a "Title:" line)? Then it is a reply that quotes an older
+ * mail, which may quote a forward: the new text is the statement. */
+static gboolean
+statement_above_quote(const char *body)
+{
+	static GRegex *title;
+	if (g_once_init_enter(&title))
+		g_once_init_leave(&title, g_regex_new("^\\s*title\\s*:", G_REGEX_CASELESS, 0, NULL));
+	const char *p = body;
+	for (int n = 0; p && *p && n < HEAD_LINES; n++) {
+		if (*p == '>')
+			return FALSE;
+		const char *nl = strchr(p, '\n');
+		g_autofree char *line = nl ? g_strndup(p, (gsize)(nl - p)) : g_strdup(p);
+		if (g_regex_match(title, line, 0, NULL))
+			return TRUE;
+		p = nl ? nl + 1 : NULL;
+	}
+	return FALSE;
+}
+
+/* Forwards inside forwards (a chair forwarding what a colleague forwarded):
+ * the innermost is the statement. */
+#define FORWARD_DEPTH 4
+
+gboolean
+forward_inline(const char *body, struct mail_headers *h, char **rest)
+{
+	char *cur = NULL;
+	gboolean found = FALSE;
+	for (int depth = 0; depth < FORWARD_DEPTH; depth++) {
+		const char *text = cur ? cur : body;
+		struct mail_headers fh = { 0 };
+		char *r = NULL;
+		/* as written, else with one level of "> " quoting taken off (Apple
+		 * Mail quotes the forwarded headers and body; a forward of a forward
+		 * quotes the inner one again) */
+		gboolean hit = find_inline(text, &fh, &r);
+		if (!hit && !statement_above_quote(text)) {
+			g_autofree char *dq = text ? dequote(text) : NULL;
+			hit = dq && find_inline(dq, &fh, &r);
+		}
+		if (!hit)
+			break;
+		if (found)
+			mime_headers_clear(h);
+		*h = fh;
+		g_free(cur);
+		cur = r;
+		found = TRUE;
+	}
+	if (found)
+		*rest = cur;
+	return found;
 }

@@ -7,12 +7,17 @@
 
 /* The identifier forms of the bodies that send statements to the IETF:
  * 3GPP Tdocs (S2-2401234, SP-241015, C4-245678, R2-2312345), ITU-T LS numbers
- * ("COM 15-LS 123", "SG15-LS123"), Broadband Forum letters (LIAISE-439). */
+ * ("COM 15-LS 123", "SG15-LS123"), Broadband Forum letters (LIAISE-439).
+ * Bounded by any character but a letter or digit rather than by \b: in file
+ * names an underscore or a revision suffix follows ("SP-241015_LS_to_IETF.pdf",
+ * "S2-2401234r1.docx"), and \b counts '_' as part of a word. */
+#define ID_START "(?<![A-Za-z0-9])"
+#define ID_END "(?![0-9])"
 static const char *const id_patterns[] = {
-	"\\b(?:[SRCGT][1-6P])-\\d{6,7}\\b",
-	"\\bCOM\\s?\\d{1,2}\\s?[-\xe2\x80\x93]\\s?LS\\s?\\d{1,4}(?:\\s?-\\s?E)?\\b",
-	"\\bSG\\s?\\d{1,2}\\s?-\\s?LS\\s?\\d{1,4}\\b",
-	"\\bLIAISE-\\d{1,5}\\b",
+	ID_START "(?:[SRCGT][1-6P])-\\d{6,7}" ID_END,
+	ID_START "COM\\s?\\d{1,2}\\s?[-\xe2\x80\x93]\\s?LS\\s?\\d{1,4}(?:\\s?-\\s?E)?" ID_END,
+	ID_START "SG\\s?\\d{1,2}\\s?-\\s?LS\\s?\\d{1,4}" ID_END,
+	ID_START "LIAISE-\\d{1,5}" ID_END,
 };
 
 GRegex *

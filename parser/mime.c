@@ -91,25 +91,42 @@ on_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer d
 		defect(pm, "%s at byte %" G_GINT64_FORMAT, what, offset);
 }
 
-void
-mime_headers_clear(struct mail_headers *h)
-{
-	g_free(h->subject);
-	g_free(h->from);
-	g_free(h->to);
-	g_free(h->cc);
-	g_free(h->date);
-	g_free(h->message_id);
-	g_free(h->in_reply_to);
-	if (h->references)
-		g_ptr_array_unref(h->references);
-	memset(h, 0, sizeof(*h));
-}
-
 static char *
 get_clean(GMimeMessage *m, const char *name)
 {
 	return mime_clean_line(g_mime_object_get_header(GMIME_OBJECT(m), name));
+}
+
+/* raw_value - the first NAME field of HL as written (RFC 2047 words not
+ * decoded), unfolded; NULL when absent. Addresses are read from this, never
+ * from the decoded text, where a display name can turn into an address. */
+static char *
+raw_value(GMimeHeaderList *hl, const char *name)
+{
+	GMimeHeader *hd = g_mime_header_list_get_header(hl, name);
+	const char *rv = hd ? g_mime_header_get_raw_value(hd) : NULL;
+	return rv ? mime_clean_line(rv) : NULL;
+}
+
+/* read_trust_headers - Precedence, and the Authentication-Results fields
+ * above the first Received: a receiving MTA's milter prepends its own there,
+ * while whatever the sender wrote sits below the MTA's Received header. */
+static void
+read_trust_headers(struct parsed_mail *pm, GMimeMessage *m)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(m));
+	int n = g_mime_header_list_get_count(hl);
+	for (int i = 0; i < n && pm->auth_results->len < 16; i++) {
+		GMimeHeader *hd = g_mime_header_list_get_header_at(hl, i);
+		const char *name = g_mime_header_get_name(hd);
+		if (!g_ascii_strcasecmp(name, "Received"))
+			break;
+		if (!g_ascii_strcasecmp(name, "Authentication-Results")) {
+			const char *rv = g_mime_header_get_raw_value(hd);
+			g_ptr_array_add(pm->auth_results, mime_clean_line(rv ? rv : ""));
+		}
+	}
+	pm->precedence = get_clean(m, "Precedence");
 }
 
 /* read_headers - the fields of message M, decoded (RFC 2047) and cleaned;
@@ -135,6 +152,7 @@ read_headers(struct walk *w, GMimeMessage *m, struct mail_headers *h)
 	mime_headers_clear(h);
 	h->subject = get_clean(m, "Subject");
 	h->from = get_clean(m, "From");
+	h->from_raw = raw_value(hl, "From");
 	h->to = get_clean(m, "To");
 	h->cc = get_clean(m, "Cc");
 	h->date = get_clean(m, "Date");
@@ -440,6 +458,7 @@ parsed_mail_new(const char *envelope_from)
 	pm->documents = g_ptr_array_new_with_free_func(document_free);
 	pm->defects = g_ptr_array_new_with_free_func(g_free);
 	pm->doc_warnings = g_ptr_array_new_with_free_func(g_free);
+	pm->auth_results = g_ptr_array_new_with_free_func(g_free);
 	pm->h.references = g_ptr_array_new_with_free_func(g_free);
 	pm->outer.references = g_ptr_array_new_with_free_func(g_free);
 	return pm;
@@ -452,6 +471,7 @@ copy_headers(struct mail_headers *to, const struct mail_headers *from)
 	mime_headers_clear(to);
 	to->subject = g_strdup(from->subject);
 	to->from = g_strdup(from->from);
+	to->from_raw = g_strdup(from->from_raw);
 	to->to = g_strdup(from->to);
 	to->cc = g_strdup(from->cc);
 	to->date = g_strdup(from->date);
@@ -475,6 +495,7 @@ parse_layers(struct walk *w, GMimeMessage *outer)
 	int n = 0;
 
 	read_headers(w, outer, &pm->outer);
+	read_trust_headers(pm, outer);
 	pm->auto_generated = mime_auto_generated(outer, w->envelope_unknown ? NULL : pm->envelope_from);
 	layers[0] = outer;
 	for (;;) {
@@ -490,7 +511,7 @@ parse_layers(struct walk *w, GMimeMessage *outer)
 		layers[++n] = g_mime_message_part_get_message(mp);
 	}
 	if (n > 0) {
-		pm->forwarded_by = mime_bare_address(pm->outer.from);
+		pm->forwarded_by = mime_bare_address(pm->outer.from_raw);
 		read_headers(w, layers[n], &pm->h);
 	} else {
 		copy_headers(&pm->h, &pm->outer);
@@ -515,7 +536,7 @@ parse_layers(struct walk *w, GMimeMessage *outer)
 	struct mail_headers fh = { 0 };
 	char *rest = NULL;
 	if (!pm->auto_generated && n == 0 && forward_inline(pm->body, &fh, &rest)) {
-		pm->forwarded_by = mime_bare_address(pm->outer.from);
+		pm->forwarded_by = mime_bare_address(pm->outer.from_raw);
 		if (!pm->forwarded_by && *pm->envelope_from)
 			pm->forwarded_by = g_strdup(pm->envelope_from);
 		mime_headers_clear(&pm->h);
@@ -545,6 +566,117 @@ read_unparsed(struct walk *w, const char *path)
 	pm->body = mime_to_utf8(g_mapped_file_get_contents(mf), len, NULL, &guessed);
 	pm->charset_guessed |= guessed;
 	g_strstrip(pm->body);
+}
+
+/* is_address_field - a header whose value is an address list (RFC 5322 3.6). */
+static gboolean
+is_address_field(const char *name, gsize len)
+{
+	static const char *const names[] = { "from", "to", "cc", "bcc", "reply-to", "sender",
+		"resent-from", "resent-to", "resent-cc", "resent-bcc", "resent-sender", NULL };
+	for (int i = 0; names[i]; i++)
+		if (strlen(names[i]) == len && !g_ascii_strncasecmp(name, names[i], len))
+			return TRUE;
+	return FALSE;
+}
+
+/* field_cut - where field F (LEN bytes, name included) is cut, or LEN when it
+ * stays whole: after MIME_MAX_FIELD_ADDRESSES addresses of an address list
+ * (a comma outside quotes, comments and <>), else at the last ';' or blank
+ * before MIME_MAX_FIELD_BYTES, so what is left still parses. */
+static gsize
+field_cut(const char *f, gsize len, gboolean addresses)
+{
+	gsize limit = MIN(len, (gsize)MIME_MAX_FIELD_BYTES);
+	if (addresses) {
+		int depth = 0, count = 0;
+		gboolean quoted = FALSE, angle = FALSE;
+		for (gsize i = 0; i < limit; i++) {
+			char ch = f[i];
+			if (quoted) {
+				if (ch == '\\' && i + 1 < limit)
+					i++;
+				else if (ch == '"')
+					quoted = FALSE;
+			} else if (ch == '"' && depth == 0) {
+				quoted = TRUE;
+			} else if (ch == '(') {
+				depth++;
+			} else if (ch == ')' && depth > 0) {
+				depth--;
+			} else if (depth == 0 && ch == '<') {
+				angle = TRUE;
+			} else if (depth == 0 && ch == '>') {
+				angle = FALSE;
+			} else if (depth == 0 && !angle && ch == ',' &&
+			    ++count == MIME_MAX_FIELD_ADDRESSES) {
+				return i;
+			}
+		}
+	}
+	if (limit == len)
+		return len;
+	for (gsize i = limit; i > 0; i--)
+		if (f[i - 1] == ';' || f[i - 1] == ' ' || f[i - 1] == '\t')
+			return i - 1;
+	return limit;
+}
+
+/* cut_header - the outer header section of the message in BA, with every
+ * field longer than MIME_MAX_FIELD_BYTES or naming more than
+ * MIME_MAX_FIELD_ADDRESSES addresses cut short, before GMime reads it: a
+ * header of 60,000 addresses or 150,000 parameters costs the parser (and
+ * libetpan after it) minutes. Each cut is a warning; the stored file, which
+ * BA is a copy of, stays whole. */
+static void
+cut_header(GByteArray *ba, struct parsed_mail *pm)
+{
+	const char *d = (const char *)ba->data;
+	gsize len = ba->len, pos = 0;
+	GString *out = NULL;
+	gsize copied = 0;   /* bytes of BA already accounted for in OUT */
+	while (pos < len) {
+		/* one field: its first line and the continuation lines */
+		gsize start = pos, end = pos;
+		if (d[pos] == '\r' || d[pos] == '\n')
+			break;                         /* the blank line: the header ends */
+		do {
+			const char *nl = memchr(d + end, '\n', len - end);
+			end = nl ? (gsize)(nl - d) + 1 : len;
+		} while (end < len && (d[end] == ' ' || d[end] == '\t'));
+		pos = end;
+		gsize flen = end - start;
+		if (flen <= MIME_MAX_FIELD_BYTES && flen < 64)
+			continue;
+		const char *colon = memchr(d + start, ':', MIN(flen, (gsize)80));
+		if (!colon)
+			continue;
+		gsize nlen = (gsize)(colon - (d + start));
+		gboolean addresses = is_address_field(d + start, nlen);
+		if (flen <= MIME_MAX_FIELD_BYTES && !addresses)
+			continue;
+		gsize keep = field_cut(d + start, flen, addresses);
+		if (keep >= flen)
+			continue;
+		/* a cut field must end in a line break, whatever was cut */
+		while (keep > 0 && (d[start + keep - 1] == '\r' || d[start + keep - 1] == '\n'))
+			keep--;
+		if (!out)
+			out = g_string_sized_new(len);
+		g_string_append_len(out, d + copied, (gssize)(start + keep - copied));
+		g_string_append(out, "\r\n");
+		copied = end;
+		defect(pm, "the %.*s header field (%" G_GSIZE_FORMAT " bytes) was cut to %" G_GSIZE_FORMAT
+		    " bytes before reading (more than %d bytes or %d addresses; the stored mail is whole)",
+		    (int)MIN(nlen, (gsize)40), d + start, flen, keep, MIME_MAX_FIELD_BYTES,
+		    MIME_MAX_FIELD_ADDRESSES);
+	}
+	if (!out)
+		return;
+	g_string_append_len(out, d + copied, (gssize)(len - copied));
+	g_byte_array_set_size(ba, 0);
+	g_byte_array_append(ba, (const guint8 *)out->str, (guint)out->len);
+	g_string_free(out, TRUE);
 }
 
 struct parsed_mail *
@@ -577,6 +709,7 @@ mime_parse_file(const char *path, const char *envelope_from, const struct conf *
 			got += (gsize)n;
 		}
 		if (got == (gsize)sb.st_size) {
+			cut_header(ba, pm);
 			stream = g_mime_stream_mem_new_with_byte_array(ba);   /* it owns BA now */
 			close(fd);
 		} else {
@@ -623,6 +756,9 @@ parsed_mail_free(struct parsed_mail *pm)
 	mime_headers_clear(&pm->h);
 	mime_headers_clear(&pm->outer);
 	g_free(pm->envelope_from);
+	g_free(pm->precedence);
+	if (pm->auth_results)
+		g_ptr_array_unref(pm->auth_results);
 	g_free(pm->forwarded_by);
 	g_free(pm->body);
 	g_ptr_array_unref(pm->attachments);

@@ -13,7 +13,8 @@
  * are decoded to UTF-8 (RFC 2047) and never contain CR, LF or NUL. */
 struct mail_headers {
 	char *subject;
-	char *from;            /* the From header as written (decoded) */
+	char *from;            /* the From header as written (decoded): for display only */
+	char *from_raw;        /* the From header undecoded, unfolded: where addresses come from */
 	char *to, *cc;
 	char *date;
 	char *message_id;      /* without <> */
@@ -25,6 +26,9 @@ struct parsed_mail {
 	struct mail_headers h;         /* of the statement's message (original if forwarded) */
 	struct mail_headers outer;     /* of the message as received */
 	char *envelope_from;           /* "" for <> */
+	char *precedence;              /* the outer Precedence header, or NULL */
+	GPtrArray *auth_results;       /* char *: outer Authentication-Results above the first
+	                                * Received header (those our own MTA can have added) */
 	char *forwarded_by;            /* bare address of the forwarder, or NULL */
 	gboolean auto_generated;       /* bounce, DSN, Auto-Submitted != no, out of office */
 	char *body;                    /* the chosen text body, UTF-8 ("" when none) */
@@ -58,6 +62,11 @@ void mime_statement_from_mail(struct statement *st, struct parsed_mail *pm);
 
 /* mime_init - set GMime up (once per process); every user of GMime calls it. */
 void mime_init(void);
+
+/* mime_sanitise_filename - NAME made safe as one path component and to
+ * show (no control character, C1 or bidi override), bounded; a name is made
+ * up from POSITION and CONTENT_TYPE when NAME is empty. */
+char *mime_sanitise_filename(const char *name, const char *content_type, int position);
 
 /* mime_bare_address - the first mailbox of an address list as a bare
  * address, domain lower-cased; NULL when there is none. */

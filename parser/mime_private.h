@@ -10,6 +10,11 @@
 #define MIME_SLURP_MAX (8 * 1024 * 1024)   /* a file up to this is parsed from memory */
 #define MIME_MAX_TEXT_ATTACHMENT_BYTES (1024 * 1024)
 #define MIME_MAX_FILENAME_BYTES 200
+/* A header field longer, or an address field naming more, is cut before
+ * GMime reads the message (issue 14: a field of 60,000 addresses held a
+ * worker for minutes). Real mail stays far below: 32 KB is a long References. */
+#define MIME_MAX_FIELD_BYTES (32 * 1024)
+#define MIME_MAX_FIELD_ADDRESSES 100
 
 /* mime_text.c */
 /* mime_to_utf8 - BYTES in CHARSET (NULL: undeclared) as UTF-8 with LF line
@@ -20,9 +25,8 @@ char *mime_html_to_text(const char *html, gsize len);
 /* mime_clean_line - a header value safe to show and to copy into a header:
  * valid UTF-8, no control characters (CR, LF, NUL become spaces), trimmed. */
 char *mime_clean_line(const char *value);
-/* mime_sanitise_filename - NAME made safe as one path component, bounded;
- * a name is made up from POSITION and CONTENT_TYPE when NAME is empty. */
-char *mime_sanitise_filename(const char *name, const char *content_type, int position);
+/* mime_headers_clear - free H's values and zero it. */
+void mime_headers_clear(struct mail_headers *h);
 
 /* forward.c */
 /* forward_attached - the attached message/rfc822 that is the statement when
@@ -35,8 +39,5 @@ gboolean forward_inline(const char *body, struct mail_headers *h, char **rest);
 /* mime_auto.c */
 /* mime_auto_generated - bounce, DSN, auto-reply or out-of-office? */
 gboolean mime_auto_generated(GMimeMessage *m, const char *envelope_from);
-
-/* mime.c */
-void mime_headers_clear(struct mail_headers *h);
 
 #endif

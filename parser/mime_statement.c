@@ -10,7 +10,7 @@ mime_statement_from_mail(struct statement *st, struct parsed_mail *pm)
 	st->forwarded_by = g_strdup(pm->forwarded_by);
 	st->auto_generated = pm->auto_generated;
 	/* 4053bis: record the address the statement was originally received from. */
-	st->submitter = mime_bare_address(pm->h.from);
+	st->submitter = mime_bare_address(pm->h.from_raw);
 	if (!st->submitter && pm->envelope_from && *pm->envelope_from)
 		st->submitter = g_strdup(pm->envelope_from);
 	st->message_id = g_strdup(pm->h.message_id);

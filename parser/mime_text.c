@@ -1,4 +1,6 @@
-/* mime_text.c - text out of parts: charsets, HTML, header values, file names. */
+/* mime_text.c - text out of parts: charsets, HTML, header values, file names;
+ * and the header values of one message (struct mail_headers) let go. mime.c
+ * and forward.c both call here; mime.c calls forward.c, never the reverse. */
 #include "parser/mime_private.h"
 
 #include <libxml/HTMLparser.h>
@@ -116,10 +118,22 @@ is_block(const char *n)
 	return FALSE;
 }
 
+/* line_end - what follows starts a new line. */
+static void
+line_end(struct html_out *o)
+{
+	/* Trailing spaces carry no meaning. */
+	while (o->s->len && o->s->str[o->s->len - 1] == ' ')
+		g_string_truncate(o->s, o->s->len - 1);
+	if (o->s->len && o->s->str[o->s->len - 1] != '\n')
+		g_string_append_c(o->s, '\n');
+}
+
+/* newline - one line break more (<br>; after line_end, the empty line that
+ * ends a paragraph); at most one empty line in a row. */
 static void
 newline(struct html_out *o)
 {
-	/* Trailing spaces carry no meaning; at most one empty line in a row. */
 	while (o->s->len && o->s->str[o->s->len - 1] == ' ')
 		g_string_truncate(o->s, o->s->len - 1);
 	if (o->s->len >= 2 && o->s->str[o->s->len - 1] == '\n' && o->s->str[o->s->len - 2] == '\n')
@@ -145,6 +159,19 @@ add_text(struct html_out *o, const char *t)
 	}
 }
 
+/* line_paragraph - Word and Outlook write each line as a paragraph with no
+ * margin (class MsoNormal) and an empty one, "<p>&nbsp;</p>", between
+ * paragraphs: such a <p> ends a line, not a paragraph, or the text comes out
+ * double-spaced. */
+static gboolean
+line_paragraph(xmlNode *n)
+{
+	xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
+	gboolean mso = cls && strstr((const char *)cls, "MsoNormal") != NULL;
+	xmlFree(cls);
+	return mso;
+}
+
 static void
 html_walk(xmlNode *n, struct html_out *o, int depth)
 {
@@ -160,10 +187,15 @@ html_walk(xmlNode *n, struct html_out *o, int depth)
 		if (!g_ascii_strcasecmp(name, "script") || !g_ascii_strcasecmp(name, "style") ||
 		    !g_ascii_strcasecmp(name, "head") || !g_ascii_strcasecmp(name, "title"))
 			continue;
-		gboolean block = is_block(name);
+		/* Word's <o:p> comes out of libxml2 as a <p> inside the <p>, which
+		 * HTML never nests: it is inline. */
+		gboolean block = is_block(name) && !(n->parent && n->parent->name &&
+		    !g_ascii_strcasecmp(name, "p") && !xmlStrcasecmp(n->parent->name, (const xmlChar *)"p"));
 		gboolean pre = !g_ascii_strcasecmp(name, "pre");
-		if (block)
+		if (!g_ascii_strcasecmp(name, "br"))
 			newline(o);
+		else if (block)
+			line_end(o);
 		if (!g_ascii_strcasecmp(name, "li"))
 			g_string_append(o->s, "- ");
 		if (!g_ascii_strcasecmp(name, "td") || !g_ascii_strcasecmp(name, "th"))
@@ -172,8 +204,9 @@ html_walk(xmlNode *n, struct html_out *o, int depth)
 		html_walk(n->children, o, depth + 1);
 		o->pre -= pre;
 		if (block && g_ascii_strcasecmp(name, "br") != 0) {
-			newline(o);
-			if (!g_ascii_strcasecmp(name, "p") || name[0] == 'h' || name[0] == 'H')
+			line_end(o);
+			if ((!g_ascii_strcasecmp(name, "p") && !line_paragraph(n)) || name[0] == 'h' ||
+			    name[0] == 'H')
 				newline(o);
 		}
 	}
@@ -198,7 +231,18 @@ mime_html_to_text(const char *html, gsize len)
 		g_string_erase(s, at, 1);
 		s->str[at] = ' ';
 	}
-	return g_strstrip(normalise(g_string_free(s, FALSE)));
+	/* A line of only (no-break) spaces is an empty line, and empty lines
+	 * come one at a time: what an empty paragraph means. */
+	static GRegex *blank_tail, *blank_run;
+	if (g_once_init_enter(&blank_tail))
+		g_once_init_leave(&blank_tail, g_regex_new("[ \t]+$", G_REGEX_MULTILINE, 0, NULL));
+	if (g_once_init_enter(&blank_run))
+		g_once_init_leave(&blank_run, g_regex_new("\n{3,}", 0, 0, NULL));
+	normalise(s->str);
+	g_autofree char *trimmed = g_regex_replace_literal(blank_tail, s->str, -1, 0, "", 0, NULL);
+	g_string_free(s, TRUE);
+	char *once = g_regex_replace_literal(blank_run, trimmed ? trimmed : "", -1, 0, "\n\n", 0, NULL);
+	return g_strstrip(once ? once : g_strdup(""));
 }
 
 char *
@@ -246,12 +290,16 @@ mime_sanitise_filename(const char *name, const char *content_type, int position)
 {
 	g_autofree char *v = name ? g_utf8_make_valid(name, -1) : g_strdup("");
 	GString *s = g_string_new(NULL);
-	for (const char *p = v; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if (ch < 0x20 || ch == 0x7f || ch == '/' || ch == '\\')
+	for (const char *p = v; *p; p = g_utf8_next_char(p)) {
+		gunichar ch = g_utf8_get_char(p);
+		/* C0, DEL, C1, bidi controls and separators: "rlo\u202efdp.exe"
+		 * would show as "rloexe.pdf" (the original stays in the raw mail) */
+		if (ch < 0x20 || (ch >= 0x7f && ch < 0xa0) || ch == '/' || ch == '\\' ||
+		    ch == 0x061c || ch == 0x200e || ch == 0x200f || (ch >= 0x202a && ch <= 0x202e) ||
+		    (ch >= 0x2066 && ch <= 0x2069) || ch == 0x2028 || ch == 0x2029 || ch == 0xfeff)
 			g_string_append_c(s, '_');
 		else
-			g_string_append_c(s, *p);
+			g_string_append_unichar(s, ch);
 	}
 	/* No ".." anywhere (a path component of its own or not), no leading
 	 * dot (hidden files, "." itself), no surrounding spaces. */
@@ -301,4 +349,20 @@ mime_bare_address(const char *list)
 	if (l)
 		g_object_unref(l);
 	return out;
+}
+
+void
+mime_headers_clear(struct mail_headers *h)
+{
+	g_free(h->subject);
+	g_free(h->from);
+	g_free(h->from_raw);
+	g_free(h->to);
+	g_free(h->cc);
+	g_free(h->date);
+	g_free(h->message_id);
+	g_free(h->in_reply_to);
+	if (h->references)
+		g_ptr_array_unref(h->references);
+	memset(h, 0, sizeof(*h));
 }

@@ -115,9 +115,12 @@ check_to(struct statement *st, const struct directory *dir)
 			statement_problem(st, PROB_AMBIGUOUS_TO, NULL,
 			    "To names '%s', which could be %s; edit the To field to name one.", g->text, c);
 		} else if (m && m->suggestion) {
+			/* the group in full: the sender may not know our acronyms */
+			const struct dir_group *sg = directory_get(dir, m->suggestion);
+			g_autofree char *full = sg ? dir_group_title(sg) : g_strdup(m->suggestion);
 			statement_problem(st, PROB_UNKNOWN_TO, NULL,
-			    "To names '%s', which matches no IETF group; did you mean %s?", g->text,
-			    m->suggestion);
+			    "To names '%s', which matches no IETF group; did you mean the %s?", g->text,
+			    full);
 		} else {
 			statement_problem(st, PROB_UNKNOWN_TO, NULL,
 			    "To names '%s', which matches no IETF group; the liaison manager must find "

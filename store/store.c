@@ -1,5 +1,5 @@
-/* store.c - open the database, migrate the schema, transactions. */
-#include "store/store_private.h"
+/* store.c - open the database, migrate the schema, transactions, the time as stored. */
+#include "store/store_query.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,42 +12,6 @@
 extern const char *const schema[];
 extern const int schema_count;
 
-G_DEFINE_QUARK(liaisond-store-error-quark, store_error)
-
-/* is_temporary - errors that a retry may cure; everything else is ours to fix. */
-static gboolean
-is_temporary(int rc)
-{
-	switch (rc & 0xff) {
-	case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_FULL: case SQLITE_IOERR:
-	case SQLITE_NOMEM: case SQLITE_CANTOPEN: case SQLITE_PROTOCOL: case SQLITE_READONLY:
-		return TRUE;
-	default:
-		return FALSE;
-	}
-}
-
-int
-store_set_sqlite_error(struct store *s, int rc, const char *what, GError **error)
-{
-	int code = is_temporary(rc) ? STORE_ERR_TEMP :
-	    (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_ERR_DATA : STORE_ERR_SCHEMA;
-	g_set_error(error, STORE_ERROR, code, "%s: %s", what,
-	    s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-	return -1;
-}
-
-int
-store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, GError **error)
-{
-	if (s->cache)   /* the parse worker: reuse (store_finish resets, not finalizes) */
-		return store_prepare_cached(s, st, sql, error);
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
-	if (rc != SQLITE_OK)
-		return store_set_sqlite_error(s, rc, "prepare", error);
-	return 0;
-}
-
 char *
 store_sha256_hex(const unsigned char d[32])
 {
@@ -55,20 +19,6 @@ store_sha256_hex(const unsigned char d[32])
 	for (int i = 0; i < 32; i++)
 		g_snprintf(hex + 2 * i, 3, "%02x", d[i]);
 	return hex;
-}
-
-int
-store_exec(struct store *s, const char *sql, GError **error)
-{
-	char *msg = NULL;
-	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
-	if (rc != SQLITE_OK) {
-		int code = is_temporary(rc) ? STORE_ERR_TEMP : STORE_ERR_SCHEMA;
-		g_set_error(error, STORE_ERROR, code, "%s", msg ? msg : sqlite3_errstr(rc));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
 }
 
 static int
@@ -108,11 +58,9 @@ store_schema_version(struct store *s)
 {
 	sqlite3_stmt *st;
 	int v = -1;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int(st, 0);
-		store_finish(s, st);
-	}
+	if (store_prepare(s, &st, "PRAGMA user_version", NULL) == 0 &&
+	    store_q_one(s, st, store_row_int, &v, "read schema version", NULL) <= 0)
+		v = -1;
 	return v;
 }
 
@@ -165,6 +113,26 @@ busy_wait(void *data, int count)
 	return 1;
 }
 
+/* private_files - the database holds the mail and private comments: never
+ * readable by others, whatever the umask. SQLite makes it 0644 & ~umask and
+ * gives its -wal and -shm the database's mode, so the mode is set before
+ * they are made (FRESH: just created, 0640), and an older world-readable
+ * set loses its bits for others. */
+static void
+private_files(const char *path, gboolean fresh)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < G_N_ELEMENTS(suffix); i++) {
+		g_autofree char *p = g_strconcat(path, suffix[i], NULL);
+		struct stat sb;
+		if (stat(p, &sb) != 0)
+			continue;
+		mode_t want = fresh ? 0640 : (sb.st_mode & 07770);
+		if ((sb.st_mode & 07777) != want && chmod(p, want) != 0)
+			g_debug("chmod %s: %s", p, g_strerror(errno));
+	}
+}
+
 struct store *
 store_open(const char *state_dir, GError **error)
 {
@@ -178,12 +146,14 @@ store_open(const char *state_dir, GError **error)
 	if (make_dir(s->tmp_dir, error) < 0 || make_dir(s->msg_dir, error) < 0 ||
 	    make_dir(s->blob_dir, error) < 0)
 		goto fail;
+	gboolean fresh = !g_file_test(path, G_FILE_TEST_EXISTS);
 	int rc = sqlite3_open_v2(path, &s->db,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		store_set_sqlite_error(s, rc, path, error);
 		goto fail;
 	}
+	private_files(path, fresh);
 	s->busy_step_us = 1000;
 	sqlite3_busy_handler(s->db, busy_wait, s);
 	/* synchronous=FULL: a COMMIT has reached the disk when it returns, which
@@ -264,24 +234,4 @@ store_now(void)
 {
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
 	return g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-int
-store_event(struct store *s, gint64 statement, const char *actor, const char *kind,
-    const char *detail, gboolean private_, GError **error)
-{
-	sqlite3_stmt *st;
-	g_autofree char *now = store_now();
-	if (store_prepare_cached(s, &st, "INSERT INTO events(statement, at, actor, kind, detail, private)"
-	    " VALUES (?, ?, ?, ?, ?, ?)", error) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, statement);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, actor, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, detail ? detail : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 6, private_ ? 1 : 0);
-	int rc = sqlite3_step(st);
-	store_finish(s, st);
-	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, "add event", error);
 }

@@ -5,21 +5,6 @@
 
 #include <string.h>
 
-/* col_dup - a text column, NULL when NULL. */
-static char *
-col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? g_strdup((const char *)t) : NULL;
-}
-
-/* col_str - a text column, "" when NULL. */
-static char *
-col_str(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return g_strdup(t ? (const char *)t : "");
-}
 
 void
 admin_summary_free(gpointer p)
@@ -46,21 +31,21 @@ struct admin_summary *
 store_admin_read_summary(sqlite3_stmt *st)
 {
 	struct admin_summary *a = g_new0(struct admin_summary, 1);
-	a->id = sqlite3_column_int64(st, 0);
-	stmt_state_from_name((const char *)sqlite3_column_text(st, 1), &a->state);
-	a->received_at = col_str(st, 2);
-	a->posted_at = col_dup(st, 3);
-	a->sender = col_str(st, 4);
-	a->title = col_dup(st, 5);
-	a->from_groups = col_str(st, 6);
-	a->to_groups = col_str(st, 7);
-	a->errors = col_str(st, 8);
-	a->warnings = col_str(st, 9);
-	a->version = sqlite3_column_int(st, 10);
-	a->parsed = sqlite3_column_int(st, 11);
-	a->action_taken = sqlite3_column_int(st, 12);
-	a->purpose = col_dup(st, 13);
-	a->deadline = col_dup(st, 14);
+	a->id = store_col_int64(st, 0);
+	stmt_state_from_name(store_col_str(st, 1), &a->state);
+	a->received_at = store_col_text_or(st, 2, "");
+	a->posted_at = store_col_text(st, 3);
+	a->sender = store_col_text_or(st, 4, "");
+	a->title = store_col_text(st, 5);
+	a->from_groups = store_col_text_or(st, 6, "");
+	a->to_groups = store_col_text_or(st, 7, "");
+	a->errors = store_col_text_or(st, 8, "");
+	a->warnings = store_col_text_or(st, 9, "");
+	a->version = store_col_int(st, 10);
+	a->parsed = store_col_int(st, 11);
+	a->action_taken = store_col_int(st, 12);
+	a->purpose = store_col_text(st, 13);
+	a->deadline = store_col_text(st, 14);
 	return a;
 }
 
@@ -71,6 +56,20 @@ store_admin_not_found(gint64 id, GError **error)
 	return -1;
 }
 
+static int
+row_summary(sqlite3_stmt *st, void *data)
+{
+	g_ptr_array_add(data, store_admin_read_summary(st));
+	return 0;
+}
+
+static int
+row_one_summary(sqlite3_stmt *st, void *data)
+{
+	*(struct admin_summary **)data = store_admin_read_summary(st);
+	return 1;
+}
+
 struct admin_summary *
 store_admin_summary(struct store *s, gint64 id, GError **error)
 {
@@ -79,14 +78,8 @@ store_admin_summary(struct store *s, gint64 id, GError **error)
 	if (store_prepare(s, &st, ADMIN_SUMMARY_SELECT "WHERE m.id = ?", error) < 0)
 		return NULL;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		a = store_admin_read_summary(st);
-	else if (rc == SQLITE_DONE)
+	if (store_q_one(s, st, row_one_summary, &a, "read statement", error) == 0)
 		store_admin_not_found(id, error);
-	else
-		store_set_sqlite_error(s, rc, "read statement", error);
-	store_finish(s, st);
 	return a;
 }
 
@@ -94,17 +87,12 @@ GPtrArray *
 store_admin_rejects(struct store *s, GError **error)
 {
 	sqlite3_stmt *st;
-	int rc;
 	if (store_prepare(s, &st, ADMIN_SUMMARY_SELECT "WHERE m.state = 'rejected'"
 	    " ORDER BY m.received_at, m.id", error) < 0)
 		return NULL;
 	GPtrArray *out = g_ptr_array_new_with_free_func(admin_summary_free);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		g_ptr_array_add(out, store_admin_read_summary(st));
-	store_finish(s, st);
-	if (rc != SQLITE_DONE) {
+	if (store_q_each(s, st, row_summary, out, "read rejects", error) < 0) {
 		g_ptr_array_free(out, TRUE);
-		store_set_sqlite_error(s, rc, "read rejects", error);
 		return NULL;
 	}
 	return out;
@@ -123,6 +111,13 @@ admin_event_free(gpointer p)
 	g_free(e);
 }
 
+static int
+row_state(sqlite3_stmt *st, void *data)
+{
+	*(char **)data = store_col_text_or(st, 0, "");
+	return 1;
+}
+
 /* message_state - the state of message ID into *STATE; -1 and "no statement N". */
 static int
 message_state(struct store *s, gint64 id, char **state, GError **error)
@@ -131,44 +126,36 @@ message_state(struct store *s, gint64 id, char **state, GError **error)
 	if (store_prepare(s, &st, "SELECT state FROM messages WHERE id = ?", error) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*state = col_str(st, 0);
-	store_finish(s, st);
-	if (rc == SQLITE_DONE)
+	int found = store_q_one(s, st, row_state, state, "read state", error);
+	if (found == 0)
 		return store_admin_not_found(id, error);
-	if (rc != SQLITE_ROW)
-		return store_set_sqlite_error(s, rc, "read state", error);
+	return found < 0 ? -1 : 0;
+}
+
+static int
+row_event(sqlite3_stmt *st, void *data)
+{
+	struct admin_event *e = g_new0(struct admin_event, 1);
+	e->id = store_col_int64(st, 0);
+	e->at = store_col_text_or(st, 1, "");
+	e->actor = store_col_text_or(st, 2, "");
+	e->kind = store_col_text_or(st, 3, "");
+	e->detail = store_col_text_or(st, 4, "");
+	e->private_ = store_col_int(st, 5);
+	g_ptr_array_add(data, e);
 	return 0;
 }
 
 GPtrArray *
 store_admin_history(struct store *s, gint64 id, GError **error)
 {
-	sqlite3_stmt *st;
 	g_autofree char *state = NULL;
-	int rc;
 	if (message_state(s, id, &state, error) < 0)
 		return NULL;
-	if (store_prepare(s, &st, "SELECT id, at, actor, kind, detail, private FROM events"
-	    " WHERE statement = ? ORDER BY at, id", error) < 0)
-		return NULL;
-	sqlite3_bind_int64(st, 1, id);
 	GPtrArray *out = g_ptr_array_new_with_free_func(admin_event_free);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct admin_event *e = g_new0(struct admin_event, 1);
-		e->id = sqlite3_column_int64(st, 0);
-		e->at = col_str(st, 1);
-		e->actor = col_str(st, 2);
-		e->kind = col_str(st, 3);
-		e->detail = col_str(st, 4);
-		e->private_ = sqlite3_column_int(st, 5);
-		g_ptr_array_add(out, e);
-	}
-	store_finish(s, st);
-	if (rc != SQLITE_DONE) {
+	if (store_q_each_id(s, "SELECT id, at, actor, kind, detail, private FROM events"
+	    " WHERE statement = ? ORDER BY at, id", id, row_event, out, "read history", error) < 0) {
 		g_ptr_array_free(out, TRUE);
-		store_set_sqlite_error(s, rc, "read history", error);
 		return NULL;
 	}
 	return out;
@@ -185,15 +172,14 @@ run_update(struct store *s, const char *sql, gint64 id, const char *a, const cha
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_bind_parameter_count(st) >= 2)
-		sqlite3_bind_text(st, 2, a, -1, SQLITE_TRANSIENT);
+		store_bind_text(st, 2, a);
 	if (sqlite3_bind_parameter_count(st) >= 3)
-		sqlite3_bind_text(st, 3, b, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	store_finish(s, st);
-	if (rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "update", error);
+		store_bind_text(st, 3, b);
+	int n = store_q_exec(s, st, "update", error);
+	if (n < 0)
+		return -1;
 	if (changes)
-		*changes = sqlite3_changes(s->db);
+		*changes = n;
 	return 0;
 }
 
@@ -202,6 +188,7 @@ store_admin_check_version(struct store *s, gint64 id, int expected, GError **err
 {
 	sqlite3_stmt *st;
 	int changes = 0;
+	store_assert_in_tx(s);
 	g_autofree char *sql = g_strdup_printf("UPDATE statements SET version = version + 1"
 	    " WHERE id = ?1 AND version = %d", expected);
 	if (run_update(s, sql, id, NULL, NULL, &changes, error) < 0)
@@ -211,10 +198,11 @@ store_admin_check_version(struct store *s, gint64 id, int expected, GError **err
 	if (store_prepare(s, &st, "SELECT version FROM statements WHERE id = ?", error) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	int now = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	store_finish(s, st);
-	if (now < 0)
+	int now = -1;
+	int found = store_q_one(s, st, store_row_int, &now, "read version", error);
+	if (found < 0)
+		return -1;
+	if (found == 0)
 		return store_admin_not_found(id, error);
 	g_set_error(error, STORE_ERROR, STORE_ERR_CONFLICT,
 	    "statement %" G_GINT64_FORMAT " changed since you read it (version %d -> %d);"
@@ -225,6 +213,7 @@ store_admin_check_version(struct store *s, gint64 id, int expected, GError **err
 int
 store_admin_set_version(struct store *s, gint64 id, int version, GError **error)
 {
+	store_assert_in_tx(s);
 	g_autofree char *sql = g_strdup_printf("UPDATE statements SET version = %d WHERE id = ?1",
 	    version);
 	return run_update(s, sql, id, NULL, NULL, NULL, error);

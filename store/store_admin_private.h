@@ -3,7 +3,7 @@
 #define LIAISON_STORE_ADMIN_PRIVATE_H
 
 #include "store/store_admin.h"
-#include "store/store_private.h"
+#include "store/store_query.h"
 
 /* The summary of a message and its statement (if parsed): the columns
  * store_admin_read_summary() expects, in order. Groups and codes keep their

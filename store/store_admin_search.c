@@ -24,27 +24,15 @@ store_search_index(struct store *s, int max, GError **error)
 	    " LIMIT ?1", error) < 0)
 		goto fail;
 	sqlite3_bind_int(q, 1, max);
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64(q, 0);
-		g_array_append_val(ids, id);
-	}
-	store_finish(s, q);
-	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, rc, "search index", error);
+	if (store_q_each(s, q, store_row_append_int64, ids, "search index", error) < 0)
 		goto fail;
-	}
 	for (guint i = 0; i < ids->len; i++) {
 		for (size_t k = 0; k < G_N_ELEMENTS(sql); k++) {
 			if (store_prepare_cached(s, &q, sql[k], error) < 0)
 				goto fail;
 			sqlite3_bind_int64(q, 1, g_array_index(ids, gint64, i));
-			rc = sqlite3_step(q);
-			store_finish(s, q);
-			if (rc != SQLITE_DONE) {
-				store_set_sqlite_error(s, rc, "search index", error);
+			if (store_q_exec(s, q, "search index", error) < 0)
 				goto fail;
-			}
 		}
 	}
 	if (store_commit(s, error) < 0)
@@ -95,24 +83,23 @@ fts_query(const char *text)
 	return g_string_free(q, FALSE);
 }
 
-/* read_summaries - step ST to the end; EXTRA_SNIPPET: column NCOLS is a snippet. */
-static GPtrArray *
-read_summaries(struct store *s, sqlite3_stmt *st, gboolean extra_snippet, const char *what,
-    GError **error)
+/* row_snippet - a summary, with column NCOLS (a snippet) into ->snippet. */
+static int
+row_snippet(sqlite3_stmt *st, void *data)
 {
-	int rc;
+	struct admin_summary *a = store_admin_read_summary(st);
+	a->snippet = store_col_text(st, ADMIN_SUMMARY_NCOLS);
+	g_ptr_array_add(data, a);
+	return 0;
+}
+
+/* read_summaries - step ST to the end: a summary and a snippet per row. */
+static GPtrArray *
+read_summaries(struct store *s, sqlite3_stmt *st, const char *what, GError **error)
+{
 	GPtrArray *out = g_ptr_array_new_with_free_func(admin_summary_free);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct admin_summary *a = store_admin_read_summary(st);
-		if (extra_snippet && sqlite3_column_text(st, ADMIN_SUMMARY_NCOLS))
-			a->snippet = g_strdup((const char *)sqlite3_column_text(st,
-			    ADMIN_SUMMARY_NCOLS));
-		g_ptr_array_add(out, a);
-	}
-	store_finish(s, st);
-	if (rc != SQLITE_DONE) {
+	if (store_q_each(s, st, row_snippet, out, what, error) < 0) {
 		g_ptr_array_free(out, TRUE);
-		store_set_sqlite_error(s, rc, what, error);
 		return NULL;
 	}
 	return out;
@@ -177,9 +164,9 @@ store_admin_search(struct store *s, const struct admin_search *q, GError **error
 		return NULL;
 	}
 	for (guint i = 0; i < binds->len; i++)
-		sqlite3_bind_text(st, (int)i + 1, g_ptr_array_index(binds, i), -1, SQLITE_TRANSIENT);
+		store_bind_text(st, (int)i + 1, g_ptr_array_index(binds, i));
 	g_ptr_array_free(binds, TRUE);
-	return read_summaries(s, st, TRUE, "search", error);
+	return read_summaries(s, st, "search", error);
 }
 
 /* read_ids - the first column of every row of SQL with TEXT bound (if not NULL). */
@@ -187,20 +174,13 @@ static GArray *
 read_ids(struct store *s, const char *sql, const char *text, GError **error)
 {
 	sqlite3_stmt *st;
-	int rc;
 	if (store_prepare(s, &st, sql, error) < 0)
 		return NULL;
 	if (text)
-		sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+		store_bind_text(st, 1, text);
 	GArray *out = g_array_new(FALSE, FALSE, sizeof(gint64));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64(st, 0);
-		g_array_append_val(out, id);
-	}
-	store_finish(s, st);
-	if (rc != SQLITE_DONE) {
+	if (store_q_each(s, st, store_row_append_int64, out, "read ids", error) < 0) {
 		g_array_unref(out);
-		store_set_sqlite_error(s, rc, "read ids", error);
 		return NULL;
 	}
 	return out;
@@ -241,11 +221,27 @@ admin_mail_free(gpointer p)
 	g_free(m);
 }
 
+static int
+row_mail(sqlite3_stmt *st, void *data)
+{
+	struct admin_mail *m = g_new0(struct admin_mail, 1);
+	m->id = store_col_int64(st, 0);
+	m->kind = store_col_text(st, 1);
+	m->state = store_col_text(st, 2);
+	m->subject = store_col_text(st, 3);
+	m->created_at = store_col_text(st, 4);
+	m->last_error = store_col_text(st, 5);
+	m->attempts = store_col_int(st, 6);
+	m->to = store_col_text_or(st, 7, "");
+	m->cc = store_col_text_or(st, 8, "");
+	g_ptr_array_add(data, m);
+	return 0;
+}
+
 GPtrArray *
 store_admin_outbox_of(struct store *s, gint64 id, GError **error)
 {
 	sqlite3_stmt *st;
-	int rc;
 	if (store_prepare(s, &st, "SELECT o.id, o.kind, o.state, o.subject, o.created_at,"
 	    " o.last_error, o.attempts,"
 	    " (SELECT group_concat(address, ', ') FROM (SELECT address FROM outbox_recipients"
@@ -256,23 +252,8 @@ store_admin_outbox_of(struct store *s, gint64 id, GError **error)
 		return NULL;
 	sqlite3_bind_int64(st, 1, id);
 	GPtrArray *out = g_ptr_array_new_with_free_func(admin_mail_free);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct admin_mail *m = g_new0(struct admin_mail, 1);
-		m->id = sqlite3_column_int64(st, 0);
-		m->kind = g_strdup((const char *)sqlite3_column_text(st, 1));
-		m->state = g_strdup((const char *)sqlite3_column_text(st, 2));
-		m->subject = g_strdup((const char *)sqlite3_column_text(st, 3));
-		m->created_at = g_strdup((const char *)sqlite3_column_text(st, 4));
-		m->last_error = g_strdup((const char *)sqlite3_column_text(st, 5));
-		m->attempts = sqlite3_column_int(st, 6);
-		m->to = g_strdup(sqlite3_column_text(st, 7) ? (const char *)sqlite3_column_text(st, 7) : "");
-		m->cc = g_strdup(sqlite3_column_text(st, 8) ? (const char *)sqlite3_column_text(st, 8) : "");
-		g_ptr_array_add(out, m);
-	}
-	store_finish(s, st);
-	if (rc != SQLITE_DONE) {
+	if (store_q_each(s, st, row_mail, out, "read outbox", error) < 0) {
 		g_ptr_array_free(out, TRUE);
-		store_set_sqlite_error(s, rc, "read outbox", error);
 		return NULL;
 	}
 	return out;
@@ -289,7 +270,7 @@ store_admin_related(struct store *s, gint64 id, GError **error)
 	    " ORDER BY m.id", error) < 0)
 		return NULL;
 	sqlite3_bind_int64(st, 1, id);
-	GPtrArray *out = read_summaries(s, st, TRUE, "read related", error);
+	GPtrArray *out = read_summaries(s, st, "read related", error);
 	/* the extra column is the relation here, not a snippet */
 	for (guint i = 0; out && i < out->len; i++) {
 		struct admin_summary *a = g_ptr_array_index(out, i);

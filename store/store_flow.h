@@ -1,5 +1,6 @@
-/* store_flow.h - the state columns of a message, for flow/: read and written
- * inside the caller's transaction (flow does every event's writes in one). */
+/* store_flow.h - the state columns of a message, for flow/: written inside
+ * the caller's transaction (flow does every event's writes in one; the
+ * setters assert it), read inside it or before it. */
 #ifndef LIAISON_STORE_FLOW_H
 #define LIAISON_STORE_FLOW_H
 
@@ -21,5 +22,10 @@ int store_flow_set_state(struct store *s, gint64 id, const char *state,
 /* store_flow_mark_taken - action_taken = 1 on statement ID (version bumped);
  * *CHANGED FALSE when it already was. */
 int store_flow_mark_taken(struct store *s, gint64 id, gboolean *changed, GError **error);
+
+/* store_flow_discard_told - *TOLD TRUE when message ID's latest discard
+ * queued a notice to its sender ("notified: discard notice queued" recorded
+ * after the last "discarded"): restore then tells the sender it is back. */
+int store_flow_discard_told(struct store *s, gint64 id, gboolean *told, GError **error);
 
 #endif

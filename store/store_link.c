@@ -2,6 +2,7 @@
 #include "store/store_link.h"
 #include "store/store_private.h"
 #include "store/store_stmt.h"
+#include "store/store_query.h"
 
 #include <string.h>
 
@@ -35,13 +36,9 @@ first_id(struct store *s, const char *sql, gint64 self, const char *text, GError
 	if (store_prepare(s, &q, sql, error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, self);
-	sqlite3_bind_text(q, 2, text, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(q);
-	gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-	store_finish(s, q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "find linked statement", error);
-	return id;
+	store_bind_text(q, 2, text);
+	gint64 id = 0;
+	return store_q_one(s, q, store_row_int64, &id, "find linked statement", error) < 0 ? -1 : id;
 }
 
 /* by_message_id - In-Reply-To, then References newest first (RFC 5322 3.6.4). */
@@ -112,29 +109,32 @@ side_has(GPtrArray *groups, const char *acronym)
 	return FALSE;
 }
 
+struct opposite {
+	const struct statement *st;
+	int found;
+};
+
+static int
+row_opposite(sqlite3_stmt *q, void *data)
+{
+	struct opposite *o = data;
+	const char *side = store_col_str(q, 0), *acr = store_col_str(q, 1);
+	o->found = strcmp(side, "to") == 0 ? side_has(o->st->from_groups, acr) :
+	    side_has(o->st->to_groups, acr);
+	return o->found;   /* one is enough */
+}
+
 /* opposite - did stored statement ID go the other way (its To is our From,
  * or its From our To)? */
 static int
 opposite(struct store *s, const struct statement *st, gint64 id, GError **error)
 {
-	sqlite3_stmt *q;
-	if (store_prepare(s, &q, "SELECT side, acronym FROM statement_groups"
-	    " WHERE statement = ?1 AND acronym IS NOT NULL", error) < 0)
+	struct opposite o = { st, 0 };
+	if (store_q_each_id(s, "SELECT side, acronym FROM statement_groups"
+	    " WHERE statement = ?1 AND acronym IS NOT NULL", id, row_opposite, &o,
+	    "read statement groups", error) < 0)
 		return -1;
-	sqlite3_bind_int64(q, 1, id);
-	int rc, found = 0;
-	while (!found && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *side = (const char *)sqlite3_column_text(q, 0);
-		const char *acr = (const char *)sqlite3_column_text(q, 1);
-		if (strcmp(side, "to") == 0 ? side_has(st->from_groups, acr) : side_has(st->to_groups, acr))
-			found = 1;
-	}
-	if (!found && rc != SQLITE_DONE) {
-		store_finish(s, q);
-		return store_set_sqlite_error(s, rc, "read statement groups", error);
-	}
-	store_finish(s, q);
-	return found;
+	return o.found;
 }
 
 /* by_title - "Reply LS on X" to the newest stored "LS on X" sent the other way. */
@@ -156,16 +156,10 @@ by_title(struct store *s, struct statement *st, GError **error)
 	if (!topic || store_prepare(s, &q, sql, error) < 0)
 		return topic ? -1 : 0;
 	sqlite3_bind_int64(q, 1, st->id);
-	sqlite3_bind_text(q, 2, topic, -1, SQLITE_TRANSIENT);
+	store_bind_text(q, 2, topic);
 	g_autoptr(GArray) cand = g_array_new(FALSE, FALSE, sizeof(gint64));
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64(q, 0);
-		g_array_append_val(cand, id);
-	}
-	store_finish(s, q);
-	if (rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "find statement by title", error);
+	if (store_q_each(s, q, store_row_append_int64, cand, "find statement by title", error) < 0)
+		return -1;
 	for (guint i = 0; i < cand->len; i++) {
 		gint64 id = g_array_index(cand, gint64, i);
 		int o = opposite(s, st, id, error);
@@ -199,6 +193,7 @@ int
 store_link_mark_answered(struct store *s, const struct statement *st, const char *actor,
     GError **error)
 {
+	store_assert_in_tx(s);
 	if (!st->purpose || strcmp(st->purpose, "in_response") != 0 ||
 	    st->state != STMT_POSTED)
 		return 0;
@@ -209,11 +204,10 @@ store_link_mark_answered(struct store *s, const struct statement *st, const char
 		    " WHERE id = ?1 AND action_taken = 0", error) < 0)
 			return -1;
 		sqlite3_bind_int64(q, 1, id);
-		int rc = sqlite3_step(q);
-		store_finish(s, q);
-		if (rc != SQLITE_DONE)
-			return store_set_sqlite_error(s, rc, "mark statement answered", error);
-		if (sqlite3_changes(s->db) == 0)
+		int changed = store_q_exec(s, q, "mark statement answered", error);
+		if (changed < 0)
+			return -1;
+		if (changed == 0)
 			continue;
 		g_autofree char *detail = g_strdup_printf("answered by statement %" G_GINT64_FORMAT, st->id);
 		if (store_event(s, id, actor, "action_taken", detail, FALSE, error) < 0)

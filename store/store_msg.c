@@ -1,6 +1,6 @@
 /* store_msg.c - spooling raw messages and committing them durably, exactly once. */
 #include "store/store_msg.h"
-#include "store/store_private.h"
+#include "store/store_query.h"
 
 #include <errno.h>
 #include <gnutls/crypto.h>
@@ -40,6 +40,7 @@ struct store_spool {
 	GString *line;              /* current physical line, bounded */
 	GString *field;             /* current (unfolded) field, bounded */
 	char *message_id;           /* first Message-ID, without <> */
+	char *from;                 /* first From field's value, blanks collapsed */
 	char *sha, *key;            /* digests, when the commit has taken them */
 };
 
@@ -136,6 +137,19 @@ note_field(struct store_spool *sp)
 	GString *f = sp->field;
 	if (!sp->message_id && f->len >= 11 && g_ascii_strncasecmp(f->str, "Message-ID", 10) == 0)
 		sp->message_id = field_msgid(f->str + 10);
+	if (!sp->from && f->len >= 5 && g_ascii_strncasecmp(f->str, "From", 4) == 0) {
+		const char *p = f->str + 4;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == ':') {
+			g_auto(GStrv) words = g_strsplit_set(p + 1, " \t\r\n", -1);
+			GString *v = g_string_new(NULL);
+			for (int i = 0; words[i]; i++)
+				if (*words[i])
+					g_string_append_printf(v, "%s%s", v->len ? " " : "", words[i]);
+			sp->from = g_string_free(v, FALSE);
+		}
+	}
 	g_string_truncate(f, 0);
 }
 
@@ -276,22 +290,87 @@ store_spool_free(struct store_spool *sp)
 	g_free(sp->path);
 	g_free(sp->name);
 	g_free(sp->message_id);
+	g_free(sp->from);
 	g_free(sp->sha);
 	g_free(sp->key);
 	g_free(sp);
 }
 
-/* dedupe_key - what makes a redelivery recognisable. With a Message-ID the
- * key is that id plus the digest of the body only: Postfix and relays add
- * trace headers (Received, Delivered-To) on each attempt, so a digest of the
- * whole message would differ. Without one, only identical bytes match. */
+/* sha_text - the SHA-256 of TEXT in hex. */
 static char *
-dedupe_key(struct store_spool *sp, const char *sha_all)
+sha_text(const char *text)
+{
+	unsigned char d[32];
+	gnutls_hash_fast(GNUTLS_DIG_SHA256, text, strlen(text), d);
+	return store_sha256_hex(d);
+}
+
+/* dedupe_key - what makes a redelivery recognisable. With a Message-ID the
+ * key is that id, the digest of the body only (Postfix and relays add trace
+ * headers (Received, Delivered-To) on each attempt, so a digest of the whole
+ * message would differ), then a digest of the From field and one of the
+ * envelope sender: a forged copy with the same Message-ID and body from
+ * someone else is recorded, not taken for the real one (issue 14), and
+ * store_msg_twins finds it. Without a Message-ID, only identical bytes match. */
+static char *
+dedupe_key(struct store_spool *sp, const char *sha_all, const char *envelope_from)
 {
 	if (!sp->message_id)
 		return g_strdup_printf("sha:%s", sha_all);
 	g_autofree char *body = hash_hex(sp->body);
-	return g_strdup_printf("mid:%s:%s", sp->message_id, body);
+	g_autofree char *from = sha_text(sp->from ? sp->from : "");
+	g_autofree char *env = sha_text(envelope_from ? envelope_from : "");
+	return g_strdup_printf("mid:%s:%s:%s:%s", sp->message_id, body, from, env);
+}
+
+/* ENV_HEX - the envelope digest at the end of a "mid:" key, with its colon. */
+#define ENV_HEX 65
+
+/* imported - a file recorded by `liaisonctl submit` without --from: its
+ * envelope sender is unknown, so any envelope of the same From matches. */
+static gboolean
+imported(const struct store_envelope *env)
+{
+	return env->client && strcmp(env->client, "liaisonctl") == 0 &&
+	    (!env->envelope_from || !*env->envelope_from);
+}
+
+/* find_prefix - the first id whose key starts with the key KEY less its
+ * envelope digest (a range on the UNIQUE index), 0 when none, -1 on error. */
+static gint64
+find_prefix(struct store *s, const char *key, GError **error)
+{
+	gsize n = strlen(key);
+	if (!g_str_has_prefix(key, "mid:") || n <= ENV_HEX)
+		return 0;
+	g_autofree char *lo = g_strndup(key, n - ENV_HEX + 1);      /* ends in ':' */
+	g_autofree char *hi = g_strdup(lo);
+	hi[strlen(hi) - 1] = ';';                                   /* ':' + 1 */
+	sqlite3_stmt *st;
+	gint64 id = 0;
+	if (store_prepare(s, &st, "SELECT min(id) FROM messages WHERE dedupe_key >= ?"
+	    " AND dedupe_key < ?", error) < 0)
+		return -1;
+	store_bind_text(st, 1, lo);
+	store_bind_text(st, 2, hi);
+	return store_q_one(s, st, store_row_int64, &id, "look up dedupe key", error) < 0 ? -1 : id;
+}
+
+int
+store_msg_twins(struct store *s, gint64 id, GArray *ids, GError **error)
+{
+	/* the same "mid:<id>:<body>:" and other sender digests (From and
+	 * envelope: 129 characters at the end); equal lengths keep keys of
+	 * another form apart */
+	if (store_q_each_id(s, "SELECT o.id FROM messages m JOIN messages o"
+	    " ON o.message_id = m.message_id AND o.id != m.id"
+	    " WHERE m.id = ? AND m.dedupe_key LIKE 'mid:%'"
+	    " AND length(o.dedupe_key) = length(m.dedupe_key)"
+	    " AND substr(o.dedupe_key, 1, length(m.dedupe_key) - 129) ="
+	    "     substr(m.dedupe_key, 1, length(m.dedupe_key) - 129)"
+	    " ORDER BY o.id LIMIT 10", id, store_row_append_int64, ids, "look up twins", error) < 0)
+		return -1;
+	return (int)ids->len;
 }
 
 /* writer_gone - is the process that named this spool file ("<pid>-XXXXXX")
@@ -305,6 +384,13 @@ writer_gone(const char *name)
 	return pid != (int)getpid() && kill(pid, 0) != 0 && errno == ESRCH;
 }
 
+static int
+row_path(sqlite3_stmt *st, void *data)
+{
+	g_hash_table_add(data, store_col_text(st, 0));
+	return 0;
+}
+
 /* referenced_paths - every path the messages table names, or NULL on error. */
 static GHashTable *
 referenced_paths(struct store *s)
@@ -313,11 +399,7 @@ referenced_paths(struct store *s)
 	if (store_prepare(s, &st, "SELECT path FROM messages", NULL) < 0)
 		return NULL;
 	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		g_hash_table_add(h, g_strdup((const char *)sqlite3_column_text(st, 0)));
-	store_finish(s, st);
-	if (rc != SQLITE_DONE) {
+	if (store_q_each(s, st, row_path, h, "read message paths", NULL) < 0) {
 		g_hash_table_unref(h);
 		return NULL;
 	}
@@ -369,14 +451,8 @@ find_key(struct store *s, const char *key, GError **error)
 	gint64 id = 0;
 	if (store_prepare(s, &st, "SELECT id FROM messages WHERE dedupe_key = ?", error) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	store_finish(s, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "look up dedupe key", error);
-	return id;
+	store_bind_text(st, 1, key);
+	return store_q_one(s, st, store_row_int64, &id, "look up dedupe key", error) < 0 ? -1 : id;
 }
 
 /* insert_message - the row, its recipients and its 'received' event. */
@@ -402,27 +478,24 @@ insert_message(struct store *s, struct store_spool *sp, const struct store_envel
 	sqlite3_bind_text(st, 7, rel, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 8, env->client ? env->client : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 9, env->session_id ? env->session_id : "", -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	store_finish(s, st);
-	if (rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "insert message", error);
+	if (store_q_exec(s, st, "insert message", error) < 0)
+		return -1;
 	gint64 id = sqlite3_last_insert_rowid(s->db);
 
 	if (store_prepare(s, &st, "INSERT INTO message_recipients(message, position, address)"
 	    " VALUES (?,?,?)", error) < 0)
 		return -1;
-	for (int i = 0; env->recipients && env->recipients[i]; i++) {
-		sqlite3_reset(st);
+	int rc = 0;
+	for (int i = 0; rc == 0 && env->recipients && env->recipients[i]; i++) {
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int(st, 2, i + 1);
 		sqlite3_bind_text(st, 3, env->recipients[i], -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_DONE) {
-			store_finish(s, st);
-			return store_set_sqlite_error(s, rc, "insert recipient", error);
-		}
+		if (store_q_run(s, st, "insert recipient", error) < 0)
+			rc = -1;
 	}
 	store_finish(s, st);
+	if (rc < 0)
+		return -1;
 	g_autofree char *detail = g_strdup_printf("client=%s session=%s size=%" G_GINT64_FORMAT,
 	    env->client ? env->client : "", env->session_id ? env->session_id : "", sp->size);
 	const char *actor = env->client && strcmp(env->client, "liaisonctl") == 0 ?
@@ -473,10 +546,12 @@ commit_batch(struct store *s, struct store_spool *const *spools,
 		if (!sp->sha)
 			sp->sha = hash_hex(sp->all);
 		if (!sp->key)
-			sp->key = dedupe_key(sp, sp->sha);
+			sp->key = dedupe_key(sp, sp->sha, envs[i].envelope_from);
 		const char *sha = sp->sha, *key = sp->key;
 		/* A duplicate in the same batch finds the row inserted just before. */
 		gint64 id = find_key(s, key, error);
+		if (id == 0 && imported(&envs[i]))
+			id = find_prefix(s, key, error);
 		if (id < 0)
 			return -1;
 		if (id > 0) {
@@ -530,13 +605,14 @@ store_msg_path(struct store *s, gint64 id, GError **error)
 	if (store_prepare(s, &st, "SELECT path FROM messages WHERE id = ?", error) < 0)
 		return NULL;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		path = g_build_filename(s->state_dir, (const char *)sqlite3_column_text(st, 0), NULL);
-	else if (rc == SQLITE_DONE)
+	int found = store_q_one(s, st, store_row_text, &path, "find message", error);
+	if (found == 0)
 		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
-	else
-		store_set_sqlite_error(s, rc, "find message", error);
-	store_finish(s, st);
-	return path;
+	if (found <= 0) {
+		g_free(path);
+		return NULL;
+	}
+	char *abs = g_build_filename(s->state_dir, path, NULL);
+	g_free(path);
+	return abs;
 }

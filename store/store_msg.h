@@ -48,6 +48,11 @@ struct store_msg_result {
 int store_msg_commit(struct store *s, struct store_spool *const *spools,
     const struct store_envelope *envs, struct store_msg_result *results, int n);
 
+/* store_msg_twins - the other messages with ID's Message-ID and body but
+ * another sender (envelope or From): a forged copy, or the real one after a
+ * forged copy. Appends their ids (gint64, at most 10) to IDS; count or -1. */
+int store_msg_twins(struct store *s, gint64 id, GArray *ids, GError **error);
+
 /* store_msg_path - absolute path of message ID's raw file, or NULL and ERROR. */
 char *store_msg_path(struct store *s, gint64 id, GError **error);
 

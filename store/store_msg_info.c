@@ -1,34 +1,49 @@
 /* store_msg_info.c - the records of received messages, read for liaisonctl. */
 #include "store/store_msg_info.h"
-#include "store/store_private.h"
+#include "store/store_query.h"
 
 #define COLUMNS "id, received_at, envelope_from, message_id, size, sha256, path, client," \
 	" session_id, state, parse_attempts"
-
-static char *
-col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? g_strdup((const char *)t) : NULL;
-}
 
 /* from_row - a record from a row selected with COLUMNS. */
 static struct store_msg_info *
 from_row(sqlite3_stmt *st)
 {
 	struct store_msg_info *m = g_new0(struct store_msg_info, 1);
-	m->id = sqlite3_column_int64(st, 0);
-	m->received_at = col_text(st, 1);
-	m->envelope_from = col_text(st, 2);
-	m->message_id = col_text(st, 3);
-	m->size = sqlite3_column_int64(st, 4);
-	m->sha256 = col_text(st, 5);
-	m->path = col_text(st, 6);
-	m->client = col_text(st, 7);
-	m->session_id = col_text(st, 8);
-	m->state = col_text(st, 9);
-	m->parse_attempts = sqlite3_column_int(st, 10);
+	m->id = store_col_int64(st, 0);
+	m->received_at = store_col_text(st, 1);
+	m->envelope_from = store_col_text(st, 2);
+	m->message_id = store_col_text(st, 3);
+	m->size = store_col_int64(st, 4);
+	m->sha256 = store_col_text(st, 5);
+	m->path = store_col_text(st, 6);
+	m->client = store_col_text(st, 7);
+	m->session_id = store_col_text(st, 8);
+	m->state = store_col_text(st, 9);
+	m->parse_attempts = store_col_int(st, 10);
 	return m;
+}
+
+/* row_info - a record appended to the GPtrArray DATA. */
+static int
+row_info(sqlite3_stmt *st, void *data)
+{
+	g_ptr_array_add(data, from_row(st));
+	return 0;
+}
+
+static int
+row_one_info(sqlite3_stmt *st, void *data)
+{
+	*(struct store_msg_info **)data = from_row(st);
+	return 1;
+}
+
+static int
+row_address(sqlite3_stmt *st, void *data)
+{
+	g_ptr_array_add(data, store_col_text(st, 0));
+	return 0;
 }
 
 void
@@ -59,13 +74,8 @@ store_msg_info_list(struct store *s, const char *state, GError **error)
 	if (state)
 		sqlite3_bind_text(st, 1, state, -1, SQLITE_TRANSIENT);
 	GPtrArray *a = g_ptr_array_new_with_free_func(store_msg_info_free);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		g_ptr_array_add(a, from_row(st));
-	store_finish(s, st);
-	if (rc != SQLITE_DONE) {
+	if (store_q_each(s, st, row_info, a, "list messages", error) < 0) {
 		g_ptr_array_unref(a);
-		store_set_sqlite_error(s, rc, "list messages", error);
 		return NULL;
 	}
 	return a;
@@ -75,21 +85,13 @@ store_msg_info_list(struct store *s, const char *state, GError **error)
 static char **
 recipients(struct store *s, gint64 id, GError **error)
 {
-	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT address FROM message_recipients WHERE message = ?"
-	    " ORDER BY position", error) < 0)
-		return NULL;
-	sqlite3_bind_int64(st, 1, id);
 	GPtrArray *a = g_ptr_array_new();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		g_ptr_array_add(a, col_text(st, 0));
-	store_finish(s, st);
+	int n = store_q_each_id(s, "SELECT address FROM message_recipients WHERE message = ?"
+	    " ORDER BY position", id, row_address, a, "list recipients", error);
 	g_ptr_array_add(a, NULL);
 	char **v = (char **)g_ptr_array_free(a, FALSE);
-	if (rc != SQLITE_DONE) {
+	if (n < 0) {
 		g_strfreev(v);
-		store_set_sqlite_error(s, rc, "list recipients", error);
 		return NULL;
 	}
 	return v;
@@ -103,18 +105,11 @@ store_msg_info_get(struct store *s, gint64 id, GError **error)
 	if (store_prepare(s, &st, "SELECT " COLUMNS " FROM messages WHERE id = ?", error) < 0)
 		return NULL;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		m = from_row(st);
-	store_finish(s, st);
-	if (rc == SQLITE_DONE) {
+	int found = store_q_one(s, st, row_one_info, &m, "find message", error);
+	if (found == 0)
 		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
+	if (found <= 0)
 		return NULL;
-	}
-	if (!m) {
-		store_set_sqlite_error(s, rc, "find message", error);
-		return NULL;
-	}
 	m->recipients = recipients(s, id, error);
 	if (!m->recipients) {
 		store_msg_info_free(m);

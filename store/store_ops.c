@@ -1,6 +1,6 @@
 /* store_ops.c - the operator's summary of the database (liaisonctl status). */
 #include "store/store_ops.h"
-#include "store/store_private.h"
+#include "store/store_query.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -12,58 +12,62 @@ file_size(const char *path)
 	return stat(path, &st) == 0 ? (gint64)st.st_size : 0;
 }
 
-/* one_row - run SQL (no parameters) and hand its single row to FILL; a query
- * without rows leaves OUT as it was. */
+/* one_row - run SQL (no parameters) and hand its single row to FILL (a
+ * struct store_status *); a query without rows leaves it as it was. */
 static int
-one_row(struct store *s, const char *sql, void (*fill)(sqlite3_stmt *, struct store_status *),
-    struct store_status *out, GError **error)
+one_row(struct store *s, const char *sql, store_row_fn fill, struct store_status *out,
+    GError **error)
 {
 	sqlite3_stmt *st;
 	if (store_prepare(s, &st, sql, error) < 0)
 		return -1;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		fill(st, out);
-	store_finish(s, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "status", error);
-	return 0;
+	return store_q_one(s, st, fill, out, "status", error) < 0 ? -1 : 0;
 }
 
-static char *
-col_text(sqlite3_stmt *st, int i)
+static int
+fill_reject(sqlite3_stmt *st, void *data)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? g_strdup((const char *)t) : NULL;
+	struct store_status *o = data;
+	o->rejects = store_col_int64(st, 0);
+	o->oldest_reject_id = store_col_int64(st, 1);
+	o->oldest_reject_at = store_col_text(st, 2);
+	return 1;
 }
 
-static void
-fill_reject(sqlite3_stmt *st, struct store_status *o)
+static int
+fill_outbox(sqlite3_stmt *st, void *data)
 {
-	o->rejects = sqlite3_column_int64(st, 0);
-	o->oldest_reject_id = sqlite3_column_int64(st, 1);
-	o->oldest_reject_at = col_text(st, 2);
+	struct store_status *o = data;
+	o->outbox_queued = store_col_int64(st, 0);
+	o->outbox_failed = store_col_int64(st, 1);
+	return 1;
 }
 
-static void
-fill_outbox(sqlite3_stmt *st, struct store_status *o)
+static int
+fill_oldest_queued(sqlite3_stmt *st, void *data)
 {
-	o->outbox_queued = sqlite3_column_int64(st, 0);
-	o->outbox_failed = sqlite3_column_int64(st, 1);
+	struct store_status *o = data;
+	o->oldest_queued_id = store_col_int64(st, 0);
+	o->oldest_queued_at = store_col_text(st, 1);
+	return 1;
 }
 
-static void
-fill_oldest_queued(sqlite3_stmt *st, struct store_status *o)
+static int
+fill_last(sqlite3_stmt *st, void *data)
 {
-	o->oldest_queued_id = sqlite3_column_int64(st, 0);
-	o->oldest_queued_at = col_text(st, 1);
+	struct store_status *o = data;
+	o->last_id = store_col_int64(st, 0);
+	o->last_received_at = store_col_text(st, 1);
+	return 1;
 }
 
-static void
-fill_last(sqlite3_stmt *st, struct store_status *o)
+static int
+fill_oldest_received(sqlite3_stmt *st, void *data)
 {
-	o->last_id = sqlite3_column_int64(st, 0);
-	o->last_received_at = col_text(st, 1);
+	struct store_status *o = data;
+	o->oldest_received_id = store_col_int64(st, 0);
+	o->oldest_received_at = store_col_text(st, 1);
+	return 1;
 }
 
 static void
@@ -93,23 +97,26 @@ state_count(struct store_status *out, const char *state)
 }
 
 static int
+row_state(sqlite3_stmt *st, void *data)
+{
+	struct store_status *out = data;
+	const char *state = store_col_str(st, 0);
+	struct store_count *c = state_count(out, state ? state : "");
+	c->count = store_col_int64(st, 1);
+	out->messages += c->count;
+	return 0;
+}
+
+static int
 read_states(struct store *s, struct store_status *out, GError **error)
 {
 	sqlite3_stmt *st;
-	int rc;
 	for (size_t i = 0; i < G_N_ELEMENTS(known_states); i++)
 		state_count(out, known_states[i]);
 	if (store_prepare(s, &st, "SELECT state, count(*) FROM messages GROUP BY state ORDER BY state",
 	    error) < 0)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *state = (const char *)sqlite3_column_text(st, 0);
-		struct store_count *c = state_count(out, state ? state : "");
-		c->count = sqlite3_column_int64(st, 1);
-		out->messages += c->count;
-	}
-	store_finish(s, st);
-	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, "status", error);
+	return store_q_each(s, st, row_state, out, "status", error) < 0 ? -1 : 0;
 }
 
 int
@@ -133,6 +140,8 @@ store_status_read(struct store *s, struct store_status *out, GError **error)
 	    " FROM outbox", fill_outbox, out, error) < 0 ||
 	    one_row(s, "SELECT id, created_at FROM outbox WHERE state = 'queued'"
 	    " ORDER BY created_at, id LIMIT 1", fill_oldest_queued, out, error) < 0 ||
+	    one_row(s, "SELECT id, received_at FROM messages WHERE state = 'received'"
+	    " ORDER BY state, id LIMIT 1", fill_oldest_received, out, error) < 0 ||
 	    one_row(s, "SELECT id, received_at FROM messages ORDER BY id DESC LIMIT 1",
 	    fill_last, out, error) < 0) {
 		store_rollback(s);
@@ -153,5 +162,6 @@ store_status_clear(struct store_status *st)
 	g_free(st->oldest_reject_at);
 	g_free(st->oldest_queued_at);
 	g_free(st->last_received_at);
+	g_free(st->oldest_received_at);
 	memset(st, 0, sizeof(*st));
 }

@@ -22,6 +22,8 @@ struct store_status {
 	gint64 outbox_queued, outbox_failed;
 	gint64 oldest_queued_id;         /* 0 when none */
 	char *oldest_queued_at;          /* created_at of the oldest queued mail */
+	gint64 oldest_received_id;       /* oldest message not parsed yet, 0 when none */
+	char *oldest_received_at;
 	gint64 last_id;                  /* last message received, 0 when none */
 	char *last_received_at;
 };

@@ -1,15 +1,9 @@
 /* store_outbox.c - the SQL of the outbox: queue, deliver per recipient, list, retry. */
 #include "store/store_outbox.h"
-#include "store/store_private.h"
+#include "store/store_query.h"
 #include "conf/addr.h"
 
 #include <string.h>
-
-static const char *
-col_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
 
 static void
 rcpt_free(gpointer p)
@@ -56,15 +50,6 @@ iso_after(int seconds)
 	return g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-/* step_done - run a statement without result rows and finalize it. */
-static int
-step_done(struct store *s, sqlite3_stmt *st, const char *what, GError **error)
-{
-	int rc = sqlite3_step(st);
-	store_finish(s, st);
-	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, what, error);
-}
-
 static int
 add_rcpts(struct store *s, gint64 id, GPtrArray *list, const char *header, int *pos,
     GError **error)
@@ -83,7 +68,7 @@ add_rcpts(struct store *s, gint64 id, GPtrArray *list, const char *header, int *
 			sqlite3_bind_text(st, 5, a->name, -1, SQLITE_TRANSIENT);
 		else
 			sqlite3_bind_null(st, 5);
-		if (step_done(s, st, "add outbox recipient", error) < 0)
+		if (store_q_exec(s, st, "add outbox recipient", error) < 0)
 			return -1;
 	}
 	return 0;
@@ -93,6 +78,7 @@ gint64
 store_outbox_add(struct store *s, const struct outbox_new *m, GError **error)
 {
 	sqlite3_stmt *st;
+	store_assert_in_tx(s);
 	g_autofree char *now = store_now();
 	g_autofree char *expires = iso_after(m->lifetime);
 	/* ON CONFLICT on reminder_key only: any other constraint is a real error. */
@@ -124,10 +110,9 @@ store_outbox_add(struct store *s, const struct outbox_new *m, GError **error)
 		sqlite3_bind_text(st, 11, m->in_reply_to, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 11);
-	if (step_done(s, st, "add outbox mail", error) < 0)
-		return -1;
-	if (sqlite3_changes(s->db) == 0)
-		return 0;
+	int added = store_q_exec(s, st, "add outbox mail", error);
+	if (added <= 0)
+		return added;   /* -1, or 0: the reminder was queued before */
 	gint64 id = sqlite3_last_insert_rowid(s->db);
 	int pos = 0;
 	if (add_rcpts(s, id, m->to, "to", &pos, error) < 0 ||
@@ -136,29 +121,28 @@ store_outbox_add(struct store *s, const struct outbox_new *m, GError **error)
 	return id;
 }
 
+static int
+row_rcpt(sqlite3_stmt *st, void *data)
+{
+	struct outbox_rcpt *r = g_new0(struct outbox_rcpt, 1);
+	r->position = store_col_int(st, 0);
+	r->address = store_col_text(st, 1);
+	r->header = store_col_text(st, 2);
+	r->state = store_col_text(st, 3);
+	r->last_error = store_col_text(st, 4);
+	r->name = store_col_text(st, 5);
+	g_ptr_array_add(data, r);
+	return 0;
+}
+
 /* load_rcpts - every recipient of mail M, in position order. */
 static int
 load_rcpts(struct store *s, struct outbox_mail *m, GError **error)
 {
-	sqlite3_stmt *st;
-	int rc;
-	if (store_prepare(s, &st, "SELECT position, address, header, state, last_error, name"
-	    " FROM outbox_recipients WHERE outbox = ? ORDER BY position", error) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, m->id);
 	m->rcpts = g_ptr_array_new_with_free_func(rcpt_free);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct outbox_rcpt *r = g_new0(struct outbox_rcpt, 1);
-		r->position = sqlite3_column_int(st, 0);
-		r->address = g_strdup(col_text(st, 1));
-		r->header = g_strdup(col_text(st, 2));
-		r->state = g_strdup(col_text(st, 3));
-		r->last_error = g_strdup(col_text(st, 4));
-		r->name = g_strdup(col_text(st, 5));
-		g_ptr_array_add(m->rcpts, r);
-	}
-	store_finish(s, st);
-	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, "load outbox recipients", error);
+	return store_q_each_id(s, "SELECT position, address, header, state, last_error, name"
+	    " FROM outbox_recipients WHERE outbox = ? ORDER BY position", m->id, row_rcpt, m->rcpts,
+	    "load outbox recipients", error) < 0 ? -1 : 0;
 }
 
 #define MAIL_COLS "id, statement, kind, subject, message_id, envelope_from, state, created_at," \
@@ -170,25 +154,38 @@ static struct outbox_mail *
 read_mail(sqlite3_stmt *st, int raw_col)
 {
 	struct outbox_mail *m = g_new0(struct outbox_mail, 1);
-	m->id = sqlite3_column_int64(st, 0);
-	m->statement = sqlite3_column_int64(st, 1);
-	m->kind = g_strdup(col_text(st, 2));
-	m->subject = g_strdup(col_text(st, 3));
-	m->message_id = g_strdup(col_text(st, 4));
-	m->envelope_from = g_strdup(col_text(st, 5));
-	m->state = g_strdup(col_text(st, 6));
-	m->created_at = g_strdup(col_text(st, 7));
-	m->next_attempt_at = g_strdup(col_text(st, 8));
-	m->expires_at = g_strdup(col_text(st, 9));
-	m->last_error = g_strdup(col_text(st, 10));
-	m->attempts = sqlite3_column_int(st, 11);
+	m->id = store_col_int64(st, 0);
+	m->statement = store_col_int64(st, 1);
+	m->kind = store_col_text(st, 2);
+	m->subject = store_col_text(st, 3);
+	m->message_id = store_col_text(st, 4);
+	m->envelope_from = store_col_text(st, 5);
+	m->state = store_col_text(st, 6);
+	m->created_at = store_col_text(st, 7);
+	m->next_attempt_at = store_col_text(st, 8);
+	m->expires_at = store_col_text(st, 9);
+	m->last_error = store_col_text(st, 10);
+	m->attempts = store_col_int(st, 11);
 	if (raw_col >= 0) {
 		m->raw = g_bytes_new(sqlite3_column_blob(st, raw_col),
 		    (gsize)sqlite3_column_bytes(st, raw_col));
-		m->body = g_strdup(col_text(st, raw_col + 1));
-		m->in_reply_to = g_strdup(col_text(st, raw_col + 2));
+		m->body = store_col_text(st, raw_col + 1);
+		m->in_reply_to = store_col_text(st, raw_col + 2);
 	}
 	return m;
+}
+
+struct mail_rows {
+	GPtrArray *out;
+	int raw_col;
+};
+
+static int
+row_mail(sqlite3_stmt *st, void *data)
+{
+	struct mail_rows *r = data;
+	g_ptr_array_add(r->out, read_mail(st, r->raw_col));
+	return 0;
 }
 
 /* query_mails - run a prepared query of MAIL_COLS and load each mail's recipients. */
@@ -196,12 +193,8 @@ static GPtrArray *
 query_mails(struct store *s, sqlite3_stmt *st, int raw_col, const char *what, GError **error)
 {
 	GPtrArray *out = g_ptr_array_new_with_free_func(outbox_mail_free);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		g_ptr_array_add(out, read_mail(st, raw_col));
-	store_finish(s, st);
-	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, rc, what, error);
+	struct mail_rows r = { out, raw_col };
+	if (store_q_each(s, st, row_mail, &r, what, error) < 0) {
 		g_ptr_array_unref(out);
 		return NULL;
 	}
@@ -234,12 +227,7 @@ store_outbox_next_due(struct store *s, GError **error)
 	if (store_prepare(s, &st, "SELECT min(next_attempt_at) FROM outbox WHERE state = 'queued'",
 	    error) < 0)
 		return NULL;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		out = g_strdup(col_text(st, 0));
-	else
-		store_set_sqlite_error(s, rc, "next due mail", error);
-	store_finish(s, st);
+	store_q_one(s, st, store_row_text, &out, "next due mail", error);
 	return out;
 }
 
@@ -258,7 +246,7 @@ set_rcpt(struct store *s, gint64 id, int position, const char *state, const char
 		sqlite3_bind_null(st, 2);
 	sqlite3_bind_int64(st, 3, id);
 	sqlite3_bind_int(st, 4, position);
-	return step_done(s, st, "update outbox recipient", error);
+	return store_q_exec(s, st, "update outbox recipient", error) < 0 ? -1 : 0;
 }
 
 int
@@ -284,12 +272,8 @@ count_rcpts(struct store *s, gint64 id, const char *state, GError **error)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	store_finish(s, st);
-	if (n < 0)
-		store_set_sqlite_error(s, rc, "count outbox recipients", error);
-	return n;
+	int n = 0;
+	return store_q_one(s, st, store_row_int, &n, "count outbox recipients", error) < 0 ? -1 : n;
 }
 
 int
@@ -322,7 +306,7 @@ store_outbox_attempt_done(struct store *s, gint64 id, const char *last_error,
 	else
 		sqlite3_bind_null(st, 3);
 	sqlite3_bind_int64(st, 4, id);
-	if (step_done(s, st, "update outbox mail", error) < 0)
+	if (store_q_exec(s, st, "update outbox mail", error) < 0)
 		return -1;
 	if (state_out)
 		*state_out = state;
@@ -383,7 +367,7 @@ store_outbox_retry(struct store *s, gint64 id, int lifetime, GError **error)
 	    " WHERE outbox = ? AND state = 'failed'", error) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	if (step_done(s, st, "requeue outbox recipients", error) < 0)
+	if (store_q_exec(s, st, "requeue outbox recipients", error) < 0)
 		return -1;
 	if (store_prepare(s, &st, "UPDATE outbox SET state = 'queued', next_attempt_at = ?,"
 	    " expires_at = ?, last_error = NULL WHERE id = ?", error) < 0)
@@ -391,7 +375,7 @@ store_outbox_retry(struct store *s, gint64 id, int lifetime, GError **error)
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, expires, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, id);
-	return step_done(s, st, "requeue outbox mail", error);
+	return store_q_exec(s, st, "requeue outbox mail", error) < 0 ? -1 : 0;
 }
 
 int
@@ -403,12 +387,8 @@ store_outbox_has(struct store *s, gint64 id, const char *kind, GError **error)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	int out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	store_finish(s, st);
-	if (out < 0)
-		store_set_sqlite_error(s, rc, "look up outbox", error);
-	return out;
+	int out = 0;
+	return store_q_one(s, st, store_row_int, &out, "look up outbox", error) < 0 ? -1 : out;
 }
 
 /* one_text - the first column of a one-row query about ID, or NULL. */
@@ -417,12 +397,11 @@ one_text(struct store *s, const char *sql, gint64 id)
 {
 	sqlite3_stmt *st;
 	char *out = NULL;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (store_prepare(s, &st, sql, NULL) < 0)
 		return NULL;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		out = g_strdup(col_text(st, 0));
-	store_finish(s, st);
+	if (store_q_one(s, st, store_row_text, &out, "read", NULL) < 0)
+		g_clear_pointer(&out, g_free);
 	return out;
 }
 
@@ -448,7 +427,6 @@ GArray *
 store_outbox_open_actions(struct store *s, GError **error)
 {
 	sqlite3_stmt *st;
-	int rc;
 	/* An In Response statement that is posted and linked to it closes the
 	 * action even when nobody marked it (RFC 4053bis; datatracker #9387). */
 	if (store_prepare(s, &st, "SELECT s.id FROM statements s JOIN messages m ON m.id = s.id"
@@ -459,14 +437,8 @@ store_outbox_open_actions(struct store *s, GError **error)
 	    " ORDER BY s.id", error) < 0)
 		return NULL;
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64(st, 0);
-		g_array_append_val(ids, id);
-	}
-	store_finish(s, st);
-	if (rc != SQLITE_DONE) {
+	if (store_q_each(s, st, store_row_append_int64, ids, "list open actions", error) < 0) {
 		g_array_unref(ids);
-		store_set_sqlite_error(s, rc, "list open actions", error);
 		return NULL;
 	}
 	return ids;

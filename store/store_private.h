@@ -17,6 +17,9 @@ struct store {
 	gulong busy_step_us; /* how often a writer waiting for the lock tries again */
 };
 
+/* store_sqlite_temporary - an SQLite result that a retry may cure (busy,
+ * locked, full, I/O...): STORE_ERR_TEMP; everything else is ours to fix. */
+gboolean store_sqlite_temporary(int rc);
 /* store_set_sqlite_error - fill ERROR from the database's last error, classed
  * temporary or not; WHAT says which operation failed. Returns -1. */
 int store_set_sqlite_error(struct store *s, int rc, const char *what, GError **error);
@@ -37,7 +40,7 @@ void store_cache_free(struct store *s);
 /* store_sha256_hex - a SHA-256 digest as 64 lower-case hex digits. */
 char *store_sha256_hex(const unsigned char d[32]);
 
-/* store_exec - run SQL without results. */
+/* store_exec - run SQL without results (store_query.c, with the above). */
 int store_exec(struct store *s, const char *sql, GError **error);
 
 #endif

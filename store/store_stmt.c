@@ -1,35 +1,10 @@
-/* store_stmt.c - a statement's rows: save (replacing an earlier parse), load, JSON. */
-#include "store/store_private.h"
+/* store_stmt.c - a statement saved (replacing an earlier parse); the parse stage's message reads. */
+#include "store/store_query.h"
 #include "store/store_stmt.h"
 #include "store/store_blob.h"
 #include "conf/addr.h"
 
 #include <string.h>
-
-/* step_done - run a prepared write to the end and finalize it. */
-static int
-step_done(struct store *s, sqlite3_stmt *q, const char *what, GError **error)
-{
-	int rc = sqlite3_step(q);
-	store_finish(s, q);
-	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, what, error);
-}
-
-static void
-bind_text(sqlite3_stmt *q, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(q, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(q, i);
-}
-
-static char *
-col_text(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? g_strdup((const char *)t) : NULL;
-}
 
 /* delete_children - the rows of an earlier parse of ID. */
 static int
@@ -43,7 +18,7 @@ delete_children(struct store *s, gint64 id, GError **error)
 		if (store_prepare_cached(s, &q, sql, error) < 0)
 			return -1;
 		sqlite3_bind_int64(q, 1, id);
-		if (step_done(s, q, "delete earlier parse", error) < 0)
+		if (store_q_exec(s, q, "delete earlier parse", error) < 0)
 			return -1;
 	}
 	return 0;
@@ -59,11 +34,11 @@ save_groups(struct store *s, gint64 id, const char *side, GPtrArray *groups, GEr
 		    " text) VALUES (?, ?, ?, ?, ?)", error) < 0)
 			return -1;
 		sqlite3_bind_int64(q, 1, id);
-		bind_text(q, 2, side);
+		store_bind_text(q, 2, side);
 		sqlite3_bind_int(q, 3, i + 1);
-		bind_text(q, 4, g->acronym);
-		bind_text(q, 5, g->text ? g->text : (g->acronym ? g->acronym : ""));
-		if (step_done(s, q, "save group", error) < 0)
+		store_bind_text(q, 4, g->acronym);
+		store_bind_text(q, 5, g->text ? g->text : (g->acronym ? g->acronym : ""));
+		if (store_q_exec(s, q, "save group", error) < 0)
 			return -1;
 	}
 	return 0;
@@ -79,11 +54,11 @@ save_contacts(struct store *s, gint64 id, const char *side, GPtrArray *contacts,
 		    " address, name) VALUES (?, ?, ?, ?, ?)", error) < 0)
 			return -1;
 		sqlite3_bind_int64(q, 1, id);
-		bind_text(q, 2, side);
+		store_bind_text(q, 2, side);
 		sqlite3_bind_int(q, 3, i + 1);
-		bind_text(q, 4, a->address ? a->address : "");
-		bind_text(q, 5, a->name);
-		if (step_done(s, q, "save contact", error) < 0)
+		store_bind_text(q, 4, a->address ? a->address : "");
+		store_bind_text(q, 5, a->name);
+		if (store_q_exec(s, q, "save contact", error) < 0)
 			return -1;
 	}
 	return 0;
@@ -98,8 +73,8 @@ save_lists(struct store *s, const struct statement *st, GError **error)
 		    " VALUES (?, ?)", error) < 0)
 			return -1;
 		sqlite3_bind_int64(q, 1, st->id);
-		bind_text(q, 2, st->other_identifiers->pdata[i]);
-		if (step_done(s, q, "save identifier", error) < 0)
+		store_bind_text(q, 2, st->other_identifiers->pdata[i]);
+		if (store_q_exec(s, q, "save identifier", error) < 0)
 			return -1;
 	}
 	for (guint i = 0; i < st->related->len; i++) {
@@ -108,7 +83,7 @@ save_lists(struct store *s, const struct statement *st, GError **error)
 			return -1;
 		sqlite3_bind_int64(q, 1, st->id);
 		sqlite3_bind_int64(q, 2, g_array_index(st->related, gint64, i));
-		if (step_done(s, q, "save related", error) < 0)
+		if (store_q_exec(s, q, "save related", error) < 0)
 			return -1;
 	}
 	for (guint i = 0; i < st->attachments->len; i++) {
@@ -119,16 +94,16 @@ save_lists(struct store *s, const struct statement *st, GError **error)
 			return -1;
 		sqlite3_bind_int64(q, 1, st->id);
 		sqlite3_bind_int(q, 2, a->position > 0 ? a->position : (int)i + 1);
-		bind_text(q, 3, a->filename);
-		bind_text(q, 4, a->original_filename);
-		bind_text(q, 5, a->content_type ? a->content_type : "application/octet-stream");
+		store_bind_text(q, 3, a->filename);
+		store_bind_text(q, 4, a->original_filename);
+		store_bind_text(q, 5, a->content_type ? a->content_type : "application/octet-stream");
 		sqlite3_bind_int64(q, 6, a->size);
-		bind_text(q, 7, a->sha256);
+		store_bind_text(q, 7, a->sha256);
 		if (a->derived_from > 0)
 			sqlite3_bind_int(q, 8, a->derived_from);
 		else
 			sqlite3_bind_null(q, 8);
-		if (step_done(s, q, "save attachment", error) < 0)
+		if (store_q_exec(s, q, "save attachment", error) < 0)
 			return -1;
 	}
 	for (guint i = 0; i < st->problems->len; i++) {
@@ -138,11 +113,11 @@ save_lists(struct store *s, const struct statement *st, GError **error)
 			return -1;
 		sqlite3_bind_int64(q, 1, st->id);
 		sqlite3_bind_int(q, 2, i + 1);
-		bind_text(q, 3, p->code);
-		bind_text(q, 4, p->severity == SEV_ERROR ? "error" : "warning");
-		bind_text(q, 5, p->field ? p->field : "");
-		bind_text(q, 6, p->message ? p->message : "");
-		if (step_done(s, q, "save problem", error) < 0)
+		store_bind_text(q, 3, p->code);
+		store_bind_text(q, 4, p->severity == SEV_ERROR ? "error" : "warning");
+		store_bind_text(q, 5, p->field ? p->field : "");
+		store_bind_text(q, 6, p->message ? p->message : "");
+		if (store_q_exec(s, q, "save problem", error) < 0)
 			return -1;
 	}
 	return 0;
@@ -152,6 +127,7 @@ int
 store_stmt_save(struct store *s, struct statement *st, GError **error)
 {
 	sqlite3_stmt *q;
+	store_assert_in_tx(s);
 	g_autofree char *now = store_now();
 	const char *state = stmt_state_name(st->state);
 	g_autofree char *meta = NULL;
@@ -175,19 +151,19 @@ store_stmt_save(struct store *s, struct statement *st, GError **error)
 	    " version = version + 1", error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, st->id);
-	bind_text(q, 2, st->title);
-	bind_text(q, 3, st->purpose);
-	bind_text(q, 4, st->deadline);
-	bind_text(q, 5, st->body);
-	bind_text(q, 6, st->from_liaison_contact);
-	bind_text(q, 7, st->to_liaison_contact);
-	bind_text(q, 8, st->forwarded_by);
-	bind_text(q, 9, st->submitter);
+	store_bind_text(q, 2, st->title);
+	store_bind_text(q, 3, st->purpose);
+	store_bind_text(q, 4, st->deadline);
+	store_bind_text(q, 5, st->body);
+	store_bind_text(q, 6, st->from_liaison_contact);
+	store_bind_text(q, 7, st->to_liaison_contact);
+	store_bind_text(q, 8, st->forwarded_by);
+	store_bind_text(q, 9, st->submitter);
 	sqlite3_bind_int(q, 10, st->auto_generated ? 1 : 0);
-	bind_text(q, 11, meta);
-	bind_text(q, 12, now);
-	bind_text(q, 13, state);
-	if (step_done(s, q, "save statement", error) < 0)
+	store_bind_text(q, 11, meta);
+	store_bind_text(q, 12, now);
+	store_bind_text(q, 13, state);
+	if (store_q_exec(s, q, "save statement", error) < 0)
 		return -1;
 	if (save_groups(s, st->id, "from", st->from_groups, error) < 0 ||
 	    save_groups(s, st->id, "to", st->to_groups, error) < 0 ||
@@ -197,21 +173,38 @@ store_stmt_save(struct store *s, struct statement *st, GError **error)
 		return -1;
 	if (store_prepare_cached(s, &q, "UPDATE messages SET state = ? WHERE id = ?", error) < 0)
 		return -1;
-	bind_text(q, 1, state);
+	store_bind_text(q, 1, state);
 	sqlite3_bind_int64(q, 2, st->id);
-	if (step_done(s, q, "set message state", error) < 0)
+	int changed = store_q_exec(s, q, "set message state", error);
+	if (changed < 0)
 		return -1;
-	if (sqlite3_changes(s->db) != 1) {
+	if (changed != 1) {
 		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, st->id);
 		return -1;
 	}
 	if (store_prepare(s, &q, "SELECT version FROM statements WHERE id = ?", error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, st->id);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		st->version = sqlite3_column_int(q, 0);
-	store_finish(s, q);
-	return 0;
+	return store_q_one(s, q, store_row_int, &st->version, "read statement version", error) < 0 ?
+	    -1 : 0;
+}
+
+struct message_row {
+	struct store *s;
+	char **path, **envelope_from, **client;
+};
+
+static int
+row_message(sqlite3_stmt *q, void *data)
+{
+	struct message_row *m = data;
+	const char *rel = store_col_str(q, 0);
+	*m->path = g_path_is_absolute(rel) ? g_strdup(rel) :
+	    g_build_filename(m->s->state_dir, rel, NULL);
+	*m->envelope_from = store_col_text(q, 1);
+	if (m->client)
+		*m->client = store_col_text(q, 2);
+	return 1;
 }
 
 int
@@ -223,22 +216,11 @@ store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_from
 	    error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		g_autofree char *rel = col_text(q, 0);
-		*path = g_path_is_absolute(rel) ? g_strdup(rel) : g_build_filename(s->state_dir, rel, NULL);
-		*envelope_from = col_text(q, 1);
-		if (client)
-			*client = col_text(q, 2);
-		store_finish(s, q);
-		return 0;
-	}
-	store_finish(s, q);
-	if (rc == SQLITE_DONE) {
+	struct message_row m = { s, path, envelope_from, client };
+	int found = store_q_one(s, q, row_message, &m, "read message", error);
+	if (found == 0)
 		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
-		return -1;
-	}
-	return store_set_sqlite_error(s, rc, "read message", error);
+	return found > 0 ? 0 : -1;
 }
 
 int
@@ -251,14 +233,8 @@ store_stmt_received(struct store *s, int slot, int slots, int max, GArray *out, 
 	sqlite3_bind_int(q, 1, slot);
 	sqlite3_bind_int(q, 2, slots);
 	sqlite3_bind_int(q, 3, max);
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64(q, 0);
-		g_array_append_val(out, id);
-	}
-	store_finish(s, q);
-	if (rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "next received messages", error);
+	if (store_q_each(s, q, store_row_append_int64, out, "next received messages", error) < 0)
+		return -1;
 	return (int)out->len;
 }
 
@@ -279,13 +255,11 @@ store_stmt_attempts(struct store *s, gint64 id, GError **error)
 	if (store_prepare(s, &q, "SELECT parse_attempts FROM messages WHERE id = ?", error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
-	int rc = sqlite3_step(q);
-	int n = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
-	store_finish(s, q);
-	if (n < 0)
-		g_set_error(error, STORE_ERROR, rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : STORE_ERR_TEMP,
-		    "no statement %" G_GINT64_FORMAT, id);
-	return n;
+	int n = -1;
+	int found = store_q_one(s, q, store_row_int, &n, "read parse attempts", error);
+	if (found == 0)
+		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
+	return found > 0 ? n : -1;
 }
 
 int
@@ -307,7 +281,7 @@ store_stmt_attempt(struct store *s, gint64 id, int max, int *before, GError **er
 	    " WHERE id = ?", error) < 0)
 		goto fail;
 	sqlite3_bind_int64(q, 1, id);
-	if (step_done(s, q, "count parse attempt", error) < 0)
+	if (store_q_exec(s, q, "count parse attempt", error) < 0)
 		goto fail;
 	return store_commit(s, error);
 fail:
@@ -319,11 +293,10 @@ int
 store_stmt_attempt_counted(struct store *s, gint64 id, GError **error)
 {
 	sqlite3_stmt *q;
+	store_assert_in_tx(s);
 	if (store_prepare(s, &q, "UPDATE messages SET parse_attempts = parse_attempts + 1"
 	    " WHERE id = ? AND state = 'received'", error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
-	if (step_done(s, q, "count parse attempt", error) < 0)
-		return -1;
-	return sqlite3_changes(s->db);
+	return store_q_exec(s, q, "count parse attempt", error);
 }

@@ -23,6 +23,25 @@ int store_search_index(struct store *s, int max, GError **error);
  * statement with only id and state set. STORE_ERR_NOTFOUND: no message ID. */
 struct statement *store_stmt_load(struct store *s, gint64 id, GError **error);
 
+/* What store_stmt_load_with reads besides the statements row and its groups,
+ * contacts, related ids, attachments and problems. */
+enum store_load_flags {
+	STORE_LOAD_UNPARSED    = 1 << 0,  /* a message not parsed yet: id and state (else NOTFOUND) */
+	STORE_LOAD_METADATA    = 1 << 1,  /* statements.metadata (else left empty) */
+	STORE_LOAD_IDENTIFIERS = 1 << 2,  /* other_identifiers */
+	STORE_LOAD_DOCUMENTS   = 1 << 3,  /* documents, without their text */
+	/* store_stmt_load: everything `liaisonctl show` prints. */
+	STORE_LOAD_SHOW = STORE_LOAD_UNPARSED | STORE_LOAD_METADATA | STORE_LOAD_IDENTIFIERS |
+	    STORE_LOAD_DOCUMENTS,
+	/* store_outbox_statement: what notification mail shows. */
+	STORE_LOAD_MAIL = 0,
+};
+/* store_stmt_load_with - statement ID with what FLAGS ask for: the one reader
+ * of a statement. Every row is read or the load fails: NULL and ERROR, never
+ * a statement with some of its rows missing. */
+struct statement *store_stmt_load_with(struct store *s, gint64 id, unsigned flags,
+    GError **error);
+
 /* store_stmt_attachment - attachment POSITION (from 1) of statement ID: its
  * blob path and row. STORE_ERR_NOTFOUND when there is none. */
 struct attachment *store_stmt_attachment(struct store *s, gint64 id, int position,

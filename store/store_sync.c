@@ -58,61 +58,6 @@ store_wal_sync(struct store *s, GError **error)
 	return 0;
 }
 
-void
-store_cache_statements(struct store *s)
-{
-	if (s->cache)
-		return;
-	s->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	s->cached = g_hash_table_new(g_direct_hash, g_direct_equal);
-}
-
-int
-store_prepare_cached(struct store *s, sqlite3_stmt **st, const char *sql, GError **error)
-{
-	if (!s->cache)
-		return store_prepare(s, st, sql, error);
-	*st = g_hash_table_lookup(s->cache, sql);
-	if (*st && !sqlite3_stmt_busy(*st))
-		return 0;
-	if (*st) {   /* the same SQL still stepping further up the stack: a fresh one */
-		int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
-		return rc == SQLITE_OK ? 0 : store_set_sqlite_error(s, rc, "prepare", error);
-	}
-	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
-	if (rc != SQLITE_OK)
-		return store_set_sqlite_error(s, rc, "prepare", error);
-	g_hash_table_insert(s->cache, g_strdup(sql), *st);
-	g_hash_table_add(s->cached, *st);
-	return 0;
-}
-
-void
-store_finish(struct store *s, sqlite3_stmt *st)
-{
-	if (s->cached && g_hash_table_contains(s->cached, st)) {
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);   /* no pointer to the caller's data survives */
-	} else {
-		sqlite3_finalize(st);
-	}
-}
-
-/* store_cache_free - finalize the cached statements (before closing). */
-void
-store_cache_free(struct store *s)
-{
-	if (!s->cache)
-		return;
-	GHashTableIter it;
-	gpointer k, v;
-	g_hash_table_iter_init(&it, s->cache);
-	while (g_hash_table_iter_next(&it, &k, &v))
-		sqlite3_finalize(v);
-	g_clear_pointer(&s->cache, g_hash_table_destroy);
-	g_clear_pointer(&s->cached, g_hash_table_destroy);
-}
-
 int
 store_checkpoint(struct store *s, GError **error)
 {

@@ -16,7 +16,9 @@ in order), problems ([code, severity] pairs, compared as a set), related
 test: _envelope_from, _problems_include (a subset instead of the exact set),
 _message_contains ({code: text}), _safe_filenames (true: no '/', '\\', '..'),
 _requires ("documents": skipped while `show --json` has no "documents" key,
-i.e. the document reader of issue 8 is not in the build).
+i.e. the document reader of issue 8 is not in the build), _body_equals,
+_body_starts (the statement's body: the text after its labelled fields, issue
+18) and _body_excludes (strings the body must not hold).
 """
 
 import base64
@@ -277,7 +279,9 @@ case("005-itut-cover-block", mixed(
     state="posted", title="LS on OTN YANG models", purpose="for_action", deadline="2030-09-01",
     from_groups=["itu-t-sg15"], to_groups=["ccamp", "mpls"], from_contacts=["tom@acme.example"],
     to_contacts=[], from_liaison_contact="tsbsg15@itu.example", to_liaison_contact=None, forwarded_by=None,
-    other_identifiers=["SG15-LS123"], attachments=["SG15-LS123-OTN-YANG.pdf"], problems=[])
+    other_identifiers=["SG15-LS123"], attachments=["SG15-LS123-OTN-YANG.pdf"], problems=[],
+    _body_equals="ITU-T SG15 thanks the CCAMP WG for its work on OTN YANG models and asks\n"
+    "for a review of the attached updates before its next meeting.")
 
 # ------------------------------------------------------------------ encodings
 
@@ -299,7 +303,9 @@ case("006-html-only-outlook", headers(
         b"</div></body></html>\n").decode(),
     state="posted", title="LS on YANG for TSN bridges", purpose="for_information", deadline=None,
     from_groups=["ieee-802.1"], to_groups=["netconf"], from_contacts=["glenn@example.com"], to_contacts=[],
-    from_liaison_contact="glenn@example.com", forwarded_by=None, attachments=[], problems=[])
+    from_liaison_contact="glenn@example.com", forwarded_by=None, attachments=[], problems=[],
+    _body_equals="IEEE 802.1 informs the NETCONF WG that the YANG modules for TSN bridges "
+    "(IEEE Std 802.1Qcw) are now approved.")
 
 ALT_PLAIN = ("Title: LS on network slicing management\n"
              "From: ITU-T SG13\n"
@@ -538,7 +544,8 @@ case("018-forward-inline-apple-mail", plain(
     "IEEE 802.1 shares its progress on P802.1DC.\n"),
     state="posted", title="LS on DetNet over TSN", purpose="for_information", from_groups=["ieee-802.1"],
     to_groups=["detnet"], from_contacts=["glenn@example.com"], from_liaison_contact="glenn@example.com",
-    forwarded_by="lou@example.com", problems=[])
+    forwarded_by="lou@example.com", problems=[],
+    _body_equals="IEEE 802.1 shares its progress on P802.1DC.")
 
 case("019-forward-inline-thunderbird", plain(
     "Daniele Example <daniele@example.com>", "Fwd: LS on OTN fault management", "tb-inline-19@example.com",
@@ -581,7 +588,7 @@ case("023-unknown-to", plain(
     "Title: LS on QUIC datagrams\nFrom: 3GPP TSG CT WG4\nTo: IETF QUIK WG\nPurpose: For Information\n\n"
     "CT4 uses QUIC datagrams for the N9 interface.\n"),
     state="rejected", to_groups=["IETF QUIK WG"], problems=[P("unknown_to", E)],
-    _message_contains={"unknown_to": "did you mean quic?"})
+    _message_contains={"unknown_to": "did you mean the QUIC working group (quic)?"})
 
 case("024-ambiguous-to", plain(
     "3GPPLiaison@etsi.org", "LS on SRv6 in the transport network", "24@etsi.org",
@@ -772,6 +779,149 @@ case("043-3gpp-statement-in-docx", mixed(
     from_contacts=["li.example@example.cn"], from_liaison_contact="3GPPLiaison@etsi.org",
     other_identifiers=["S3-244321"], attachments=["S3-244321.docx"],
     problems=[P("purpose_inferred")], _requires="documents")
+
+# ------------------------------------------------------------------ issue 18: real mail
+
+case("044-itut-deadline-not-applicable", mixed(
+    "TSB SG13 <tsbsg13@itu.example>", "LS/i on IMT-2030 network architecture [from ITU-T SG13]",
+    "sg13-ls200.2030@itu.example",
+    "INTERNATIONAL TELECOMMUNICATION UNION                     SG13-LS200\n"
+    "TELECOMMUNICATION STANDARDIZATION SECTOR\n"
+    "\n"
+    "Question(s):   6/13           Meeting, date:  Geneva, 14-25 October 2030\n"
+    "Study Group:   13             Working Party:  1\n"
+    "Source:        ITU-T SG13\n"
+    "Title:         LS on IMT-2030 network architecture\n"
+    "Contact:       Ana Example, Example Corp, Tel: +41 22 000 0001, E-mail: ana@example.net\n"
+    "\n"
+    "LIAISON STATEMENT\n"
+    "For information to:  IETF OPSAWG\n"
+    "Approval:            Agreed to at SG13 meeting (Geneva, 25 October 2030)\n"
+    "Deadline:            N/A\n"
+    "\n"
+    "ITU-T SG13 informs the OPSAWG that it has started work on the network architecture\n"
+    "of IMT-2030 and will keep the IETF informed of its progress.\n",
+    [("SG13-LS200.pdf", "application/pdf", pdf("SG13-LS200 LS on IMT-2030 network architecture"))]),
+    state="posted", title="LS on IMT-2030 network architecture", purpose="for_information", deadline=None,
+    from_groups=["itu-t-sg13"], to_groups=["opsawg"], from_contacts=["ana@example.net"],
+    from_liaison_contact="tsbsg13@itu.example", other_identifiers=["SG13-LS200"],
+    attachments=["SG13-LS200.pdf"], problems=[],
+    _body_starts="ITU-T SG13 informs the OPSAWG", _body_excludes=["Title:", "Deadline:", "Source:"])
+
+case("045-deadline-none-for-action", plain(
+    "Maria Example <maria@example.org>", "LS on OAM for deterministic networks", "bbf-oam-45@example.org",
+    "Title: LS on OAM for deterministic networks\n"
+    "From: Broadband Forum\n"
+    "From-Contact: Maria Example <maria@example.org>\n"
+    "To: IETF DetNet WG\n"
+    "Purpose: For Action\n"
+    "Deadline: not applicable\n"
+    "\n"
+    "The Broadband Forum asks the DetNet WG to review the attached OAM requirements.\n"),
+    state="rejected", title="LS on OAM for deterministic networks", purpose="for_action", deadline=None,
+    from_groups=["bbf"], to_groups=["detnet"], problems=[P("missing_deadline", E)])
+
+case("046-forward-quoted-apple-mail", plain(
+    "Martin Example <martin@example.com>", "Fwd: LS on QUIC for 5G access traffic steering",
+    "5F0C9A1E-46@example.com",
+    "Please record this one; it came to the chairs only.\n"
+    "\n"
+    "Martin\n"
+    "\n"
+    "Begin forwarded message:\n"
+    "\n"
+    "> From: 3GPP Liaisons Coordinator <3GPPLiaison@etsi.org>\n"
+    "> Subject: LS on QUIC for 5G access traffic steering\n"
+    "> Date: 4 September 2030 at 09:12:44 CEST\n"
+    "> To: quic-chairs@ietf.org, tsvwg-chairs@ietf.org\n"
+    "> \n"
+    "> TITLE : LS on QUIC for 5G access traffic steering\n"
+    "> SOURCE : 3GPP TSG SA WG2\n"
+    "> TO : IETF QUIC and TSVWG working groups\n"
+    "> CONTACT : Wei Example <wei.example@example.cn>\n"
+    "> PURPOSE : For Information\n"
+    "> \n"
+    "> 3GPP SA2 informs the IETF QUIC and TSVWG working groups that Release 19\n"
+    "> ATSSS uses MPQUIC for steering traffic between 3GPP and non-3GPP access.\n"
+    "> \n"
+    "> Best regards,\n"
+    "> 3GPP Liaisons Coordinator\n"),
+    state="posted", title="LS on QUIC for 5G access traffic steering", purpose="for_information",
+    from_groups=["3gpp-sa2"], to_groups=["quic", "tsvwg"], from_contacts=["wei.example@example.cn"],
+    from_liaison_contact="3GPPLiaison@etsi.org", forwarded_by="martin@example.com", problems=[],
+    _body_starts="3GPP SA2 informs the IETF QUIC", _body_excludes=["> ", "TITLE :"])
+
+case("047-forward-quoted-twice-outlook", plain(
+    "Deborah Example <deborah@example.com>", "FW: Fwd: LS on OTN YANG alignment",
+    "DM6PR11MB47@namprd11.example.com",
+    "Forwarding for the record.\n"
+    "\n"
+    "> -----Original Message-----\n"
+    "> From: Daniele Example <daniele@example.com>\n"
+    "> Sent: Friday, September 6, 2030 9:02 AM\n"
+    "> To: Deborah Example <deborah@example.com>\n"
+    "> Subject: Fwd: LS on OTN YANG alignment\n"
+    ">\n"
+    "> See below.\n"
+    ">\n"
+    "> > ---------- Forwarded message ---------\n"
+    "> > From: TSB SG15 <tsbsg15@itu.example>\n"
+    "> > Date: Thu, 5 Sep 2030 at 16:20\n"
+    "> > Subject: LS on OTN YANG alignment\n"
+    "> > To: <daniele@example.com>\n"
+    "> >\n"
+    "> > Title: LS on OTN YANG alignment\n"
+    "> > From: ITU-T SG15\n"
+    "> > To: IETF CCAMP WG\n"
+    "> > From-Contact: Tom Example <tom@acme.example>\n"
+    "> > Purpose: For Information\n"
+    "> >\n"
+    "> > ITU-T SG15 informs CCAMP that the OTN YANG models are aligned with G.874.\n"),
+    state="posted", title="LS on OTN YANG alignment", purpose="for_information",
+    from_groups=["itu-t-sg15"], to_groups=["ccamp"], from_contacts=["tom@acme.example"],
+    from_liaison_contact="tsbsg15@itu.example", forwarded_by="deborah@example.com", problems=[],
+    _body_starts="ITU-T SG15 informs CCAMP", _body_excludes=["> "])
+
+case("048-3gpp-ids-in-file-names", mixed(
+    "3GPP Liaisons Coordinator <3GPPLiaison@etsi.org>", "LS on URSP rules for QUIC",
+    "sp-241015.ls@etsi.org",
+    "Title: LS on URSP rules for QUIC\n"
+    "From: 3GPP TSG SA WG2\n"
+    "From-Contact: Wei Example <wei.example@example.cn>\n"
+    "To: IETF QUIC WG\n"
+    "Purpose: For Information\n"
+    "\n"
+    "Please find the LS and the CR it refers to attached.\n",
+    [("SP-241015_LS_to_IETF.pdf", "application/pdf", pdf("LS on URSP rules for QUIC")),
+     ("S2-2401234r1.docx", DOCX, docx(["CR on URSP rules for QUIC traffic"]))]),
+    state="posted", title="LS on URSP rules for QUIC", purpose="for_information",
+    from_groups=["3gpp-sa2"], to_groups=["quic"], other_identifiers=["SP-241015", "S2-2401234"],
+    attachments=["SP-241015_LS_to_IETF.pdf", "S2-2401234r1.docx"],
+    _body_starts="Please find the LS")
+
+case("049-html-only-nbsp-lines", headers(
+    "Glenn Parsons <glenn@example.com>", "LS on TSN profile for service provider networks",
+    "BN8PR11MB49@namprd11.example.com") +
+    "Content-Type: text/html; charset=\"utf-8\"\nContent-Transfer-Encoding: quoted-printable\n\n" +
+    quopri.encodestring(
+        "<html><head><style>p.MsoNormal {margin:0cm;}</style></head>\n"
+        "<body lang=\"EN-US\"><div class=\"WordSection1\">\n"
+        "<p class=\"MsoNormal\">Title: LS on TSN profile for service provider networks<o:p></o:p></p>\n"
+        "<p class=\"MsoNormal\">From: IEEE 802.1<o:p></o:p></p>\n"
+        "<p class=\"MsoNormal\">To: IETF DetNet WG<o:p></o:p></p>\n"
+        "<p class=\"MsoNormal\">Purpose: For Information<o:p></o:p></p>\n"
+        "<p class=\"MsoNormal\">From-Contact: Glenn Parsons &lt;glenn@example.com&gt;<o:p></o:p></p>\n"
+        "<p class=\"MsoNormal\"><o:p>&nbsp;</o:p></p>\n"
+        "<p class=\"MsoNormal\">IEEE 802.1 has started P802.1DP, a TSN profile for service<o:p></o:p></p>\n"
+        "<p class=\"MsoNormal\">provider networks.<o:p></o:p></p>\n"
+        "<p class=\"MsoNormal\"><o:p>&nbsp;</o:p></p>\n"
+        "<p class=\"MsoNormal\">&nbsp;&nbsp;&nbsp;<o:p></o:p></p>\n"
+        "<p class=\"MsoNormal\">Regards,<o:p></o:p></p>\n"
+        "<p class=\"MsoNormal\">Glenn<o:p></o:p></p>\n"
+        "</div></body></html>\n".encode()).decode(),
+    state="posted", title="LS on TSN profile for service provider networks", purpose="for_information",
+    from_groups=["ieee-802.1"], to_groups=["detnet"], from_contacts=["glenn@example.com"], problems=[],
+    _body_equals="IEEE 802.1 has started P802.1DP, a TSN profile for service\nprovider networks.\n\nRegards,\nGlenn")
 
 
 def main():

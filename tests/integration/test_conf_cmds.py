@@ -95,6 +95,15 @@ def check_config_reports_every_problem_not_the_first():
 
 
 @L.test
+def check_config_directory_address_as_strict_as_statements():
+    """Issue 18: "Foo <foo@@bad>" in the directory is refused, as it is in a statement."""
+    p = ctl(conf(os.path.join(FIXTURES, "double_at.conf")), "check-config")
+    L.eq(p.returncode, 78, "exit status (%s)" % p.stdout)
+    L.ok(re.search(r"double_at\.conf:11: \[quic\] chairs: .*foo@@bad", p.stdout),
+         "the line and the address named: %r" % p.stdout)
+
+
+@L.test
 def check_config_broken_config_itself():
     tmp = tmpdir()
     path = os.path.join(tmp, "liaisond.conf")

@@ -95,6 +95,14 @@ def compare(name, got, expect):
         g = sorted(r if isinstance(r, int) else r.get("id") for r in got.get("related") or [])
         if g != want:
             bad.append("related: got %r, want %r (%s)" % (g, want, expect["related"]))
+    body = got.get("body") or ""
+    if "_body_equals" in expect and body != expect["_body_equals"]:
+        bad.append("body: got %r, want %r" % (body, expect["_body_equals"]))
+    if "_body_starts" in expect and not body.startswith(expect["_body_starts"]):
+        bad.append("body: %r does not start with %r" % (body[:200], expect["_body_starts"]))
+    for text in expect.get("_body_excludes", []):
+        if text in body:
+            bad.append("body: holds %r: %r" % (text, body[:300]))
     if bad:
         raise L.CheckFailed("%s:\n  %s" % (name, "\n  ".join(bad)))
 

@@ -111,4 +111,68 @@ def approve_is_one_transaction():
         L.eq(mails(d, mid, "routing"), 1, "one routing mail")
 
 
+
+def outbox(d):
+    db = sqlite3.connect(os.path.join(d.state_dir, "liaisond.db"), timeout=30)
+    n = db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    db.close()
+    return n
+
+
+@L.test
+def several_ids_each_reported():
+    """approve A B: each on its own, the failure does not stop the other,
+    the exit status says one failed; - reads the ids from stdin."""
+    with L.Daemon() as d:
+        a, _ = arrive(d, statement("LS on several approvals", "QUIK WG"))
+        b, _ = arrive(d, statement("LS on several refusals", "QUIK WG"))
+        d.ctl("--by", "alice", "edit", a, "to=QUIC WG")
+        p = d.ctl("--by", "alice", "approve", a, b, check=False)
+        L.eq(p.returncode, 65, "exit status when one of two failed: %s" % p.stderr)
+        L.ok("Statement %d posted" % a in p.stdout, "the first reported: %r" % p.stdout)
+        L.ok("statement %d still has errors" % b in p.stderr, "the second's reason: %r" % p.stderr)
+        L.eq(d.ctl_json("show", a)["state"], "posted", "the first is posted")
+        L.eq(d.ctl_json("show", b)["state"], "rejected", "the second still waits")
+        p = d.ctl("--json", "--by", "alice", "discard", a, b, "--why", "test", check=False)
+        L.eq(p.returncode, 0, "discard of both: %s" % p.stderr)
+        rows = __import__("json").loads(p.stdout)
+        L.eq([(r["id"], r["state"]) for r in rows], [(a, "dead"), (b, "dead")], "an array")
+        p = d.ctl("--json", "--by", "alice", "restore", "-", input="%d\n%d 99999\n" % (a, b),
+                  check=False)
+        L.eq(p.returncode, 65, "an unknown id among them fails the command")
+        rows = __import__("json").loads(p.stdout)
+        L.eq([r.get("state") for r in rows], ["posted", "rejected", None], "restored: %r" % rows)
+        L.ok("no statement 99999" in rows[2]["error"], "the failed one: %r" % rows[2])
+
+
+@L.test
+def dry_runs_change_nothing():
+    """--dry-run on approve, discard, reprocess, resend and remind: what would
+    change and who would get which mail; no state, history or outbox change."""
+    with L.Daemon() as d:
+        mid, _ = arrive(d, statement("LS on previews", "QUIK WG"))
+        d.ctl("--by", "alice", "edit", mid, "to=QUIC WG")
+        hist, mails = kinds(d, mid), outbox(d)
+        out = d.ctl("--by", "alice", "approve", mid, "--dry-run").stdout
+        L.ok("would be posted" in out and "routing to:" in out, "preview: %s" % out)
+        L.ok("quic" in out.lower() and "ack to:" in out, "to whom: %s" % out)
+        j = d.ctl_json("approve", mid, "--dry-run")
+        L.eq((j["state"], j["state_before"], j["dry_run"]), ("posted", "rejected", True), "json")
+        L.eq(sorted(m["kind"] for m in j["mails"]), ["ack", "routing"], "json mails")
+        out = d.ctl("--by", "alice", "discard", mid, "--why", "x", "--notify-sender",
+                    "--dry-run").stdout
+        L.ok("would be discarded" in out and "alice@3gpp.example" in out, "discard: %s" % out)
+        out = d.ctl("--by", "alice", "reprocess", mid, "--dry-run").stdout
+        L.ok("dry run" in out, "reprocess: %s" % out)
+        L.eq(d.ctl_json("show", mid)["state"], "rejected", "still rejected")
+        L.eq(kinds(d, mid), hist, "history unchanged")
+        L.eq(outbox(d), mails, "outbox unchanged")
+        d.ctl("--by", "alice", "approve", mid)
+        mails = outbox(d)
+        out = d.ctl("resend", mid, "--dry-run").stdout
+        L.ok("routing to:" in out, "resend: %s" % out)
+        L.eq(outbox(d), mails, "resend queued nothing")
+        L.ok("resent" not in kinds(d, mid), "no resent event")
+
+
 L.main()

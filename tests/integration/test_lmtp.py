@@ -239,6 +239,11 @@ def connection_limit_421():
             data += chunk
         over.close()
         L.ok(data.startswith(b"421 4.3.2"), "the 21st gets 421 4.3.2: %r" % data)
+        # The log line names the client and, quoted separately, the reason.
+        refused = L.wait_for(lambda: [ln for ln in d.log().splitlines() if "event=lmtp_refused" in ln],
+                             10, "the lmtp_refused log line")
+        L.ok(re.search(r'client="[^"]*" reason="too many connections, try again later"', refused[0]),
+             "the refusal is logged with its reason: %r" % refused[0])
         conns[0].cmd("QUIT")
         conns[0].close()
 

@@ -39,7 +39,10 @@ INSTALLED = sorted([
     "etc/liaisond/directory.conf",
     "etc/liaisond/directory.conf.example",
     "usr/share/doc/liaisond/operations.md",
-] + (["usr/share/doc/liaisond/README.md"] if os.path.exists(os.path.join(L.TOP, "README.md")) else []))
+] + (["usr/share/doc/liaisond/README.md"] if os.path.exists(os.path.join(L.TOP, "README.md")) else [])
+  # the mail templates: each kind's file (the daemon reads it) and its .example
+  + ["etc/liaisond/templates/" + f + ext for f in os.listdir(os.path.join(L.TOP, "templates"))
+     if f.endswith(".txt") for ext in ("", ".example")])
 
 
 def schema_files():
@@ -115,13 +118,19 @@ def test_install_keeps_config_and_uninstall_removes_the_rest():
         conf = os.path.join(d, "etc/liaisond/liaisond.conf")
         with open(conf, "a") as f:
             f.write("# changed by the operator\n")
+        tmpl = os.path.join(d, "etc/liaisond/templates/ack.txt")
+        with open(tmpl, "a") as f:
+            f.write("Our own words.\n")
         make_install(d)
         L.ok(open(conf).read().endswith("# changed by the operator\n"),
              "a second make install must not overwrite liaisond.conf")
+        L.ok(open(tmpl).read().endswith("Our own words.\n"),
+             "a second make install must not overwrite a changed template")
         make_install(d, "uninstall")
-        L.eq(files_under(d), ["etc/liaisond/liaisond.conf"],
-             "files left after uninstall (the changed config only)")
+        L.eq(files_under(d), ["etc/liaisond/liaisond.conf", "etc/liaisond/templates/ack.txt"],
+             "files left after uninstall (the changed config and template only)")
         os.unlink(conf)
+        os.unlink(tmpl)
         make_install(d)
         make_install(d, "uninstall")
         L.eq(files_under(d), [], "files left after install + uninstall of an unchanged config")

@@ -25,7 +25,7 @@ LMTPClient(host, port | path=...)  .cmd(line) -> (code, text) .lhlo() .send(from
 SMTPSink(rcpt_reply=fn(addr)->str|None, data_reply=fn(envelope)->str|None)
     .start() .stop() .port .messages (list of Mail: .mail_from .rcpt_tos .data .msg)
     .wait_count(n)
-Postfix(transport="lmtp:inet:127.0.0.1:PORT")  .start() .stop() .smtp_port
+Postfix(transport="lmtp:inet:127.0.0.1:PORT", main={...})  .start() .stop() .smtp_port .dir
     .swaks(from, to, data_file|body) .wait_log(regex) .flush() .queue_count()
 wait_for(fn, timeout=10, what="...")  ->  fn's first truthy value, or raise
 eq(a, b, what=""), ok(cond, what="")  assertions with readable messages
@@ -298,8 +298,11 @@ class Daemon:
             "liaisond": {"listen": listen, "state_dir": self.state_dir,
                          "statements_address": "statements@ietf.org"},
             "directory": {"file": directory or ""},
+            # Tests that count acknowledgements answer every sender; the
+            # reply_policy tests (test_hostile_mail.py) set their own.
             "notify": {"smtp_url": "smtp://127.0.0.1:%d" % smtp.port if smtp else "",
-                       "base_url": "https://datatracker.example/liaison/"},
+                       "base_url": "https://datatracker.example/liaison/",
+                       "reply_policy": "always"},
         }
         for sec, kv in (conf or {}).items():
             sections.setdefault(sec, {}).update(kv)
@@ -532,8 +535,11 @@ class Postfix:
     smtpd on a free 127.0.0.1 port, statements@ietf.org routed by TRANSPORT
     (e.g. "lmtp:inet:127.0.0.1:2424" or "lmtp:unix:/path/lmtp.sock")."""
 
-    def __init__(self, transport, tmp=None, domain="ietf.org", address="statements@ietf.org"):
+    def __init__(self, transport, tmp=None, domain="ietf.org", address="statements@ietf.org",
+                 main=None):
+        """MAIN: more main.cf settings (e.g. restrictions that PREPEND a header)."""
         self.dir = os.path.join(tmp or tmpdir("liaison-postfix-"), "postfix")
+        self.main = main or {}
         self.smtp_port = free_port()
         self.transport = transport
         self.domain = domain
@@ -574,6 +580,7 @@ class Postfix:
             "smtpd_banner": "$myhostname ESMTP test",
             "message_size_limit": "60000000",
         }
+        main_cf.update(self.main)
         with open(os.path.join(d, "main.cf"), "w") as f:
             for k, v in main_cf.items():
                 f.write("%s = %s\n" % (k, v))

@@ -121,6 +121,8 @@ test_valid_equal(void **state)
 	assert_false(addr_is_valid(NULL));
 	assert_false(addr_is_valid(""));
 	assert_false(addr_is_valid("a@b c"));
+	assert_false(addr_is_valid("foo@@bad"));   /* issue 18: one @ */
+	assert_false(addr_is_valid("a@b@c.example"));
 	assert_false(addr_is_valid("a\r\n@b.c"));
 	assert_false(addr_is_valid("<a@b.c>"));
 	assert_false(addr_is_valid("a,b@c.d"));

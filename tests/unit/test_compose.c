@@ -3,7 +3,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include <gmime/gmime.h>
 #include "notify/notify_private.h"
@@ -292,41 +294,76 @@ test_bodies(void **state)
 	notify_rcpts_add(c, &r, FALSE, "Chair", "chair@example.com");
 	notify_rcpts_add(c, &r, TRUE, NULL, "ad@example.com");
 
-	g_autofree char *routing = notify_text_routing(NULL, c, st, &r);
+	GError *e = NULL;
+	struct directory *dir = directory_load("conf/directory.example.conf", NULL, &e);
+	assert_non_null(dir);
+	struct notify_text t = { 0 };
+	assert_int_equal(notify_text_routing(NULL, c, dir, st, &r, &t, &e), 0);
+	assert_string_equal(t.subject, "New Liaison Statement, \"LS on QUIC\"");
 	const char *const want_routing[] = {
+		"Dear colleagues,\n\n3GPP TSG SA sent a liaison statement to the QUIC working group (quic).\n"
+		"It asks for action: please reply by 2030-01-20",
 		"Title: LS on QUIC\n", "URL of the IETF Web page: https://dt.example/liaison/42\n",
 		"Please reply by 2030-01-20\n", "From: 3GPP TSG SA (\"Expert\" <expert@3gpp.example>)",
-		"To: QUIC WG\n", "Cc: ad@example.com\n", "Purpose: For action\n",
+		"To: QUIC working group (quic)\n", "Cc: ad@example.com\n", "Purpose: For action\n",
 		"https://dt.example/liaison/7\n", "Body:\nPlease act.\n",
 		"    S2-1234.pdf\n    https://dt.example/liaison/42/attachments/2\n",
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS(want_routing); i++)
-		if (!strstr(routing, want_routing[i]))
-			fail_msg("routing body lacks %s:\n%s", want_routing[i], routing);
+		if (!strstr(t.body, want_routing[i]))
+			fail_msg("routing body lacks %s:\n%s", want_routing[i], t.body);
+	notify_text_clear(&t);
 
-	g_autofree char *ack = notify_text_ack(c, st, &r);
+	assert_int_equal(notify_text_ack(NULL, c, dir, st, &r, &t, &e), 0);
 	const char *const want_ack[] = { "recorded as number 42", "https://dt.example/liaison/42",
+		"It was sent to the QUIC working group (quic).",
 		"To: \"Chair\" <chair@example.com>", "Cc: ad@example.com",
-		"Deadline recorded: 2030-01-20", "The deadline has passed." };
+		"Deadline recorded: 2030-01-20", "The deadline has passed.", "please quote number 42" };
 	for (gsize i = 0; i < G_N_ELEMENTS(want_ack); i++)
-		if (!strstr(ack, want_ack[i]))
-			fail_msg("ack lacks %s:\n%s", want_ack[i], ack);
+		if (!strstr(t.body, want_ack[i]))
+			fail_msg("ack lacks %s:\n%s", want_ack[i], t.body);
+	/* the essential facts in the first five lines */
+	g_auto(GStrv) lines = g_strsplit(t.body, "\n", 6);
+	assert_non_null(strstr(lines[2], "recorded as number 42"));
+	assert_non_null(strstr(lines[3], "https://dt.example/liaison/42"));
+	notify_text_clear(&t);
 
 	statement_clear_problems(st);
 	statement_problem_add(st, "missing_deadline", SEV_ERROR, "deadline", "For Action without a deadline.");
 	statement_problem_add(st, "no_such_code", SEV_ERROR, "", "Something else.");
-	g_autofree char *rej = notify_text_rejection(c, st);
-	const char *const want_rej[] = { "kept as number 42", "Deadline: YYYY-MM-DD",
-		"(For Action without a deadline.)", "  - Something else.\n",
-		"send it again to statements@ietf.org", "it will replace this copy" };
+	assert_int_equal(notify_text_rejection(c, st, &t, &e), 0);
+	const char *const want_rej[] = { "kept as number 42",
+		"  1. The statement asks for action but gives no date.\n"
+		"     Fix: Add a line \"Deadline: YYYY-MM-DD\"",
+		"(For Action without a deadline.)", "  2. Something else.\n",
+		"send\nthe statement again to statements@ietf.org",
+		"the corrected copy replaces this one",   /* one instruction (issue 20) */
+		"How to send a liaison statement to the IETF: https://www.ietf.org/about/liaisons/" };
 	for (gsize i = 0; i < G_N_ELEMENTS(want_rej); i++)
-		if (!strstr(rej, want_rej[i]))
-			fail_msg("rejection lacks %s:\n%s", want_rej[i], rej);
-	assert_null(strstr(rej, "may also correct"));   /* one instruction, not two */
-	g_autofree char *notice = notify_text_rejected_notice(c, st);
-	assert_non_null(strstr(notice, "liaisonctl show 42"));
-	g_autofree char *rem = notify_text_reminder(c, st, -14);
-	assert_non_null(strstr(rem, "passed 14 days ago"));
+		if (!strstr(t.body, want_rej[i]))
+			fail_msg("rejection lacks %s:\n%s", want_rej[i], t.body);
+	assert_null(strstr(t.body, "4053"));   /* the guide, not a draft */
+	notify_text_clear(&t);
+	assert_int_equal(notify_text_rejected_notice(c, st, &t, &e), 0);
+	assert_non_null(strstr(t.body, "liaisonctl show 42"));
+	notify_text_clear(&t);
+	assert_int_equal(notify_text_reminder(c, dir, st, -14, &t, &e), 0);
+	assert_string_equal(t.subject, "Liaison OUT OF DATE: LS on QUIC");
+	assert_non_null(strstr(t.body, "passed 14 days ago"));
+	notify_text_clear(&t);
+	assert_int_equal(notify_text_reminder(c, dir, st, 1, &t, &e), 0);
+	assert_string_equal(t.subject, "Liaison deadline in 1 days: LS on QUIC");
+	assert_non_null(strstr(t.body, "2030-01-20, tomorrow."));
+	assert_non_null(strstr(t.body, "asks the QUIC working group (quic) for action by 2030-01-20"));
+	notify_text_clear(&t);
+	assert_int_equal(notify_text_restored(c, st, "posted", &t, &e), 0);
+	assert_non_null(strstr(t.body, "It is recorded as liaison statement 42"));
+	assert_null(strstr(t.body, "correcting"));
+	notify_text_clear(&t);
+	assert_int_equal(notify_text_restored(c, st, "rejected", &t, &e), 0);
+	assert_non_null(strstr(t.body, "The secretariat is correcting it"));
+	notify_text_clear(&t);
+	directory_free(dir);
 	notify_rcpts_clear(&r);
 	statement_free(st);
 	conf_free(c);
@@ -370,8 +407,8 @@ test_compose_queued(void **state)
 	g_ptr_array_add(m.rcpts, rcpt(2, NULL, "quic@ietf.org", "to"));
 	g_ptr_array_add(m.rcpts, rcpt(3, "Coordinators", "liaison-coordination@iab.org", "cc"));
 	GError *e = NULL;
-	GBytes *a = notify_compose_queued(NULL, c, &m, &e);
-	GBytes *b = notify_compose_queued(NULL, c, &m, &e);
+	GBytes *a = notify_compose_queued(NULL, c, NULL, &m, &e);
+	GBytes *b = notify_compose_queued(NULL, c, NULL, &m, &e);
 	assert_non_null(a);
 	assert_true(g_bytes_equal(a, b));   /* a retry sends the same mail */
 	check_crlf(a);
@@ -394,12 +431,197 @@ test_compose_queued(void **state)
 
 	m.body = NULL;   /* queued by an older liaisond: its stored bytes, unchanged */
 	m.raw = g_bytes_new_static("Subject: old\r\n\r\nold\r\n", 22);
-	GBytes *old = notify_compose_queued(NULL, c, &m, &e);
+	GBytes *old = notify_compose_queued(NULL, c, NULL, &m, &e);
 	assert_true(g_bytes_equal(old, m.raw));
 	g_bytes_unref(old);
 	g_bytes_unref(m.raw);
 	g_ptr_array_unref(m.rcpts);
 	conf_free(c);
+}
+
+/* conf_dir - the test config with [notify] template_dir = DIR. */
+static struct conf *
+conf_dir(const char *dir)
+{
+	GError *e = NULL;
+	g_autofree char *text = g_strdup_printf("[notify]\nfrom = IETF Liaison Statements"
+	    " <statements-noreply@ietf.org>\nbase_url = https://dt.example/liaison/\n"
+	    "template_dir = %s\n", dir);
+	struct conf *c = conf_load_text(text, "t.conf", "/tmp", &e);
+	assert_non_null(c);
+	return c;
+}
+
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	g_autofree char *p = g_build_filename(dir, name, NULL);
+	assert_true(g_file_set_contents(p, text, -1, NULL));
+}
+
+/* problems_of - notify_templates_check's problems, one per line. */
+static char *
+problems_of(struct conf *c)
+{
+	GPtrArray *p = g_ptr_array_new_with_free_func(g_free);
+	notify_templates_check(c, p);
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < p->len; i++)
+		g_string_append_printf(s, "%s\n", (char *)p->pdata[i]);
+	g_ptr_array_unref(p);
+	return g_string_free(s, FALSE);
+}
+
+/* A template that names an unknown placeholder, puts a condition in the
+ * middle of a line or has no Subject line is refused, with file and line;
+ * a template folder that does not exist too. */
+static void
+test_template_check(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("liaison-tmpl-XXXXXX", NULL);
+	struct conf *c = conf_dir(dir);
+	g_autofree char *none = problems_of(c);
+	assert_string_equal(none, "");   /* an empty folder: every kind compiled in */
+	write_file(dir, "ack.txt", "# mine\nSubject: Got {title}\n\nHello {nonsense},\n{id} {link}\n");
+	write_file(dir, "routing.txt", "Subject: x\n\nText {?deadline}late\n");
+	write_file(dir, "reminder.txt", "No subject here\n");
+	g_autofree char *p = problems_of(c);
+	g_autofree char *ack = g_build_filename(dir, "ack.txt", NULL);
+	g_autofree char *want = g_strdup_printf("%s:4: unknown placeholder {nonsense}", ack);
+	if (!strstr(p, want) || !strstr(p, "routing.txt:3: {?deadline} must start a line") ||
+	    !strstr(p, "reminder.txt:1: the first line"))
+		fail_msg("problems:\n%s", p);
+	GError *e = NULL;
+	assert_int_equal(notify_templates_load(c, &e), -1);
+	assert_non_null(strstr(e->message, "unknown placeholder {nonsense}"));
+	g_clear_error(&e);
+	conf_free(c);
+	/* a placeholder that belongs to another kind is unknown here too */
+	write_file(dir, "ack.txt", "Subject: x\n\n{problems}\n");
+	g_autofree char *rt = g_build_filename(dir, "routing.txt", NULL);
+	g_autofree char *rm_ = g_build_filename(dir, "reminder.txt", NULL);
+	g_unlink(rt);
+	g_unlink(rm_);
+	c = conf_dir(dir);
+	g_autofree char *q = problems_of(c);
+	assert_non_null(strstr(q, "unknown placeholder {problems} (a ack mail knows:"));
+	conf_free(c);
+	g_autofree char *gone = g_build_filename(dir, "nowhere", NULL);
+	c = conf_dir(gone);
+	g_autofree char *r = problems_of(c);
+	assert_non_null(strstr(r, "template_dir: '"));
+	assert_non_null(strstr(r, "is not a folder"));
+	conf_free(c);
+	g_autofree char *rm = g_strdup_printf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+}
+
+static struct statement *
+hostile_statement(const char *title)
+{
+	struct statement *st = statement_new();
+	st->id = 9;
+	st->title = g_strdup(title);
+	st->purpose = g_strdup("for_action");
+	st->deadline = g_strdup("2030-01-20");
+	st->submitter = g_strdup("x@example.org\r\nBcc: victim@example.net");
+	st->body = g_strdup("Body\r\nBcc: victim@example.net\r\n");
+	g_ptr_array_add(st->to_groups, group_ref_new("QUIC\r\nBcc: v@example.net", "quic"));
+	g_ptr_array_add(st->from_groups, group_ref_new("SA2\r\nBcc: v@example.net", NULL));
+	statement_problem(st, PROB_MISSING_TITLE, NULL, "%s", title);
+	return st;
+}
+
+/* check_mail - SUBJECT and BODY composed and parsed again: one Subject line,
+ * no header but the ones we write. */
+static void
+check_mail(struct conf *c, const char *kind, const struct notify_text *t)
+{
+	if (strchr(t->subject, '\n') || strchr(t->subject, '\r'))
+		fail_msg("%s: subject holds a line break: %s", kind, t->subject);
+	struct notify_rcpts r;
+	notify_rcpts_init(&r);
+	notify_rcpts_add(c, &r, FALSE, NULL, "chair@example.com");
+	struct notify_mail m = { t->subject, t->body, &r, NULL, "fixed.2@ietf.org", NULL };
+	GError *e = NULL;
+	GBytes *b = notify_compose(c, &m, &e);
+	assert_non_null(b);
+	GMimeMessage *msg = parse(b);
+	GMimeHeaderList *h = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	for (int i = 0; i < g_mime_header_list_get_count(h); i++) {
+		const char *name = g_mime_header_get_name(g_mime_header_list_get_header_at(h, i));
+		if (!g_ascii_strcasecmp(name, "Bcc") || !g_ascii_strcasecmp(name, "X-Evil"))
+			fail_msg("%s: injected header %s", kind, name);
+	}
+	g_object_unref(msg);
+	g_bytes_unref(b);
+	notify_rcpts_clear(&r);
+}
+
+/* A hostile title (and sender, groups, body) cannot add a header through any
+ * template: the compiled-in ones, and one that puts {title} everywhere. */
+static void
+test_template_injection(void **state)
+{
+	const char *title = "LS\r\nBcc: victim@example.net\r\nX-Evil: 1\n\nbody";
+	g_autofree char *dir = g_dir_make_tmp("liaison-tmpl-XXXXXX", NULL);
+	for (int pass = 0; pass < 2; pass++) {
+		struct conf *c = conf_dir(dir);
+		GError *e = NULL;
+		assert_int_equal(notify_templates_load(c, &e), 0);
+		struct statement *st = hostile_statement(title);
+		struct notify_rcpts r;
+		notify_rcpts_init(&r);
+		struct notify_text t = { 0 };
+		assert_int_equal(notify_text_routing(NULL, c, NULL, st, &r, &t, &e), 0);
+		check_mail(c, "routing", &t);
+		notify_text_clear(&t);
+		assert_int_equal(notify_text_ack(NULL, c, NULL, st, &r, &t, &e), 0);
+		check_mail(c, "ack", &t);
+		notify_text_clear(&t);
+		assert_int_equal(notify_text_rejection(c, st, &t, &e), 0);
+		check_mail(c, "rejection", &t);
+		notify_text_clear(&t);
+		assert_int_equal(notify_text_rejected_notice(c, st, &t, &e), 0);
+		check_mail(c, "rejects_queue", &t);
+		notify_text_clear(&t);
+		assert_int_equal(notify_text_reminder(c, NULL, st, 3, &t, &e), 0);
+		check_mail(c, "reminder", &t);
+		notify_text_clear(&t);
+		assert_int_equal(notify_text_reminder(c, NULL, st, -7, &t, &e), 0);
+		check_mail(c, "overdue", &t);
+		notify_text_clear(&t);
+		assert_int_equal(notify_text_discarded(c, st, title, &t, &e), 0);
+		check_mail(c, "discarded", &t);
+		notify_text_clear(&t);
+		assert_int_equal(notify_text_restored(c, st, "posted", &t, &e), 0);
+		check_mail(c, "restored", &t);
+		notify_text_clear(&t);
+		struct outbox_mail m = { .id = 3, .statement = 9, .kind = "ack", .subject = (char *)title };
+		m.rcpts = g_ptr_array_new();
+		assert_int_equal(notify_text_undelivered(c, &m, &t, &e), 0);
+		check_mail(c, "undelivered", &t);
+		notify_text_clear(&t);
+		g_ptr_array_unref(m.rcpts);
+		notify_rcpts_clear(&r);
+		statement_free(st);
+		conf_free(c);
+		/* second pass: every kind's template made of the title */
+		const char *const kinds[] = { "routing", "ack", "rejection", "rejects_queue", "reminder",
+			"overdue", "discarded", "restored" };
+		for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++) {
+			g_autofree char *f = g_strdup_printf("%s.txt", kinds[i]);
+			write_file(dir, f, "Subject: {title}{title}\n\n{title}\n{?title}{title}\n");
+		}
+		write_file(dir, "undelivered.txt", "Subject: {subject} {title}\n\n{subject}\n");
+	}
+	/* back to the compiled-in templates for the other tests */
+	struct conf *c = conf();
+	GError *e = NULL;
+	assert_int_equal(notify_templates_load(c, &e), 0);
+	conf_free(c);
+	g_autofree char *rm = g_strdup_printf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
 }
 
 int
@@ -413,6 +635,8 @@ main(void)
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_bodies),
 		cmocka_unit_test(test_compose_queued),
+		cmocka_unit_test(test_template_check),
+		cmocka_unit_test(test_template_injection),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	g_mime_shutdown();

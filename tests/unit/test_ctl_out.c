@@ -34,7 +34,8 @@ static const struct {
 	{ "para one\n\npara two", 40, 0, 2, "para one\n\n  para two" },
 	{ "abcdefghijklmnopqrstuvwxyz", 10, 0, 0, "abcdefghij\nklmnopqrst\nuvwxyz" },
 	{ "tab\there\r\n", 40, 0, 0, "tab here" },
-	{ "esc\033[31mred", 40, 0, 0, "esc[31mred" },
+	{ "esc\033[31mred", 40, 0, 0, "esc\\x1b[31mred" },
+	{ "rlo\xe2\x80\xae" "fdp.exe \xc2\x9b", 40, 0, 0, "rlo<U+202E>fdp.exe <U+009B>" },
 	{ "", 40, 0, 0, "" },
 	{ "  quoted line", 40, 0, 0, "  quoted line" },
 	{ "trailing   \n\n\n", 40, 0, 0, "trailing" },
@@ -92,7 +93,7 @@ static void
 test_clean(void **state)
 {
 	g_autofree char *a = ctl_out_clean("a\tb\nc\033[2Jd\r\n\xff");
-	assert_string_equal(a, "a\tb\nc[2Jd\n\xef\xbf\xbd");
+	assert_string_equal(a, "a\tb\nc\\x1b[2Jd\n\xef\xbf\xbd");
 }
 
 static void

@@ -210,6 +210,35 @@ static const struct fcase cases[] = {
 	  "T", "3gpp-sa3", "quic", "p@example.com", "", "p@example.com", NULL,
 	  "for_information", NULL, "", "" },
 
+	/* issue 18: the Deadline rows of statements that ask for nothing */
+	{ "deadline N/A, For Information", "Title: T\nFrom: SA3\nTo: QUIC\nPurpose: For Information\n"
+	  "Deadline: N/A\n\nText\n", NULL, NULL, "p@example.com", NULL,
+	  "T", "3gpp-sa3", "quic", "p@example.com", "", "p@example.com", NULL,
+	  "for_information", NULL, "", "" },
+	{ "deadline n/a", "Title: T\nFrom: SA3\nTo: QUIC\nPurpose: For Information\nDeadline: n/a\n\nText\n",
+	  NULL, NULL, "p@example.com", NULL, "T", "3gpp-sa3", "quic", "p@example.com", "",
+	  "p@example.com", NULL, "for_information", NULL, "", "" },
+	{ "deadline -", "Title: T\nFrom: SA3\nTo: QUIC\nPurpose: For Information\nDeadline: -\n\nText\n",
+	  NULL, NULL, "p@example.com", NULL, "T", "3gpp-sa3", "quic", "p@example.com", "",
+	  "p@example.com", NULL, "for_information", NULL, "", "" },
+	{ "deadline en dash", "Title: T\nFrom: SA3\nTo: QUIC\nPurpose: For Information\n"
+	  "Deadline: \xe2\x80\x93\n\nText\n",
+	  NULL, NULL, "p@example.com", NULL, "T", "3gpp-sa3", "quic", "p@example.com", "",
+	  "p@example.com", NULL, "for_information", NULL, "", "" },
+	{ "deadline None.", "Title: T\nFrom: SA3\nTo: QUIC\nPurpose: For Information\nDeadline: None.\n\nText\n",
+	  NULL, NULL, "p@example.com", NULL, "T", "3gpp-sa3", "quic", "p@example.com", "",
+	  "p@example.com", NULL, "for_information", NULL, "", "" },
+	{ "deadline not applicable, For Action", "Title: T\nFrom: SA3\nTo: QUIC\nPurpose: For Action\n"
+	  "Deadline: Not applicable\n\nText\n", NULL, NULL, "p@example.com", NULL,
+	  "T", "3gpp-sa3", "quic", "p@example.com", "", "p@example.com", NULL,
+	  "for_action", NULL, "", "missing_deadline" },
+	{ "upper-case labels, space before the colon, groups in prose",
+	  "TITLE : T\nSOURCE : 3GPP TSG SA WG3\nTO : IETF QUIC and TSVWG working groups\n"
+	  "CONTACT : Peter <p@example.com>\nPURPOSE : For Information\n\nText\n",
+	  NULL, NULL, "p@example.com", NULL,
+	  "T", "3gpp-sa3", "quic,tsvwg", "p@example.com", "", "p@example.com", NULL,
+	  "for_information", NULL, "", "" },
+
 	{ "bad address, bad purpose, bad deadline",
 	  "Title: T\nFrom: SA3\nTo: QUIC\nFrom-Contact: peter@@example.com\n"
 	  "Purpose: Please have a look\nDeadline: 10.09.2031\n\nText\n",
@@ -314,6 +343,7 @@ make_pm(const struct fcase *c)
 	pm->body = g_strdup(c->body);
 	pm->h.subject = g_strdup(c->subject);
 	pm->h.from = g_strdup(c->from);
+	pm->h.from_raw = g_strdup(c->from);
 	pm->envelope_from = g_strdup(c->envelope ? c->envelope : "");
 	pm->attachments = g_ptr_array_new_with_free_func(attachment_free);
 	pm->text_attachments = g_ptr_array_new_with_free_func(g_free);
@@ -330,6 +360,7 @@ free_pm(struct parsed_mail *pm)
 	g_free(pm->body);
 	g_free(pm->h.subject);
 	g_free(pm->h.from);
+	g_free(pm->h.from_raw);
 	g_free(pm->envelope_from);
 	g_ptr_array_unref(pm->attachments);
 	g_ptr_array_unref(pm->text_attachments);
@@ -396,7 +427,7 @@ test_messages(void **state)
 	const struct problem *p = st->problems->pdata[0];
 	assert_string_equal(p->field, "to_groups");
 	assert_non_null(strstr(p->message, "'QUIK WG'"));
-	assert_non_null(strstr(p->message, "did you mean quic?"));
+	assert_non_null(strstr(p->message, "did you mean the QUIC working group (quic)?"));
 	assert_string_equal(ingest_state(st), "rejected");
 	statement_free(st);
 	free_pm(pm);
@@ -512,6 +543,53 @@ test_metadata(void **state)
 	free_pm(pm);
 }
 
+/* Identifiers inside file names: next to '_', a revision suffix, a dot. */
+static void
+test_identifiers_in_names(void **state)
+{
+	static const struct { const char *text, *want; } cases[] = {
+		{ "SP-241015_LS_to_IETF.pdf", "SP-241015" },
+		{ "S2-2401234r1.docx", "S2-2401234" },
+		{ "LS_C4-245678.zip", "C4-245678" },
+		{ "SG15-LS123_OTN.pdf", "SG15-LS123" },
+		{ "LIAISE-439_v2.pdf", "LIAISE-439" },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+		ident_scan(ids, cases[i].text);
+		assert_int_equal(ids->len, 1);
+		assert_string_equal(ids->pdata[0], cases[i].want);
+		g_ptr_array_unref(ids);
+	}
+	/* still not inside a longer word or number */
+	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+	ident_scan(ids, "XS2-2401234 S2-24012345678 AS2-240123");
+	assert_int_equal(ids->len, 0);
+	g_ptr_array_unref(ids);
+}
+
+/* The body is the text after the labelled fields (issue 18). */
+static void
+test_body_after_block(void **state)
+{
+	struct fcase c = { .body = "Title: T\nFrom: SA3\nTo: QUIC\nPurpose: For Information\n\n\n"
+	    "Dear colleagues,\n\nwe note the following.\n", .from = "p@example.com" };
+	struct parsed_mail *pm = make_pm(&c);
+	struct statement *st = statement_new();
+	fields_extract(st, pm, dir);
+	assert_string_equal(st->body, "Dear colleagues,\n\nwe note the following.");
+	statement_free(st);
+	free_pm(pm);
+	/* a text without labels stays as it is */
+	struct fcase d = { .body = "Just some mail.\n", .from = "p@example.com" };
+	pm = make_pm(&d);
+	st = statement_new();
+	fields_extract(st, pm, dir);
+	assert_string_equal(st->body, "Just some mail.\n");
+	statement_free(st);
+	free_pm(pm);
+}
+
 /* Hostile text: invalid UTF-8, a huge body, thousands of label lines, NULs
  * cut short. Nothing crashes, time and memory stay bounded. */
 static void
@@ -570,6 +648,8 @@ main(void)
 		cmocka_unit_test(test_metadata),
 		cmocka_unit_test(test_next_meetings_heading),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_identifiers_in_names),
+		cmocka_unit_test(test_body_after_block),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

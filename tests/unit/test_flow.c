@@ -30,6 +30,34 @@ test_design_md(void **state)
 	g_free(doc);
 }
 
+/* Every problem code of model/problem.c is explained in docs/statement.md,
+ * under Errors or Warnings as its severity says, and nothing else is. */
+static void
+test_problem_codes_documented(void **state)
+{
+	gchar *doc = NULL;
+	assert_true(g_file_get_contents("docs/statement.md", &doc, NULL, NULL));
+	const char *warnings = strstr(doc, "**Warnings**");
+	assert_non_null(warnings);
+	for (int i = 0; i < PROB_N; i++) {
+		const struct problem_def *d = problem_def((enum problem_id)i);
+		g_autofree char *row = g_strdup_printf("| `%s` |", d->code);
+		const char *at = strstr(doc, row);
+		if (!at)
+			fail_msg("docs/statement.md does not explain %s", d->code);
+		if ((at > warnings) != (d->severity == SEV_WARNING))
+			fail_msg("docs/statement.md lists %s under the wrong severity", d->code);
+	}
+	/* and every code the doc lists is in the table */
+	for (const char *p = strstr(doc, "\n| `"); p; p = strstr(p + 1, "\n| `")) {
+		const char *end = strchr(p + 4, '`');
+		g_autofree char *code = g_strndup(p + 4, end - p - 4);
+		if (!problem_find(code, NULL))
+			fail_msg("docs/statement.md explains %s, which model/problem.c lacks", code);
+	}
+	g_free(doc);
+}
+
 static const char *
 to(enum flow_event e, enum stmt_state from, unsigned facts)
 {
@@ -149,7 +177,7 @@ test_dry_run(void **state)
 	struct fx *f = *state;
 	GError *e = NULL;
 	struct conf *c = conf_load_text("[notify]\nfrom = statements-noreply@ietf.org\n"
-	    "secretariat = secretariat@ietf.example\n", "t.conf", f->dir, &e);
+	    "secretariat = secretariat@ietf.example\nreply_policy = always\n", "t.conf", f->dir, &e);
 	assert_non_null(c);
 	struct flow_ctx x = { .s = f->s, .c = c, .dir = f->d, .actor = "alice", .dry_run = TRUE };
 	struct flow_result r;
@@ -197,6 +225,68 @@ test_dry_run(void **state)
 	assert_int_equal(count(f->s, "SELECT count(*) FROM outbox"), mails + 1);
 	assert_int_equal(count(f->s, "SELECT count(*) FROM events WHERE kind IN"
 	    " ('discarded', 'notified')"), 2);
+
+	/* the discard told the sender: the restore row queues the restore
+	 * notice, in the restore's transaction (dry run: none of it stays) */
+	x.dry_run = TRUE;
+	assert_int_equal(flow_restore(&x, 1, &r, &e), 0);
+	assert_int_equal(r.after, STMT_REJECTED);
+	assert_true(r.row->mails & NOTIFY_RESTORED);
+	assert_int_equal(r.mails->len, 1);
+	assert_string_equal(((struct notify_planned *)r.mails->pdata[0])->to, "chair@3gpp.example");
+	flow_result_clear(&r);
+	assert_int_equal(count(f->s, "SELECT count(*) FROM outbox"), mails + 1);
+	x.dry_run = FALSE;
+	assert_int_equal(flow_restore(&x, 1, &r, &e), 0);
+	assert_int_equal(r.mails->len, 1);
+	flow_result_clear(&r);
+	assert_int_equal(count(f->s, "SELECT count(*) FROM outbox"), mails + 2);
+	assert_int_equal(count(f->s, "SELECT count(*) FROM events WHERE kind = 'notified'"
+	    " AND detail = 'restore notice queued'"), 1);
+	/* discarded again without telling the sender: restored silently */
+	assert_int_equal(flow_discard(&x, 1, "again", FALSE, &r, &e), 0);
+	flow_result_clear(&r);
+	assert_int_equal(flow_restore(&x, 1, &r, &e), 0);
+	assert_false(r.row->mails & NOTIFY_RESTORED);
+	assert_int_equal(r.mails->len, 0);
+	flow_result_clear(&r);
+	assert_int_equal(count(f->s, "SELECT count(*) FROM outbox"), mails + 2);
+	conf_free(c);
+}
+
+/* The reply gates (issue 14) hold through the secretariat's events too: under
+ * the default reply_policy (authenticated), a sender no Authentication-Results
+ * vouched for gets no acknowledgement on approve or resend, and no notice on
+ * discard --notify-sender. */
+static void
+test_reply_gates(void **state)
+{
+	struct fx *f = *state;
+	GError *e = NULL;
+	struct conf *c = conf_load_text("[notify]\nfrom = statements-noreply@ietf.org\n"
+	    "secretariat = secretariat@ietf.example\n", "t.conf", f->dir, &e);
+	assert_non_null(c);
+	assert_int_equal(c->reply_policy, CONF_REPLY_AUTHENTICATED);
+	struct flow_ctx x = { .s = f->s, .c = c, .dir = f->d, .actor = "alice", .dry_run = TRUE };
+	struct flow_result r;
+
+	assert_int_equal(flow_discard(&x, 1, "sent twice", TRUE, &r, &e), 0);
+	assert_int_equal(r.mails->len, 0);
+	flow_result_clear(&r);
+
+	x.dry_run = FALSE;
+	assert_int_equal(flow_approve(&x, 1, TRUE, &r, &e), 0);
+	assert_int_equal(r.after, STMT_POSTED);
+	for (guint i = 0; i < r.mails->len; i++)
+		assert_string_not_equal(((struct notify_planned *)r.mails->pdata[i])->kind, "ack");
+	flow_result_clear(&r);
+	assert_int_equal(count(f->s, "SELECT count(*) FROM outbox WHERE kind = 'ack'"), 0);
+
+	x.dry_run = TRUE;
+	assert_int_equal(flow_resend(&x, 1, &r, &e), 0);
+	for (guint i = 0; i < r.mails->len; i++)
+		assert_string_not_equal(((struct notify_planned *)r.mails->pdata[i])->kind, "ack");
+	flow_result_clear(&r);
 	conf_free(c);
 }
 
@@ -206,7 +296,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_design_md),
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_problem_codes_documented),
 		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_gates, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <glib.h>
+
 #include "conf/log.h"
 
 static void
@@ -11,6 +13,27 @@ test_quote(void **state)
 {
 	assert_string_equal(log_quote("a \"b\"\n"), "\"a \\\"b\\\"?\"");
 	assert_string_equal(log_quote(NULL), "-");
+}
+
+/* One log line quotes several values (lmtp_refused: the client and the
+ * reason): each keeps its own text, up to LOG_QUOTE_MAX of them. */
+static void
+test_quote_several(void **state)
+{
+	g_autofree char *line = g_strdup_printf("event=lmtp_refused client=%s reason=%s",
+	    log_quote("127.0.0.1:4711"), log_quote("too many connections, try again later"));
+	assert_string_equal(line,
+	    "event=lmtp_refused client=\"127.0.0.1:4711\" reason=\"too many connections, try again later\"");
+	const char *q[LOG_QUOTE_MAX];
+	char in[LOG_QUOTE_MAX][16];
+	for (int i = 0; i < LOG_QUOTE_MAX; i++) {
+		g_snprintf(in[i], sizeof(in[i]), "value %d", i);
+		q[i] = i % 2 ? log_quote(in[i]) : log_quote_redacted(in[i]);
+	}
+	for (int i = 0; i < LOG_QUOTE_MAX; i++) {
+		g_autofree char *want = g_strdup_printf("\"value %d\"", i);
+		assert_string_equal(q[i], want);
+	}
 }
 
 static void
@@ -38,6 +61,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quote),
+		cmocka_unit_test(test_quote_several),
 		cmocka_unit_test(test_redacted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -430,6 +430,31 @@ static const struct { const char *name, *body, *from, *subject, *rest; } inline_
 	  "-------- Weitergeleitete Nachricht --------\nBetreff: LS zu U\nDatum: Mon, 2 Sep 2024\nVon: Uwe <uwe@din.de>\n"
 	  "An: chair@ietf.org\n\nBody U\n",
 	  "Uwe <uwe@din.de>", "LS zu U", "Body U\n" },
+	/* issue 18: the same forwards quoted with "> " (Apple Mail's plain-text
+	 * forward, a forward sent as a reply), or twice ("> > ": a forward of a
+	 * forward); the innermost original counts */
+	{ "apple-quoted",
+	  "Begin forwarded message:\n\n> From: Ann <ann@ieee.org>\n> Subject: Liaison on Y\n"
+	  "> Date: 2 September 2024 at 10:00:00 CEST\n> To: chair@ietf.org\n> \n> Body Y\n",
+	  "Ann <ann@ieee.org>", "Liaison on Y", "Body Y\n" },
+	{ "gmail-quoted",
+	  "FYI\n\n> ---------- Forwarded message ---------\n> From: Jane Doe <jane@3gpp.org>\n"
+	  "> Date: Mon, Sep 2, 2024 at 10:00 AM\n> Subject: LS on QUIC\n> To: <chair@ietf.org>\n>\n"
+	  "> Title: LS on QUIC\n> Body\n",
+	  "Jane Doe <jane@3gpp.org>", "LS on QUIC", "Title: LS on QUIC\nBody\n" },
+	{ "thunderbird-quoted",
+	  ">-------- Forwarded Message --------\n>Subject: \tLS on X\n>Date: \tMon, 2 Sep 2024 10:00:00 +0200\n"
+	  ">From: \tBob <bob@itu.int>\n>To: \tchair@ietf.org\n>\n>Title: LS on X\n",
+	  "Bob <bob@itu.int>", "LS on X", "Title: LS on X\n" },
+	{ "outlook-bare-quoted",
+	  "Please post.\n\n> From: Jane Doe [mailto:jane@bbf.org]\n> Sent: Monday, September 2, 2024 10:00 AM\n"
+	  "> To: chair@ietf.org\n> Subject: LS on W\n>\n> Body W\n",
+	  "Jane Doe <jane@bbf.org>", "LS on W", "Body W\n" },
+	{ "outlook-of-gmail-twice-quoted",
+	  "See below.\n\n> -----Original Message-----\n> From: Dan <dan@example.com>\n> Sent: Friday\n"
+	  "> Subject: Fwd: LS on V\n>\n> > ---------- Forwarded message ---------\n"
+	  "> > From: x@etsi.org\n> > Date: Thu, 5 Sep 2024\n> > Subject: LS on V\n> >\n> > Body V\n",
+	  "x@etsi.org", "LS on V", "Body V\n" },
 };
 
 static void
@@ -448,6 +473,15 @@ test_forward_inline(void **state)
 			    pm->h.subject, pm->body);
 		parsed_mail_free(pm);
 	}
+	/* A reply whose new text is a statement, quoting an older forward below
+	 * it, is the statement, not the quoted forward (issue 18). */
+	struct parsed_mail *rp = parse(*state, "From: jane@3gpp.org\nSubject: Re: LS\n\n"
+	    "Title: LS on QUIC, second part\nFrom: 3GPP SA2\nTo: IETF QUIC WG\n\nText\n\n"
+	    "> ---------- Forwarded message ---------\n> From: Bob <bob@itu.int>\n"
+	    "> Date: Mon, 2 Sep 2024\n> Subject: LS on QUIC\n>\n> Old text\n");
+	assert_null(rp->forwarded_by);
+	assert_true(g_str_has_prefix(rp->body, "Title: LS on QUIC, second part"));
+	parsed_mail_free(rp);
 	/* A 4053bis body with From:/To: labels is not a forward. */
 	struct parsed_mail *pm = parse(*state, "From: jane@3gpp.org\nSubject: LS\n\n"
 	    "Title: LS on QUIC\nFrom: 3GPP SA2\nTo: IETF QUIC WG\nSubject: nothing\n\nText\n");
@@ -518,7 +552,9 @@ test_ingest_and_store(void **state)
 	assert_int_not_equal(st->state, STMT_RECEIVED);
 	assert_int_equal(st->attachments->len, 1);
 	assert_string_equal(((struct attachment *)st->attachments->pdata[0])->filename, "ls.pdf");
-	assert_string_equal(st->body, "Title: LS on QUIC");
+	/* the label line is a field, not the body (issue 18) */
+	assert_string_equal(st->title, "LS on QUIC");
+	assert_string_equal(st->body, "");
 	assert_string_equal(st->submitter, "jane@3gpp.org");
 	int v1 = st->version;
 	statement_free(st);

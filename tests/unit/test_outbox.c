@@ -39,7 +39,7 @@ setup(void **state)
 	assert_non_null(f->d);
 	g_autofree char *conf = g_strdup_printf("[liaisond]\nstate_dir = %s\n"
 	    "[notify]\nfrom = Liaisons <statements-noreply@ietf.org>\n"
-	    "secretariat = Secretariat <ietf-action@ietf.org>\n", f->tmp);
+	    "secretariat = Secretariat <ietf-action@ietf.org>\nreply_policy = always\n", f->tmp);
 	f->c = conf_load_text(conf, "t.conf", f->tmp, &e);
 	assert_non_null(f->c);
 	f->s = store_open(f->tmp, &e);

@@ -35,7 +35,7 @@ static const char *const conf_text =
     "[liaisond]\nstatements_address = statements@ietf.org; liaison@ietf.org\n"
     "[notify]\nfrom = Liaisons <statements-noreply@ietf.org>\n"
     "liaison_coordinators = IAB Liaison Coordinators <liaison-coordination@iab.org>\n"
-    "secretariat = Secretariat <ietf-action@ietf.org>\n";
+    "secretariat = Secretariat <ietf-action@ietf.org>\nreply_policy = always\n";
 
 struct fx {
 	struct conf *c;
@@ -261,6 +261,100 @@ test_submitter(void **state)
 	statement_free(st);
 }
 
+/* Issue 14: the gates on a reply. One test per bound: a statement whose
+ * From-Contacts name many addresses of the sender's choosing. */
+static struct statement *
+many_contacts(int n)
+{
+	struct statement *st = stmt("3gpp", "quic");
+	for (int i = 0; i < n; i++) {
+		g_autofree char *a = g_strdup_printf("p%d@%s", i, i % 2 ? "victim.example" : "sdo.example");
+		g_ptr_array_add(st->from_contacts, addr_new(NULL, a));
+	}
+	return st;
+}
+
+static void
+test_reply_bounds(void **state)
+{
+	struct fx *f = *state;
+	struct notify_rcpts r;
+	g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func(g_free);
+
+	/* always: at most max_reply_recipients (5), the rest held */
+	struct statement *st = many_contacts(3000);
+	notify_rcpts_init(&r);
+	notify_rcpts_submitter_held(f->c, st, &r, held);
+	assert_int_equal(r.to->len, 5);
+	assert_int_equal(held->len, 2995);
+	assert_non_null(strstr(held->pdata[0], "max_reply_recipients"));
+	notify_rcpts_clear(&r);
+
+	/* authenticated: only addresses of a domain our MTA vouched for */
+	f->c->reply_policy = CONF_REPLY_AUTHENTICATED;
+	g_ptr_array_set_size(held, 0);
+	notify_rcpts_init(&r);
+	notify_rcpts_submitter_held(f->c, st, &r, held);
+	assert_int_equal(r.to->len, 0);
+	assert_non_null(strstr(held->pdata[0], "unauthenticated"));
+	notify_rcpts_clear(&r);
+	JsonArray *d = json_array_new();
+	json_array_add_string_element(d, "sdo.example");
+	json_object_set_array_member(st->metadata, "reply_domains", d);
+	notify_rcpts_init(&r);
+	notify_rcpts_submitter(f->c, st, &r);
+	g_autofree char *t = joined(r.to);
+	assert_string_equal(t, "p0@sdo.example,p2@sdo.example,p4@sdo.example,p6@sdo.example,"
+	    "p8@sdo.example");
+	notify_rcpts_clear(&r);
+
+	/* Precedence: bulk, junk, list: nobody, whatever the policy */
+	f->c->reply_policy = CONF_REPLY_ALWAYS;
+	json_object_set_string_member(st->metadata, "precedence", "Bulk");
+	notify_rcpts_init(&r);
+	notify_rcpts_submitter(f->c, st, &r);
+	assert_int_equal(r.to->len, 0);
+	notify_rcpts_clear(&r);
+	json_object_set_string_member(st->metadata, "precedence", "first-class");
+	notify_rcpts_init(&r);
+	notify_rcpts_submitter(f->c, st, &r);
+	assert_int_equal(r.to->len, 5);
+	notify_rcpts_clear(&r);
+
+	/* never: nobody */
+	f->c->reply_policy = CONF_REPLY_NEVER;
+	notify_rcpts_init(&r);
+	notify_rcpts_submitter(f->c, st, &r);
+	assert_int_equal(r.to->len, 0);
+	notify_rcpts_clear(&r);
+	f->c->reply_policy = CONF_REPLY_ALWAYS;
+	statement_free(st);
+}
+
+static void
+test_routing_extra_bound(void **state)
+{
+	struct fx *f = *state;
+	struct statement *st = stmt("3gpp", "quic");
+	g_ptr_array_add(st->to_contacts, addr_new(NULL, "matt@example.com"));   /* the directory's */
+	for (int i = 0; i < 200; i++) {
+		g_autofree char *a = g_strdup_printf("x%d@victim.example", i);
+		g_ptr_array_add(st->to_contacts, addr_new(NULL, a));
+	}
+	struct notify_rcpts r;
+	g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func(g_free);
+	notify_rcpts_init(&r);
+	notify_rcpts_routing_held(f->c, f->d, st, &r, held);
+	guint extra = 0;
+	for (guint i = 0; i < r.to->len; i++)
+		extra += g_str_has_suffix(((struct addr *)r.to->pdata[i])->address, "@victim.example");
+	assert_int_equal(extra, 10);
+	assert_true(notify_rcpts_contains(&r, "matt@example.com"));
+	assert_int_equal(held->len, 190);
+	notify_rcpts_clear(&r);
+	statement_free(st);
+}
+
 static void
 test_reminder(void **state)
 {
@@ -290,6 +384,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sdo_inherits_managers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_addresses_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_submitter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_routing_extra_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reminder, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -106,6 +106,8 @@ static const struct { const char *text, *want; } cases[] = {
 	/* Typos. */
 	{ "QUIK WG", "!quic" },
 	{ "TSVWGG", "!tsvwg" },
+	{ "NETCONFXYZ", "!" },   /* 3 edits in 10: under the similarity threshold (issue 18) */
+	{ "IETF NETCONFF", "!netconf" },
 	{ "IETF DNSOPS", "!dnsop" },
 	{ "Foo, QUIK", "!,!quic" },
 	/* Nothing to resolve. */

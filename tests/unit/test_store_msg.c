@@ -47,10 +47,10 @@ spool(const char *msg, size_t step)
 
 /* commit - commit MSG alone; returns the result (error freed, flagged by id 0). */
 static struct store_msg_result
-commit(const char *msg, size_t step)
+commit_from(const char *msg, size_t step, const char *envelope_from)
 {
 	const char *rcpts[] = { "statements@ietf.org", NULL };
-	struct store_envelope env = { "a@example.org", rcpts, "unit", "s1" };
+	struct store_envelope env = { envelope_from, rcpts, "unit", "s1" };
 	struct store_spool *sp = spool(msg, step);
 	struct store_msg_result r;
 	store_msg_commit(st, &sp, &env, &r, 1);
@@ -61,6 +61,12 @@ commit(const char *msg, size_t step)
 		r.id = 0;
 	}
 	return r;
+}
+
+static struct store_msg_result
+commit(const char *msg, size_t step)
+{
+	return commit_from(msg, step, "a@example.org");
 }
 
 struct mid_case {
@@ -130,6 +136,44 @@ test_dedupe(void **state)
 	assert_true(!f.duplicate && f.id != d.id);
 }
 
+/* Issue 14: a forged copy (same Message-ID and body, another From or
+ * envelope sender) is recorded, not taken for the real one; store_msg_twins
+ * names each to the other. A redelivery of either is still one. */
+static void
+test_forged_copy(void **state)
+{
+	const char *forged = "From: Mallory <m@evil.example>\r\nMessage-ID: <f1@x>\r\n\r\nthe LS\r\n";
+	const char *real = "From: Real SDO <ls@sdo.example>\r\nMessage-ID: <f1@x>\r\n\r\nthe LS\r\n";
+	struct store_msg_result a = commit_from(forged, 7, "m@evil.example");
+	struct store_msg_result b = commit_from(real, 5, "ls@sdo.example");
+	assert_true(a.id > 0 && b.id > 0 && !b.duplicate && a.id != b.id);
+	/* the same From with another envelope sender is another sender too */
+	struct store_msg_result c = commit_from(real, 3, "m@evil.example");
+	assert_true(c.id > 0 && !c.duplicate && c.id != b.id);
+	/* a redelivery of the real one (a trace header more, From folded otherwise) */
+	struct store_msg_result d = commit_from("Received: by relay\r\nFrom: Real SDO\r\n <ls@sdo.example>\r\n"
+	    "Message-ID: <f1@x>\r\n\r\nthe LS\r\n", 11, "ls@sdo.example");
+	assert_true(d.duplicate && d.id == b.id);
+	/* `liaisonctl submit` of a saved copy: no envelope, the From decides */
+	const char *rcpts[] = { "statements@ietf.org", NULL };
+	struct store_envelope imp = { "", rcpts, "liaisonctl", "s2" };
+	struct store_spool *sp = spool(real, 64);
+	struct store_msg_result r;
+	store_msg_commit(st, &sp, &imp, &r, 1);
+	store_spool_free(sp);
+	assert_null(r.error);
+	assert_true(r.duplicate && r.id == b.id);
+	g_autoptr(GArray) twins = g_array_new(FALSE, FALSE, sizeof(gint64));
+	assert_int_equal(store_msg_twins(st, b.id, twins, NULL), 2);
+	assert_int_equal(g_array_index(twins, gint64, 0), a.id);
+	assert_int_equal(g_array_index(twins, gint64, 1), c.id);
+	/* another body is no twin */
+	struct store_msg_result e = commit_from("From: x <x@y.example>\r\nMessage-ID: <f1@x>\r\n\r\nother\r\n",
+	    4, "x@y.example");
+	g_array_set_size(twins, 0);
+	assert_int_equal(store_msg_twins(st, e.id, twins, NULL), 0);
+}
+
 /* Twice in the same batch: the second is a duplicate of the first; its file
  * is removed, the first's kept. */
 static void
@@ -137,7 +181,7 @@ test_batch(void **state)
 {
 	const char *rcpts[] = { "statements@ietf.org", NULL };
 	struct store_envelope env[3] = {
-		{ "a@x", rcpts, "unit", "s" }, { "b@x", rcpts, "unit", "s" }, { "c@x", rcpts, "unit", "s" },
+		{ "a@x", rcpts, "unit", "s" }, { "b@x", rcpts, "unit", "s" }, { "a@x", rcpts, "unit", "s" },
 	};
 	struct store_spool *sp[3] = {
 		spool("Message-ID: <b1@x>\r\n\r\none\r\n", 4),
@@ -240,6 +284,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_message_id),
 		cmocka_unit_test(test_dedupe),
+		cmocka_unit_test(test_forged_copy),
 		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_failure_leaves_nothing),
 		cmocka_unit_test(test_sync_and_free),
