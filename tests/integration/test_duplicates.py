@@ -319,7 +319,7 @@ def resend_after_rejection_supersedes():
         rej = L.wait_for(lambda: of_kind(sink, "Liaison statement not accepted") or None,
                          30 * SLOW, "the rejection mail")
         text = rej[0].msg.get_content()
-        L.ok("it will replace this copy" in text and "may also correct" not in text,
+        L.ok("the corrected copy replaces this one" in text and "may also correct" not in text,
              "one instruction:\n" + text)
         nid, _ = arrive(d, raw(original(title, "res-2@3gpp.example")), "posted")
         old = d.ctl_json("show", rid)
