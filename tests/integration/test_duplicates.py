@@ -230,6 +230,9 @@ def attached_forward_is_a_duplicate():
                           mail_from=CHAIR)
         L.eq(obj["forwarded_by"], CHAIR, "read as a forward")
         check_duplicate(d, fid, oid)
+        shown = d.ctl("show", fid).stdout
+        L.ok(re.search(r"Duplicate of: +%d " % oid, shown), "show says what it repeats:\n" + shown)
+        L.ok(re.search(r"Duplicates: +%d\n" % fid, d.ctl("show", oid).stdout), "show lists it")
         check_ack(sink, oid, CHAIR)
         one_routing(sink, title)
         L.eq(len({m.msg["message-id"] for m in of_kind(sink, "Liaison statement received")}), 1,
