@@ -47,7 +47,7 @@ FUZZ_SECONDS ?= 30
 SCHEMA    := $(sort $(wildcard store/schema/*.sql))
 TEMPLATES := $(sort $(wildcard templates/*.txt))
 
-.PHONY: all deps run check check-plain check-asan valgrind unit bench fuzz fuzz-build install uninstall clean
+.PHONY: FORCE all deps run check check-plain check-asan valgrind unit bench fuzz fuzz-build install uninstall clean
 all: $(B)/liaisond $(B)/liaisonctl
 
 deps:
@@ -144,7 +144,9 @@ valgrind: deps
 # make install / uninstall. PREFIX=/usr for a system install (units then go
 # to /usr/lib/systemd/system); DESTDIR stages into a folder (packaging,
 # tests). The config in /etc is never overwritten: liaisond.conf.example is
-# always refreshed, liaisond.conf and directory.conf only written when absent.
+# always refreshed, liaisond.conf only written when absent. The directory is
+# installed only as directory.conf.example (its groups have made-up chairs):
+# check-config fails until the operator imports or writes directory.conf.
 SYSCONFDIR  ?= /etc
 BINDIR      ?= $(PREFIX)/bin
 SBINDIR     ?= $(PREFIX)/sbin
@@ -160,15 +162,30 @@ UNITS       := liaisond.service liaisond.socket liaisond-remind.service liaisond
 MAN5        := man/liaisond.conf.5
 MAN8        := man/liaisond.8 man/liaisonctl.8
 DIR_EXAMPLE := conf/directory.example.conf
-DOCS        := $(wildcard docs/operations.md README.md)
+DOCS        := $(wildcard docs/*.md README.md)
 INSTALL     ?= install
 
-install: all
+# The installed binaries are linked again with conf/conf_installed.c naming
+# $(CONFDIR)/liaisond.conf: they look there when neither --config nor
+# $$LIAISOND_CONFIG is given; the build folder's use the embedded default.
+$(B)/inst/conf_installed.o: conf/conf_installed.c FORCE
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS) -DLIAISON_INSTALLED_CONF='"$(CONFDIR)/liaisond.conf"' -c -o $@ $<
+
+$(B)/inst/liaisond: $(D_OBJ) $(B)/inst/conf_installed.o $(LIBS)
+	@$(CC) $(LDFLAGS) -o $@ $(D_OBJ) $(B)/inst/conf_installed.o $(LIBS) $(LDLIBS)
+
+$(B)/inst/liaisonctl: $(C_OBJ) $(B)/inst/conf_installed.o $(LIBS)
+	@$(CC) $(LDFLAGS) -o $@ $(C_OBJ) $(B)/inst/conf_installed.o $(LIBS) $(LDLIBS)
+
+FORCE:
+
+install: all $(B)/inst/liaisond $(B)/inst/liaisonctl
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
 	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(CONFDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(TMPLDIR)
-	$(INSTALL) -m 0755 $(B)/liaisond $(DESTDIR)$(SBINDIR)/liaisond
-	$(INSTALL) -m 0755 $(B)/liaisonctl $(DESTDIR)$(BINDIR)/liaisonctl
+	$(INSTALL) -m 0755 $(B)/inst/liaisond $(DESTDIR)$(SBINDIR)/liaisond
+	$(INSTALL) -m 0755 $(B)/inst/liaisonctl $(DESTDIR)$(BINDIR)/liaisonctl
 	$(INSTALL) -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	$(INSTALL) -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	@# The units name /usr/sbin, /usr/bin and /etc; other prefixes are written in.
@@ -186,8 +203,6 @@ install: all
 	chmod 0644 $(DESTDIR)$(CONFDIR)/liaisond.conf.example
 	[ -e $(DESTDIR)$(CONFDIR)/liaisond.conf ] || \
 	    $(INSTALL) -m 0644 $(DESTDIR)$(CONFDIR)/liaisond.conf.example $(DESTDIR)$(CONFDIR)/liaisond.conf
-	[ -e $(DESTDIR)$(CONFDIR)/directory.conf ] || \
-	    $(INSTALL) -m 0644 $(DIR_EXAMPLE) $(DESTDIR)$(CONFDIR)/directory.conf
 	$(if $(DOCS),$(INSTALL) -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/)
 	@# The mail templates: each kind's .example always refreshed, the file the
 	@# daemon reads only written when absent (the operator's words are kept).
@@ -202,7 +217,7 @@ install: all
 	    if command -v systemd-sysusers >/dev/null; then systemd-sysusers $(SYSUSERSDIR)/liaisond.conf; fi; \
 	    if command -v systemd-tmpfiles >/dev/null; then systemd-tmpfiles --create $(TMPFILESDIR)/liaisond.conf; fi; \
 	    if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
-	    echo "installed; next: edit $(CONFDIR)/liaisond.conf, then systemctl enable --now liaisond.socket liaisond.service liaisond-remind.timer"; \
+	    echo "installed; next: edit $(CONFDIR)/liaisond.conf, make $(CONFDIR)/directory.conf (liaisonctl directory import, or from directory.conf.example), then systemctl enable --now liaisond.socket liaisond.service liaisond-remind.timer"; \
 	fi
 
 # uninstall removes what install wrote, except the operator's data: the

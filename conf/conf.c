@@ -301,6 +301,12 @@ struct conf *
 conf_load(const char *file, GError **error)
 {
 	if (!file) {
+		if (!g_file_test("conf/default.conf", G_FILE_TEST_IS_REGULAR)) {
+			g_set_error(error, CONF_ERROR, 2, "no configuration file: give --config FILE"
+			    " or set LIAISOND_CONFIG (this build is not installed; its embedded"
+			    " default config is only for its source tree, as `make run` uses it)");
+			return NULL;
+		}
 		g_autofree char *cwd = g_get_current_dir();
 		return conf_load_text(default_conf[0], "(embedded default)", cwd, error);
 	}
@@ -322,7 +328,7 @@ conf_path_for(const char *arg)
 	if (arg && *arg)
 		return arg;
 	const char *env = g_getenv("LIAISOND_CONFIG");
-	return env && *env ? env : NULL;
+	return env && *env ? env : conf_installed_path;
 }
 
 gboolean

@@ -18,7 +18,7 @@ enum conf_error_code {
 enum {
 	EX_OK_ = 0, EX_USAGE_ = 64, EX_DATAERR_ = 65, EX_NOINPUT_ = 66,
 	EX_UNAVAILABLE_ = 69, EX_SOFTWARE_ = 70, EX_CANTCREAT_ = 73,
-	EX_IOERR_ = 74, EX_TEMPFAIL_ = 75, EX_CONFIG_ = 78
+	EX_IOERR_ = 74, EX_TEMPFAIL_ = 75, EX_NOPERM_ = 77, EX_CONFIG_ = 78
 };
 
 enum conf_tls { CONF_TLS_NONE, CONF_TLS_STARTTLS, CONF_TLS_TLS };
@@ -82,7 +82,10 @@ struct conf {
 	int max_extra_recipients;  /* To-Contacts outside the directory one routing mail goes to */
 };
 
-/* conf_load - read FILE (NULL: the embedded default) into a new conf. */
+/* conf_load - read FILE into a new conf. NULL: the embedded default, but only
+ * in a source tree (conf/default.conf in the current folder, as `make run`
+ * starts it): elsewhere its relative state_dir would make a ./var of whatever
+ * folder one stands in, so that is a config error naming --config. */
 struct conf *conf_load(const char *file, GError **error);
 
 /* conf_load_text - parse config text as if read from FILE_LABEL in DIR. On
@@ -91,9 +94,15 @@ struct conf *conf_load(const char *file, GError **error);
 struct conf *conf_load_text(const char *text, const char *file_label,
     const char *dir, GError **error);
 
-/* conf_path_for - the config path a program should use: ARG, else
- * $LIAISOND_CONFIG, else NULL (the embedded default). */
+/* conf_path_for - the config path a program should use: ARG (--config), else
+ * $LIAISOND_CONFIG, else the installed default (conf_installed_path, set by
+ * `make install`), else NULL: the embedded default, which conf_load accepts
+ * only in a source tree. */
 const char *conf_path_for(const char *arg);
+
+/* conf_installed_path - SYSCONFDIR/liaisond/liaisond.conf in binaries built by
+ * `make install`, NULL in the build folder's (conf/conf_installed.c). */
+extern const char *const conf_installed_path;
 
 /* conf_is_statements_address - does ADDR (no <>) match statements_address? */
 gboolean conf_is_statements_address(const struct conf *c, const char *addr);

@@ -105,7 +105,13 @@ cmd_check_config(struct ctl *c, int argc, char **argv)
 	} else {
 		check_notify(c->conf, problems);
 		dir_file = c->conf->directory_file;
-		if (*dir_file) {
+		if (*dir_file && !g_file_test(dir_file, G_FILE_TEST_EXISTS)) {
+			/* a fresh install: say how to make one, not just ENOENT */
+			g_ptr_array_add(problems, g_strdup_printf("%s: [directory] file %s does not"
+			    " exist: build it from the datatracker's groups and roles with"
+			    " `liaisonctl directory import GROUPS.json ROLES.json`, or copy %s.example"
+			    " and edit it (docs/directory.md)", c->conf->path, dir_file, dir_file));
+		} else if (*dir_file) {
 			GPtrArray *dp = NULL;
 			d = directory_load(dir_file, &dp, NULL);
 			for (guint i = 0; dp && i < dp->len; i++)

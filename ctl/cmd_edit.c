@@ -66,10 +66,10 @@ queue_cmd_edit(struct ctl *c, int argc, char **argv)
 {
 	GError *error = NULL;
 	gboolean use_editor = FALSE;
-	gint version = 0;
+	gint version_arg = G_MININT;     /* G_MININT: not given; 0 is checked like any other */
 	GOptionEntry entries[] = {
 		{ "editor", 0, 0, G_OPTION_ARG_NONE, &use_editor, NULL, NULL },
-		{ "version", 0, 0, G_OPTION_ARG_INT, &version, NULL, NULL },
+		{ "version", 0, 0, G_OPTION_ARG_INT, &version_arg, NULL, NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	int rc = queue_options("edit", entries, &argc, &argv);
@@ -77,6 +77,9 @@ queue_cmd_edit(struct ctl *c, int argc, char **argv)
 		return rc;
 	if (argc < 2 || (argc == 2 && !use_editor) || (argc > 2 && use_editor))
 		return ctl_usage(queue_cmd("edit"));
+	if (version_arg != G_MININT && version_arg < 0)
+		return ctl_fail(EX_USAGE_, "edit: --version %d: a version is 0 or more", version_arg);
+	int version = version_arg != G_MININT ? version_arg : -1;   /* -1: flow_edit takes today's */
 	gint64 id = queue_id("edit", argc, argv, 1);
 	if (id < 0)
 		return EX_USAGE_;
@@ -98,7 +101,7 @@ queue_cmd_edit(struct ctl *c, int argc, char **argv)
 		struct statement *st = store_stmt_load(ctl_store(c), id, &error);
 		if (!st)
 			return ctl_fail_error(error);
-		if (version <= 0)
+		if (version < 0)
 			version = st->version;
 		rc = queue_form_edit(st, edits);
 		statement_free(st);

@@ -123,9 +123,15 @@ cmd_list(struct ctl *c, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--state") == 0 && i + 1 < argc)
 			state = argv[++i];
+		else if (g_str_has_prefix(argv[i], "--state="))
+			state = argv[i] + 8;
 		else
 			return ctl_usage(&ctl_cmds_msg[0]);
 	}
+	enum stmt_state known;
+	if (state && !stmt_state_from_name(state, &known))
+		return ctl_fail(EX_USAGE_, "list: --state is received, posted, rejected, ignored"
+		    " or dead, not '%s'", state);
 	GPtrArray *a = store_msg_info_list(ctl_store(c), state, &error);
 	if (!a)
 		return ctl_fail_error(error);
@@ -145,20 +151,32 @@ cmd_list(struct ctl *c, int argc, char **argv)
 		JsonNode *n = json_node_new(JSON_NODE_ARRAY);
 		json_node_take_array(n, arr);
 		ctl_print_json(n);
+	} else if (a->len == 0) {
+		printf("No messages%s%s.\n", state ? " in state " : "", state ? state : "");
 	} else {
+		struct ctl_table *t = ctl_table_new(6, "ID", "RECEIVED", "STATE", "PROB", "SENDER",
+		    "TITLE");
+		ctl_table_cap(t, 0, 7, TRUE);
+		ctl_table_cap(t, 3, 4, TRUE);
+		ctl_table_cap(t, 4, 22, FALSE);
 		for (guint i = 0; i < a->len; i++) {
 			const struct store_msg_info *m = g_ptr_array_index(a, i);
-			char *state = NULL, *title = NULL;
+			g_autofree char *st = NULL, *title = NULL;
 			int problems = 0;
-			if (store_stmt_summary(ctl_store(c), m->id, &state, &title, &problems, NULL) < 0)
+			if (store_stmt_summary(ctl_store(c), m->id, &st, &title, &problems, NULL) < 0)
 				problems = 0;
-			printf("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%" G_GINT64_FORMAT "\t%s\t%d\t%s\n", m->id,
-			    m->received_at, *m->envelope_from ? m->envelope_from : "<>",
-			    m->message_id ? m->message_id : "-", m->size, m->state, problems,
-			    title ? title : "-");
-			g_free(state);
-			g_free(title);
+			g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, m->id);
+			g_autofree char *when = ctl_out_time(m->received_at);
+			if (strlen(when) > 10)
+				when[10] = '\0';   /* the day: show has the time */
+			g_autofree char *np = g_strdup_printf("%d", problems);
+			ctl_table_add(t, id, when, m->state, np, *m->envelope_from ?
+			    m->envelope_from : "<>", title ? title : "-");
+			if (strcmp(m->state, "rejected") == 0 || strcmp(m->state, "dead") == 0)
+				ctl_table_style(t, 2, CTL_RED);
 		}
+		ctl_table_print_lines(t, stdout);
+		ctl_table_free(t);
 	}
 	g_ptr_array_unref(a);
 	return 0;
@@ -196,6 +214,7 @@ cmd_show(struct ctl *c, int argc, char **argv)
 	} else {
 		/* the secretariat's reading of it: ctl/ctl_show.c (issue 6) */
 		store_msg_info_free(m);
+		ctl_out_pager();
 		return ctl_show_human(c, id);
 	}
 	store_msg_info_free(m);
@@ -209,6 +228,9 @@ cmd_raw(struct ctl *c, int argc, char **argv)
 	gint64 id = argc == 2 ? ctl_parse_id(argv[1]) : -1;
 	if (id < 0)
 		return ctl_usage(&ctl_cmds_msg[2]);
+	if (c->json)   /* bytes are not JSON: say so rather than ignore it */
+		return ctl_fail(EX_USAGE_, "raw writes the stored bytes; `liaisonctl show %"
+		    G_GINT64_FORMAT " --json` gives the message's details as JSON", id);
 	g_autofree char *path = store_msg_path(ctl_store(c), id, &error);
 	if (!path)
 		return fail_id(error, id);
@@ -294,6 +316,15 @@ cmd_submit(struct ctl *c, int argc, char **argv)
 	store_spool_free(sp);
 	if (res.error)
 		return ctl_fail_error(res.error);
+	if (c->json) {
+		JsonObject *o = json_object_new();
+		json_object_set_int_member(o, "id", res.id);
+		json_object_set_boolean_member(o, "duplicate", res.duplicate);
+		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(n, o);
+		ctl_print_json(n);
+		return 0;
+	}
 	if (res.duplicate)
 		fprintf(stderr, "liaisonctl: already recorded as %" G_GINT64_FORMAT "\n", res.id);
 	printf("%" G_GINT64_FORMAT "\n", res.id);
@@ -303,12 +334,15 @@ cmd_submit(struct ctl *c, int argc, char **argv)
 /* Order matters: the handlers above print their usage by index. */
 const struct ctl_cmd ctl_cmds_msg[] = {
 	{ "list", cmd_list, "[--state STATE] [--json]", "one line per received message",
-	  "Columns: id, received time (UTC), envelope sender, Message-ID, size, state,\n"
-	  "number of problems, title. --state S lists only statements in state S\n"
-	  "(received, posted, rejected, ignored, dead). --json prints an array of\n"
+	  "Columns: ID, RECEIVED (the day, UTC), STATE, PROB (number of problems),\n"
+	  "SENDER (envelope) and TITLE, one line each. On a terminal the lines fit its\n"
+	  "width (SENDER and TITLE cut with an ellipsis); else $COLUMNS when set; piped\n"
+	  "to a file or a program without $COLUMNS, nothing is cut.\n"
+	  "--state S lists only statements in state S (received, posted, rejected,\n"
+	  "ignored, dead; another value is exit 64). --json prints an array of\n"
 	  "objects with id, received_at, envelope_from, message_id, size, state, title\n"
 	  "and problems (the count)." },
-	{ "show", cmd_show, "ID [--json | --text]",
+	{ "show", cmd_show, "ID [--text] [--json]",
 	  "a statement in full: fields, problems, attachments, mail and history",
 	  "Shows statement ID as the secretariat reads it: its state and version, the\n"
 	  "fields (title, from, to, contacts, purpose, deadline), each problem next to\n"
@@ -320,14 +354,18 @@ const struct ctl_cmd ctl_cmds_msg[] = {
 	  "attachments, other_identifiers, related, forwarded_by, problems, documents\n"
 	  "({filename, role, text_chars}), release, work_items, next_meetings.\n"
 	  "--text prints the text read out of its documents (.docx, .pdf, the files of\n"
-	  "a .zip), the statement's first, so it can be read without Word." },
+	  "a .zip), the statement's first, so it can be read without Word; with --json\n"
+	  "{id, documents: [{filename, role, text_chars, text}]}." },
 	{ "raw", cmd_raw, "ID", "write the stored message to stdout, byte for byte",
 	  "Writes message ID to standard output exactly as liaisond stored it (the\n"
 	  "mail as Postfix delivered it over LMTP, or the file given to `submit`):\n"
 	  "nothing is decoded or converted. For a mail reader, a bug report or\n"
-	  "`submit` on another system: `liaisonctl raw ID > ID.eml`." },
-	{ "submit", cmd_submit, "FILE.eml [--from ADDR]", "record a message file as if it came by LMTP",
+	  "`submit` on another system: `liaisonctl raw ID > ID.eml`. With --json it\n"
+	  "refuses (exit 64): the bytes are not JSON; show ID --json has the details." },
+	{ "submit", cmd_submit, "FILE.eml [--from ADDR] [--json]",
+	  "record a message file as if it came by LMTP",
 	  "The file is stored as it is, addressed to the first statements_address, and\n"
-	  "its id printed. A file already recorded prints the earlier id." },
+	  "its id printed. A file already recorded prints the earlier id.\n"
+	  "--json: {id, duplicate}." },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

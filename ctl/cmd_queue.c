@@ -63,11 +63,15 @@ cmd_rejects(struct ctl *c, int argc, char **argv)
 		return 0;
 	}
 	struct ctl_table *t = ctl_table_new(5, "ID", "AGE", "SENDER", "ERRORS", "TITLE");
+	ctl_table_cap(t, 0, 7, TRUE);
+	ctl_table_cap(t, 1, 6, TRUE);
+	ctl_table_cap(t, 2, 20, FALSE);
+	ctl_table_cap(t, 3, 22, FALSE);
 	for (guint i = 0; i < rows->len; i++) {
 		struct admin_summary *r = g_ptr_array_index(rows, i);
 		g_autofree char *age = ctl_out_age(r->received_at, NULL);
 		g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, r->id);
-		g_autofree char *sender = ctl_out_truncate(*r->sender ? r->sender : "<>", 30);
+		const char *sender = *r->sender ? r->sender : "<>";
 		g_autofree char *subject = r->title ? NULL : queue_subject(c, r->id);
 		g_autofree char *title = r->title ? g_strdup(r->title) :
 		    subject ? g_strdup_printf("(subject) %s", subject) : g_strdup("(no title)");
@@ -79,7 +83,7 @@ cmd_rejects(struct ctl *c, int argc, char **argv)
 		ctl_table_add(t, id, age, sender, codes, title);
 		ctl_table_style(t, 3, CTL_RED);
 	}
-	ctl_table_print(t, stdout);
+	ctl_table_print_lines(t, stdout);
 	printf("\n%u waiting. `liaisonctl show ID` explains each problem.\n", rows->len);
 	ctl_table_free(t);
 	g_ptr_array_free(rows, TRUE);
@@ -117,7 +121,8 @@ cmd_history(struct ctl *c, int argc, char **argv)
 	} else if (ev->len == 0) {
 		printf("No events for statement %" G_GINT64_FORMAT ".\n", id);
 	} else {
-		queue_print_history(ev);
+		ctl_out_pager();
+		queue_print_history(c, id, ev);
 	}
 	g_ptr_array_free(ev, TRUE);
 	return 0;
@@ -294,7 +299,8 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "the rejects queue: statements waiting for the secretariat, oldest first",
 	  "Lists every statement in state 'rejected', oldest first: its number (ID), how long\n"
 	  "it has waited (AGE), who sent it, the error codes that keep it from being posted,\n"
-	  "and its title (or the mail's subject when no title was found).\n\n"
+	  "and its title (or the mail's subject when no title was found), one line each,\n"
+	  "cut like `list` (to the terminal's width; $COLUMNS; nothing cut in a pipe).\n\n"
 	  "To clear an entry: `liaisonctl show ID` explains each problem in plain words;\n"
 	  "then `edit ID FIELD=VALUE` and `approve ID`, or `reprocess ID` after a directory\n"
 	  "change, or `discard ID --why TEXT` when it is not a liaison statement.\n\n"
@@ -413,10 +419,12 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "numbers such as S2-2401234) and attachment file names. Every word must\n"
 	  "occur; words match their other forms (statement/statements); end a word with *\n"
 	  "for a prefix (multi*). TEXT may be \"\" to list by the filters only.\n\n"
-	  "--from G / --to G: a group by acronym or name (resolved with the directory).\n"
+	  "--from G / --to G: a group by acronym or name (resolved with the directory),\n"
+	  "with every group under it in the directory tree: --from 3gpp finds 3gpp-ct4,\n"
+	  "--to wit finds the statements to its WGs (quic).\n"
 	  "--since / --until DATE: received on or after / on or before (YYYY-MM-DD, UTC).\n"
 	  "--state S: received, posted, rejected, ignored, dead or duplicate. --limit N\n"
-	  "(default 50).\n\n"
+	  "(default 50). A bad value of --state, --since, --until or --limit is exit 64.\n\n"
 	  "--json: an array of {id, state, received_at, title, from_groups, to_groups,\n"
 	  "errors, warnings, snippet}." },
 	{ "export", queue_cmd_export, "[--since DATE] [--json]",

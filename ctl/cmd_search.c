@@ -37,6 +37,32 @@ resolve_group(const struct directory *dir, const char *text)
 	return out ? out : g_strdup(text);
 }
 
+/* group_tree - ACRONYM and every group under it in the directory tree (an
+ * SDO's sub-groups, an area's WGs), or NULL when the directory does not know
+ * it. The parent chain is followed a bounded number of steps (the directory
+ * refuses cycles; the bound is for a file changed meanwhile). */
+static char **
+group_tree(const struct directory *dir, const char *acronym)
+{
+	if (!dir || !acronym || !directory_get(dir, acronym))
+		return NULL;
+	g_autoptr(GPtrArray) all = directory_groups(dir);
+	GPtrArray *out = g_ptr_array_new();
+	for (guint i = 0; i < all->len; i++) {
+		const struct dir_group *g = all->pdata[i];
+		for (int depth = 0; g && depth < 16; depth++) {
+			if (strcmp(g->acronym, acronym) == 0) {
+				g_ptr_array_add(out, g_strdup(((const struct dir_group *)
+				    all->pdata[i])->acronym));
+				break;
+			}
+			g = g->parent ? directory_get(dir, g->parent) : NULL;
+		}
+	}
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
 /* snippet_is_title - the snippet says nothing the title does not (the hit
  * was in the title). */
 static gboolean
@@ -83,6 +109,9 @@ queue_cmd_search(struct ctl *c, int argc, char **argv)
 	g_autofree char *until_t = until ? parse_date(until, 1) : NULL;
 	if ((since && !since_t) || (until && !until_t))
 		return ctl_fail(EX_USAGE_, "search: dates are YYYY-MM-DD (UTC), as in 2026-11-22");
+	if (limit < 0)
+		return ctl_fail(EX_USAGE_, "search: --limit is a number of statements (0: all), not %d",
+		    limit);
 	enum stmt_state known;
 	if (state && !stmt_state_from_name(state, &known))
 		return ctl_fail(EX_USAGE_, "search: --state is one of received, posted, rejected,"
@@ -92,11 +121,14 @@ queue_cmd_search(struct ctl *c, int argc, char **argv)
 		return ctl_fail_error(error);
 	g_autofree char *from_g = resolve_group(dir, from);
 	g_autofree char *to_g = resolve_group(dir, to);
+	g_auto(GStrv) from_tree = group_tree(dir, from_g);
+	g_auto(GStrv) to_tree = group_tree(dir, to_g);
 	if (dir)
 		directory_free(dir);
 
 	struct admin_search q = {
 		.text = text, .from = from_g, .to = to_g, .since = since_t, .until = until_t,
+		.from_any = from_tree, .to_any = to_tree,
 		.state = state, .limit = limit > 0 ? limit : 0,
 	};
 	GPtrArray *rows = store_admin_search(ctl_store(c), &q, &error);

@@ -30,11 +30,13 @@ extern const struct ctl_cmd ctl_cmds_stmt[];     /* cmd_stmt.c: rejects attachme
 extern const struct ctl_cmd ctl_cmds_notify[];   /* cmd_notify.c: outbox resend remind mark-taken */
 extern const struct ctl_cmd ctl_cmds_queue[];    /* cmd_queue.c: edit approve discard ... */
 extern const struct ctl_cmd ctl_cmds_ops[];      /* cmd_ops.c: status */
+extern const struct ctl_cmd ctl_cmds_directory[]; /* cmd_directory.c: directory import */
 
 /* ctl_find_cmd - the row of command NAME in any table, or NULL. */
 const struct ctl_cmd *ctl_find_cmd(const char *name);
 
-/* ctl_store - the store, opened on first use; exits 69/75 with a message on failure. */
+/* ctl_store - the store, opened on first use; never creates one: exits 69
+ * (missing, with the path), 77 (no permission) or 75 with a message on failure. */
 struct store *ctl_store(struct ctl *c);
 /* ctl_fail - print "liaisonctl: MESSAGE" to stderr and return CODE. */
 int ctl_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -39,6 +39,33 @@ ctl_doc_show_text(struct ctl *c, gint64 id)
 		g_ptr_array_unref(docs);
 		return ctl_fail_error(error);
 	}
+	if (c->json) {
+		/* the documents in the same order, with their text */
+		JsonArray *a = json_array_new();
+		for (int pass = 0; pass < 2; pass++)
+			for (guint i = 0; i < docs->len; i++) {
+				const struct document *d = docs->pdata[i];
+				if ((strcmp(d->role, "statement") == 0) != (pass == 0))
+					continue;
+				JsonObject *o = json_object_new();
+				json_object_set_string_member(o, "filename", d->filename);
+				json_object_set_string_member(o, "role", d->role);
+				json_object_set_int_member(o, "text_chars", d->text_chars);
+				if (d->text)
+					json_object_set_string_member(o, "text", d->text);
+				else
+					json_object_set_null_member(o, "text");
+				json_array_add_object_element(a, o);
+			}
+		JsonObject *o = json_object_new();
+		json_object_set_int_member(o, "id", id);
+		json_object_set_array_member(o, "documents", a);
+		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(n, o);
+		ctl_print_json(n);
+		g_ptr_array_unref(docs);
+		return 0;
+	}
 	if (docs->len == 0)
 		printf("Statement %" G_GINT64_FORMAT " has no documents (.docx, .pdf, .zip); "
 		    "`liaisonctl show %" G_GINT64_FORMAT "` shows its body.\n", id, id);

@@ -6,16 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int color_forced = -1;
+static int tty_width;          /* the terminal's, kept when stdout goes to the pager */
+static GPid pager_pid;
 
 int
 ctl_out_width(void)
 {
 	struct winsize ws;
-	int w = 0;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+	int w = tty_width;
+	if (!w && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
 		w = ws.ws_col;
 	if (w <= 0) {
 		const char *cols = g_getenv("COLUMNS");
@@ -24,6 +27,46 @@ ctl_out_width(void)
 	if (w <= 0)
 		w = 80;
 	return w < 40 ? 40 : w;
+}
+
+/* pager_end - at exit: the pager gets end of file, and the terminal back
+ * only when it is done. */
+static void
+pager_end(void)
+{
+	fflush(stdout);
+	close(STDOUT_FILENO);
+	int status;
+	while (waitpid(pager_pid, &status, 0) < 0 && errno == EINTR)
+		;
+}
+
+void
+ctl_out_pager(void)
+{
+	struct winsize ws;
+	if (pager_pid || !isatty(STDOUT_FILENO))
+		return;
+	const char *pager = g_getenv("PAGER");
+	g_autofree char *less = pager ? NULL : g_find_program_in_path("less");
+	if (pager ? !*pager || strcmp(pager, "cat") == 0 : !less)
+		return;
+	gboolean color = ctl_out_color();
+	int w = ctl_out_width();
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)(pager ? pager : "less -FRX"),
+		NULL };
+	int in = -1;
+	fflush(stdout);
+	if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+	    &pager_pid, &in, NULL, NULL, NULL))
+		return;   /* no pager: straight to the terminal */
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		w = ws.ws_col;
+	tty_width = w;
+	ctl_out_set_color(color);
+	dup2(in, STDOUT_FILENO);
+	close(in);
+	atexit(pager_end);
 }
 
 gboolean
@@ -404,6 +447,49 @@ ctl_out_truncate(const char *text, int width)
 	return g_string_free(out, FALSE);
 }
 
+/* ellipsis - "…" where the locale's characters are UTF-8, else "...". */
+static const char *
+ellipsis(void)
+{
+	const char *charset = NULL;
+	return g_get_charset(&charset) ? "\u2026" : "...";
+}
+
+char *
+ctl_out_cut(const char *text, int width)
+{
+	g_autofree char *clean = clean_utf8(text, "");
+	if (width <= 0 || ctl_out_display_width(clean) <= width)
+		return g_steal_pointer(&clean);
+	const char *dots = ellipsis();
+	int dw = ctl_out_display_width(dots);
+	GString *out = g_string_new(NULL);
+	int col = 0;
+	for (const char *p = clean; *p; p = g_utf8_next_char(p)) {
+		int cw = char_width(g_utf8_get_char(p));
+		if (col + cw > width - dw)
+			break;
+		g_string_append_len(out, p, g_utf8_next_char(p) - p);
+		col += cw;
+	}
+	if (width >= dw)
+		g_string_append(out, dots);
+	return g_string_free(out, FALSE);
+}
+
+int
+ctl_out_fit_width(void)
+{
+	struct winsize ws;
+	if (tty_width)
+		return tty_width;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col < 40 ? 40 : ws.ws_col;
+	const char *cols = g_getenv("COLUMNS");
+	int w = cols ? atoi(cols) : 0;
+	return w <= 0 ? 0 : w < 40 ? 40 : w;
+}
+
 char *
 ctl_out_time(const char *iso)
 {
@@ -457,6 +543,8 @@ struct ctl_table {
 	int ncols;
 	GPtrArray *cells;          /* char *, ncols per row, first row the header */
 	GArray *styles;            /* enum ctl_style per cell */
+	int *caps;                 /* ctl_table_cap: at most this many columns (0: none) */
+	gboolean *right;           /* ctl_table_cap: aligned right (numbers) */
 };
 
 struct ctl_table *
@@ -465,6 +553,8 @@ ctl_table_new(int ncols, ...)
 	struct ctl_table *t = g_new0(struct ctl_table, 1);
 	va_list ap;
 	t->ncols = ncols;
+	t->caps = g_new0(int, ncols);
+	t->right = g_new0(gboolean, ncols);
 	t->cells = g_ptr_array_new_with_free_func(g_free);
 	t->styles = g_array_new(FALSE, TRUE, sizeof(int));
 	va_start(ap, ncols);
@@ -559,6 +649,70 @@ ctl_table_render(struct ctl_table *t, int width)
 }
 
 void
+ctl_table_cap(struct ctl_table *t, int col, int cap, gboolean right)
+{
+	if (col < 0 || col >= t->ncols)
+		return;
+	t->caps[col] = cap;
+	t->right[col] = right;
+}
+
+char *
+ctl_table_render_lines(struct ctl_table *t, int width)
+{
+	int n = t->ncols;
+	guint rows = t->cells->len / n;
+	g_autofree int *w = g_new0(int, n);
+	GString *out = g_string_new(NULL);
+
+	for (guint r = 0; r < rows; r++)
+		for (int c = 0; c < n - 1; c++) {
+			int cw = ctl_out_display_width(g_ptr_array_index(t->cells, r * n + c));
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	if (width > 0)
+		for (int c = 0; c < n - 1; c++)
+			if (t->caps[c] > 0 && w[c] > t->caps[c])
+				w[c] = t->caps[c];
+	for (guint r = 0; r < rows; r++) {
+		GString *line = g_string_new(NULL);
+		int col = 0;
+		for (int c = 0; c < n; c++) {
+			const char *cell = g_ptr_array_index(t->cells, r * n + c);
+			int style = g_array_index(t->styles, int, r * n + c);
+			int room = c < n - 1 ? w[c] : width > 0 ? width - col : 0;
+			if (c == n - 1 && width > 0 && room < 1)
+				break;
+			g_autofree char *cut = ctl_out_cut(cell, width > 0 ? room : 0);
+			int pad = c < n - 1 ? w[c] - ctl_out_display_width(cut) : 0;
+			if (t->right[c])
+				append_spaces(line, pad);
+			append_cell(line, cut, style);
+			if (c < n - 1) {
+				if (!t->right[c])
+					append_spaces(line, pad);
+				append_spaces(line, 2);
+			}
+			col += w[c] + 2;
+		}
+		while (line->len && line->str[line->len - 1] == ' ')
+			g_string_truncate(line, line->len - 1);
+		g_string_append_len(out, line->str, line->len);
+		g_string_append_c(out, '\n');
+		g_string_free(line, TRUE);
+	}
+	return g_string_free(out, FALSE);
+}
+
+void
+ctl_table_print_lines(struct ctl_table *t, FILE *f)
+{
+	g_autofree char *text = ctl_table_render_lines(t, ctl_out_fit_width());
+	fputs(text, f);
+}
+
+void
 ctl_table_print(struct ctl_table *t, FILE *f)
 {
 	g_autofree char *text = ctl_table_render(t, ctl_out_width());
@@ -572,6 +726,8 @@ ctl_table_free(struct ctl_table *t)
 		return;
 	g_ptr_array_free(t->cells, TRUE);
 	g_array_free(t->styles, TRUE);
+	g_free(t->caps);
+	g_free(t->right);
 	g_free(t);
 }
 

@@ -19,6 +19,17 @@ enum ctl_style { CTL_PLAIN, CTL_BOLD, CTL_DIM, CTL_RED, CTL_YELLOW, CTL_GREEN, C
  * (never less than 40, so that wrapping stays readable). */
 int ctl_out_width(void);
 
+/* ctl_out_fit_width - the width one-line listings (list, rejects, outbox) are
+ * cut to: the terminal's on a terminal (TIOCGWINSZ), else $COLUMNS when set,
+ * else 0: no limit, so that a file or a pipe gets every character (like ps). */
+int ctl_out_fit_width(void);
+
+/* ctl_out_pager - when stdout is a terminal, send the rest of the output
+ * through $PAGER (unset: less -FRX, which stays out of the way of a short
+ * text; empty or "cat": none), keeping the terminal's width and colour for
+ * the layout; the pager is waited for at exit. Not a terminal: nothing. */
+void ctl_out_pager(void);
+
 /* ctl_out_color - TRUE when colour may be used: stdout is a TTY and NO_COLOR
  * is unset or empty (https://no-color.org). ctl_out_set_color forces it
  * (-1: decide again from the environment). */
@@ -66,6 +77,11 @@ gboolean ctl_out_raw(const void *buf, gsize n);
  * newlines and tabs become spaces. */
 char *ctl_out_truncate(const char *text, int width);
 
+/* ctl_out_cut - TEXT cut to WIDTH columns ending in an ellipsis ("…" in a
+ * UTF-8 locale, else "...") when longer; WIDTH 0: not cut. Control characters
+ * are dropped (newlines and tabs become spaces). */
+char *ctl_out_cut(const char *text, int width);
+
 /* ctl_out_time - a stored time (2026-11-22T04:00:00Z) as "2026-11-22 04:00 UTC";
  * other text is returned as is. */
 char *ctl_out_time(const char *iso);
@@ -87,6 +103,13 @@ void ctl_table_style(struct ctl_table *t, int col, enum ctl_style style);
 /* ctl_table_render - the table as text for WIDTH columns. */
 char *ctl_table_render(struct ctl_table *t, int width);
 void ctl_table_print(struct ctl_table *t, FILE *f);
+/* One line per row instead (list, rejects, outbox): ctl_table_cap gives column
+ * COL at most CAP columns (right-aligned when RIGHT, for numbers); every
+ * column is cut with an ellipsis to its width and the last one to what is
+ * left of WIDTH. WIDTH 0: nothing is cut (ctl_out_fit_width's no limit). */
+void ctl_table_cap(struct ctl_table *t, int col, int cap, gboolean right);
+char *ctl_table_render_lines(struct ctl_table *t, int width);
+void ctl_table_print_lines(struct ctl_table *t, FILE *f);
 guint ctl_table_rows(const struct ctl_table *t);
 void ctl_table_free(struct ctl_table *t);
 

@@ -19,7 +19,7 @@ print_history_of(struct ctl *c, gint64 id)
 		g_error_free(error);
 		return;
 	}
-	queue_print_history(ev);
+	queue_print_history(c, id, ev);
 	g_ptr_array_free(ev, TRUE);
 }
 

@@ -7,14 +7,19 @@
 #include "notify/notify.h"
 #include "conf/addr.h"
 
+#include <errno.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const struct ctl_cmd *const tables[] = {
-	ctl_cmds_msg, ctl_cmds_stmt, ctl_cmds_queue, ctl_cmds_notify, ctl_cmds_conf, ctl_cmds_ops,
+	ctl_cmds_msg, ctl_cmds_stmt, ctl_cmds_queue, ctl_cmds_notify, ctl_cmds_conf, ctl_cmds_directory,
+	ctl_cmds_ops,
 };
 
 /* help is run before the store opens (cmd_help), so it has no run function */
@@ -97,7 +102,9 @@ ctl_fail_error(GError *error)
 			code = EX_CONFIG_; break;
 		}
 	} else if (error->domain == G_FILE_ERROR) {
-		code = error->code == G_FILE_ERROR_NOENT ? EX_NOINPUT_ : EX_IOERR_;
+		code = error->code == G_FILE_ERROR_NOENT ? EX_NOINPUT_ :
+		    error->code == G_FILE_ERROR_ACCES || error->code == G_FILE_ERROR_PERM ?
+		    EX_NOPERM_ : EX_IOERR_;
 	}
 	ctl_fail(code, "%s", error->message);
 	g_error_free(error);
@@ -132,12 +139,43 @@ ctl_print_json(JsonNode *node)
 	json_node_unref(node);
 }
 
+/* check_state - liaisonctl works on the database liaisond made, never a new
+ * one: a wrong or missing config must not answer "the queue is empty" from a
+ * fresh ./var. Missing: 69 with the path looked at; not ours to write: 77
+ * (retrying would not help, unlike 75). */
+static void
+check_state(struct ctl *c)
+{
+	const char *dir = c->conf->state_dir;
+	g_autofree char *db = g_build_filename(dir, "liaisond.db", NULL);
+	struct stat sb;
+	if (stat(db, &sb) != 0) {
+		if (errno == EACCES)
+			exit(ctl_fail(EX_NOPERM_, "%s: permission denied (run liaisonctl as the user"
+			    " liaisond runs as, e.g. sudo -u liaisond liaisonctl ...)", db));
+		exit(ctl_fail(EX_UNAVAILABLE_, "no database at %s (state_dir of %s): liaisond"
+		    " creates it when it first starts; liaisonctl never does. Is this the config"
+		    " liaisond runs with? (--config FILE, $LIAISOND_CONFIG)", db,
+		    c->config_path ? c->config_path : "the embedded default"));
+	}
+	/* writes (and SQLite's -wal/-shm files next to it) need both */
+	const char *what = access(db, R_OK | W_OK) != 0 ? db :
+	    access(dir, W_OK | X_OK) != 0 ? dir : NULL;
+	if (what) {
+		int err = errno;
+		exit(ctl_fail(err == EACCES || err == EPERM || err == EROFS ? EX_NOPERM_ :
+		    EX_UNAVAILABLE_, "%s: %s (run liaisonctl as the user liaisond runs as,"
+		    " e.g. sudo -u liaisond liaisonctl ...)", what, g_strerror(err)));
+	}
+}
+
 struct store *
 ctl_store(struct ctl *c)
 {
 	GError *error = NULL;
 	if (c->store)
 		return c->store;
+	check_state(c);
 	c->store = store_open(c->conf->state_dir, &error);
 	if (!c->store)
 		exit(ctl_fail_error(error));
@@ -157,6 +195,9 @@ main(int argc, char **argv)
 	int rc;
 
 	log_set_prefix("liaisonctl");
+	/* the characters only (an ellipsis in a UTF-8 locale); numbers and
+	 * messages stay in C */
+	setlocale(LC_CTYPE, "");
 	/* Global options may stand anywhere; --json is global so that every
 	 * listing takes it in the same way. */
 	for (int i = 1; i < argc; i++) {

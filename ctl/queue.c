@@ -54,10 +54,12 @@ int
 queue_flow_begin(struct ctl *c, struct flow_ctx *x, GError **error)
 {
 	memset(x, 0, sizeof *x);
+	/* the store first: without a database nothing else matters, and that
+	 * is what to say (exit 69 with its path), not a directory problem */
+	x->s = ctl_store(c);
 	struct directory *dir = queue_directory(c, error);
 	if (!dir)
 		return -1;
-	x->s = ctl_store(c);
 	x->c = c->conf;
 	x->dir = dir;
 	x->actor = c->actor;
@@ -142,24 +144,6 @@ JsonNode *
 queue_groups_json(const char *groups)
 {
 	return split_json(groups, ", ");
-}
-
-/* print_history - the events as a table (shared with show). */
-void
-queue_print_history(GPtrArray *events)
-{
-	struct ctl_table *t = ctl_table_new(4, "TIME (UTC)", "BY", "WHAT", "DETAIL");
-	for (guint i = 0; i < events->len; i++) {
-		struct admin_event *e = g_ptr_array_index(events, i);
-		g_autofree char *at = ctl_out_time(e->at);
-		g_autofree char *kind = g_strdup_printf("%s%s", e->kind, e->private_ ? " (private)" : "");
-		/* the date once is enough: drop " UTC", it is in the heading */
-		if (g_str_has_suffix(at, " UTC"))
-			at[strlen(at) - 4] = '\0';
-		ctl_table_add(t, at, e->actor, kind, e->detail);
-	}
-	ctl_table_print(t, stdout);
-	ctl_table_free(t);
 }
 
 GArray *

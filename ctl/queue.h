@@ -78,8 +78,10 @@ int queue_form_edit(const struct statement *st, GHashTable *edits);
 
 /* queue_print_problems - ST's problems as a table, errors first. */
 void queue_print_problems(const struct statement *st);
-/* queue_print_history - events (struct admin_event *) as a table. */
-void queue_print_history(GPtrArray *events);
+/* queue_print_history - the events (struct admin_event *) of statement ID as
+ * a table, in words, the last state change with the statement's problem codes
+ * (ctl_history.c). */
+void queue_print_history(struct ctl *c, gint64 id, GPtrArray *events);
 
 /* Commands in cmd_edit.c and cmd_search.c, listed in cmd_queue.c's table. */
 int queue_cmd_edit(struct ctl *c, int argc, char **argv);

@@ -155,7 +155,8 @@ int flow_ingest_failed(const struct flow_ctx *x, gint64 id, const char *why, GEr
 /* flow_edit - set EDITS (field name -> value as the mail form would give
  * it, model/statement_field.h) on ID, re-validate (problems found while
  * reading untouched fields are kept) and save, if ID is still at VERSION
- * (0: whatever it is now); the state stays. */
+ * (negative: whatever it is now; 0 is checked like any other); the state
+ * stays. */
 int flow_edit(const struct flow_ctx *x, gint64 id, int version, GHashTable *edits,
     struct flow_result *r, GError **error);
 int flow_approve(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_result *r,

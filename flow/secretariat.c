@@ -491,7 +491,7 @@ flow_edit(const struct flow_ctx *x, gint64 id, int version, GHashTable *edits,
 		return flow_refuse(error, ID_FMT " is not parsed yet (state %s); try again in a"
 		    " moment", id, stmt_state_name(state));
 	}
-	if (version <= 0)
+	if (version < 0)
 		version = st->version;
 	/* the version read before the change (an editor session): someone
 	 * else's change in between is a conflict, never a silent overwrite */

@@ -60,6 +60,9 @@ int store_admin_set_version(struct store *s, gint64 id, int version, GError **er
 struct admin_search {
 	const char *text;        /* words; all must occur (NULL or "": any) */
 	const char *from, *to;   /* a group: acronym or words of its name as written */
+	/* and/or acronyms, any of which matches on that side (a group with its
+	 * sub-groups in the directory tree); NULL-terminated, NULL: none */
+	char **from_any, **to_any;
 	const char *since;       /* received at or after (ISO date or time) */
 	const char *until;       /* received before (exclusive; the caller adds a day) */
 	const char *state;

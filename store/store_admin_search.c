@@ -105,6 +105,33 @@ read_summaries(struct store *s, sqlite3_stmt *st, const char *what, GError **err
 	return out;
 }
 
+/* add_group_filter - statements with a group on SIDE that is TEXT (acronym,
+ * or words of the name as written) or one of the acronyms ANY. */
+static void
+add_group_filter(GString *sql, GPtrArray *binds, const char *side, const char *text,
+    char **any)
+{
+	gboolean has_text = text && *text, has_any = any && *any;
+	if (!has_text && !has_any)
+		return;
+	g_string_append_printf(sql, " AND EXISTS (SELECT 1 FROM statement_groups g WHERE"
+	    " g.statement = m.id AND g.side = '%s' AND (0", side);
+	if (has_text) {
+		g_string_append(sql, " OR g.acronym = lower(?) OR g.text LIKE '%' || ? || '%'");
+		g_ptr_array_add(binds, (char *)text);
+		g_ptr_array_add(binds, (char *)text);
+	}
+	if (has_any) {
+		g_string_append(sql, " OR g.acronym IN (");
+		for (char **a = any; *a; a++) {
+			g_string_append(sql, a == any ? "?" : ", ?");
+			g_ptr_array_add(binds, *a);
+		}
+		g_string_append_c(sql, ')');
+	}
+	g_string_append(sql, "))");
+}
+
 GPtrArray *
 store_admin_search(struct store *s, const struct admin_search *q, GError **error)
 {
@@ -126,21 +153,10 @@ store_admin_search(struct store *s, const struct admin_search *q, GError **error
 	} else {
 		g_string_append(sql, ", NULL" ADMIN_SUMMARY_FROM "WHERE 1");
 	}
-	/* a group: its acronym exactly, or words of the name as written */
-	if (q->from && *q->from) {
-		g_string_append(sql, " AND EXISTS (SELECT 1 FROM statement_groups g WHERE"
-		    " g.statement = m.id AND g.side = 'from' AND (g.acronym = lower(?)"
-		    " OR g.text LIKE '%' || ? || '%'))");
-		g_ptr_array_add(binds, (char *)q->from);
-		g_ptr_array_add(binds, (char *)q->from);
-	}
-	if (q->to && *q->to) {
-		g_string_append(sql, " AND EXISTS (SELECT 1 FROM statement_groups g WHERE"
-		    " g.statement = m.id AND g.side = 'to' AND (g.acronym = lower(?)"
-		    " OR g.text LIKE '%' || ? || '%'))");
-		g_ptr_array_add(binds, (char *)q->to);
-		g_ptr_array_add(binds, (char *)q->to);
-	}
+	/* a group: its acronym exactly, or words of the name as written, or
+	 * any acronym of its tree */
+	add_group_filter(sql, binds, "from", q->from, q->from_any);
+	add_group_filter(sql, binds, "to", q->to, q->to_any);
 	if (q->since && *q->since) {
 		g_string_append(sql, " AND m.received_at >= ?");
 		g_ptr_array_add(binds, (char *)q->since);

@@ -103,7 +103,7 @@ def kill9_cycles_lose_nothing_record_nothing_twice():
                    "every message to be parsed")
         L.wait_for(lambda: not d.ctl_json("outbox", "--state", "queued"), 300,
                    "the outbox to drain")
-        outbox = d.ctl_json("outbox")
+        outbox = d.ctl_json("outbox", "--all")
         L.ok(outbox, "the statements queued mail")
         L.eq([o for o in outbox if o["state"] != "sent"], [], "outbox mail not sent")
         seen = {}

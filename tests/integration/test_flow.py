@@ -171,6 +171,9 @@ def dry_runs_change_nothing():
         mails = outbox(d)
         out = d.ctl("resend", mid, "--dry-run").stdout
         L.ok("routing to:" in out, "resend: %s" % out)
+        j = d.ctl_json("resend", mid, "--dry-run")
+        L.eq((j["statement_id"], j["dry_run"], [m["kind"] for m in j["mails"]]),
+             (int(mid), True, ["routing"]), "resend --dry-run --json: %r" % j)
         L.eq(outbox(d), mails, "resend queued nothing")
         L.ok("resent" not in kinds(d, mid), "no resent event")
 

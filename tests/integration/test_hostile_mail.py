@@ -101,8 +101,8 @@ def settle(sink, seconds=3):
 
 def wait_outbox_done(d, timeout=30):
     """Every outbox row sent (or failed): the sink has all there will be."""
-    return L.wait_for(lambda: all(r["state"] in ("sent", "failed") for r in d.ctl_json("outbox"))
-                      and d.ctl_json("outbox"), timeout, "the outbox to drain")
+    return L.wait_for(lambda: all(r["state"] in ("sent", "failed") for r in d.ctl_json("outbox", "--all"))
+                      and d.ctl_json("outbox", "--all"), timeout, "the outbox to drain")
 
 
 # ---------------------------------------------------------------- 1, 9: amplification

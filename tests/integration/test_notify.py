@@ -144,7 +144,8 @@ def settle(sink, seconds=3):
 
 
 def outbox(d, *args):
-    return d.ctl_json("outbox", *args)
+    """outbox --json: every mail (--all) unless a --state is asked for."""
+    return d.ctl_json("outbox", *(args or ("--all",)))
 
 
 ROUTING_TO = {"matt@example.com", "lucas@example.com", "quic@ietf.org"}
@@ -349,9 +350,30 @@ def test_remind_boundaries_and_idempotent():
         ]
         want_to = {"matt@example.com", "lucas@example.com"}       # no open list
         want_cc = {"3gpp-liaison@ietf.org", COORD}
+        # Another day without --yes: refused (64), nothing queued, nothing sent.
+        before = len(sink.snapshot())
+        queued_before = len(outbox(d))
+        p = d.ctl("remind", "--today", day(-14), check=False)
+        L.eq(p.returncode, 64, "remind --today another day without --yes: %s" % p.stderr)
+        L.ok("--yes" in p.stderr and day(-14) in p.stderr, "it says to add --yes: %r" % p.stderr)
+        L.eq(len(outbox(d)), queued_before, "nothing queued without --yes")
+        settle(sink, 0.5)
+        L.eq(len(sink.snapshot()), before, "nothing sent without --yes")
+        # A dry run of another day mails nobody: no --yes needed, it says who
+        # would get what, and the day's reminder is still due afterwards.
+        p = d.ctl("remind", "--today", day(-14), "--dry-run", check=False)
+        L.eq(p.returncode, 0, "remind --today another day --dry-run needs no --yes: %s" % p.stderr)
+        L.ok("1 reminder would be queued" in p.stdout and "matt@example.com" in p.stdout,
+             "the dry run lists the reminder: %r" % p.stdout)
+        j = d.ctl_json("remind", "--today", day(-14), "--dry-run")
+        L.eq((j["queued"], j["dry_run"], [m["kind"] for m in j["mails"]]),
+             (1, True, ["reminder"]), "remind --dry-run --json: %r" % j)
+        L.eq(len(outbox(d)), queued_before, "nothing queued by the dry runs")
+        L.eq(d.ctl_json("remind", "--today", time.strftime("%Y-%m-%d", time.gmtime()))["queued"],
+             0, "today needs no --yes")
         for today, subject in steps:
             before = len(sink.snapshot())
-            out = d.ctl_json("remind", "--today", today)
+            out = d.ctl_json("remind", "--today", today, "--yes")
             L.eq(out["queued"], 1 if subject else 0, "reminders queued on %s" % today)
             if subject:
                 wait_mails(sink, before + len(want_to | want_cc), "reminder of %s" % today)
@@ -367,7 +389,8 @@ def test_remind_boundaries_and_idempotent():
             L.eq(addresses(new[0].msg["cc"]), want_cc, "reminder Cc")
             L.eq(sorted(rcpts(new)), sorted(want_to | want_cc), "reminder envelope")
             L.eq(new[0].msg["in-reply-to"], "<ls-1@3gpp.org>", "threaded under the statement")
-        L.eq(d.ctl("remind", "--today", "2030-02-30", check=False).returncode, 64, "bad date")
+        L.eq(d.ctl("remind", "--today", "2030-02-30", "--yes", check=False).returncode, 64, "bad date")
+        L.eq(d.ctl("remind", "--today", "2030-02-30", check=False).returncode, 64, "bad date, no --yes")
         # resend: the routing mail again, recipients as before.
         before = len(sink.snapshot())
         d.ctl("resend", sid)

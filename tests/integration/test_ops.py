@@ -36,10 +36,10 @@ INSTALLED = sorted([
     "usr/lib/tmpfiles.d/liaisond.conf",
     "etc/liaisond/liaisond.conf",
     "etc/liaisond/liaisond.conf.example",
-    "etc/liaisond/directory.conf",
     "etc/liaisond/directory.conf.example",
-    "usr/share/doc/liaisond/operations.md",
-] + (["usr/share/doc/liaisond/README.md"] if os.path.exists(os.path.join(L.TOP, "README.md")) else [])
+] + ["usr/share/doc/liaisond/" + os.path.basename(f)
+     for f in glob.glob(os.path.join(L.TOP, "docs", "*.md"))]
+  + (["usr/share/doc/liaisond/README.md"] if os.path.exists(os.path.join(L.TOP, "README.md")) else [])
   # the mail templates: each kind's file (the daemon reads it) and its .example
   + ["etc/liaisond/templates/" + f + ext for f in os.listdir(os.path.join(L.TOP, "templates"))
      if f.endswith(".txt") for ext in ("", ".example")])
@@ -149,6 +149,8 @@ def test_installed_example_config_is_valid():
         text = text.replace("/etc/liaisond/", os.path.join(d, "etc/liaisond") + "/")
         text = text.replace("/var/lib/liaisond", os.path.join(tmp, "state"))
         text = text.replace("/run/liaisond/lmtp.sock", os.path.join(tmp, "lmtp.sock"))
+        text = text.replace(os.path.join(d, "etc/liaisond/directory.conf"),
+                            os.path.join(d, "etc/liaisond/directory.conf.example"))
         path = os.path.join(tmp, "liaisond.conf")
         with open(path, "w") as f:
             f.write(text)
@@ -156,6 +158,100 @@ def test_installed_example_config_is_valid():
         L.eq(p.returncode, 0, "check-config on the shipped example: %s %s" % (p.stdout, p.stderr))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def staged_conf(d, tmp):
+    """The installed liaisond.conf with its /etc and /var paths pointed into
+    DESTDIR D and the temp folder TMP (nothing outside them is touched)."""
+    text = open(os.path.join(d, "etc/liaisond/liaisond.conf")).read()
+    text = text.replace("/etc/liaisond/", os.path.join(d, "etc/liaisond") + "/")
+    text = text.replace("/var/lib/liaisond", os.path.join(tmp, "state"))
+    text = text.replace("/run/liaisond/lmtp.sock", os.path.join(tmp, "lmtp.sock"))
+    path = os.path.join(tmp, "liaisond.conf")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+@L.test
+def test_fresh_install_needs_a_directory():
+    """The example directory is not live: check-config fails (78) and says how."""
+    d = installed_tree()
+    tmp = L.tmpdir()
+    try:
+        L.ok(not os.path.exists(os.path.join(d, "etc/liaisond/directory.conf")),
+             "make install must not install the example as the live directory")
+        path = staged_conf(d, tmp)
+        p = run([os.path.join(d, "usr/bin/liaisonctl"), "--config", path, "check-config"], timeout=60)
+        L.eq(p.returncode, 78, "check-config on a fresh install: %s %s" % (p.stdout, p.stderr))
+        L.ok("directory import" in p.stdout and "directory.conf.example" in p.stdout,
+             "check-config says how to make the directory: %r" % p.stdout)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@L.test
+def test_staged_liaisonctl_never_creates_a_database():
+    """Installed with DESTDIR and PREFIX=/usr, run from an empty folder: it looks
+    at the installed default config (never the embedded one, never ./var),
+    and a config whose database is missing is exit 69 naming the path."""
+    d = installed_tree()
+    tmp = L.tmpdir()
+    empty = L.tmpdir()
+    ctl = os.path.join(d, "usr/bin/liaisonctl")
+    env = {k: v for k, v in os.environ.items() if k != "LIAISOND_CONFIG"}
+    try:
+        p = run([ctl, "rejects"], cwd=empty, env=env, timeout=60)
+        L.ok(p.returncode != 0, "no config: an error, not an empty queue (%r)" % p.stdout)
+        if not os.path.exists("/etc/liaisond/liaisond.conf"):
+            L.eq(p.returncode, 78, "exit status without a config")
+            L.ok("/etc/liaisond/liaisond.conf" in p.stderr,
+                 "the error names the installed default: %r" % p.stderr)
+        L.eq(os.listdir(empty), [], "nothing created in the current folder")
+        path = staged_conf(d, tmp)
+        db = os.path.join(tmp, "state", "liaisond.db")
+        for args, how in ((["--config", path], "--config"), ([], "LIAISOND_CONFIG")):
+            for cmd in (["status"], ["rejects"], ["list"], ["approve", "1"]):
+                p = run([ctl] + args + cmd, cwd=empty, timeout=60,
+                        env=dict(env, LIAISOND_CONFIG=path) if not args else env)
+                L.eq(p.returncode, 69, "%s with %s and no database: %s" % (cmd, how, p.stderr))
+                L.ok(db in p.stderr, "the error names %s: %r" % (db, p.stderr))
+        L.eq(os.listdir(empty), [], "nothing created in the current folder")
+        L.ok(not os.path.exists(os.path.join(tmp, "state")), "no state folder created")
+        # The build folder's binary, outside its source tree, has no default either.
+        p = run([L.LIAISONCTL, "list"], cwd=empty, env=env, timeout=60)
+        L.eq(p.returncode, 78, "uninstalled liaisonctl outside the source tree: %s" % p.stderr)
+        L.ok("--config" in p.stderr, "it says to give --config: %r" % p.stderr)
+        L.eq(os.listdir(empty), [], "nothing created in the current folder")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(empty, ignore_errors=True)
+
+
+@L.test
+def test_permission_denied_is_77():
+    """A database liaisonctl may not write is 77 (no permission), not 75 (try again)."""
+    d = L.Daemon()
+    try:
+        d.start()
+        d.stop()
+        os.chmod(d.state_dir, 0o700)
+        setpriv = shutil.which("setpriv") or "/usr/bin/setpriv"
+        as_nobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+        if os.getuid() != 0 or not os.path.exists(setpriv):
+            L.skip("needs root and setpriv to run liaisonctl as another user")
+        for cmd in (["list"], ["status"], ["comment", "1", "x"]):
+            p = run(as_nobody + [L.LIAISONCTL, "--config", d.conf_path] + cmd, timeout=60)
+            L.eq(p.returncode, 77, "%s without permission: %s" % (cmd, p.stderr))
+            L.ok("permission denied" in p.stderr.lower(), "says why: %r" % p.stderr)
+        # the database readable but not writable: still 77, before any write
+        os.chmod(d.state_dir, 0o755)
+        for f in os.listdir(d.state_dir):
+            os.chmod(os.path.join(d.state_dir, f), 0o755 if os.path.isdir(os.path.join(d.state_dir, f)) else 0o644)
+        p = run(as_nobody + [L.LIAISONCTL, "--config", d.conf_path, "comment", "1", "x"], timeout=60)
+        L.eq(p.returncode, 77, "a write to a read-only database: %s" % p.stderr)
+    finally:
+        d.close()
 
 
 @L.test
@@ -319,6 +415,8 @@ def test_remind_unit_command_runs():
     L.eq(cmd[1:3], ["--config", "/etc/liaisond/liaisond.conf"], "with the installed config")
     dm = L.Daemon()
     try:
+        dm.start()      # liaisond makes the database; liaisonctl never does
+        dm.stop()
         argv = [os.path.join(d, "usr/bin/liaisonctl"), "--config", dm.conf_path] + cmd[3:]
         p = run(argv, timeout=60)
         L.eq(p.returncode, 0, "%s: %s %s" % (" ".join(cmd), p.stdout, p.stderr))
@@ -796,8 +894,10 @@ def iso(seconds_ago):
 
 @L.test
 def test_status_exit_codes():
-    d = L.Daemon()          # not started: status reads the database alone
+    d = L.Daemon()          # started once to make the database; status reads it alone
     try:
+        d.start()
+        d.stop()
         rc, st = status(d)
         L.eq(rc, 0, "status on an empty database")
         L.eq(st["ok"], True, "ok")

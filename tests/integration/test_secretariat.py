@@ -187,9 +187,9 @@ def discard_restore_round_trip():
 def discard_notify_sender_queues_a_notice():
     with L.Daemon() as d:
         mid, obj = arrive(d, statement("LS on\tnothing", "Nobody At All"))
-        before = len(d.ctl_json("outbox"))
+        before = len(d.ctl_json("outbox", "--all"))
         d.ctl("discard", mid, "--why", "sent to the wrong address", "--notify-sender")
-        mails = [m for m in d.ctl_json("outbox") if m["statement_id"] == mid and
+        mails = [m for m in d.ctl_json("outbox", "--all") if m["statement_id"] == mid and
                  m["subject"].startswith("Liaison statement not recorded")]
         L.eq(len(mails), 1, "one notice queued (outbox had %d)" % before)
         L.ok("alice@3gpp.example" in mails[0]["to"] or "3gppliaison@etsi.example" in mails[0]["to"],
@@ -424,7 +424,7 @@ def approved_in_response_marks_the_answered_statement():
         L.eq(len(taken), 1, "one action_taken event: %r" % hist)
         L.ok(str(rid) in taken[0]["detail"], "it names the reply: %r" % taken[0])
         for today in ("2030-01-06", "2030-01-13", "2030-01-20", "2030-01-27"):
-            L.eq(d.ctl_json("remind", "--today", today)["queued"], 0, "reminders on " + today)
+            L.eq(d.ctl_json("remind", "--today", today, "--yes")["queued"], 0, "reminders on " + today)
 
 
 L.main()

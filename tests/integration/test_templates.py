@@ -113,9 +113,9 @@ def every_kind_at_the_sink_matches_its_template():
              "the correction is named:\n%s" % body)
 
         # reminder (before the deadline) and overdue
-        d.ctl_json("remind", "--today", "2030-01-13")
+        d.ctl_json("remind", "--today", "2030-01-13", "--yes")
         matches("reminder", with_subject(sink, "Liaison deadline in 7 days")[0], sid)
-        d.ctl_json("remind", "--today", "2030-01-27")
+        d.ctl_json("remind", "--today", "2030-01-27", "--yes")
         matches("overdue", with_subject(sink, "Liaison OUT OF DATE")[0], sid)
 
         # discarded with the sender told, then restored: the sender hears it is back

@@ -243,7 +243,7 @@ def daemon_and_ctl_under_memcheck_clean():
         L.ok("posted" in states, "some statements posted: %r" % states)
 
         def drained():
-            out = d.ctl_json("outbox")
+            out = d.ctl_json("outbox", "--all")
             return out and not [o for o in out if o["state"] == "queued"] and out
         out = L.wait_for(drained, max(90, 4 * len(msgs)), "the outbox to drain", interval=0.5)
         L.ok(all(o["state"] == "sent" for o in out),

@@ -25,7 +25,7 @@ LMTPClient(host, port | path=...)  .cmd(line) -> (code, text) .lhlo() .send(from
 SMTPSink(rcpt_reply=fn(addr)->str|None, data_reply=fn(envelope)->str|None)
     .start() .stop() .port .messages (list of Mail: .mail_from .rcpt_tos .data .msg)
     .wait_count(n)
-Postfix(transport="lmtp:inet:127.0.0.1:PORT", main={...})  .start() .stop() .smtp_port .dir
+Postfix(transport="lmtp:inet:127.0.0.1:PORT", main={k: v}, master=[lines])  .start() .stop() .smtp_port .dir
     .swaks(from, to, data_file|body) .wait_log(regex) .flush() .queue_count()
 wait_for(fn, timeout=10, what="...")  ->  fn's first truthy value, or raise
 eq(a, b, what=""), ok(cond, what="")  assertions with readable messages
@@ -536,10 +536,11 @@ class Postfix:
     (e.g. "lmtp:inet:127.0.0.1:2424" or "lmtp:unix:/path/lmtp.sock")."""
 
     def __init__(self, transport, tmp=None, domain="ietf.org", address="statements@ietf.org",
-                 main=None):
-        """MAIN: more main.cf settings (e.g. restrictions that PREPEND a header)."""
+                 main=None, master=None):
+        """MAIN: main.cf settings over the defaults; MASTER: lines added to master.cf."""
         self.dir = os.path.join(tmp or tmpdir("liaison-postfix-"), "postfix")
-        self.main = main or {}
+        self.main_extra = dict(main or {})
+        self.master_extra = list(master or [])
         self.smtp_port = free_port()
         self.transport = transport
         self.domain = domain
@@ -580,7 +581,7 @@ class Postfix:
             "smtpd_banner": "$myhostname ESMTP test",
             "message_size_limit": "60000000",
         }
-        main_cf.update(self.main)
+        main_cf.update(self.main_extra)
         with open(os.path.join(d, "main.cf"), "w") as f:
             for k, v in main_cf.items():
                 f.write("%s = %s\n" % (k, v))
@@ -595,6 +596,7 @@ class Postfix:
                 fields[4] = "n"  # no chroot: unix socket paths are real paths
                 line = " ".join(fields[:8]) + ((" " + " ".join(fields[8:])) if len(fields) > 8 else "")
             out.append(line)
+        out.extend(self.master_extra)
         with open(os.path.join(d, "master.cf"), "w") as f:
             f.write("\n".join(out) + "\n")
 

@@ -114,6 +114,43 @@ test_table_columns(void **state)
 	ctl_table_free(t);
 }
 
+/* The one-line listings (list, rejects, outbox): capped columns, numbers on
+ * the right, the last column cut with an ellipsis to the width left; width
+ * 0 (not a terminal, no $COLUMNS) cuts nothing. */
+static void
+test_table_lines_fit(void **state)
+{
+	ctl_out_set_color(0);
+	struct ctl_table *t = ctl_table_new(3, "ID", "SENDER", "TITLE");
+	ctl_table_cap(t, 0, 5, TRUE);
+	ctl_table_cap(t, 1, 10, FALSE);
+	ctl_table_add(t, "7", "a@b.example", "LS on QUIC multipath in 5G ATSSS, a long title");
+	ctl_table_add(t, "1234", "x@y", "short");
+	g_autofree char *got = ctl_table_render_lines(t, 30);
+	/* C locale in this test: the ellipsis is "..." */
+	assert_string_equal(got,
+	    "  ID  SENDER      TITLE\n"
+	    "   7  a@b.exa...  LS on QUI...\n"
+	    "1234  x@y         short\n");
+	assert_int_equal(max_line_width(got), 30);
+	g_autofree char *full = ctl_table_render_lines(t, 0);
+	assert_non_null(strstr(full, "a@b.example  LS on QUIC multipath in 5G ATSSS, a long title\n"));
+	g_autofree char *narrow = ctl_table_render_lines(t, 24);
+	assert_true(max_line_width(narrow) <= 24);
+	ctl_table_free(t);
+}
+
+static void
+test_cut(void **state)
+{
+	g_autofree char *a = ctl_out_cut("hello world", 20);
+	g_autofree char *b = ctl_out_cut("hello wonderful world", 10);
+	g_autofree char *c = ctl_out_cut("line\nbreak\033[2J", 0);
+	assert_string_equal(a, "hello world");
+	assert_string_equal(b, "hello w...");
+	assert_string_equal(c, "line break[2J");
+}
+
 static void
 test_table_wraps_last_column(void **state)
 {
@@ -201,6 +238,8 @@ main(void)
 		cmocka_unit_test(test_table_color),
 		cmocka_unit_test(test_no_color_env),
 		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_table_lines_fit),
+		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_sizes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
