@@ -23,6 +23,10 @@ static const struct { const char *kind, *words; } kinds[] = {
 	{ "notified", "sender told" },
 	{ "comment", "comment" },
 	{ "action_taken", "action taken" },
+	{ "duplicate", "duplicate (kept, not routed)" },
+	{ "superseded", "superseded (replaced by its corrected resend)" },
+	{ "undup", "not a duplicate" },
+	{ "linked", "linked to the statement it answers" },
 };
 
 static const char *
