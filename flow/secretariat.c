@@ -64,6 +64,43 @@ codes(const struct statement *st, enum severity sev)
 	return g_string_free(s, FALSE);
 }
 
+/* close_resends - ST (the original) was just posted by the secretariat:
+ * the resends of it that still wait in the rejects queue become its
+ * duplicates (the FLOW_DUP row, recognised as "resend"), their senders are
+ * told where it is on record, inside the same transaction. */
+static int
+close_resends(const struct flow_ctx *x, const struct statement *st, GError **error)
+{
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	if (store_dup_resends(x->s, st, x->c->duplicate_window_days, ids, error) < 0)
+		return -1;
+	for (guint i = 0; i < ids->len; i++) {
+		struct statement *d = store_stmt_load(x->s, g_array_index(ids, gint64, i), error);
+		if (!d)
+			return -1;
+		const struct flow_transition *row = flow_match(FLOW_DUP, d->state, flow_facts(d, 0));
+		struct flow_result r2;
+		flow_result_init(&r2);
+		r2.original = st->id;
+		r2.how = "resend";
+		d->duplicate_of = st->id;
+		struct notify_batch *mail = NULL;
+		g_autofree char *detail = g_strdup_printf("of statement %" G_GINT64_FORMAT " (resend):"
+		    " the statement it resends was approved", st->id);
+		enum stmt_state before = d->state;
+		d->state = STMT_DUPLICATE;   /* the acknowledgement is composed for the new state */
+		int rc = !row ? 0 :
+		    notify_prepare_statement(x->s, x->c, x->dir, d, NOTIFY_DUPLICATE, &mail, error) < 0 ||
+		    flow_apply(x, d, row, before, NULL, FALSE, detail, &mail, &r2, error) < 0 ? -1 : 0;
+		notify_batch_free(mail);
+		flow_result_clear(&r2);
+		statement_free(d);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 flow_approve(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_result *r,
     GError **error)
@@ -96,6 +133,7 @@ flow_approve(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_re
 	g_autofree char *detail = *errors ? g_strdup_printf("forced despite errors: %s", errors) :
 	    g_strdup("no errors left");
 	if (flow_apply(x, st, row, before, NULL, FALSE, detail, NULL, r, error) < 0 ||
+	    (r->after == STMT_POSTED && close_resends(x, st, error) < 0) ||
 	    flow_end(x, r, error) < 0)
 		return fail(x, st);
 	r->overridden = g_steal_pointer(&errors);

@@ -247,3 +247,40 @@ store_dup_posted_at(struct store *s, gint64 id, char **at, GError **error)
 	return one_id(s, "SELECT 0, posted_at FROM statements WHERE id = ?1 AND posted_at IS NOT NULL",
 	    id, &dummy, at, error);
 }
+
+int
+store_dup_resends(struct store *s, const struct statement *st, int window_days,
+    GArray *out, GError **error)
+{
+	static const char sql[] =
+	    "SELECT m.id FROM messages m JOIN statements s ON s.id = m.id"
+	    " WHERE m.id != ?1 AND m.state = 'rejected' AND " WITHIN
+	    " AND json_extract(s.metadata, '$.title_key') = ?2 ORDER BY m.id LIMIT 20";
+	const char *tk = meta(st, "title_key");
+	if (!tk || window_days <= 0)
+		return 0;
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, sql, error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, st->id);
+	sqlite3_bind_text(q, 2, tk, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(q, 3, window_days);
+	g_autoptr(GArray) cand = g_array_new(FALSE, FALSE, sizeof(gint64));
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(q, 0);
+		g_array_append_val(cand, id);
+	}
+	store_finish(s, q);
+	if (rc != SQLITE_DONE)
+		return store_set_sqlite_error(s, rc, "find resends", error);
+	for (guint i = 0; i < cand->len; i++) {
+		gint64 id = g_array_index(cand, gint64, i);
+		int same = same_sender(s, st, id, error);
+		if (same < 0)
+			return -1;
+		if (same)
+			g_array_append_val(out, id);
+	}
+	return 0;
+}

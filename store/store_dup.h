@@ -36,6 +36,12 @@ int store_dup_of(struct store *s, gint64 id, gint64 *original, char **how, GErro
 /* store_dup_list - the ids of the statements in state duplicate that repeat ID. */
 GArray *store_dup_list(struct store *s, gint64 id, GError **error);
 
+/* store_dup_resends - the statements in the rejects queue that resend ST
+ * (the same title key, from the same sending body or sender, within
+ * WINDOW_DAYS), at most 20, into OUT (gint64). */
+int store_dup_resends(struct store *s, const struct statement *st, int window_days,
+    GArray *out, GError **error);
+
 /* store_dup_posted_at - when statement ID was posted (routed), NULL: not. */
 int store_dup_posted_at(struct store *s, gint64 id, char **at, GError **error);
 

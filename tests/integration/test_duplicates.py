@@ -353,6 +353,24 @@ def original_approved_first_then_resend_is_duplicate():
 
 
 @L.test
+def resend_waiting_when_original_is_approved():
+    """The corrected resend still has an error and waits in the rejects queue
+    too; the secretariat approves the original: the resend becomes its duplicate."""
+    title = "LS on multipath QUIC (both waiting)"
+    with L.SMTPSink() as sink, daemon(sink) as d:
+        rid, _ = arrive(d, raw(original(title, "bw-1@3gpp.example", to="QUIK WG")), "rejected")
+        nid, _ = arrive(d, raw(original(title, "bw-2@3gpp.example", to="QUIK WG",
+                                        text=TEXT + "Corrected: the Release is 19.\n")), "rejected")
+        L.eq(d.ctl_json("show", nid)["duplicate_of"], None, "not a duplicate while both wait")
+        d.ctl("--by", "alice", "edit", rid, "to=IETF QUIC WG")
+        d.ctl("--by", "alice", "approve", rid)
+        check_duplicate(d, nid, rid, actor="alice")
+        L.eq([r["id"] for r in d.ctl_json("rejects")], [], "the rejects queue is empty")
+        check_ack(sink, rid, "expert@3gpp.example")
+        one_routing(sink, title)
+
+
+@L.test
 def burst_either_order():
     """A statement and its forward delivered in one burst, in both orders:
     one routing mail either way, and every message recorded."""
