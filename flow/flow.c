@@ -32,17 +32,28 @@ G_DEFINE_QUARK(flow-error-quark, flow_error)
  * tests/unit/test_flow.c checks the two agree). Read a row as: EVENT in one
  * of FROM, when all of WHEN hold, goes TO, queues MAILS, records HISTORY. */
 const struct flow_transition flow_table[] = {
-	/* Duplicates (issue 20) first: a statement on record arriving again,
-	 * incoming or outgoing, is kept, linked and not routed (nor sent for
-	 * approval again); its forwarder or sender is told where it is. One
-	 * that adds something (an attachment, a deadline) waits for the
-	 * secretariat. */
+	/* Duplicates (issue 20) first. A clean resend of a rejected statement
+	 * (or a repeat of one that is clean now) replaces it: posted, the
+	 * rejected copy dead; an outgoing one only as its approval allows (one
+	 * that waits for its approver leaves the rejected copy as it is). A
+	 * statement on record arriving again, incoming or outgoing, is kept,
+	 * linked and not routed (nor sent for approval again); its forwarder
+	 * or sender is told where it is. One that adds something (an
+	 * attachment, a deadline) waits for the secretariat. */
+	{ FLOW_INGEST, RCV, FACT_RESEND | OUT_CLEAN | FACT_DIRECT, STMT_POSTED, NOTIFY_ACK, "parsed",
+	  OUT_SENT | FX_SUPERSEDES },
+	{ FLOW_INGEST, RCV, FACT_RESEND | OUT_CLEAN | FACT_APPROVED, STMT_POSTED, POSTED_MAIL,
+	  "parsed", OUT_SENT | FX_SUPERSEDES },
+	{ FLOW_INGEST, RCV, FACT_RESEND | OUT_CLEAN, STMT_PENDING, NOTIFY_APPROVAL, "parsed",
+	  OUT_ASK },
+	{ FLOW_INGEST, RCV, FACT_RESEND | FACT_CLEAN, STMT_POSTED, POSTED_MAIL, "parsed",
+	  FX_LOG_STATE | FX_ANSWERS | FX_SUPERSEDES },
 	{ FLOW_INGEST, RCV, FACT_DUPLICATE | FACT_DIFFERS, STMT_REJECTED, NOTIFY_SECRETARIAT,
 	  "parsed", FX_LOG_STATE | FX_DUP_LINK },
 	{ FLOW_INGEST, RCV, FACT_DUPLICATE, STMT_DUPLICATE, NOTIFY_DUPLICATE, "parsed",
 	  FX_LOG_STATE | FX_DUP_LINK },
 	/* Outgoing statements (issue 16): from an IETF group to another body.
-	 * First, so that the rows below never send one out unapproved: one
+	 * Before the generic rows, so that they never send one out unapproved: one
 	 * the mail shows was sent already is recorded (not sent again); one
 	 * its approver submitted goes at once; any other waits, pending, for
 	 * an approver. Errors fall through to the rows below (rejected). */
@@ -71,11 +82,6 @@ const struct flow_transition flow_table[] = {
 	{ FLOW_COMMENT, PND, 0, FLOW_SAME, 0, "comment", 0 },
 	/* a received message, parsed and validated */
 	{ FLOW_INGEST, RCV, FACT_AUTO, STMT_IGNORED, 0, "parsed", FX_LOG_STATE },
-	/* duplicates (issue 20): a clean resend of a rejected statement (or a
-	 * repeat of one that is clean now) is posted and replaces it (an
-	 * outgoing one took the approval rows above instead). */
-	{ FLOW_INGEST, RCV, FACT_RESEND | FACT_CLEAN, STMT_POSTED, POSTED_MAIL, "parsed",
-	  FX_LOG_STATE | FX_ANSWERS | FX_SUPERSEDES },
 	{ FLOW_DUP, PST | REJ | IGN, 0, STMT_DUPLICATE, 0, "duplicate", FX_DUP_LINK },
 	{ FLOW_UNDUP, DUP, FACT_ERRORS, STMT_REJECTED, REJECTED_MAIL, "undup", FX_LOG_STATE },
 	{ FLOW_UNDUP, DUP, 0, STMT_POSTED, POSTED_MAIL, "undup", FX_LOG_STATE | FX_ANSWERS },
