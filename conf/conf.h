@@ -55,6 +55,7 @@ struct conf {
 	int max_header_count;
 	gint64 max_header_size;
 	int parse_cpu_budget;  /* CPU seconds one parse may use (capped by parse_timeout) */
+	int duplicate_window_days;   /* a repeat by content is looked for this far back */
 
 	/* [directory] */
 	char *directory_file;  /* "" = no directory */

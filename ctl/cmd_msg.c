@@ -6,6 +6,7 @@
 #include "store/store_msg_info.h"
 #include "store/store_stmt.h"
 #include "store/store_admin.h"
+#include "store/store_dup.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -64,6 +65,40 @@ fail_id(GError *error, gint64 id)
 	return ctl_fail_error(error);
 }
 
+/* add_links - duplicate_of (the statement a duplicate repeats, else null)
+ * and, FULL (show), duplicates (the duplicates of this one) and
+ * superseded_by (the resend that replaced it, else null). 0 or -1. */
+static int
+add_links(struct ctl *c, JsonObject *o, gint64 id, const char *state, gboolean full,
+    GError **error)
+{
+	gint64 of = 0, by = 0;
+	if (store_dup_of(ctl_store(c), id, &of, NULL, error) < 0)
+		return -1;
+	if (of > 0 && state && strcmp(state, "duplicate") == 0)
+		json_object_set_int_member(o, "duplicate_of", of);
+	else
+		json_object_set_null_member(o, "duplicate_of");
+	if (!full)
+		return 0;
+	GArray *dups = store_dup_list(ctl_store(c), id, error);
+	if (!dups || store_dup_superseded_by(ctl_store(c), id, &by, error) < 0) {
+		if (dups)
+			g_array_unref(dups);
+		return -1;
+	}
+	JsonArray *a = json_array_new();
+	for (guint i = 0; i < dups->len; i++)
+		json_array_add_int_element(a, g_array_index(dups, gint64, i));
+	g_array_unref(dups);
+	json_object_set_array_member(o, "duplicates", a);
+	if (by > 0)
+		json_object_set_int_member(o, "superseded_by", by);
+	else
+		json_object_set_null_member(o, "superseded_by");
+	return 0;
+}
+
 /* add_summary - the statement columns of `list`: title and problem count. */
 static void
 add_summary(struct ctl *c, JsonObject *o, gint64 id)
@@ -108,6 +143,11 @@ cmd_list(struct ctl *c, int argc, char **argv)
 			JsonNode *n = msg_json(m);
 			add_summary(c, json_node_get_object(n), m->id);
 			json_array_add_element(arr, n);
+			if (add_links(c, json_node_get_object(n), m->id, m->state, FALSE, &error) < 0) {
+				json_array_unref(arr);
+				g_ptr_array_unref(a);
+				return ctl_fail_error(error);
+			}
 		}
 		JsonNode *n = json_node_new(JSON_NODE_ARRAY);
 		json_node_take_array(n, arr);
@@ -181,6 +221,11 @@ cmd_show(struct ctl *c, int argc, char **argv)
 		}
 		g_ptr_array_free(rel, TRUE);
 		json_object_set_array_member(json_node_get_object(n), "answered_by", by);
+		if (add_links(c, json_node_get_object(n), id, m->state, TRUE, &error) < 0) {
+			json_node_unref(n);
+			store_msg_info_free(m);
+			return ctl_fail_error(error);
+		}
 		ctl_print_json(n);
 	} else {
 		/* the secretariat's reading of it: ctl/ctl_show.c (issue 6) */

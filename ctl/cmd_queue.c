@@ -1,9 +1,22 @@
 /* cmd_queue.c - the secretariat's queue: rejects, history, discard, restore,
  * comment, mark-taken (and the table row of every secretariat command). */
 #include "ctl/queue.h"
+#include "store/store_dup.h"
 #include "conf/log.h"
 
 #include <string.h>
+
+/* possible_of - the statement a rejected entry may repeat (warning
+ * possible_duplicate; store/store_dup.h), 0 when none. */
+static gint64
+possible_of(struct ctl *c, const struct admin_summary *r)
+{
+	gint64 of = 0;
+	if (!r->warnings || !strstr(r->warnings, "possible_duplicate") ||
+	    store_dup_of(ctl_store(c), r->id, &of, NULL, NULL) < 0)
+		return 0;
+	return of;
+}
 
 /* cmd_rejects - the rejects queue, oldest first, with each entry's error codes. */
 static int
@@ -31,6 +44,11 @@ cmd_rejects(struct ctl *c, int argc, char **argv)
 			json_object_set_member(o, "errors", queue_codes_json(r->errors));
 			json_object_set_member(o, "warnings", queue_codes_json(r->warnings));
 			json_object_set_int_member(o, "version", r->version);
+			gint64 of = possible_of(c, r);
+			if (of > 0)
+				json_object_set_int_member(o, "possible_duplicate_of", of);
+			else
+				json_object_set_null_member(o, "possible_duplicate_of");
 			json_array_add_object_element(a, o);
 		}
 		g_ptr_array_free(rows, TRUE);
@@ -57,7 +75,10 @@ cmd_rejects(struct ctl *c, int argc, char **argv)
 		g_autofree char *subject = r->title ? NULL : queue_subject(c, r->id);
 		g_autofree char *title = r->title ? g_strdup(r->title) :
 		    subject ? g_strdup_printf("(subject) %s", subject) : g_strdup("(no title)");
-		g_autofree char *codes = g_strjoinv(" ", (char *[]){ r->errors, NULL });
+		gint64 of = possible_of(c, r);
+		g_autofree char *codes = of > 0 ? g_strdup_printf("%s%spossible duplicate of %"
+		    G_GINT64_FORMAT, r->errors, *r->errors ? " " : "", of) :
+		    g_strjoinv(" ", (char *[]){ r->errors, NULL });
 		g_strdelimit(codes, ",", ' ');
 		ctl_table_add(t, id, age, sender, codes, title);
 		ctl_table_style(t, 3, CTL_RED);
@@ -283,9 +304,13 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "To clear an entry: `liaisonctl show ID` explains each problem in plain words;\n"
 	  "then `edit ID FIELD=VALUE` and `approve ID`, or `reprocess ID` after a directory\n"
 	  "change, or `discard ID --why TEXT` when it is not a liaison statement.\n\n"
+	  "A repeat of a statement on record that adds something (an attachment, a\n"
+	  "deadline) waits here too, as \"possible duplicate of N\": approve it to post it,\n"
+	  "or `dup ID N` to keep it as a duplicate.\n\n"
 	  "--json: an array of {id, received_at, sender, title, subject, from_groups,\n"
-	  "to_groups, errors, warnings, version}; errors and warnings are arrays of\n"
-	  "problem codes; version is what `edit --version` expects." },
+	  "to_groups, errors, warnings, version, possible_duplicate_of}; errors and warnings\n"
+	  "are arrays of problem codes; version is what `edit --version` expects;\n"
+	  "possible_duplicate_of is the statement it may repeat, or null." },
 	{ "history", cmd_history, "ID [--json]",
 	  "what happened to a statement, and who did it",
 	  "Every event of statement ID, oldest first: the time (UTC), who (liaisond or the\n"
@@ -373,6 +398,22 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "(A posted In Response statement that answers it does the same by itself.)\n"
 	  "Several IDs (or -, from stdin): each on its own, exit status not 0 when any failed.\n\n"
 	  "--json: {id, state} (an array for several IDs; a failed one as {id, error})." },
+	{ "dup", queue_cmd_dup, "ID OF [--json]",
+	  "mark a statement as a repeat of another: kept, not routed",
+	  "Moves statement ID (posted, rejected or ignored) to state 'duplicate', linked to\n"
+	  "statement OF (when OF is itself a duplicate, to the statement it repeats).\n"
+	  "Nothing is sent. `show OF` lists it under duplicates; the history of ID records\n"
+	  "who did it. liaisond does this by itself for a forward, a re-submitted file or a\n"
+	  "resend of a statement on record; a repeat that adds an attachment or a deadline\n"
+	  "waits in `rejects` as \"possible duplicate of N\" for this decision (or approve).\n\n"
+	  "--json: {id, state, duplicate_of}." },
+	{ "undup", queue_cmd_undup, "ID [--json]",
+	  "not a duplicate: validate it again and route it if it is valid",
+	  "Unlinks duplicate ID from the statement it was taken to repeat. Without errors it\n"
+	  "is posted and its routing and acknowledgement mail are sent, as on arrival; with\n"
+	  "errors it goes to the rejects queue and the sender is told what to fix.\n"
+	  "The history of ID records 'undup' with who did it.\n\n"
+	  "--json: {id, state, duplicate_of: null}." },
 	{ "comment", cmd_comment, "ID TEXT [--private] [--json]",
 	  "add a note to a statement's history",
 	  "Adds TEXT to the history of statement ID under your name (--by NAME, else\n"
@@ -391,8 +432,8 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "with every group under it in the directory tree: --from 3gpp finds 3gpp-ct4,\n"
 	  "--to wit finds the statements to its WGs (quic).\n"
 	  "--since / --until DATE: received on or after / on or before (YYYY-MM-DD, UTC).\n"
-	  "--state S: received, posted, rejected, ignored or dead. --limit N (default 50).\n"
-	  "A bad value of --state, --since, --until or --limit is exit 64.\n\n"
+	  "--state S: received, posted, rejected, ignored, dead or duplicate. --limit N\n"
+	  "(default 50). A bad value of --state, --since, --until or --limit is exit 64.\n\n"
 	  "--json: an array of {id, state, received_at, title, from_groups, to_groups,\n"
 	  "errors, warnings, snippet}." },
 	{ "export", queue_cmd_export, "[--since DATE] [--json]",
@@ -401,6 +442,7 @@ const struct ctl_cmd ctl_cmds_queue[] = {
 	  "a JSON array shaped like the datatracker's liaison statement API: title,\n"
 	  "from_groups, from_contact, to_groups, to_contacts, response_contacts,\n"
 	  "technical_contacts, cc_contacts, purpose, deadline, other_identifiers, body,\n"
-	  "attachments, related, state, submitted, posted (and id). Output is always JSON." },
+	  "attachments, related, state, submitted, posted (and id). Output is always JSON.\n"
+	  "A duplicate is never exported: the statement it repeats is." },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

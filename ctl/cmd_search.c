@@ -115,7 +115,7 @@ queue_cmd_search(struct ctl *c, int argc, char **argv)
 	enum stmt_state known;
 	if (state && !stmt_state_from_name(state, &known))
 		return ctl_fail(EX_USAGE_, "search: --state is one of received, posted, rejected,"
-		    " ignored, dead");
+		    " ignored, dead, duplicate");
 	struct directory *dir = NULL;
 	if ((from || to) && !(dir = queue_directory(c, &error)))
 		return ctl_fail_error(error);

@@ -28,6 +28,10 @@ static const struct { const char *kind, *words; } kinds[] = {
 	{ "approval_requested", "approval asked" },
 	{ "refused", "refused (not sent)" },
 	{ "sent", "sent to the other body" },
+	{ "duplicate", "duplicate (kept, not routed)" },
+	{ "superseded", "superseded (replaced by its corrected resend)" },
+	{ "undup", "not a duplicate" },
+	{ "linked", "linked to the statement it answers" },
 };
 
 static const char *

@@ -2,6 +2,7 @@
  * member reads it, each problem in plain words under the field it is about. */
 #include "ctl/queue.h"
 #include "ctl/ctl_doc.h"
+#include "store/store_dup.h"
 
 #include <string.h>
 
@@ -53,6 +54,39 @@ print_outbox_of(struct ctl *c, gint64 id)
 		ctl_table_free(t);
 	}
 	g_ptr_array_free(mails, TRUE);
+}
+
+/* print_dup_links - what a duplicate repeats, the duplicates of this one,
+ * the resend that superseded it (issue 20). */
+static void
+print_dup_links(struct ctl *c, gint64 id, enum stmt_state state, int lw)
+{
+	gint64 of = 0, by = 0;
+	GError *error = NULL;
+	if (state == STMT_DUPLICATE && store_dup_of(ctl_store(c), id, &of, NULL, &error) == 0 &&
+	    of > 0) {
+		g_autofree char *v = g_strdup_printf("%" G_GINT64_FORMAT " (`liaisonctl undup %"
+		    G_GINT64_FORMAT "` if it is not)", of, id);
+		ctl_out_field(stdout, "Duplicate of", lw, v);
+	}
+	g_clear_error(&error);
+	GArray *dups = store_dup_list(ctl_store(c), id, &error);
+	if (dups && dups->len) {
+		GString *v = g_string_new(NULL);
+		for (guint i = 0; i < dups->len; i++)
+			g_string_append_printf(v, "%s%" G_GINT64_FORMAT, i ? ", " : "",
+			    g_array_index(dups, gint64, i));
+		ctl_out_field(stdout, "Duplicates", lw, v->str);
+		g_string_free(v, TRUE);
+	}
+	if (dups)
+		g_array_unref(dups);
+	g_clear_error(&error);
+	if (store_dup_superseded_by(ctl_store(c), id, &by, &error) == 0 && by > 0) {
+		g_autofree char *v = g_strdup_printf("%" G_GINT64_FORMAT, by);
+		ctl_out_field(stdout, "Superseded by", lw, v);
+	}
+	g_clear_error(&error);
 }
 
 /* print_related_of - statements this one answers or that answer it. */
@@ -136,6 +170,7 @@ ctl_show_human(struct ctl *c, gint64 id)
 		printf("  (version %d%s)", sum->version, sum->action_taken ? ", action taken" : "");
 	printf("\n");
 	ctl_out_field(stdout, "Received", lw, received);
+	print_dup_links(c, id, sum->state, lw);
 	if (sum->posted_at) {
 		g_autofree char *posted = ctl_out_time(sum->posted_at);
 		ctl_out_field(stdout, "Posted", lw, posted);

@@ -89,5 +89,8 @@ int queue_cmd_approve(struct ctl *c, int argc, char **argv);
 int queue_cmd_reprocess(struct ctl *c, int argc, char **argv);
 int queue_cmd_search(struct ctl *c, int argc, char **argv);
 int queue_cmd_export(struct ctl *c, int argc, char **argv);
+/* in cmd_dup.c */
+int queue_cmd_dup(struct ctl *c, int argc, char **argv);
+int queue_cmd_undup(struct ctl *c, int argc, char **argv);
 
 #endif

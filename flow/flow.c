@@ -3,6 +3,7 @@
 #include "flow/flow_private.h"
 #include "store/store_flow.h"
 #include "store/store_link.h"
+#include "store/store_dup.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -15,8 +16,9 @@ G_DEFINE_QUARK(flow-error-quark, flow_error)
 #define IGN STMT_BIT(STMT_IGNORED)
 #define DED STMT_BIT(STMT_DEAD)
 #define PND STMT_BIT(STMT_PENDING)
-#define PARSED (PST | REJ | IGN | DED)
-#define ALIVE (RCV | PST | REJ | IGN)
+#define DUP STMT_BIT(STMT_DUPLICATE)
+#define PARSED (PST | REJ | IGN | DED | DUP)
+#define ALIVE (RCV | PST | REJ | IGN | DUP)
 #define ANY (ALIVE | DED)
 
 #define POSTED_MAIL (NOTIFY_ROUTING | NOTIFY_ACK)
@@ -30,8 +32,28 @@ G_DEFINE_QUARK(flow-error-quark, flow_error)
  * tests/unit/test_flow.c checks the two agree). Read a row as: EVENT in one
  * of FROM, when all of WHEN hold, goes TO, queues MAILS, records HISTORY. */
 const struct flow_transition flow_table[] = {
+	/* Duplicates (issue 20) first. A clean resend of a rejected statement
+	 * (or a repeat of one that is clean now) replaces it: posted, the
+	 * rejected copy dead; an outgoing one only as its approval allows (one
+	 * that waits for its approver leaves the rejected copy as it is). A
+	 * statement on record arriving again, incoming or outgoing, is kept,
+	 * linked and not routed (nor sent for approval again); its forwarder
+	 * or sender is told where it is. One that adds something (an
+	 * attachment, a deadline) waits for the secretariat. */
+	{ FLOW_INGEST, RCV, FACT_RESEND | OUT_CLEAN | FACT_DIRECT, STMT_POSTED, NOTIFY_ACK, "parsed",
+	  OUT_SENT | FX_SUPERSEDES },
+	{ FLOW_INGEST, RCV, FACT_RESEND | OUT_CLEAN | FACT_APPROVED, STMT_POSTED, POSTED_MAIL,
+	  "parsed", OUT_SENT | FX_SUPERSEDES },
+	{ FLOW_INGEST, RCV, FACT_RESEND | OUT_CLEAN, STMT_PENDING, NOTIFY_APPROVAL, "parsed",
+	  OUT_ASK },
+	{ FLOW_INGEST, RCV, FACT_RESEND | FACT_CLEAN, STMT_POSTED, POSTED_MAIL, "parsed",
+	  FX_LOG_STATE | FX_ANSWERS | FX_SUPERSEDES },
+	{ FLOW_INGEST, RCV, FACT_DUPLICATE | FACT_DIFFERS, STMT_REJECTED, NOTIFY_SECRETARIAT,
+	  "parsed", FX_LOG_STATE | FX_DUP_LINK },
+	{ FLOW_INGEST, RCV, FACT_DUPLICATE, STMT_DUPLICATE, NOTIFY_DUPLICATE, "parsed",
+	  FX_LOG_STATE | FX_DUP_LINK },
 	/* Outgoing statements (issue 16): from an IETF group to another body.
-	 * First, so that the rows below never send one out unapproved: one
+	 * Before the generic rows, so that they never send one out unapproved: one
 	 * the mail shows was sent already is recorded (not sent again); one
 	 * its approver submitted goes at once; any other waits, pending, for
 	 * an approver. Errors fall through to the rows below (rejected). */
@@ -60,6 +82,9 @@ const struct flow_transition flow_table[] = {
 	{ FLOW_COMMENT, PND, 0, FLOW_SAME, 0, "comment", 0 },
 	/* a received message, parsed and validated */
 	{ FLOW_INGEST, RCV, FACT_AUTO, STMT_IGNORED, 0, "parsed", FX_LOG_STATE },
+	{ FLOW_DUP, PST | REJ | IGN, 0, STMT_DUPLICATE, 0, "duplicate", FX_DUP_LINK },
+	{ FLOW_UNDUP, DUP, FACT_ERRORS, STMT_REJECTED, REJECTED_MAIL, "undup", FX_LOG_STATE },
+	{ FLOW_UNDUP, DUP, 0, STMT_POSTED, POSTED_MAIL, "undup", FX_LOG_STATE | FX_ANSWERS },
 	{ FLOW_INGEST, RCV, FACT_ERRORS, STMT_REJECTED, REJECTED_MAIL, "parsed", FX_LOG_STATE },
 	{ FLOW_INGEST, RCV, 0, STMT_POSTED, POSTED_MAIL, "parsed", FX_LOG_STATE | FX_ANSWERS },
 	/* the secretariat */
@@ -96,6 +121,7 @@ static const char *const event_names[FLOW_N_EVENTS] = {
 	[FLOW_DISCARD] = "discard", [FLOW_RESTORE] = "restore", [FLOW_REPROCESS] = "reprocess",
 	[FLOW_RESEND] = "resend", [FLOW_REMIND] = "remind", [FLOW_COMMENT] = "comment",
 	[FLOW_MARK_TAKEN] = "mark-taken", [FLOW_REFUSE] = "refuse",
+	[FLOW_DUP] = "dup", [FLOW_UNDUP] = "undup",
 };
 
 const char *
@@ -130,9 +156,11 @@ flow_facts(const struct statement *st, unsigned extra)
 
 /* Names for the printed table. */
 static const char *const fact_names[] = { "auto", "errors", "clean", "force", "notify-sender",
-	"open", "sender told", "outgoing", "approved", "sent directly", "by an approver" };
+	"open", "sender told", "outgoing", "approved", "sent directly", "by an approver",
+	"duplicate", "differs", "resend" };
 static const char *const mail_names[] = { "routing", "ack", "rejection", "secretariat",
-	"discard notice", "reminder", "again", "restore notice", "approval request", "refusal" };
+	"discard notice", "reminder", "again", "restore notice", "approval request", "refusal",
+	"duplicate ack" };
 
 static void
 append_bits(GString *s, unsigned bits, const char *const *names, unsigned n, const char *sep)
@@ -209,9 +237,12 @@ flow_table_markdown(void)
 			g_string_append_printf(h, "%sthe new state", h->len ? ", then " : "");
 		if (t->effects & FX_SENT)
 			g_string_append_printf(h, "%ssent", h->len ? ", " : "");
-		g_string_append_printf(s, " | %s%s%s |\n", h->len ? h->str : "-",
+		g_string_append_printf(s, " | %s%s%s%s%s |\n", h->len ? h->str : "-",
 		    (t->effects & FX_ANSWERS) ? "; marks what it answers taken" : "",
-		    (t->effects & FX_TAKEN) ? "; marks it taken" : "");
+		    (t->effects & FX_TAKEN) ? "; marks it taken" : "",
+		    (t->effects & FX_DUP_LINK) ? "; linked to the statement it repeats" : "",
+		    (t->effects & FX_SUPERSEDES) ? "; the rejected one it resends: dead,"
+		    " superseded" : "");
 		g_string_free(h, TRUE);
 	}
 	return g_string_free(s, FALSE);
@@ -286,7 +317,10 @@ flow_apply(const struct flow_ctx *x, struct statement *st, const struct flow_tra
 	if (row->effects & FX_LOG_STATE) {
 		/* approve says who posted it; the parse says nothing more */
 		g_autofree char *what = row->event == FLOW_APPROVE ?
-		    g_strdup_printf("approved by %s", x->actor) : g_strdup("");
+		    g_strdup_printf("approved by %s", x->actor) :
+		    to == STMT_DUPLICATE && r->original > 0 ? g_strdup_printf("of statement %"
+		    G_GINT64_FORMAT " (%s)", r->original, r->how ? r->how : "secretariat") :
+		    g_strdup("");
 		if (store_event(s, st->id, x->actor, stmt_state_name(to), what, FALSE, error) < 0)
 			return -1;
 	}
@@ -298,6 +332,18 @@ flow_apply(const struct flow_ctx *x, struct statement *st, const struct flow_tra
 	}
 	if ((row->effects & FX_ANSWERS) && store_link_mark_answered(s, st, x->actor, error) < 0)
 		return -1;
+	if ((row->effects & FX_DUP_LINK) && r->original > 0 &&
+	    store_dup_link(s, st->id, r->original, r->how ? r->how : "secretariat", error) < 0)
+		return -1;
+	if ((row->effects & FX_SUPERSEDES) && r->original > 0 && to == STMT_POSTED) {
+		/* the corrected resend is posted: the rejected copy it replaces is done */
+		g_autofree char *by = g_strdup_printf("superseded by %" G_GINT64_FORMAT, st->id);
+		if (store_dup_supersede(s, r->original, st->id, error) < 0 ||
+		    store_flow_set_state(s, r->original, stmt_state_name(STMT_DEAD),
+		        stmt_state_name(STMT_REJECTED), error) < 0 ||
+		    store_event(s, r->original, x->actor, "superseded", by, FALSE, error) < 0)
+			return -1;
+	}
 	struct notify_batch *own = NULL;
 	if (!mail && row->mails &&
 	    notify_prepare_statement(s, x->c, x->dir, st, row->mails, &own, error) < 0)

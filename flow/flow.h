@@ -38,6 +38,8 @@ enum flow_event {
 	FLOW_COMMENT,
 	FLOW_MARK_TAKEN,
 	FLOW_REFUSE,       /* an outgoing statement not approved: back to its submitter */
+	FLOW_DUP,          /* the secretariat: a repeat of another statement (issue 20) */
+	FLOW_UNDUP,        /* the secretariat: not a duplicate after all */
 	FLOW_N_EVENTS
 };
 
@@ -54,6 +56,9 @@ enum flow_fact {
 	FACT_APPROVED = 1 << 8, /* its approval is known (the submitter approves every From group) */
 	FACT_DIRECT = 1 << 9,   /* the mail shows it already went to the other body */
 	FACT_BY = 1 << 10,      /* an approver's approval is given (approve --by) */
+	FACT_DUPLICATE = 1 << 11, /* it repeats a statement on record (store/store_dup.h) */
+	FACT_DIFFERS = 1 << 12, /* ... and carries something that one lacks */
+	FACT_RESEND = 1 << 13,  /* it is a resend of a rejected statement */
 };
 
 /* Where a row goes, besides a state. */
@@ -68,6 +73,8 @@ enum flow_effect {
 	FX_APPROVAL = 1 << 3,   /* the approval is recorded (who, when, how), history "approved" */
 	FX_SENT = 1 << 4,       /* history "sent": to the other body, or sent directly before */
 	FX_REQUESTED = 1 << 5,  /* history "approval_requested", naming the approvers */
+	FX_DUP_LINK = 1 << 6,   /* linked to the statement it repeats (duplicates table) */
+	FX_SUPERSEDES = 1 << 7, /* the rejected statement it resends becomes dead, "superseded" */
 };
 
 struct flow_transition {
@@ -119,6 +126,10 @@ struct flow_result {
 	char *state_before, *errors_before, *warnings_before, *from_before, *to_before;
 	char *errors_after, *warnings_after, *from_after, *to_after;
 	int queued;              /* remind: how many reminders */
+	/* duplicates: the statement repeated (or, a resend, replaced) and how it
+	 * was recognised (store/store_dup.h dup_how_name, "secretariat") */
+	gint64 original;
+	const char *how;
 };
 void flow_result_init(struct flow_result *r);
 void flow_result_clear(struct flow_result *r);
@@ -176,6 +187,12 @@ int flow_comment(const struct flow_ctx *x, gint64 id, const char *text, gboolean
     struct flow_result *r, GError **error);
 int flow_mark_taken(const struct flow_ctx *x, gint64 id, struct flow_result *r,
     GError **error);
+/* flow_dup - the secretariat says ID repeats OF (kept, not routed, linked);
+ * flow_undup - ID is not a duplicate: unlinked and validated again, posted
+ * (routing mail) when it has no errors, else rejected. */
+int flow_dup(const struct flow_ctx *x, gint64 id, gint64 of, struct flow_result *r,
+    GError **error);
+int flow_undup(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError **error);
 
 /* Outgoing statements (issue 16, flow/outgoing.c). */
 /* flow_outgoing_check - after validation: ST's direction, and for an

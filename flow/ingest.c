@@ -5,11 +5,14 @@
 #include "parser/mime.h"
 #include "parser/mime_doc.h"
 #include "parser/validate.h"
+#include "parser/dupkey.h"
 #include "parser/reply.h"
 #include "store/store_stmt.h"
 #include "store/store_msg.h"
 #include "store/store_doc.h"
 #include "store/store_sink.h"
+#include "store/store_dup.h"
+#include "store/store_link.h"
 #include "conf/log.h"
 
 #include <string.h>
@@ -81,6 +84,7 @@ flow_read(const struct flow_ctx *x, gint64 id, char **detail, GError **error)
 	GPtrArray *rcpts = fields_mail_recipients(pm);
 	flow_outgoing_check(x, st, rcpts);
 	g_ptr_array_unref(rcpts);
+	dupkey_set(st);
 	*detail = g_strdup_printf("leaf_parts=%d body=%d attachments=%u skipped=%d%s",
 	    pm->leaf_parts, pm->body_parts, pm->attachments->len, pm->skipped_parts,
 	    pm->forwarded_by ? " forwarded=1" : "");
@@ -159,6 +163,94 @@ flow_parse(const struct flow_ctx *x, gint64 id, GError **error)
 	return parsed_new(x, st, detail, t0, TRUE, error);
 }
 
+/* lacks - what ST carries that ORIGINAL (stored) lacks: new attachments, a
+ * deadline; NULL when nothing. */
+static char *
+lacks(const struct statement *st, const struct statement *original)
+{
+	GString *out = g_string_new(NULL);
+	for (guint i = 0; i < st->attachments->len; i++) {
+		const struct attachment *a = st->attachments->pdata[i];
+		gboolean found = a->derived_from != 0;
+		for (guint j = 0; !found && j < original->attachments->len; j++)
+			found = !g_strcmp0(a->sha256,
+			    ((const struct attachment *)original->attachments->pdata[j])->sha256);
+		if (!found)
+			g_string_append_printf(out, "%sthe attachment %s", out->len ? ", " : "",
+			    a->filename);
+	}
+	if (st->deadline && g_strcmp0(st->deadline, original->deadline) != 0)
+		g_string_append_printf(out, "%sthe deadline %s", out->len ? ", " : "", st->deadline);
+	return g_string_free(out, out->len == 0);
+}
+
+/* recognise - inside the transaction, where every statement saved before
+ * is visible (another worker's, this batch's): does ST repeat one on record,
+ * or resend a rejected one? The facts for the row, R->original and R->how
+ * set; a repeat that adds something gets the warning possible_duplicate. */
+static int
+recognise(const struct flow_ctx *x, struct statement *st, struct flow_result *r,
+    unsigned *facts, GError **error)
+{
+	enum dup_how how = DUP_NONE;
+	gint64 original = 0;
+	*facts = 0;
+	/* a twin at intake (same Message-ID and body, another sender: issue 14)
+	 * may be the real one after a forgery: processed as usual, with its
+	 * warning possible_duplicate, never closed as a duplicate */
+	if (st->auto_generated || statement_has_problem(st, PROB_POSSIBLE_DUPLICATE))
+		return 0;
+	if (store_dup_find(x->s, st, x->c->duplicate_window_days, &original, &how, error) < 0)
+		return -1;
+	if (how == DUP_NONE)
+		return 0;
+	r->original = original;
+	r->how = dup_how_name(how);
+	if (how == DUP_REJECTED) {
+		*facts = FACT_RESEND;
+		return 0;
+	}
+	*facts = FACT_DUPLICATE;
+	st->duplicate_of = original;
+	struct statement *o = store_stmt_load(x->s, original, error);
+	if (!o)
+		return -1;
+	/* the same statement again while the first waits in the rejects queue:
+	 * when this copy is clean it is posted and replaces that one */
+	if (o->state == STMT_REJECTED)
+		*facts |= FACT_RESEND;
+	g_autofree char *more = lacks(st, o);
+	statement_free(o);
+	if (more) {
+		*facts |= FACT_DIFFERS;
+		statement_problem(st, PROB_POSSIBLE_DUPLICATE, NULL, "Possible duplicate of %"
+		    G_GINT64_FORMAT " (same %s), but it carries %s, which %" G_GINT64_FORMAT " lacks:"
+		    " approve it to post it, or `liaisonctl dup %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+		    "` to keep it as a duplicate.", original,
+		    how == DUP_MESSAGE_ID ? "Message-ID" : how == DUP_CONTENT ? "content" :
+		    "title and sender", more, original, st->id, original);
+	}
+	return 0;
+}
+
+/* link_now - an In Response statement whose original was not found when it
+ * was read: look again inside the transaction, where a statement saved
+ * meanwhile (by the other worker) is visible; found, the warning goes. */
+static int
+link_now(const struct flow_ctx *x, struct statement *st, GError **error)
+{
+	if (!statement_has_problem(st, PROB_IN_RESPONSE_UNRESOLVED))
+		return 0;
+	int n = store_link_resolve(x->s, st, error);
+	if (n <= 0)
+		return n;
+	const char *code = problem_def(PROB_IN_RESPONSE_UNRESOLVED)->code;
+	for (guint i = st->problems->len; i > 0; i--)
+		if (!strcmp(((const struct problem *)st->problems->pdata[i - 1])->code, code))
+			g_ptr_array_remove_index(st->problems, i - 1);
+	return n;
+}
+
 /* save_one - the rows of one parsed statement, inside the caller's
  * transaction; ATTEMPT: and count the parse attempt that made them. */
 static int
@@ -173,9 +265,35 @@ save_one(const struct flow_ctx *x, struct flow_parsed *p, gboolean attempt, GErr
 	struct flow_result r;
 	flow_result_init(&r);
 	int rc = -1;
+	unsigned facts = 0;
+	char *detail = NULL;
+	if (link_now(x, st, error) < 0 || recognise(x, st, &r, &facts, error) < 0)
+		goto out;
+	const struct flow_transition *row = p->row;
+	struct notify_batch **mail = &p->mail;
+	if (facts) {
+		/* a repeat or a resend: its own row, its mail composed here, in the
+		 * lock (rare); the mail composed before is not sent */
+		row = flow_match(FLOW_INGEST, STMT_RECEIVED, flow_facts(st, facts));
+		if (!row) {
+			flow_refuse(error, "no ingest row for statement %" G_GINT64_FORMAT, st->id);
+			goto out;
+		}
+		if (row != p->row) {
+			mail = NULL;
+			st->state = (enum stmt_state)row->to;
+		}
+	}
+	detail = (facts & FACT_DIFFERS) && row->to == STMT_REJECTED ? g_strdup_printf("%s;"
+	    " possible duplicate of statement %" G_GINT64_FORMAT " (%s)", p->detail, r.original,
+	    r.how) : g_strdup(p->detail);
 	if (store_stmt_save(x->s, st, error) == 0 && store_doc_save(x->s, st, error) == 0)
-		rc = flow_apply(x, st, p->row, STMT_RECEIVED, NULL, TRUE, p->detail, &p->mail, &r,
-		    error);
+		rc = flow_apply(x, st, row, STMT_RECEIVED, NULL, TRUE, detail, mail, &r, error);
+	/* order must not matter: replies saved before this one are linked now */
+	if (rc == 0 && store_link_late(x->s, st, x->actor, error) < 0)
+		rc = -1;
+out:
+	g_free(detail);
 	flow_result_clear(&r);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "store/store_flow.h"
 #include "store/store_stmt.h"
 #include "store/store_sink.h"
+#include "store/store_dup.h"
 
 #include <string.h>
 
@@ -63,6 +64,43 @@ codes(const struct statement *st, enum severity sev)
 	return g_string_free(s, FALSE);
 }
 
+/* close_resends - ST (the original) was just posted by the secretariat:
+ * the resends of it that still wait in the rejects queue become its
+ * duplicates (the FLOW_DUP row, recognised as "resend"), their senders are
+ * told where it is on record, inside the same transaction. */
+static int
+close_resends(const struct flow_ctx *x, const struct statement *st, GError **error)
+{
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	if (store_dup_resends(x->s, st, x->c->duplicate_window_days, ids, error) < 0)
+		return -1;
+	for (guint i = 0; i < ids->len; i++) {
+		struct statement *d = store_stmt_load(x->s, g_array_index(ids, gint64, i), error);
+		if (!d)
+			return -1;
+		const struct flow_transition *row = flow_match(FLOW_DUP, d->state, flow_facts(d, 0));
+		struct flow_result r2;
+		flow_result_init(&r2);
+		r2.original = st->id;
+		r2.how = "resend";
+		d->duplicate_of = st->id;
+		struct notify_batch *mail = NULL;
+		g_autofree char *detail = g_strdup_printf("of statement %" G_GINT64_FORMAT " (resend):"
+		    " the statement it resends was approved", st->id);
+		enum stmt_state before = d->state;
+		d->state = STMT_DUPLICATE;   /* the acknowledgement is composed for the new state */
+		int rc = !row ? 0 :
+		    notify_prepare_statement(x->s, x->c, x->dir, d, NOTIFY_DUPLICATE, &mail, error) < 0 ||
+		    flow_apply(x, d, row, before, NULL, FALSE, detail, &mail, &r2, error) < 0 ? -1 : 0;
+		notify_batch_free(mail);
+		flow_result_clear(&r2);
+		statement_free(d);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 flow_approve(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_result *r,
     GError **error)
@@ -98,6 +136,7 @@ flow_approve(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_re
 	g_autofree char *detail = *errors ? g_strdup_printf("forced despite errors: %s", errors) :
 	    g_strdup("no errors left");
 	if (flow_apply(x, st, row, before, NULL, FALSE, detail, NULL, r, error) < 0 ||
+	    (r->after == STMT_POSTED && close_resends(x, st, error) < 0) ||
 	    flow_end(x, r, error) < 0)
 		return fail(x, st);
 	r->overridden = g_steal_pointer(&errors);
@@ -158,7 +197,12 @@ flow_restore(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError 
 	enum stmt_state back = STMT_REJECTED;
 	if (was)
 		stmt_state_from_name(was, &back);
-	g_autofree char *detail = g_strdup_printf("back to %s", stmt_state_name(back));
+	gint64 by = 0;
+	if (store_dup_superseded_by(x->s, id, &by, error) < 0)
+		return fail(x, st);
+	g_autofree char *detail = by ? g_strdup_printf("back to %s; no longer superseded by %"
+	    G_GINT64_FORMAT, stmt_state_name(back), by) :
+	    g_strdup_printf("back to %s", stmt_state_name(back));
 	struct notify_batch *mail = NULL;
 	if ((row->mails & NOTIFY_RESTORED) &&
 	    notify_prepare_restored(x->c, st, back, &mail, error) < 0)
@@ -168,6 +212,9 @@ flow_restore(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError 
 	/* the notice on record, in the same transaction as the restore */
 	if (rc == 0 && r->mails->len > 0)
 		rc = store_event(x->s, id, x->actor, "notified", "restore notice queued", FALSE, error);
+	/* restore undoes a supersede as it undoes a discard */
+	if (rc == 0 && by)
+		rc = store_dup_unsupersede(x->s, id, error);
 	if (rc < 0 || flow_end(x, r, error) < 0)
 		return fail(x, st);
 	r->st = st;
@@ -511,6 +558,76 @@ flow_edit(const struct flow_ctx *x, gint64 id, int version, GHashTable *edits,
 		return fail(x, st);
 	st->version = version + 1;
 	r->version = st->version;
+	r->st = st;
+	return 0;
+}
+
+int
+flow_dup(const struct flow_ctx *x, gint64 id, gint64 of, struct flow_result *r, GError **error)
+{
+	flow_result_init(r);
+	if (id == of)
+		return flow_refuse(error, ID_FMT " cannot repeat itself", id);
+	struct statement *st = begin(x, id, NULL, NULL, error);
+	if (!st)
+		return -1;
+	/* OF must be on record; a duplicate's own original is the one meant */
+	g_autofree char *of_state = NULL;
+	gint64 of_original = 0;
+	if (store_flow_state(x->s, of, &of_state, NULL, error) < 0 ||
+	    store_dup_of(x->s, of, &of_original, NULL, error) < 0)
+		return fail(x, st);
+	if (!strcmp(of_state, "duplicate") && of_original > 0)
+		of = of_original;
+	if (of == id) {
+		fail(x, st);
+		return flow_refuse(error, ID_FMT " is the original of %s; `liaisonctl undup` that one"
+		    " first", id, of_state);
+	}
+	enum stmt_state before = st->state;
+	const struct flow_transition *row = flow_match(FLOW_DUP, before, flow_facts(st, 0));
+	if (!row) {
+		fail(x, st);
+		return flow_refuse(error, ID_FMT " is %s: only a posted, rejected or ignored statement"
+		    " can be marked a duplicate", id, stmt_state_name(before));
+	}
+	r->original = of;
+	r->how = "secretariat";
+	st->duplicate_of = of;
+	g_autofree char *detail = g_strdup_printf("of statement %" G_GINT64_FORMAT " (was %s)", of,
+	    stmt_state_name(before));
+	if (flow_apply(x, st, row, before, NULL, FALSE, detail, NULL, r, error) < 0 ||
+	    flow_end(x, r, error) < 0)
+		return fail(x, st);
+	r->st = st;
+	return 0;
+}
+
+int
+flow_undup(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError **error)
+{
+	flow_result_init(r);
+	struct statement *st = begin(x, id, NULL, NULL, error);
+	if (!st)
+		return -1;
+	enum stmt_state before = st->state;
+	gint64 original = 0;
+	if (store_dup_of(x->s, id, &original, NULL, error) < 0)
+		return fail(x, st);
+	const struct flow_transition *row = flow_match(FLOW_UNDUP, before, flow_facts(st, 0));
+	if (!row) {
+		fail(x, st);
+		return flow_refuse(error, ID_FMT " is %s, not a duplicate", id, stmt_state_name(before));
+	}
+	r->original = original;
+	g_autofree char *detail = g_strdup_printf("not a duplicate of statement %" G_GINT64_FORMAT,
+	    original);
+	/* validated as it stands (its problems as stored): posted and routed
+	 * when it has no errors, else to the rejects queue with its mail */
+	if (store_dup_unlink(x->s, id, error) < 0 ||
+	    flow_apply(x, st, row, before, NULL, FALSE, detail, NULL, r, error) < 0 ||
+	    flow_end(x, r, error) < 0)
+		return fail(x, st);
 	r->st = st;
 	return 0;
 }

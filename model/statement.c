@@ -13,6 +13,7 @@ static const char *const state_names[STMT_N_STATES] = {
 	[STMT_IGNORED] = "ignored",
 	[STMT_DEAD] = "dead",
 	[STMT_PENDING] = "pending",
+	[STMT_DUPLICATE] = "duplicate",
 };
 
 const char *

@@ -18,6 +18,7 @@ enum stmt_state {
 	STMT_IGNORED,      /* automatic mail (bounce, auto-reply): kept, never answered */
 	STMT_DEAD,         /* discarded by the secretariat (kept; restore undoes it) */
 	STMT_PENDING,      /* outgoing, awaiting approval before it is sent (issue 16) */
+	STMT_DUPLICATE,    /* a repeat of a statement on record (duplicate_of): kept, not routed */
 	STMT_N_STATES
 };
 #define STMT_BIT(s) (1u << (s))
@@ -80,6 +81,7 @@ struct statement {
 	char *approved_at;        /* ISO 8601 UTC, NULL until recorded */
 	char *approval_how;       /* "submitter" | "web" | "cli" | "recorded" */
 	char *approval_note;      /* recorded: how it was given ("by phone"), else NULL */
+	gint64 duplicate_of;      /* stored: the statement this one repeats, 0 when none */
 };
 
 struct statement *statement_new(void);

@@ -36,6 +36,7 @@ enum notify_mails {
 	NOTIFY_RESTORED = 1 << 7,     /* "back" to the sender (restore after a told discard) */
 	NOTIFY_APPROVAL = 1 << 8,     /* outgoing: "please approve" to the approvers (issue 16) */
 	NOTIFY_REFUSED = 1 << 9,      /* outgoing: "not approved" to the submitter (refuse) */
+	NOTIFY_DUPLICATE = 1 << 10,   /* "already on record as N" to the forwarder or sender */
 };
 
 /* notify_prepare_statement / notify_queue_batch - queue the MAILS

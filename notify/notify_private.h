@@ -124,6 +124,12 @@ int notify_text_rejected_notice(const struct conf *c, const struct statement *st
     struct notify_text *out, GError **error);
 int notify_text_discarded(const struct conf *c, const struct statement *st, const char *why,
     struct notify_text *out, GError **error);
+/* notify_text_duplicate - "already on record as statement N, <link>,
+ * distributed on <date> to <groups>" about ST, a repeat of ORIGINAL
+ * (POSTED_AT: when it was posted, NULL: not yet). */
+int notify_text_duplicate(const struct conf *c, const struct statement *st,
+    const struct statement *original, const char *posted_at, struct notify_text *out,
+    GError **error);
 /* STATE: the state it is back in. */
 int notify_text_restored(const struct conf *c, const struct statement *st, const char *state,
     struct notify_text *out, GError **error);

@@ -1,6 +1,8 @@
 /* queue.c - the mail a statement's new state calls for, queued in the caller's transaction. */
 #include "notify/notify_private.h"
 #include "store/store_outbox.h"
+#include "store/store_dup.h"
+#include "store/store_stmt.h"
 #include "conf/log.h"
 
 #include <string.h>
@@ -215,11 +217,39 @@ out:
 	return rc;
 }
 
-/* plan_rejected - tell the submitter what to fix, and the secretariat that
- * a statement waits in the rejects queue. */
+/* plan_duplicate - tell whoever sent the repeat (the forwarding chair, else
+ * the sender) where the statement it repeats is on record. */
+static int
+plan_duplicate(struct notify_batch *b, struct store *s, const struct conf *c,
+    const struct statement *st, GError **error)
+{
+	struct statement *o = store_stmt_load(s, st->duplicate_of, error);
+	if (!o)
+		return -1;
+	char *posted_at = NULL;
+	int rc = store_dup_posted_at(s, o->id, &posted_at, error);
+	struct notify_rcpts r;
+	notify_rcpts_init(&r);
+	if (st->forwarded_by && *st->forwarded_by)
+		notify_rcpts_add(c, &r, FALSE, NULL, st->forwarded_by);
+	else
+		notify_rcpts_submitter(c, st, &r);
+	struct notify_text t = { 0 };
+	if (rc == 0 && (rc = notify_text_duplicate(c, st, o, posted_at, &t, error)) == 0)
+		rc = batch_add(b, c, st->id, "duplicate", t.subject, t.body, &r, st->message_id, NULL,
+		    error);
+	notify_text_clear(&t);
+	notify_rcpts_clear(&r);
+	g_free(posted_at);
+	statement_free(o);
+	return rc;
+}
+
+/* plan_rejected - tell the submitter what to fix (REJECTION), and the
+ * secretariat (SECRETARIAT) that a statement waits in the rejects queue. */
 static int
 plan_rejected(struct notify_batch *b, const struct conf *c, const struct statement *st,
-    GError **error)
+    unsigned mails, GError **error)
 {
 	struct notify_rcpts sub, sec;
 	int rc = -1;
@@ -228,12 +258,12 @@ plan_rejected(struct notify_batch *b, const struct conf *c, const struct stateme
 	notify_rcpts_submitter(c, st, &sub);
 	notify_rcpts_secretariat(c, &sec);
 	struct notify_text rej = { 0 }, notice = { 0 };
-	if (notify_text_rejection(c, st, &rej, error) < 0 ||
-	    notify_text_rejected_notice(c, st, &notice, error) < 0 ||
+	if (((mails & NOTIFY_REJECTION) && (notify_text_rejection(c, st, &rej, error) < 0 ||
 	    batch_add(b, c, st->id, "rejection", rej.subject, rej.body, &sub, st->message_id, NULL,
-	    error) < 0 ||
+	    error) < 0)) ||
+	    ((mails & NOTIFY_SECRETARIAT) && (notify_text_rejected_notice(c, st, &notice, error) < 0 ||
 	    batch_add(b, c, st->id, "secretariat", notice.subject, notice.body, &sec, st->message_id,
-	    NULL, error) < 0) {
+	    NULL, error) < 0))) {
 		notify_text_clear(&rej);
 		notify_text_clear(&notice);
 		goto out;
@@ -257,12 +287,15 @@ notify_prepare_statement(struct store *s, const struct conf *c, const struct dir
 	gboolean routing = (mails & NOTIFY_ROUTING) != 0;
 	gboolean ack = (mails & NOTIFY_ACK) != 0;
 	gboolean approval = (mails & NOTIFY_APPROVAL) != 0;
-	if (!routing && !ack && !approval && !(mails & (NOTIFY_REJECTION | NOTIFY_SECRETARIAT)))
+	gboolean dup = (mails & NOTIFY_DUPLICATE) != 0 && st->duplicate_of > 0;
+	if (!routing && !ack && !approval && !dup &&
+	    !(mails & (NOTIFY_REJECTION | NOTIFY_SECRETARIAT)))
 		return 0;    /* nothing this function composes */
 	/* A reprocess that ends in the same state says nothing twice: the mail of
 	 * a state goes once per statement, unless asked AGAIN (resend). */
 	const char *kind = (mails & NOTIFY_AGAIN) ? NULL : routing ? "routing" : ack ? "ack" :
-	    approval ? "approval_request" : "rejection";
+	    approval ? "approval_request" : dup ? "duplicate" :
+	    (mails & NOTIFY_REJECTION) ? "rejection" : "secretariat";
 	if (kind) {
 		int done = store_outbox_has(s, st->id, kind, error);
 		if (done != 0)
@@ -271,7 +304,8 @@ notify_prepare_statement(struct store *s, const struct conf *c, const struct dir
 	struct notify_batch *b = batch_new(st->id, kind);
 	if ((routing || ack ? plan_routing(b, s, c, dir, st, routing, ack, error) :
 	    approval ? notify_plan_approval(b, s, c, dir, st, FALSE, NULL, error) :
-	    plan_rejected(b, c, st, error)) < 0) {
+	    dup ? plan_duplicate(b, s, c, st, error) :
+	    plan_rejected(b, c, st, mails, error)) < 0) {
 		notify_batch_free(b);
 		return -1;
 	}

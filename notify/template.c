@@ -39,6 +39,7 @@ static const struct notify_kind {
 	  " unapproved" },
 	{ "approval", "reminder needed submitter approvers recipients_to recipients_cc statement" },
 	{ "refused", "by reason" },
+	{ "duplicate", "original original_link distributed_on to_groups" },
 };
 
 static const char *const block_values[] = { "body", "problems", "warnings", "corrections",

@@ -386,7 +386,8 @@ problems_text(const struct statement *st)
 	int n = 0;
 	for (guint i = 0; i < st->problems->len; i++) {
 		const struct problem *p = st->problems->pdata[i];
-		if (p->severity != SEV_ERROR)
+		/* a repeat held for the secretariat (issue 20) says why it waits */
+		if (p->severity != SEV_ERROR && strcmp(p->code, "possible_duplicate") != 0)
 			continue;
 		g_autofree char *m = notify_clean(p->message, 1000);
 		enum problem_id id;
@@ -494,4 +495,26 @@ notify_text_undelivered(const struct conf *c, const struct outbox_mail *m,
 	notify_var(v, "failed", f->str);
 	g_string_free(f, TRUE);
 	return render(c, "undelivered", v, out, error);
+}
+
+int
+notify_text_duplicate(const struct conf *c, const struct statement *st,
+    const struct statement *original, const char *posted_at, struct notify_text *out,
+    GError **error)
+{
+	GHashTable *v = common_vars(c, st);
+	g_autofree char *link = notify_url(c, original->id);
+	g_autofree char *day = posted_at ? g_strndup(posted_at, 10) : NULL;
+	GString *groups = g_string_new(NULL);
+	for (guint i = 0; i < original->to_groups->len; i++) {
+		const struct group_ref *g = original->to_groups->pdata[i];
+		g_autofree char *t = notify_clean(g->text ? g->text : g->acronym, 200);
+		g_string_append_printf(groups, "%s%s", i ? ", " : "", t);
+	}
+	notify_var_int(v, "original", original->id);
+	notify_var(v, "original_link", link);
+	notify_var(v, "distributed_on", day);
+	notify_var(v, "to_groups", groups->str);
+	g_string_free(groups, TRUE);
+	return render(c, "duplicate", v, out, error);
 }

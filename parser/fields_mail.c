@@ -84,11 +84,13 @@ fields_copy_message(struct statement *st, const struct parsed_mail *pm)
 	if (!st->forwarded_by && pm->forwarded_by)
 		st->forwarded_by = g_strdup(pm->forwarded_by);
 	st->auto_generated = pm->auto_generated;
-	if (!st->message_id && pm->h.message_id) {
+	if (!st->message_id && pm->h.message_id)
 		st->message_id = g_strdup(pm->h.message_id);
-		if (!pm->outer.message_id || strcmp(pm->outer.message_id, pm->h.message_id) != 0)
-			meta_set(st, "message_id", pm->h.message_id);
-	}
+	/* a forward's original Message-ID is kept (the stored one is the
+	 * forward's): replies and repeats of the original are found by it */
+	if (pm->h.message_id && (!pm->outer.message_id ||
+	    strcmp(pm->outer.message_id, pm->h.message_id) != 0))
+		meta_set(st, "message_id", pm->h.message_id);
 	if (!st->in_reply_to && pm->h.in_reply_to)
 		st->in_reply_to = g_strdup(pm->h.in_reply_to);
 	if (st->references->len == 0 && pm->h.references)

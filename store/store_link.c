@@ -1,5 +1,7 @@
 /* store_link.c - In Response linking: finding the statement answered, marking it answered. */
 #include "store/store_link.h"
+#include "store/store_private.h"
+#include "store/store_stmt.h"
 #include "store/store_query.h"
 
 #include <string.h>
@@ -212,4 +214,123 @@ store_link_mark_answered(struct store *s, const struct statement *st, const char
 			return -1;
 	}
 	return 0;
+}
+
+/* exec1 - SQL with ?1, ?2 bound to A, B; -1 on error. */
+static int
+exec1(struct store *s, const char *sql, gint64 a, gint64 b, GError **error)
+{
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, sql, error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, a);
+	sqlite3_bind_int64(q, 2, b);
+	int rc = sqlite3_step(q);
+	store_finish(s, q);
+	if (rc != SQLITE_DONE)
+		return store_set_sqlite_error(s, rc, "link a reply", error);
+	return 0;
+}
+
+/* meta_ids - the strings of metadata array KEY of ST into OUT. */
+static void
+meta_ids(const struct statement *st, const char *key, GPtrArray *out)
+{
+	if (!json_object_has_member(st->metadata, key))
+		return;
+	JsonArray *a = json_object_get_array_member(st->metadata, key);
+	for (guint i = 0; a && i < json_array_get_length(a); i++) {
+		const char *v = json_array_get_string_element(a, i);
+		if (v)
+			g_ptr_array_add(out, g_strdup(v));
+	}
+}
+
+int
+store_link_late(struct store *s, struct statement *st, const char *actor, GError **error)
+{
+	/* the candidates: waiting replies whose In-Reply-To or References name
+	 * ST's Message-ID (its own or the forwarded original's), whose Tdoc
+	 * references name one of ST's identifiers, or whose reply title has
+	 * ST's topic; store_link_resolve then decides as on arrival */
+	static const char sql[] =
+	    "SELECT DISTINCT p.statement FROM problems p JOIN messages m ON m.id = p.statement"
+	    " JOIN statements c ON c.id = p.statement"
+	    " WHERE p.code = 'in_response_unresolved' AND p.statement != ?1 AND " LINKABLE
+	    " AND (json_extract(c.metadata, '$.in_reply_to') IN (?2, ?3)"
+	    "   OR EXISTS (SELECT 1 FROM json_each(c.metadata, '$.references') r"
+	    "              WHERE r.value IN (?2, ?3))"
+	    "   OR EXISTS (SELECT 1 FROM json_each(c.metadata, '$.response_to_ids') t"
+	    "              JOIN identifiers i ON i.statement = ?1 AND i.value = t.value COLLATE NOCASE)"
+	    "   OR (json_extract(c.metadata, '$.title_topic') = ?4"
+	    "       AND json_extract(c.metadata, '$.title_is_reply')))"
+	    " ORDER BY p.statement LIMIT 20";
+	if (st->state != STMT_POSTED && st->state != STMT_REJECTED)
+		return 0;
+	/* the Message-ID the parse gave, and a forward's original one */
+	const char *own = st->message_id, *inner = st->message_id;
+	if (json_object_has_member(st->metadata, "message_id"))
+		inner = json_object_get_string_member(st->metadata, "message_id");
+	const char *topic = json_object_has_member(st->metadata, "title_topic") ?
+	    json_object_get_string_member(st->metadata, "title_topic") : NULL;
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, sql, error) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, st->id);
+	sqlite3_bind_text(q, 2, own ? own : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 3, inner ? inner : "", -1, SQLITE_TRANSIENT);
+	if (topic)
+		sqlite3_bind_text(q, 4, topic, -1, SQLITE_TRANSIENT);
+	g_autoptr(GArray) cand = g_array_new(FALSE, FALSE, sizeof(gint64));
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(q, 0);
+		g_array_append_val(cand, id);
+	}
+	store_finish(s, q);
+	if (rc != SQLITE_DONE)
+		return store_set_sqlite_error(s, rc, "find waiting replies", error);
+	int linked = 0;
+	for (guint i = 0; i < cand->len; i++) {
+		gint64 id = g_array_index(cand, gint64, i);
+		struct statement *c = store_stmt_load(s, id, error);
+		if (!c)
+			return -1;
+		/* as the reply was read: what it answers, from its metadata */
+		g_free(c->in_reply_to);
+		c->in_reply_to = json_object_has_member(c->metadata, "in_reply_to") ?
+		    g_strdup(json_object_get_string_member(c->metadata, "in_reply_to")) : NULL;
+		meta_ids(c, "references", c->references);
+		g_array_set_size(c->related, 0);
+		int n = store_link_resolve(s, c, error);
+		gboolean answers = FALSE;
+		for (guint j = 0; n > 0 && j < c->related->len; j++)
+			answers |= g_array_index(c->related, gint64, j) == st->id;
+		gboolean posted = c->state == STMT_POSTED;
+		statement_free(c);
+		if (n < 0)
+			return -1;
+		if (!answers)
+			continue;
+		g_autofree char *detail = g_strdup_printf("answers statement %" G_GINT64_FORMAT
+		    ", saved after it", st->id);
+		if (exec1(s, "INSERT OR IGNORE INTO related(statement, related) VALUES (?1, ?2)",
+		        id, st->id, error) < 0 ||
+		    exec1(s, "DELETE FROM problems WHERE statement = ?1 AND ?2 = ?2"
+		        " AND code = 'in_response_unresolved'", id, 0, error) < 0 ||
+		    exec1(s, "UPDATE statements SET version = version + 1 WHERE id = ?1 AND ?2 = ?2",
+		        id, 0, error) < 0 ||
+		    store_event(s, id, actor, "linked", detail, FALSE, error) < 0)
+			return -1;
+		linked++;
+		if (posted && !st->action_taken) {
+			g_autofree char *by = g_strdup_printf("answered by statement %" G_GINT64_FORMAT, id);
+			if (exec1(s, "UPDATE statements SET action_taken = 1, version = version + 1"
+			        " WHERE id = ?1 AND ?2 = ?2", st->id, 0, error) < 0 ||
+			    store_event(s, st->id, actor, "action_taken", by, FALSE, error) < 0)
+				return -1;
+			st->action_taken = TRUE;
+		}
+	}
+	return linked;
 }

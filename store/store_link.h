@@ -22,4 +22,11 @@ int store_link_resolve(struct store *s, struct statement *st, GError **error);
 int store_link_mark_answered(struct store *s, const struct statement *st, const char *actor,
     GError **error);
 
+/* store_link_late - ST was just saved: link the statements on record that
+ * answer it but were saved before it (a reply parsed first, by the other
+ * worker or in a burst), as if they had come in order: the related row, the
+ * warning in_response_unresolved dropped, a 'linked' event; a posted reply
+ * marks ST answered. Inside the caller's transaction; how many linked, -1. */
+int store_link_late(struct store *s, struct statement *st, const char *actor, GError **error);
+
 #endif

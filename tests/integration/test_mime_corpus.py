@@ -25,7 +25,7 @@ import sqlite3
 
 import liaison as L
 
-FINAL = ("posted", "rejected", "ignored")
+FINAL = ("posted", "rejected", "ignored", "duplicate")
 
 
 def corpora_dir():

@@ -527,6 +527,14 @@ def schema_0009_migrates_a_database_with_mail():
             L.eq(sql(db, "PRAGMA foreign_key_check;"), "", "every reference holds")
             L.ok("'pending'" in sql(db, "SELECT sql FROM sqlite_master WHERE name = 'messages';"),
                  "messages takes the state pending")
+            # 0010 (issue 20) widens the CHECKs 0009 rebuilt: both features' values hold
+            msql = sql(db, "SELECT sql FROM sqlite_master WHERE name = 'messages';")
+            osql = sql(db, "SELECT sql FROM sqlite_master WHERE name = 'outbox';")
+            for v in ("received", "posted", "rejected", "ignored", "dead", "pending", "duplicate"):
+                L.ok("'%s'" % v in msql, "messages takes the state " + v)
+            for v in ("routing", "ack", "rejection", "secretariat", "reminder", "duplicate",
+                      "approval_request", "approval_reminder", "refused"):
+                L.ok("'%s'" % v in osql, "outbox takes the kind " + v)
             sid, s = arrive(d, outgoing())
             L.eq(s["state"], "pending", "a new outgoing statement after the migration")
             wait_mails(sink, len(ADS), "its approval request")

@@ -12,7 +12,7 @@ import time
 
 import liaison as L
 
-FINAL = ("posted", "rejected", "ignored")
+FINAL = ("posted", "rejected", "ignored", "duplicate")
 
 
 def worker_pids(d):

@@ -10,7 +10,7 @@ import re
 
 import liaison as L
 
-FINAL = ("posted", "rejected", "ignored")
+FINAL = ("posted", "rejected", "ignored", "duplicate")
 KEYS = ["state", "title", "purpose", "deadline", "from_groups", "to_groups", "from_contacts",
         "to_contacts", "from_liaison_contact", "to_liaison_contact", "body", "attachments",
         "other_identifiers", "related", "forwarded_by", "problems"]

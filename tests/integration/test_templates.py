@@ -15,7 +15,7 @@ del L._tests[:]           # ... not its tests: they run in their own file
 
 TEMPLATES = os.path.join(L.TOP, "templates")
 KINDS = ("routing", "ack", "rejection", "rejects_queue", "reminder", "overdue", "discarded",
-         "restored", "undelivered", "sent", "approval", "refused")
+         "restored", "undelivered", "sent", "approval", "refused", "duplicate")
 
 
 def template_regex(kind, folder=TEMPLATES):

@@ -337,6 +337,7 @@ test_bodies(void **state)
 		"     Fix: Add a line \"Deadline: YYYY-MM-DD\"",
 		"(For Action without a deadline.)", "  2. Something else.\n",
 		"send\nthe statement again to statements@ietf.org",
+		"the corrected copy replaces this one",   /* one instruction (issue 20) */
 		"How to send a liaison statement to the IETF: https://www.ietf.org/about/liaisons/" };
 	for (gsize i = 0; i < G_N_ELEMENTS(want_rej); i++)
 		if (!strstr(t.body, want_rej[i]))

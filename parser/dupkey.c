@@ -1,0 +1,105 @@
+/* dupkey.c - the digests a repeat of a statement is recognised by. */
+#include "parser/dupkey.h"
+
+#include <string.h>
+
+/* The body must say this much (normalised characters) to be its content;
+ * below, the attachments are the statement ("Please find attached"). */
+#define BODY_MIN 80
+
+/* norm - TEXT as words: NFKC, case folded, letters and digits only, one
+ * space between words; quoting marks at a line's start are punctuation. */
+static char *
+norm(const char *text)
+{
+	if (!text)
+		return g_strdup("");
+	g_autofree char *n = g_utf8_normalize(text, -1, G_NORMALIZE_ALL_COMPOSE);
+	g_autofree char *f = g_utf8_casefold(n ? n : "", -1);
+	GString *out = g_string_new(NULL);
+	gboolean space = FALSE;
+	for (const char *p = f; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (g_unichar_isalnum(c)) {
+			if (space && out->len)
+				g_string_append_c(out, ' ');
+			g_string_append_unichar(out, c);
+			space = FALSE;
+		} else {
+			space = TRUE;
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
+static int
+cmp_str(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* groups - the From groups, by acronym when resolved, sorted. */
+static char *
+groups(GPtrArray *list)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < list->len; i++) {
+		const struct group_ref *g = list->pdata[i];
+		g_ptr_array_add(names, g->acronym ? g_strdup(g->acronym) : norm(g->text));
+	}
+	g_ptr_array_sort(names, cmp_str);
+	g_ptr_array_add(names, NULL);
+	return g_strjoinv(",", (char **)names->pdata);
+}
+
+/* attachments - the digests of the attachments as sent (not what was
+ * unpacked from an archive), sorted: their order is the client's. */
+static char *
+attachments(GPtrArray *list)
+{
+	g_autoptr(GPtrArray) sums = g_ptr_array_new();
+	for (guint i = 0; i < list->len; i++) {
+		const struct attachment *a = list->pdata[i];
+		if (!a->derived_from && a->sha256)
+			g_ptr_array_add(sums, a->sha256);
+	}
+	g_ptr_array_sort(sums, cmp_str);
+	g_ptr_array_add(sums, NULL);
+	return g_strjoinv(",", (char **)sums->pdata);
+}
+
+/* thread - the Message-IDs ST's mail answers, kept in metadata so that a
+ * reply saved before its original is linked when the original comes. */
+static void
+thread(struct statement *st)
+{
+	if (st->in_reply_to && *st->in_reply_to)
+		json_object_set_string_member(st->metadata, "in_reply_to", st->in_reply_to);
+	if (st->references->len == 0)
+		return;
+	JsonArray *a = json_array_new();
+	for (guint i = 0; i < st->references->len && i < 20; i++)
+		json_array_add_string_element(a, st->references->pdata[i]);
+	json_object_set_array_member(st->metadata, "references", a);
+}
+
+void
+dupkey_set(struct statement *st)
+{
+	thread(st);
+	g_autofree char *title = norm(st->title);
+	if (!*title)
+		return;
+	g_autofree char *from = groups(st->from_groups);
+	g_autofree char *tk_in = g_strdup_printf("%s\n%s", title, from);
+	g_autofree char *tk = g_compute_checksum_for_string(G_CHECKSUM_SHA256, tk_in, -1);
+	json_object_set_string_member(st->metadata, "title_key", tk);
+	g_autofree char *body = norm(st->body);
+	g_autofree char *att = attachments(st->attachments);
+	const char *what = strlen(body) >= BODY_MIN ? body : *att ? att : NULL;
+	if (!what)
+		return;
+	g_autofree char *ck_in = g_strdup_printf("%s\n%s", tk, what);
+	g_autofree char *ck = g_compute_checksum_for_string(G_CHECKSUM_SHA256, ck_in, -1);
+	json_object_set_string_member(st->metadata, "content_key", ck);
+}
