@@ -340,6 +340,14 @@ block_text(const char *v)
 	g_autofree char *valid = g_utf8_make_valid(v, -1);
 	GString *out = g_string_sized_new(strlen(valid));
 	for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
+		/* a run of printable ASCII, nearly all of a body, is copied as is */
+		const char *run = p;
+		while ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f)
+			p++;
+		if (p > run)
+			g_string_append_len(out, run, p - run);
+		if (!*p)
+			break;
 		gunichar ch = g_utf8_get_char(p);
 		if (ch == '\r') {
 			if (p[1] != '\n')

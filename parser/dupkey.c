@@ -7,26 +7,62 @@
  * below, the attachments are the statement ("Please find attached"). */
 #define BODY_MIN 80
 
-/* norm - TEXT as words: NFKC, case folded, letters and digits only, one
- * space between words; quoting marks at a line's start are punctuation. */
-static char *
-norm(const char *text)
+/* norm_word - append the word W (LEN bytes, no ASCII punctuation or space
+ * in it) to OUT as norm() does; SPACE says a separator came before it. */
+static void
+norm_word(GString *out, const char *w, gsize len, gboolean *space)
 {
-	if (!text)
-		return g_strdup("");
-	g_autofree char *n = g_utf8_normalize(text, -1, G_NORMALIZE_ALL_COMPOSE);
+	gboolean ascii = TRUE;
+	for (gsize i = 0; i < len && ascii; i++)
+		ascii = (unsigned char)w[i] < 0x80;
+	if (ascii) {
+		/* NFKC and case folding of ASCII letters and digits is tolower */
+		if (*space && out->len)
+			g_string_append_c(out, ' ');
+		gsize at = out->len;
+		g_string_append_len(out, w, (gssize)len);
+		for (gsize i = at; i < out->len; i++)
+			if (out->str[i] >= 'A' && out->str[i] <= 'Z')
+				out->str[i] += 'a' - 'A';
+		*space = FALSE;
+		return;
+	}
+	g_autofree char *n = g_utf8_normalize(w, (gssize)len, G_NORMALIZE_ALL_COMPOSE);
 	g_autofree char *f = g_utf8_casefold(n ? n : "", -1);
-	GString *out = g_string_new(NULL);
-	gboolean space = FALSE;
 	for (const char *p = f; *p; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 		if (g_unichar_isalnum(c)) {
-			if (space && out->len)
+			if (*space && out->len)
 				g_string_append_c(out, ' ');
 			g_string_append_unichar(out, c);
-			space = FALSE;
+			*space = FALSE;
 		} else {
+			*space = TRUE;
+		}
+	}
+}
+
+/* norm - TEXT as words: NFKC, case folded, letters and digits only, one
+ * space between words; quoting marks at a line's start are punctuation.
+ * Cut at ASCII spaces and punctuation first: nothing composes across them
+ * into a letter or digit (the only compositions that start with one, such
+ * as "=" U+0338, give a symbol), so each word is normalised alone and the
+ * all-ASCII words, nearly all of a statement, skip the Unicode tables. */
+char *
+dupkey_norm(const char *text)
+{
+	GString *out = g_string_new(NULL);
+	gboolean space = FALSE;
+	const char *p = text ? text : "";
+	while (*p) {
+		const char *w = p;
+		while (*p && ((unsigned char)*p >= 0x80 || g_ascii_isalnum(*p)))
+			p++;
+		if (p > w)
+			norm_word(out, w, (gsize)(p - w), &space);
+		if (*p) {
 			space = TRUE;
+			p++;
 		}
 	}
 	return g_string_free(out, FALSE);
@@ -45,7 +81,7 @@ groups(GPtrArray *list)
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < list->len; i++) {
 		const struct group_ref *g = list->pdata[i];
-		g_ptr_array_add(names, g->acronym ? g_strdup(g->acronym) : norm(g->text));
+		g_ptr_array_add(names, g->acronym ? g_strdup(g->acronym) : dupkey_norm(g->text));
 	}
 	g_ptr_array_sort(names, cmp_str);
 	g_ptr_array_add(names, NULL);
@@ -87,14 +123,14 @@ void
 dupkey_set(struct statement *st)
 {
 	thread(st);
-	g_autofree char *title = norm(st->title);
+	g_autofree char *title = dupkey_norm(st->title);
 	if (!*title)
 		return;
 	g_autofree char *from = groups(st->from_groups);
 	g_autofree char *tk_in = g_strdup_printf("%s\n%s", title, from);
 	g_autofree char *tk = g_compute_checksum_for_string(G_CHECKSUM_SHA256, tk_in, -1);
 	json_object_set_string_member(st->metadata, "title_key", tk);
-	g_autofree char *body = norm(st->body);
+	g_autofree char *body = dupkey_norm(st->body);
 	g_autofree char *att = attachments(st->attachments);
 	const char *what = strlen(body) >= BODY_MIN ? body : *att ? att : NULL;
 	if (!what)

@@ -16,4 +16,8 @@
  * and a mail client's line breaks. A statement without a title gets neither. */
 void dupkey_set(struct statement *st);
 
+/* dupkey_norm - TEXT as the keys see it: NFKC, case folded, letters and
+ * digits only, one space between words (a new string; NULL gives ""). */
+char *dupkey_norm(const char *text);
+
 #endif

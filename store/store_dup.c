@@ -83,10 +83,8 @@ store_dup_find(struct store *s, const struct statement *st, int window_days,
     gint64 *original, enum dup_how *how, GError **error)
 {
 	static const char by_mid[] =
-	    "SELECT m.id FROM messages m JOIN statements s ON s.id = m.id"
-	    " WHERE m.id != ?1 AND " ON_RECORD
-	    " AND (m.message_id = ?2 OR json_extract(s.metadata, '$.message_id') = ?2)"
-	    " ORDER BY m.id LIMIT 1";
+	    "SELECT m.id FROM messages m WHERE m.id IN " BY_MESSAGE_ID
+	    " AND m.id != ?1 AND " ON_RECORD " ORDER BY m.id LIMIT 1";
 	static const char by_content[] =
 	    "SELECT m.id FROM messages m JOIN statements s ON s.id = m.id"
 	    " WHERE m.id != ?1 AND " ON_RECORD " AND " WITHIN

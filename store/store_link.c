@@ -46,10 +46,8 @@ static int
 by_message_id(struct store *s, struct statement *st, GError **error)
 {
 	static const char sql[] =
-	    "SELECT m.id FROM messages m JOIN statements s ON s.id = m.id"
-	    " WHERE m.id != ?1 AND " LINKABLE
-	    " AND (m.message_id = ?2 OR json_extract(s.metadata, '$.message_id') = ?2)"
-	    " ORDER BY m.id DESC LIMIT 1";
+	    "SELECT m.id FROM messages m WHERE m.id IN " BY_MESSAGE_ID
+	    " AND m.id != ?1 AND " LINKABLE " ORDER BY m.id DESC LIMIT 1";
 	g_autoptr(GPtrArray) ids = g_ptr_array_new();
 	if (st->in_reply_to && *st->in_reply_to)
 		g_ptr_array_add(ids, st->in_reply_to);

@@ -43,4 +43,11 @@ char *store_sha256_hex(const unsigned char d[32]);
 /* store_exec - run SQL without results (store_query.c, with the above). */
 int store_exec(struct store *s, const char *sql, GError **error);
 
+/* BY_MESSAGE_ID - the ids of the statements that came in a mail with
+ * Message-ID ?2: their own, or a forwarded original's (metadata). Two index
+ * lookups (messages_message_id, statements_message_id of schema 11); an OR
+ * over the joined rows would read every statement on record. */
+#define BY_MESSAGE_ID "(SELECT id FROM messages WHERE message_id = ?2" \
+	" UNION ALL SELECT id FROM statements WHERE json_extract(metadata, '$.message_id') = ?2)"
+
 #endif
