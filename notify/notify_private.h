@@ -94,7 +94,7 @@ char *notify_envelope_from(const struct conf *c);
 
 /* Templates (template.c): VARS maps placeholder names to values (strings;
  * empty or absent: not set). notify_render fills the template of KIND into
- * *SUBJECT (one clean line) and *BODY (LF line ends). */
+ * *SUBJECT (one clean line) and *BODY (LF line ends; BODY NULL: the subject only). */
 GHashTable *notify_vars_new(void);
 void notify_var(GHashTable *vars, const char *name, const char *value);
 void notify_var_int(GHashTable *vars, const char *name, gint64 value);
@@ -106,6 +106,7 @@ int notify_render(const struct conf *c, const char *kind, GHashTable *vars, char
  * (then groups are named as written). */
 struct notify_text {
 	char *subject, *body;
+	gboolean subject_only;      /* set by the caller: body stays NULL */
 };
 void notify_text_clear(struct notify_text *t);
 /* notify_text_routing - ATTACHED: the documents go with this mail (else

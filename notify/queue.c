@@ -189,14 +189,14 @@ plan_routing(struct notify_batch *b, struct store *s, const struct conf *c,
     GError **error)
 {
 	struct notify_rcpts r, sub;
-	struct notify_text routing = { 0 }, ackt = { 0 };
+	struct notify_text routing = { .subject_only = TRUE }, ackt = { 0 };
 	int rc = -1;
 	notify_rcpts_init(&r);
 	notify_rcpts_init(&sub);
 	notify_rcpts_routing(c, dir, st, &r);
 	/* no text kept: the routing mail is the statement, written from its
 	 * rows when sent, not a copy of its body in the outbox (its subject is
-	 * fixed now) */
+	 * fixed now, so only the subject is rendered) */
 	if (route && (notify_text_routing(s, c, dir, st, &r, FALSE, &routing, error) < 0 ||
 	    batch_add(b, c, st->id, "routing", routing.subject, NULL, &r, st->message_id, NULL,
 	    error) < 0))

@@ -431,6 +431,10 @@ notify_render(const struct conf *c, const char *kind, GHashTable *vars, char **s
 		return -1;
 	const struct template *t = &set->t[idx];
 	*subject = fill(t->subject, vars, TRUE);
+	if (!body) {
+		set_unref(set);
+		return 0;
+	}
 	GString *out = g_string_new(NULL);
 	g_auto(GStrv) lines = g_strsplit(t->body, "\n", -1);
 	for (int i = 0; lines[i]; i++) {

@@ -115,7 +115,8 @@ static int
 render(const struct conf *c, const char *kind, GHashTable *v, struct notify_text *out,
     GError **error)
 {
-	int rc = notify_render(c, kind, v, &out->subject, &out->body, error);
+	int rc = notify_render(c, kind, v, &out->subject, out->subject_only ? NULL : &out->body,
+	    error);
 	g_hash_table_unref(v);
 	return rc;
 }

@@ -68,11 +68,34 @@ test_norm_matches_definition(void **state)
 	assert_string_equal(none, "");
 }
 
+/* The keys are the SHA-256 (hex) of the normalised title and From groups,
+ * then of that and the normalised body: the same digests GLib gives, so
+ * keys stored by an older build still match. */
+static void
+test_keys_are_sha256(void **state)
+{
+	(void)state;
+	struct statement *st = statement_new();
+	st->title = g_strdup("LS on Multipath QUIC");
+	st->body = g_strdup("3GPP TSG SA WG3 thanks the IETF QUIC working group for its "
+	    "liaison statement on multipath QUIC and asks it to clarify the key update.");
+	dupkey_set(st);
+	g_autofree char *tk = g_compute_checksum_for_string(G_CHECKSUM_SHA256,
+	    "ls on multipath quic\n", -1);
+	assert_string_equal(json_object_get_string_member(st->metadata, "title_key"), tk);
+	g_autofree char *nb = dupkey_norm(st->body);
+	g_autofree char *ck_in = g_strdup_printf("%s\n%s", tk, nb);
+	g_autofree char *ck = g_compute_checksum_for_string(G_CHECKSUM_SHA256, ck_in, -1);
+	assert_string_equal(json_object_get_string_member(st->metadata, "content_key"), ck);
+	statement_free(st);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_norm_matches_definition),
+		cmocka_unit_test(test_keys_are_sha256),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
