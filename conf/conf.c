@@ -44,6 +44,7 @@ static const struct conf_key keys[] = {
 	{ "liaisond", "socket_group", T_STR, O(socket_group), "", 0, 0, NULL },
 	{ "liaisond", "drain_timeout", T_INT, O(drain_timeout), "30", 0, 3600, NULL },
 	{ "liaisond", "commit_batch", T_INT, O(commit_batch), "64", 1, 4096, NULL },
+	{ "liaisond", "inline_max", T_INT64, O(inline_max), "262144", 0, 16 * MiB, NULL },
 	{ "liaisond", "log_level", T_CHOICE, O(log_level), "info", 0, 0, level_values },
 	{ "liaisond", "authserv_id", T_STR, O(authserv_id), "", 0, 0, NULL },
 	{ "parser", "parse_timeout", T_INT, O(parse_timeout), "60", 1, 3600, NULL },

@@ -43,6 +43,7 @@ struct conf {
 	char *socket_group;    /* "" = leave as is */
 	int drain_timeout;     /* seconds SIGTERM waits for transactions */
 	int commit_batch;      /* messages per group commit, at most */
+	gint64 inline_max;     /* a message up to this is kept in the database, not as a file */
 	char *log_level;       /* debug|info|warning|error */
 	char *authserv_id;     /* our MTA's Authentication-Results id; "" = trust none */
 

@@ -247,12 +247,14 @@ cmd_raw(struct ctl *c, int argc, char **argv)
 	if (c->json)   /* bytes are not JSON: say so rather than ignore it */
 		return ctl_fail(EX_USAGE_, "raw writes the stored bytes; `liaisonctl show %"
 		    G_GINT64_FORMAT " --json` gives the message's details as JSON", id);
-	g_autofree char *path = store_msg_path(ctl_store(c), id, &error);
-	if (!path)
+	int fd = store_msg_open(ctl_store(c), id, &error);
+	if (fd < 0)
 		return fail_id(error, id);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return ctl_fail(EX_IOERR_, "%s: %s", path, g_strerror(errno));
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return ctl_fail(EX_IOERR_, "message %" G_GINT64_FORMAT ": %s", id, g_strerror(errno));
+	}
 	char buf[65536];
 	size_t n;
 	int rc = 0;
@@ -262,7 +264,7 @@ cmd_raw(struct ctl *c, int argc, char **argv)
 			break;
 		}
 	if (ferror(f))
-		rc = ctl_fail(EX_IOERR_, "%s: %s", path, g_strerror(errno));
+		rc = ctl_fail(EX_IOERR_, "message %" G_GINT64_FORMAT ": %s", id, g_strerror(errno));
 	fclose(f);
 	if (fflush(stdout) != 0 && rc == 0)
 		rc = ctl_fail(EX_IOERR_, "write: %s", g_strerror(errno));

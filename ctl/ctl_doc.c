@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* print_doc - one document under a header line that says what it is. */
 static void
@@ -25,15 +26,15 @@ ctl_doc_show_text(struct ctl *c, gint64 id)
 {
 	GError *error = NULL;
 	struct store *s = ctl_store(c);
-	char *path = store_msg_path(s, id, &error);
-	if (!path) {
+	int fd = store_msg_open(s, id, &error);
+	if (fd < 0) {
 		if (g_error_matches(error, STORE_ERROR, STORE_ERR_NOTFOUND)) {
 			g_error_free(error);
 			return ctl_fail(EX_DATAERR_, "no statement %" G_GINT64_FORMAT, id);
 		}
 		return ctl_fail_error(error);
 	}
-	g_free(path);
+	close(fd);
 	GPtrArray *docs = g_ptr_array_new_with_free_func(document_free);
 	if (store_doc_load(s, id, docs, TRUE, &error) < 0) {
 		g_ptr_array_unref(docs);

@@ -7,6 +7,7 @@
 
 #include <gmime/gmime.h>
 #include <string.h>
+#include <unistd.h>
 
 const struct ctl_cmd *
 queue_cmd(const char *name)
@@ -77,17 +78,19 @@ char *
 queue_subject(struct ctl *c, gint64 id)
 {
 	GError *error = NULL;
-	g_autofree char *path = store_msg_path(ctl_store(c), id, &error);
+	int fd = store_msg_open(ctl_store(c), id, &error);
 	g_autofree char *data = NULL;
 	gsize len = 0;
-	if (!path) {
+	if (fd < 0) {
 		g_clear_error(&error);
 		return NULL;
 	}
 	/* only the header section: the first blank line ends it, 64 KB at most */
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
 		return NULL;
+	}
 	GString *head = g_string_new(NULL);
 	char line[4096];
 	while (head->len < 65536 && fgets(line, sizeof line, f)) {

@@ -190,6 +190,7 @@ main(int argc, char **argv)
 		rc = start_error(error, "store");
 		goto out;
 	}
+	store_set_inline_max(spool_store, c->inline_max);
 	int cleaned = store_spool_clean(spool_store);
 	if (cleaned)
 		log_info("event=spool_cleaned files=%d", cleaned);

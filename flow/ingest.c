@@ -48,17 +48,22 @@ note_twins(const struct flow_ctx *x, struct statement *st, GError **error)
 struct statement *
 flow_read(const struct flow_ctx *x, gint64 id, char **detail, GError **error)
 {
-	char *path = NULL, *envelope_from = NULL, *client = NULL;
-	if (store_stmt_message(x->s, id, &path, &envelope_from, &client, error) < 0)
+	char *envelope_from = NULL, *client = NULL;
+	if (store_stmt_message(x->s, id, &envelope_from, &client, error) < 0)
 		return NULL;
+	int fd = store_msg_open(x->s, id, error);
+	if (fd < 0) {
+		g_free(envelope_from);
+		g_free(client);
+		return NULL;
+	}
 	/* A file imported with `liaisonctl submit` has no envelope sender of its
 	 * own: "" there means unknown, not the null sender of a bounce. */
 	gboolean imported = client && !strcmp(client, "liaisonctl") && !*envelope_from;
 	struct blob_sink *blobs = store_blob_sink_new(x->s);
-	struct parsed_mail *pm = mime_parse_file(path, imported ? NULL : envelope_from, x->c, blobs,
+	struct parsed_mail *pm = mime_parse_fd(fd, imported ? NULL : envelope_from, x->c, blobs,
 	    error);
 	blob_sink_free(blobs);
-	g_free(path);
 	g_free(envelope_from);
 	g_free(client);
 	if (!pm)

@@ -551,19 +551,21 @@ parse_layers(struct walk *w, GMimeMessage *outer)
 /* read_unparsed - GMime found no message at all (no header section): the
  * whole file, bounded, is the body, so its text is not lost. */
 static void
-read_unparsed(struct walk *w, const char *path)
+read_unparsed(struct walk *w, GMimeStream *stream)
 {
 	struct parsed_mail *pm = w->pm;
 	defect(pm, "no header section; the whole message was read as its text");
 	pm->leaf_parts = pm->body_parts = 1;
-	g_autoptr(GMappedFile) mf = g_mapped_file_new(path, FALSE, NULL);
-	if (!mf) {
-		pm->body = g_strdup("");
-		return;
-	}
-	gsize len = MIN(g_mapped_file_get_length(mf), (gsize)MIME_MAX_BODY_BYTES);
+	GByteArray *ba = g_byte_array_new();
+	char buf[16384];
+	ssize_t n;
+	g_mime_stream_reset(stream);
+	while (ba->len < MIME_MAX_BODY_BYTES &&
+	    (n = g_mime_stream_read(stream, buf, MIN(sizeof buf, MIME_MAX_BODY_BYTES - ba->len))) > 0)
+		g_byte_array_append(ba, (const guint8 *)buf, (guint)n);
 	gboolean guessed = FALSE;
-	pm->body = mime_to_utf8(g_mapped_file_get_contents(mf), len, NULL, &guessed);
+	pm->body = mime_to_utf8((const char *)ba->data, ba->len, NULL, &guessed);
+	g_byte_array_unref(ba);
 	pm->charset_guessed |= guessed;
 	g_strstrip(pm->body);
 }
@@ -683,13 +685,20 @@ struct parsed_mail *
 mime_parse_file(const char *path, const char *envelope_from, const struct conf *c,
     struct blob_sink *sink, GError **error)
 {
-	mime_init();
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "open %s: %s",
 		    path, g_strerror(errno));
 		return NULL;
 	}
+	return mime_parse_fd(fd, envelope_from, c, sink, error);
+}
+
+struct parsed_mail *
+mime_parse_fd(int fd, const char *envelope_from, const struct conf *c,
+    struct blob_sink *sink, GError **error)
+{
+	mime_init();
 	struct parsed_mail *pm = parsed_mail_new(envelope_from);
 	/* A seekable stream + persist: parts stay offsets into it and are
 	 * decoded straight into their blobs. A big file stays a file, so memory
@@ -728,7 +737,7 @@ mime_parse_file(const char *path, const char *envelope_from, const struct conf *
 	struct walk w = { .c = c, .sink = sink, .pm = pm, .envelope_unknown = !envelope_from };
 	w.skip = g_hash_table_new(NULL, NULL);
 	if (!m) {
-		read_unparsed(&w, path);
+		read_unparsed(&w, stream);
 	} else {
 		parse_layers(&w, m);
 		g_object_unref(m);

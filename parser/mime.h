@@ -53,6 +53,10 @@ struct parsed_mail {
  * ENVELOPE_FROM NULL: unknown (an imported file), pm->envelope_from is "". */
 struct parsed_mail *mime_parse_file(const char *path, const char *envelope_from,
     const struct conf *c, struct blob_sink *sink, GError **error);
+/* mime_parse_fd - the same from FD, open for reading at any offset (a file
+ * or a memfd); it is closed. */
+struct parsed_mail *mime_parse_fd(int fd, const char *envelope_from,
+    const struct conf *c, struct blob_sink *sink, GError **error);
 void parsed_mail_free(struct parsed_mail *pm);
 
 /* mime_statement_from_mail - the statement's MIME-derived parts (body,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,8 +24,9 @@
 
 struct store_spool {
 	struct store *store;
-	int fd;
-	char *path;                 /* where the file is now (tmp/, then msg/) */
+	GByteArray *mem;            /* the bytes while they fit inline_max, else NULL */
+	int fd;                     /* -1 while in MEM */
+	char *path;                 /* where the file is now (tmp/, then msg/); NULL in MEM */
 	char *name;                 /* basename, kept when moved into msg/ */
 	gboolean committed;         /* in msg/ and referenced by a committed row */
 	gboolean synced;            /* on disk up to size (store_spool_sync) */
@@ -45,6 +47,7 @@ struct store_spool {
 };
 
 static int spool_flush(struct store_spool *sp, GError **error);
+static int spool_buffer(struct store_spool *sp, const char *p, size_t len, GError **error);
 
 /* SHA-256 through GnuTLS (nettle) rather than GChecksum: it uses the CPU's
  * SHA instructions, about five times faster here, and every byte received
@@ -66,42 +69,58 @@ io_error(GError **error, const char *what, const char *path)
 	return -1;
 }
 
-struct store_spool *
-store_spool_new(struct store *s, GError **error)
+void
+store_set_inline_max(struct store *s, gint64 bytes)
 {
+	s->inline_max = bytes;
+}
+
+/* spool_file - give SP its file under tmp/. */
+static int
+spool_file(struct store_spool *sp, GError **error)
+{
+	struct store *s = sp->store;
 	/* The pid in the name lets a restarted daemon remove only spools whose
 	 * writer is gone (store_spool_clean), never a liaisonctl submit in flight. */
 	g_autofree char *tmpl = g_strdup_printf("%s/%d-XXXXXX", s->tmp_dir, (int)getpid());
 	int fd = g_mkstemp_full(tmpl, O_RDWR | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		io_error(error, "create spool in", s->tmp_dir);
-		return NULL;
-	}
+	if (fd < 0)
+		return io_error(error, "create spool in", s->tmp_dir);
+	sp->fd = fd;
+	sp->path = g_steal_pointer(&tmpl);
+	sp->name = g_path_get_basename(sp->path);
+	sp->buf = g_malloc(SPOOL_BUF);
+	return 0;
+}
+
+struct store_spool *
+store_spool_new(struct store *s, GError **error)
+{
 	gnutls_hash_hd_t all, body;
 	if (gnutls_hash_init(&all, GNUTLS_DIG_SHA256) < 0) {
-		close(fd);
-		unlink(tmpl);
 		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "cannot start SHA-256");
 		return NULL;
 	}
 	if (gnutls_hash_init(&body, GNUTLS_DIG_SHA256) < 0) {
 		gnutls_hash_deinit(all, NULL);
-		close(fd);
-		unlink(tmpl);
 		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "cannot start SHA-256");
 		return NULL;
 	}
 	struct store_spool *sp = g_new0(struct store_spool, 1);
 	sp->store = s;
-	sp->fd = fd;
-	sp->path = g_steal_pointer(&tmpl);
-	sp->name = g_path_get_basename(sp->path);
+	sp->fd = -1;
 	sp->all = all;
 	sp->body = body;
-	sp->buf = g_malloc(SPOOL_BUF);
 	sp->in_header = TRUE;
 	sp->line = g_string_sized_new(256);
 	sp->field = g_string_sized_new(256);
+	/* in memory until it outgrows inline_max (no inode for a small one) */
+	if (s->inline_max > 0)
+		sp->mem = g_byte_array_sized_new((guint)MIN(s->inline_max, 65536));
+	else if (spool_file(sp, error) < 0) {
+		store_spool_free(sp);
+		return NULL;
+	}
 	return sp;
 }
 
@@ -204,6 +223,27 @@ store_spool_write(struct store_spool *sp, const void *buf, size_t len, GError **
 		gnutls_hash(sp->body, p + h, len - h);
 	sp->size += (gint64)len;
 	sp->synced = FALSE;
+	if (sp->mem && sp->size <= sp->store->inline_max) {
+		g_byte_array_append(sp->mem, (const guint8 *)p, (guint)len);
+		return 0;
+	}
+	if (sp->mem) {
+		/* outgrown: to a file, the bytes so far first */
+		if (spool_file(sp, error) < 0)
+			return -1;
+		GByteArray *mem = g_steal_pointer(&sp->mem);
+		int rc = spool_buffer(sp, (const char *)mem->data, mem->len, error);
+		g_byte_array_unref(mem);
+		if (rc < 0)
+			return -1;
+	}
+	return spool_buffer(sp, p, len, error);
+}
+
+/* spool_buffer - LEN bytes at P through the write buffer to the file. */
+static int
+spool_buffer(struct store_spool *sp, const char *p, size_t len, GError **error)
+{
 	while (len > 0) {
 		size_t n = MIN(len, SPOOL_BUF - sp->buf_len);
 		memcpy(sp->buf + sp->buf_len, p, n);
@@ -252,6 +292,8 @@ publish(struct store_spool *sp, GError **error)
 int
 store_spool_sync(struct store_spool *sp, GError **error)
 {
+	if (sp->mem)
+		return 0;   /* durable with the transaction that stores it */
 	if (!sp->synced) {
 		if (spool_flush(sp, error) < 0)
 			return -1;
@@ -280,8 +322,10 @@ store_spool_free(struct store_spool *sp)
 		return;
 	if (sp->fd >= 0)
 		close(sp->fd);
-	if (!sp->committed)
+	if (!sp->committed && sp->path)
 		unlink(sp->path);
+	if (sp->mem)
+		g_byte_array_unref(sp->mem);
 	gnutls_hash_deinit(sp->all, NULL);
 	gnutls_hash_deinit(sp->body, NULL);
 	g_string_free(sp->line, TRUE);
@@ -505,6 +549,19 @@ insert_message(struct store *s, struct store_spool *sp, const struct store_envel
 	return id;
 }
 
+/* insert_bytes - the bytes of inline message ID. */
+static int
+insert_bytes(struct store *s, gint64 id, const GByteArray *mem, GError **error)
+{
+	sqlite3_stmt *st;
+	if (store_prepare_cached(s, &st, "INSERT INTO message_bytes(message, bytes) VALUES (?,?)",
+	    error) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_blob(st, 2, mem->data, (int)mem->len, SQLITE_STATIC);
+	return store_q_exec(s, st, "insert message bytes", error);
+}
+
 /* commit_batch - the work of store_msg_commit; -1 leaves ERROR for the whole
  * batch and the caller undoes it. */
 static int
@@ -520,6 +577,8 @@ commit_batch(struct store *s, struct store_spool *const *spools,
 	gboolean moved = FALSE;
 	for (int i = 0; i < n; i++) {
 		struct store_spool *sp = spools[i];
+		if (sp->mem)
+			continue;   /* its bytes go into the transaction */
 		if (!sp->synced) {
 			if (spool_flush(sp, error) < 0)
 				return -1;
@@ -559,9 +618,9 @@ commit_batch(struct store *s, struct store_spool *const *spools,
 			results[i].duplicate = TRUE;
 			continue;
 		}
-		g_autofree char *rel = g_build_filename("msg", sp->name, NULL);
+		g_autofree char *rel = sp->mem ? g_strdup("") : g_build_filename("msg", sp->name, NULL);
 		id = insert_message(s, sp, &envs[i], sha, key, rel, error);
-		if (id < 0)
+		if (id < 0 || (sp->mem && insert_bytes(s, id, sp->mem, error) < 0))
 			return -1;
 		results[i].id = id;
 	}
@@ -597,22 +656,60 @@ store_msg_commit(struct store *s, struct store_spool *const *spools,
 	return n;
 }
 
-char *
-store_msg_path(struct store *s, gint64 id, GError **error)
+/* raw_fd - a descriptor on the bytes of the row: its file, or a memfd
+ * holding its message_bytes. */
+struct raw_row {
+	struct store *s;
+	int fd;
+	GError **error;
+};
+
+static int
+row_raw(sqlite3_stmt *q, void *data)
+{
+	struct raw_row *r = data;
+	const char *rel = store_col_str(q, 0);
+	if (rel && *rel) {
+		g_autofree char *abs = g_path_is_absolute(rel) ? g_strdup(rel) :
+		    g_build_filename(r->s->state_dir, rel, NULL);
+		if ((r->fd = open(abs, O_RDONLY | O_CLOEXEC)) < 0)
+			io_error(r->error, "open", abs);
+		return 1;
+	}
+	const void *bytes = sqlite3_column_blob(q, 1);
+	gsize len = (gsize)sqlite3_column_bytes(q, 1);
+	int fd = memfd_create("liaisond-message", MFD_CLOEXEC);
+	if (fd < 0) {
+		io_error(r->error, "memfd_create for message", "bytes");
+		return 1;
+	}
+	for (gsize off = 0; off < len;) {
+		ssize_t w = write(fd, (const char *)bytes + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			io_error(r->error, "write", "memfd");
+			close(fd);
+			return 1;
+		}
+		off += (gsize)w;
+	}
+	lseek(fd, 0, SEEK_SET);
+	r->fd = fd;
+	return 1;
+}
+
+int
+store_msg_open(struct store *s, gint64 id, GError **error)
 {
 	sqlite3_stmt *st;
-	char *path = NULL;
-	if (store_prepare(s, &st, "SELECT path FROM messages WHERE id = ?", error) < 0)
-		return NULL;
+	if (store_prepare(s, &st, "SELECT m.path, b.bytes FROM messages m"
+	    " LEFT JOIN message_bytes b ON b.message = m.id WHERE m.id = ?", error) < 0)
+		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	int found = store_q_one(s, st, store_row_text, &path, "find message", error);
+	struct raw_row r = { s, -1, error };
+	int found = store_q_one(s, st, row_raw, &r, "find message", error);
 	if (found == 0)
 		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
-	if (found <= 0) {
-		g_free(path);
-		return NULL;
-	}
-	char *abs = g_build_filename(s->state_dir, path, NULL);
-	g_free(path);
-	return abs;
+	return found > 0 ? r.fd : -1;
 }

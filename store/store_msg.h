@@ -1,10 +1,12 @@
 /* store_msg.h - receiving raw messages durably, exactly once.
  *
- * A message is streamed into a spool file under state_dir/tmp while it
- * arrives (memory does not grow with its size), then committed in a batch:
- * every file fsynced and renamed into msg/, the folder fsynced once, and all
- * rows inserted in ONE synchronous=FULL transaction (group commit). Only when
- * store_msg_commit() returns may the daemon answer 250. */
+ * A message is kept in memory while it arrives and is no larger than
+ * inline_max, else streamed into a spool file under state_dir/tmp (memory
+ * does not grow with its size), then committed in a batch: every file
+ * fsynced and renamed into msg/, the folder fsynced once, and all rows (and
+ * the bytes of the small ones) inserted in ONE synchronous=FULL transaction
+ * (group commit). Only when store_msg_commit() returns may the daemon
+ * answer 250. */
 #ifndef LIAISON_STORE_MSG_H
 #define LIAISON_STORE_MSG_H
 
@@ -13,7 +15,7 @@
 
 struct store_spool;
 
-/* store_spool_new - start a message: a new file under state_dir/tmp. */
+/* store_spool_new - start a message: in memory (inline_max), else a new file under state_dir/tmp. */
 struct store_spool *store_spool_new(struct store *s, GError **error);
 /* store_spool_write - append bytes as received (after dot-unstuffing);
  * hashes them and notes the Message-ID from the header section. */
@@ -53,8 +55,15 @@ int store_msg_commit(struct store *s, struct store_spool *const *spools,
  * forged copy. Appends their ids (gint64, at most 10) to IDS; count or -1. */
 int store_msg_twins(struct store *s, gint64 id, GArray *ids, GError **error);
 
-/* store_msg_path - absolute path of message ID's raw file, or NULL and ERROR. */
-char *store_msg_path(struct store *s, gint64 id, GError **error);
+/* store_msg_open - a descriptor to read message ID's raw bytes from (its
+ * file under msg/, or a memfd with the bytes kept in the database), or -1
+ * and ERROR (STORE_ERR_NOTFOUND: no such message). The caller closes it. */
+int store_msg_open(struct store *s, gint64 id, GError **error);
+
+/* store_set_inline_max - spools of S up to BYTES stay in memory and are
+ * committed into the database (message_bytes); larger ones, and all when
+ * BYTES is 0 (the default), are files. */
+void store_set_inline_max(struct store *s, gint64 bytes);
 
 /* store_spool_clean - remove files left by processes that are gone before
  * their commit (their clients never got a 250): spools in tmp/ and files in

@@ -15,6 +15,7 @@ struct store {
 	GHashTable *blob_dirs_synced;   /* blobs/ab folders known durable (store_blob_commit) */
 	gint64 busy_since;   /* monotonic us: when the current wait for the lock began */
 	gulong busy_step_us; /* how often a writer waiting for the lock tries again */
+	gint64 inline_max;   /* a spool up to this is kept in memory, then in the database */
 };
 
 /* store_sqlite_temporary - an SQLite result that a retry may cure (busy,

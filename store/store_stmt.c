@@ -193,33 +193,29 @@ store_stmt_save(struct store *s, struct statement *st, GError **error)
 }
 
 struct message_row {
-	struct store *s;
-	char **path, **envelope_from, **client;
+	char **envelope_from, **client;
 };
 
 static int
 row_message(sqlite3_stmt *q, void *data)
 {
 	struct message_row *m = data;
-	const char *rel = store_col_str(q, 0);
-	*m->path = g_path_is_absolute(rel) ? g_strdup(rel) :
-	    g_build_filename(m->s->state_dir, rel, NULL);
-	*m->envelope_from = store_col_text(q, 1);
+	*m->envelope_from = store_col_text(q, 0);
 	if (m->client)
-		*m->client = store_col_text(q, 2);
+		*m->client = store_col_text(q, 1);
 	return 1;
 }
 
 int
-store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_from,
-    char **client, GError **error)
+store_stmt_message(struct store *s, gint64 id, char **envelope_from, char **client,
+    GError **error)
 {
 	sqlite3_stmt *q;
-	if (store_prepare(s, &q, "SELECT path, envelope_from, client FROM messages WHERE id = ?",
+	if (store_prepare(s, &q, "SELECT envelope_from, client FROM messages WHERE id = ?",
 	    error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
-	struct message_row m = { s, path, envelope_from, client };
+	struct message_row m = { envelope_from, client };
 	int found = store_q_one(s, q, row_message, &m, "read message", error);
 	if (found == 0)
 		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);

@@ -53,10 +53,10 @@ int store_stmt_summary(struct store *s, gint64 id, char **state, char **title,
     int *problems, GError **error);
 
 /* For the parse stage. */
-/* store_stmt_message - the raw file (absolute path), envelope sender and
- * client ("liaisonctl" for `liaisonctl submit`) of message ID. */
-int store_stmt_message(struct store *s, gint64 id, char **path, char **envelope_from,
-    char **client, GError **error);
+/* store_stmt_message - the envelope sender and client ("liaisonctl" for
+ * `liaisonctl submit`) of message ID (its bytes: store_msg_open). */
+int store_stmt_message(struct store *s, gint64 id, char **envelope_from, char **client,
+    GError **error);
 /* store_stmt_next_received - the oldest message in state 'received' whose
  * id % SLOTS is SLOT (one parse worker's share); 0 when none, -1 on error. */
 gint64 store_stmt_next_received(struct store *s, int slot, int slots, GError **error);

@@ -61,7 +61,9 @@ class Sender(threading.Thread):
 
 @L.test
 def kill9_while_four_clients_send():
-    with L.Daemon() as d:
+    # about half the messages are over inline_max: both ways of keeping the
+    # bytes (a row of message_bytes, a file in msg/) are killed in flight
+    with L.Daemon(conf={"liaisond": {"inline_max": "24000"}}) as d:
         acked, lock = {}, threading.Lock()
         senders = [Sender(d, k, acked, lock) for k in range(CLIENTS)]
         for s in senders:
@@ -95,13 +97,22 @@ def kill9_while_four_clients_send():
             L.eq(by_mid[mid], [rid], "%s recorded under the id its 250 named" % mid)
         for mid, (data, rid) in random.sample(sorted(acked.items()), 40):
             L.eq(d.ctl("raw", rid, input=b"").stdout, data, "message %d intact" % rid)
-        # every acknowledged message's file is complete, and the restart
+        # every acknowledged message's bytes are complete, and the restart
         # cleaned the spools of the killed daemons
         import os
+        import sqlite3
+        db = sqlite3.connect(os.path.join(d.state_dir, "liaisond.db"))
+        files, inline, bytes_rows = db.execute(
+            "SELECT count(*) FILTER (WHERE path != ''), count(*) FILTER (WHERE path = ''),"
+            " (SELECT count(*) FROM message_bytes) FROM messages").fetchone()
+        db.close()
         L.eq(os.listdir(os.path.join(d.state_dir, "tmp")), [], "no spool left in tmp/")
-        L.eq(len(os.listdir(os.path.join(d.state_dir, "msg"))), len(rows),
-             "one file in msg/ per record (orphans of the kills removed at start)")
-        print("# %d messages, %d records, %d kills" % (len(acked), len(rows), KILLS))
+        L.eq(len(os.listdir(os.path.join(d.state_dir, "msg"))), files,
+             "one file in msg/ per record kept as a file (orphans of the kills removed at start)")
+        L.eq(bytes_rows, inline, "one message_bytes row per record kept inline")
+        L.ok(files > 0 and inline > 0, "both kinds were sent: %d files, %d inline" % (files, inline))
+        print("# %d messages, %d records (%d files, %d inline), %d kills"
+              % (len(acked), len(rows), files, inline, KILLS))
 
 
 L.main()

@@ -192,7 +192,9 @@ def check_parse_failed(d, msg_id, attempts):
 
 @L.test
 def hanging_message_times_out_to_parse_failed():
-    with L.Daemon(conf={"parser": {"parse_timeout": "1", "parse_attempts": "3"}}) as d:
+    # inline_max 0: the poison is a FIFO in place of the message's file
+    with L.Daemon(conf={"parser": {"parse_timeout": "1", "parse_attempts": "3"},
+                        "liaisond": {"inline_max": "0"}}) as d:
         bad = poison(d)
         good = submit(d, statement_message("after the poison"))
         check_parse_failed(d, bad, 3)
@@ -220,7 +222,9 @@ def blocked_on_poison(pids):
 def killed_worker_counts_attempts():
     """A worker killed with the poison in hand: the supervisor counts the
     failed attempt (the worker cannot); after three, parse_failed."""
-    with L.Daemon(conf={"parser": {"parse_timeout": "300", "parse_attempts": "3"}}) as d:
+    # inline_max 0: the poison is a FIFO in place of the message's file
+    with L.Daemon(conf={"parser": {"parse_timeout": "300", "parse_attempts": "3"},
+                        "liaisond": {"inline_max": "0"}}) as d:
         bad = poison(d)
         killed = 0
         deadline = time.monotonic() + 60 * L.SLOW

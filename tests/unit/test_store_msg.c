@@ -174,6 +174,21 @@ test_forged_copy(void **state)
 	assert_int_equal(store_msg_twins(st, e.id, twins, NULL), 0);
 }
 
+/* stored - message ID's bytes as store_msg_open gives them. */
+static char *
+stored(gint64 id)
+{
+	int fd = store_msg_open(st, id, NULL);
+	assert_true(fd >= 0);
+	GString *out = g_string_new(NULL);
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		g_string_append_len(out, buf, n);
+	close(fd);
+	return g_string_free(out, FALSE);
+}
+
 /* Twice in the same batch: the second is a duplicate of the first; its file
  * is removed, the first's kept. */
 static void
@@ -196,10 +211,9 @@ test_batch(void **state)
 	assert_int_equal(r[2].id, r[0].id);
 	for (int i = 0; i < 3; i++)
 		store_spool_free(sp[i]);
-	for (int i = 0; i < 2; i++) {
-		g_autofree char *p = store_msg_path(st, r[i].id, NULL);
-		assert_true(g_file_test(p, G_FILE_TEST_EXISTS));
-	}
+	g_autofree char *one = stored(r[0].id), *two = stored(r[1].id);
+	assert_string_equal(one, "Message-ID: <b1@x>\r\n\r\none\r\n");
+	assert_string_equal(two, "Message-ID: <b2@x>\r\n\r\ntwo\r\n");
 	struct store_msg_info *m = store_msg_info_get(st, r[1].id, NULL);
 	assert_string_equal(m->envelope_from, "b@x");
 	assert_string_equal(m->recipients[0], "statements@ietf.org");
@@ -274,8 +288,52 @@ test_sync_and_free(void **state)
 	assert_int_equal(store_spool_clean(st), 2);
 	assert_int_equal(count_files("tmp"), 0);
 	assert_int_equal(count_files("msg"), msgs - 1);
-	g_autofree char *p = store_msg_path(st, r.id, NULL);
-	assert_true(g_file_test(p, G_FILE_TEST_EXISTS));
+	g_autofree char *bytes = stored(r.id);
+	assert_string_equal(bytes, "Subject: after\r\n\r\ny\r\n");
+}
+
+/* With inline_max, a message up to it is kept in memory and committed into
+ * the database: no file in tmp/ or msg/ at any time, the same bytes read
+ * back; one that outgrows it while arriving goes on as a file with every
+ * byte; a spool freed without a commit leaves nothing. */
+static void
+test_inline(void **state)
+{
+	store_set_inline_max(st, 64);
+	int before = count_files("msg");
+	struct store_spool *sp = spool("Message-ID: <in@x>\r\n\r\nsmall\r\n", 3);
+	assert_int_equal(count_files("tmp"), 0);
+	assert_int_equal(store_spool_sync(sp, NULL), 0);
+	assert_int_equal(count_files("msg"), before);
+	const char *rcpts[] = { "statements@ietf.org", NULL };
+	struct store_envelope env = { "a@x", rcpts, "unit", "s" };
+	struct store_msg_result r;
+	assert_int_equal(store_msg_commit(st, &sp, &env, &r, 1), 0);
+	store_spool_free(sp);
+	assert_int_equal(count_files("msg"), before);
+	assert_int_equal(count_files("tmp"), 0);
+	g_autofree char *small = stored(r.id);
+	assert_string_equal(small, "Message-ID: <in@x>\r\n\r\nsmall\r\n");
+	/* the same message again is a redelivery, inline or not */
+	struct store_msg_result again = commit_from("Message-ID: <in@x>\r\n\r\nsmall\r\n", 7, "a@x");
+	assert_int_equal(again.id, r.id);
+	assert_true(again.duplicate);
+
+	GString *big = g_string_new("Message-ID: <big@x>\r\n\r\n");
+	for (int i = 0; i < 40; i++)
+		g_string_append(big, "a longer line of the body\r\n");
+	struct store_msg_result rb = commit(big->str, 5);
+	assert_true(rb.id > 0);
+	assert_int_equal(count_files("msg"), before + 1);
+	g_autofree char *bigger = stored(rb.id);
+	assert_string_equal(bigger, big->str);
+	g_string_free(big, TRUE);
+
+	struct store_spool *gone = spool("Subject: never\r\n\r\nz\r\n", 4);
+	store_spool_free(gone);
+	assert_int_equal(count_files("tmp"), 0);
+	assert_int_equal(count_files("msg"), before + 1);
+	store_set_inline_max(st, 0);
 }
 
 int
@@ -288,6 +346,7 @@ main(void)
 		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_failure_leaves_nothing),
 		cmocka_unit_test(test_sync_and_free),
+		cmocka_unit_test(test_inline),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
