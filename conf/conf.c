@@ -49,7 +49,7 @@ static const struct conf_key keys[] = {
 	{ "liaisond", "authserv_id", T_STR, O(authserv_id), "", 0, 0, NULL },
 	{ "parser", "parse_timeout", T_INT, O(parse_timeout), "60", 1, 3600, NULL },
 	{ "parser", "parse_attempts", T_INT, O(parse_attempts), "3", 1, 100, NULL },
-	{ "parser", "workers", T_INT, O(parse_workers), "2", 1, 16, NULL },
+	{ "parser", "workers", T_INT, O(parse_workers), "0", 0, 16, NULL },
 	{ "parser", "max_mime_depth", T_INT, O(max_mime_depth), "16", 1, 256, NULL },
 	{ "parser", "max_mime_parts", T_INT, O(max_mime_parts), "500", 1, 100000, NULL },
 	{ "parser", "max_header_count", T_INT, O(max_header_count), "1000", 10, 100000, NULL },

@@ -50,7 +50,7 @@ struct conf {
 	/* [parser] */
 	int parse_timeout;     /* seconds one message may take */
 	int parse_attempts;    /* before parse_failed */
-	int parse_workers;     /* parse worker processes */
+	int parse_workers;     /* parse worker processes; 0: one per core */
 	int max_mime_depth;
 	int max_mime_parts;
 	int max_header_count;

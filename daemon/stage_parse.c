@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -399,6 +400,18 @@ supervise(gpointer unused)
 	return NULL;
 }
 
+/* cores - the CPUs this process may run on (taskset, systemd's
+ * CPUAffinity=, a cpuset), 1 .. 16: [parser] workers = 0 starts one worker
+ * per core, so the parse uses the machine whatever its size and no more. */
+static int
+cores(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) != 0)
+		return CLAMP((int)g_get_num_processors(), 1, 16);
+	return CLAMP(CPU_COUNT(&set), 1, 16);
+}
+
 int
 stage_start(const struct conf *c, GError **error)
 {
@@ -412,7 +425,7 @@ stage_start(const struct conf *c, GError **error)
 	sv.config = c->path && g_file_test(c->path, G_FILE_TEST_EXISTS) ?
 	    g_canonicalize_filename(c->path, NULL) : NULL;
 	sv.parse_timeout = c->parse_timeout;
-	sv.workers = c->parse_workers;
+	sv.workers = c->parse_workers > 0 ? c->parse_workers : cores();
 	sv.attempts = c->parse_attempts;
 	sv.status_path = g_build_filename(c->state_dir, "parse-workers", NULL);
 	sv.store = store_open(c->state_dir, &e);

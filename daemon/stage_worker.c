@@ -23,9 +23,11 @@
 /* below the LMTP threads, which answer clients; not so far below that a
  * long parse on a saturated machine runs into the wall-clock parse_timeout */
 #define WORKER_NICE 5
-/* messages parsed one by one and saved in one transaction: under load the
- * write lock is taken once per batch and the shared pages written once */
-#define PARSE_BATCH 8
+/* messages parsed one by one and saved in one transaction, at most: the
+ * batch is what waits, so it follows the queue's depth: one message alone
+ * is saved at once, and under load up to this many share the write lock,
+ * the shared pages and the transaction's fsync */
+#define PARSE_BATCH 32
 
 struct worker {
 	struct conf *c;

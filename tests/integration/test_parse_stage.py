@@ -267,6 +267,26 @@ def workers_share_the_messages_and_index_when_idle():
 
 
 @L.test
+def default_workers_one_per_core():
+    """[parser] workers = 0, the default: one worker per core the daemon
+    may run on (at most 16), each on its own slot. Started on one core
+    (affinity, inherited), then on all of them."""
+    mask = os.sched_getaffinity(0)
+    for cpus in ({min(mask)}, mask):
+        cores = min(len(cpus), 16)
+        os.sched_setaffinity(0, cpus)
+        try:
+            d = L.Daemon()
+            d.start()
+        finally:
+            os.sched_setaffinity(0, mask)
+        with d:
+            L.wait_for(lambda: len(worker_slots(d)) == cores, 20 * L.SLOW, "%d workers" % cores)
+            time.sleep(0.3)   # no more than that come up
+            L.eq(sorted(worker_slots(d)), list(range(cores)), "one worker per slot, %d cores" % cores)
+
+
+@L.test
 def reply_in_the_same_batch_is_linked():
     """A statement and the reply to it waiting together for one worker are
     parsed into one batch: the reply is parsed again after the statement is

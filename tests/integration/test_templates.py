@@ -149,7 +149,8 @@ def overridden_template_used_after_sighup():
         with open(os.path.join(tdir, "routing.txt"), "w") as f:
             f.write("Subject: LS {id} for {to_groups}\n\n{title}\n{body}\n")
         # the daemon and each parse worker load them; all of them up first
-        procs = 1 + int(d.sections.get("parser", {}).get("workers", 2))
+        procs = 1 + (int(d.sections.get("parser", {}).get("workers", 0)) or
+                     min(len(os.sched_getaffinity(0)), 16))
         L.wait_for(lambda: d.log().count("event=templates_loaded") >= procs, 10 * L.SLOW,
                    "the daemon and its workers to start")
         d.signal(signal.SIGHUP)
