@@ -546,6 +546,7 @@ def browser_secretariat_corrects_to_group_and_approves():
         L.eq(len(b.find_elements(By.CSS_SELECTOR, "form input[name=force]")), 1,
              "a reject with errors can be approved despite them")
         L.ok(not b.find_elements(By.ID, "do-refuse"), "no Refuse on a reject (Discard is its)")
+        b.save_screenshot(os.path.join(L.BUILD, "web-reject.png"))
         Select(b.find_element(By.ID, "to_pick")).select_by_value("quic")
         b.find_element(By.ID, "save").click()
         L.wait_for(lambda: "done=edit" in b.current_url, 30 * L.SLOW, "the edit to be saved")
