@@ -3,7 +3,8 @@ pages (posted statements only, filters, attachment download, Atom, JSON with
 the keys of `liaisonctl export`), the safety rules (escaping, CSP, CSRF,
 throttled logins, malformed requests), and the secretariat in a real headless
 Chromium: log in, open Pending, correct the To group of a rejected statement
-in the form, approve it, and the routing mail reaches the SMTP sink."""
+in the form, approve it, and the routing mail reaches the SMTP sink with the
+document attached (linked over attach_max); refuse a pending outgoing one."""
 import atexit
 import email.policy
 import hashlib
