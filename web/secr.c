@@ -304,19 +304,24 @@ group_picker(GString *o, struct web *w, const char *name, GPtrArray *current)
 	g_string_append(o, "</select>");
 }
 
+/* action_form - a button, and after it on its own line the fields EXTRA it
+ * takes (a reason, a comment), so each field is plainly its button's. */
 static void
 action_form(GString *o, struct web_req *r, gint64 id, const char *action, const char *label,
     const char *extra)
 {
-	html_escf(o, "<form method=\"post\" action=\"%ssecr/%li/%s\">", r->w->root, id, action);
+	html_escf(o, extra ? "<form class=\"with-fields\" method=\"post\" action=\"%ssecr/%li/%s\">" :
+	    "<form method=\"post\" action=\"%ssecr/%li/%s\">", r->w->root, id, action);
 	csrf_field(o, r);
-	g_string_append(o, extra ? extra : "");
-	html_escf(o, "<button type=\"submit\" id=\"do-%s\">%s</button></form>\n", action, label);
+	html_escf(o, "<button type=\"submit\" id=\"do-%s\">%s</button>", action, label);
+	g_string_append(o, extra ? extra : "");   /* markup of ours, not escaped */
+	g_string_append(o, "</form>\n");
 }
 
 static const char *const done_words[][2] = {
 	{ "edit", "Saved and checked again." }, { "approve", "Approved: posted and routed." },
-	{ "discard", "Discarded." }, { "restore", "Restored." },
+	{ "discard", "Discarded." },
+	{ "refuse", "Refused: not sent, set aside; its submitter is told why." }, { "restore", "Restored." },
 	{ "reprocess", "Parsed again from the raw mail." }, { "resend", "Routing mail queued again." },
 	{ "comment", "Comment added." }, { "nothing", "Nothing changed." },
 };
@@ -366,17 +371,29 @@ page_statement(struct web_req *r, gint64 id, const char *notice, unsigned status
 	web_statement_body(o, r, st, sum, related, prefix);
 
 	g_string_append(o, "<h2>Actions</h2>\n<div class=\"actions\">\n");
-	action_form(o, r, id, "approve", "Approve", "<label><input type=\"checkbox\" name=\"force\""
-	    " value=\"1\"> despite errors</label> ");
-	action_form(o, r, id, "discard", "Discard", "<label>Reason <input type=\"text\" name=\"why\""
-	    " id=\"discard-why\"></label> <label><input type=\"checkbox\" name=\"notify\" value=\"1\">"
-	    " tell the sender</label> ");
+	/* Which of approve and refuse apply is the flow table's answer, as
+	 * flow_approve and flow_refuse_outgoing ask it: "despite errors" only
+	 * where approval needs --force (a reject with errors; never a pending
+	 * statement, whose Approve is its approver's), Refuse only where a
+	 * refusal is a transition (an outgoing statement awaiting approval). */
+	unsigned facts = flow_facts(st, 0);
+	gboolean force = !flow_match(FLOW_APPROVE, st->state, facts) &&
+	    flow_match(FLOW_APPROVE, st->state, facts | FACT_FORCE);
+	action_form(o, r, id, "approve", "Approve", force ? " <label><input type=\"checkbox\""
+	    " name=\"force\" value=\"1\" id=\"approve-force\"> despite errors</label>" : NULL);
 	action_form(o, r, id, "restore", "Restore", NULL);
 	action_form(o, r, id, "reprocess", "Reprocess", NULL);
 	action_form(o, r, id, "resend", "Resend", NULL);
-	action_form(o, r, id, "comment", "Comment", "<label>Comment <input type=\"text\""
+	if (flow_match(FLOW_REFUSE, st->state, facts))
+		action_form(o, r, id, "refuse", "Refuse", " <label>reason <input type=\"text\""
+		    " name=\"why\" id=\"refuse-why\" required></label> (not sent; its submitter"
+		    " is told why)");
+	action_form(o, r, id, "discard", "Discard", " <label>reason <input type=\"text\""
+	    " name=\"why\" id=\"discard-why\"></label> <label><input type=\"checkbox\""
+	    " name=\"notify\" value=\"1\"> tell the sender</label>");
+	action_form(o, r, id, "comment", "Comment", " <label>text <input type=\"text\""
 	    " name=\"text\" id=\"comment-text\"></label> <label><input type=\"checkbox\""
-	    " name=\"private\" value=\"1\"> private</label> ");
+	    " name=\"private\" value=\"1\"> private</label>");
 	g_string_append(o, "</div>\n");
 
 	html_escf(o, "<h2>Edit</h2>\n<form class=\"edit\" method=\"post\" action=\"%ssecr/%li/edit\">",
@@ -540,6 +557,14 @@ act(struct web_req *r, struct flow_ctx *x, gint64 id, const char *action, const 
 	} else if (strcmp(action, "discard") == 0) {
 		const char *why = form(r, "why");
 		rc = flow_discard(x, id, *why ? why : NULL, *form(r, "notify") != 0, &res, error);
+	} else if (strcmp(action, "refuse") == 0) {
+		/* as `liaisonctl refuse ID --why TEXT`: by the actor, the logged-in user */
+		const char *why = form(r, "why");
+		if (!*why) {
+			g_set_error(error, FLOW_ERROR, FLOW_ERR_USAGE, "A refusal needs its reason.");
+			return -1;
+		}
+		rc = flow_refuse_outgoing(x, id, NULL, why, &res, error);
 	} else if (strcmp(action, "restore") == 0) {
 		rc = flow_restore(x, id, &res, error);
 	} else if (strcmp(action, "reprocess") == 0) {

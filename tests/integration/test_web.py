@@ -3,9 +3,11 @@ pages (posted statements only, filters, attachment download, Atom, JSON with
 the keys of `liaisonctl export`), the safety rules (escaping, CSP, CSRF,
 throttled logins, malformed requests), and the secretariat in a real headless
 Chromium: log in, open Pending, correct the To group of a rejected statement
-in the form, approve it, and the routing mail reaches the SMTP sink."""
+in the form, approve it, and the routing mail reaches the SMTP sink with the
+document attached (linked over attach_max); refuse a pending outgoing one."""
 import atexit
 import email.policy
+import hashlib
 import http.client
 import json
 import os
@@ -37,6 +39,30 @@ def statement(title, to, body="Dear colleagues,\n\nPlease find our liaison attac
     for name, data in attachments:
         m.add_attachment(data, maintype="application", subtype="pdf", filename=name)
     return m.as_bytes(policy=email.policy.SMTP)
+
+
+def tiny_pdf(text):
+    """A one-page PDF showing TEXT, with a correct xref table: a real document,
+    small enough for any attach_max test."""
+    stream = b"BT /F1 12 Tf 72 720 Td (" + text.encode("latin-1") + b") Tj ET"
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return out
+
+
+SAT_PDF = tiny_pdf("Satellite backhaul for 5G: liaison from 3GPP SA2")
 
 
 def arrive(data, want=("posted", "rejected")):
@@ -113,7 +139,7 @@ def setup_daemon_web_and_statements():
                                     'onerror=alert(1)> LS on "quotes" & more', "IETF TSVWG",
                                     body="<b>bold</b> <script>alert(2)</script>\n"))
     S["rejected"] = arrive(statement("LS on satellite backhaul", "QUIK WG",
-                                     attachments=[("sat.pdf", b"%PDF-1.4 sat")]))
+                                     attachments=[("S2-2409999 satellite backhaul.pdf", SAT_PDF)]))
     L.eq(d.ctl_json("show", S["rejected"])["state"], "rejected", "the unknown To is rejected")
     w = L.Web(d, port).start()
     S["w"] = w
@@ -321,6 +347,25 @@ def secretariat_tabs_bulk_discard_restore_resend():
     L.eq(st, 409, "restore of a posted statement is refused")
 
 
+def outgoing(title):
+    """A statement of the QUIC WG chair to 3GPP SA, waiting for its AD: pending."""
+    d = S["d"]
+    m = EmailMessage()
+    m["From"] = "Matt Joras <matt.joras@example.com>"
+    m["To"] = "statements@ietf.org"
+    m["Subject"] = title
+    m["Date"] = "Thu, 03 Dec 2026 10:00:00 +0000"
+    L._mid[0] += 1
+    m["Message-ID"] = "<webout%d.%d@ietf.example>" % (os.getpid(), L._mid[0])
+    m.set_content("Title: %s\nFrom: IETF QUIC WG\n"
+                  "From-Contact: Matt Joras <matt.joras@example.com>\nTo: 3GPP TSG SA\n"
+                  "Purpose: For Information\n\nThe QUIC WG informs SA of its work.\n" % title)
+    mid = d.submit(m.as_bytes(policy=email.policy.SMTP), mail_from="matt.joras@example.com")
+    d.wait_state(mid, states=("pending", "posted", "rejected", "dead"))
+    L.eq(d.ctl_json("show", mid)["state"], "pending", "the chair's statement waits for its AD")
+    return mid
+
+
 @L.test
 def approve_pending_outgoing_by_its_approver_only():
     """An outgoing statement awaiting its AD: Approve by a login that is not
@@ -330,19 +375,7 @@ def approve_pending_outgoing_by_its_approver_only():
     p = d.ctl("web-user", "add", "zahed", "--email", "zahed@example.com", "--role",
               "secretariat", input="another horse battery\n")
     L.ok("added zahed" in p.stdout, p.stdout)
-    m = EmailMessage()
-    m["From"] = "Matt Joras <matt.joras@example.com>"
-    m["To"] = "statements@ietf.org"
-    m["Subject"] = "LS on QUIC multipath to SA"
-    m["Date"] = "Thu, 03 Dec 2026 10:00:00 +0000"
-    L._mid[0] += 1
-    m["Message-ID"] = "<webout%d.%d@ietf.example>" % (os.getpid(), L._mid[0])
-    m.set_content("Title: LS on QUIC multipath to SA\nFrom: IETF QUIC WG\n"
-                  "From-Contact: Matt Joras <matt.joras@example.com>\nTo: 3GPP TSG SA\n"
-                  "Purpose: For Information\n\nThe QUIC WG informs SA of its work.\n")
-    mid = d.submit(m.as_bytes(policy=email.policy.SMTP), mail_from="matt.joras@example.com")
-    d.wait_state(mid, states=("pending", "posted", "rejected", "dead"))
-    L.eq(d.ctl_json("show", mid)["state"], "pending", "the chair's statement waits for its AD")
+    mid = outgoing("LS on QUIC multipath to SA")
     cookie = login()
     st, _, body = get("secr/pending/", headers={"Cookie": cookie})
     L.ok(b"QUIC multipath to SA" in body, "the Pending tab lists the pending statement")
@@ -511,12 +544,18 @@ def browser_secretariat_corrects_to_group_and_approves():
                    "the statement page")
         L.ok(b.find_elements(By.CSS_SELECTOR, ".problem[data-code=unknown_to]"),
              "unknown_to is shown next to the To field")
+        L.eq(len(b.find_elements(By.CSS_SELECTOR, "form input[name=force]")), 1,
+             "a reject with errors can be approved despite them")
+        L.ok(not b.find_elements(By.ID, "do-refuse"), "no Refuse on a reject (Discard is its)")
+        b.save_screenshot(os.path.join(L.BUILD, "web-reject.png"))
         Select(b.find_element(By.ID, "to_pick")).select_by_value("quic")
         b.find_element(By.ID, "save").click()
         L.wait_for(lambda: "done=edit" in b.current_url, 30 * L.SLOW, "the edit to be saved")
         L.ok("Saved and checked again" in b.page_source, "saved")
         L.ok(not b.find_elements(By.CSS_SELECTOR, ".problem[data-code=unknown_to]"),
              "the problem is gone after re-validation")
+        L.ok(not b.find_elements(By.CSS_SELECTOR, "form input[name=force]"),
+             "no errors left: no 'despite errors'")
         b.save_screenshot(os.path.join(L.BUILD, "web-secretariat.png"))
         b.find_element(By.ID, "do-approve").click()
         L.wait_for(lambda: "done=approve" in b.current_url, 30 * L.SLOW, "the approval")
@@ -534,8 +573,120 @@ def browser_secretariat_corrects_to_group_and_approves():
     def routed():
         return [m for m in sink.snapshot() if str(m.msg["subject"]).replace("\n", " ") == subject
                 and "quic@ietf.org" in [r.lower() for r in m.rcpt_tos]]
-    L.wait_for(routed, 30 * L.SLOW, "the routing mail to quic@ietf.org at the sink")
+    mail = L.wait_for(routed, 30 * L.SLOW, "the routing mail to quic@ietf.org at the sink")[0]
+    atts = [(p.get_filename(), p.get_content_type(), hashlib.sha256(p.get_content()).hexdigest())
+            for p in mail.msg.iter_attachments()]
+    L.eq(atts, [("S2-2409999 satellite backhaul.pdf", "application/pdf",
+                 hashlib.sha256(SAT_PDF).hexdigest())],
+         "the routing mail carries the document, the same bytes under its name")
+    text = mail.msg.get_body(("plain",)).get_content()
+    L.ok("(attached to this mail)" in text, "the text says it is attached:\n" + text)
     L.eq(get("liaison/%d/" % S["rejected"])[0], 200, "now public")
+
+
+@L.test
+def browser_secretariat_refuses_pending_outgoing():
+    """A pending outgoing statement's page: Approve without 'despite
+    errors', and Refuse with a reason, which does what `liaisonctl refuse`
+    does (dead, its submitter told why), alice the actor."""
+    from selenium.webdriver.common.by import By
+    w, d, sink = S["w"], S["d"], S["sink"]
+    title = "LS on QUIC version negotiation to SA"
+    mid = outgoing(title)
+    b = chromium()
+    try:
+        b.set_page_load_timeout(60 * L.SLOW)
+        b.get(w.url("login"))
+        b.find_element(By.ID, "name").send_keys("alice")
+        b.find_element(By.ID, "password").send_keys("correct horse battery")
+        b.find_element(By.ID, "login").click()
+        L.wait_for(lambda: b.current_url.endswith("/secr/pending/"), 30 * L.SLOW,
+                   "the login to land on Pending")
+        b.find_element(By.LINK_TEXT, title).click()
+        L.wait_for(lambda: b.current_url.endswith("/secr/%d/" % mid), 30 * L.SLOW,
+                   "the statement page")
+        L.ok(b.find_elements(By.ID, "do-approve"), "Approve is there")
+        L.ok(not b.find_elements(By.CSS_SELECTOR, "form input[name=force]"),
+             "no 'despite errors' on a pending statement")
+        b.save_screenshot(os.path.join(L.BUILD, "web-pending.png"))
+        b.find_element(By.ID, "refuse-why").send_keys("Please discuss it in the WG first")
+        b.find_element(By.ID, "do-refuse").click()
+        L.wait_for(lambda: "done=refuse" in b.current_url, 30 * L.SLOW, "the refusal")
+        L.ok("Refused" in b.find_element(By.ID, "notice").text, "the page says so")
+        rows = [r.text for r in b.find_elements(By.CSS_SELECTOR, "#history tbody tr")]
+        L.ok(any("alice" in r and "refused" in r and "Please discuss it in the WG first" in r
+                 for r in rows), "history: refused by alice, with the reason %r" % rows)
+        L.ok(not b.find_elements(By.ID, "do-refuse"), "nothing left to refuse")
+    finally:
+        b.quit()
+    L.eq(d.ctl_json("show", mid)["state"], "dead", "liaisonctl show: dead")
+    hist = d.ctl_json("history", mid)
+    L.ok(any(e["kind"] == "refused" and e["actor"] == "alice" and
+             "Please discuss it in the WG first" in (e.get("detail") or "") for e in hist),
+         "liaisonctl history: refused by alice with the reason %r" % hist)
+
+    def told():
+        return [m for m in sink.snapshot() if "matt.joras@example.com" in m.rcpt_tos
+                and "not approved" in str(m.msg["subject"]) and title in str(m.msg["subject"])]
+    m = L.wait_for(told, 30 * L.SLOW, "the submitter's mail")[0]
+    L.ok("Please discuss it in the WG first" in m.msg.get_body(("plain",)).get_content(),
+         "the submitter is told why")
+    # no reason, or not pending: a clear refusal, nothing changes
+    cookie = login()
+    st, _, body = get("secr/pending/", headers={"Cookie": cookie})
+    token = re.search(rb'name="csrf" value="([0-9a-f]{64})"', body).group(1).decode()
+    other = outgoing("LS on QUIC ACK frequency to SA")
+    st, _, page = post("secr/%d/refuse" % other, {"csrf": token, "why": ""}, cookie=cookie)
+    L.eq(st, 409, "a refusal without a reason is refused")
+    L.ok(b"A refusal needs its reason." in page, "and says why")
+    L.eq(d.ctl_json("show", other)["state"], "pending", "still pending")
+    st, _, page = post("secr/%d/refuse" % S["rejected"], {"csrf": token, "why": "no"},
+                       cookie=cookie)
+    L.eq(st, 409, "a posted statement cannot be refused")
+    L.ok(b"not pending" in page, "the flow's answer is shown")
+    L.eq(d.ctl_json("show", S["rejected"])["state"], "posted", "still posted")
+
+
+@L.test
+def routing_mail_links_documents_over_attach_max():
+    """[notify] attach_max below the document's size: the routing mail of a
+    statement approved on the web links <base_url>/liaison/N/attachments/K,
+    which serves the bytes, instead of attaching them."""
+    w, d, sink = S["w"], S["d"], S["sink"]
+    d.rewrite_conf("notify", attach_max=str(len(SAT_PDF) - 1))
+    d.restart()
+    try:
+        title = "LS on satellite backhaul, second part"
+        sid = arrive(statement(title, "QUIK WG",
+                               attachments=[("S2-2409999 satellite backhaul.pdf", SAT_PDF)]))
+        L.eq(d.ctl_json("show", sid)["state"], "rejected", "the unknown To is rejected")
+        cookie = login()
+        st, _, body = get("secr/%d/" % sid, headers={"Cookie": cookie})
+        token = re.search(rb'name="csrf" value="([0-9a-f]{64})"', body).group(1).decode()
+        version = re.search(rb'name="version" value="(\d+)"', body).group(1).decode()
+        st, _, _ = post("secr/%d/edit" % sid, {"csrf": token, "version": version,
+                                               "to": "IETF QUIC WG"}, cookie=cookie)
+        L.eq(st, 303, "the To corrected")
+        st, _, page = post("secr/%d/approve" % sid, {"csrf": token}, cookie=cookie)
+        L.eq(st, 303, "approved: %r" % page[-400:])
+        L.eq(d.ctl_json("show", sid)["state"], "posted", "posted")
+        subject = 'New Liaison Statement, "%s"' % title
+
+        def routed():
+            return [m for m in sink.snapshot() if str(m.msg["subject"]).replace("\n", " ") ==
+                    subject and "quic@ietf.org" in [r.lower() for r in m.rcpt_tos]]
+        mail = L.wait_for(routed, 30 * L.SLOW, "the routing mail")[0]
+        L.eq(list(mail.msg.iter_attachments()), [], "over attach_max nothing is attached")
+        text = mail.msg.get_body(("plain",)).get_content()
+        link = w.url("liaison/%d/attachments/1" % sid)
+        L.ok(link in text and "too large to attach" in text,
+             "the text links %s and says why:\n%s" % (link, text))
+        st, h, got = get("liaison/%d/attachments/1" % sid)
+        L.eq((st, hashlib.sha256(got).hexdigest()), (200, hashlib.sha256(SAT_PDF).hexdigest()),
+             "the link serves the document")
+    finally:
+        d.rewrite_conf("notify", attach_max="10485760")
+        d.restart()
 
 
 @L.test
