@@ -9,25 +9,11 @@
 #define BODY_MIN 80
 
 /* norm_word - append the word W (LEN bytes, no ASCII punctuation or space
- * in it) to OUT as norm() does; SPACE says a separator came before it. */
+ * in it, some bytes not ASCII) to OUT as dupkey_norm does; SPACE says a
+ * separator came before it. */
 static void
 norm_word(GString *out, const char *w, gsize len, gboolean *space)
 {
-	gboolean ascii = TRUE;
-	for (gsize i = 0; i < len && ascii; i++)
-		ascii = (unsigned char)w[i] < 0x80;
-	if (ascii) {
-		/* NFKC and case folding of ASCII letters and digits is tolower */
-		if (*space && out->len)
-			g_string_append_c(out, ' ');
-		gsize at = out->len;
-		g_string_append_len(out, w, (gssize)len);
-		for (gsize i = at; i < out->len; i++)
-			if (out->str[i] >= 'A' && out->str[i] <= 'Z')
-				out->str[i] += 'a' - 'A';
-		*space = FALSE;
-		return;
-	}
 	g_autofree char *n = g_utf8_normalize(w, (gssize)len, G_NORMALIZE_ALL_COMPOSE);
 	g_autofree char *f = g_utf8_casefold(n ? n : "", -1);
 	for (const char *p = f; *p; p = g_utf8_next_char(p)) {
@@ -43,6 +29,23 @@ norm_word(GString *out, const char *w, gsize len, gboolean *space)
 	}
 }
 
+/* ascii_word - append the ASCII word W: NFKC and case folding of ASCII
+ * letters and digits is lower case. Written in place (one capacity check
+ * per word: a 50 KB body has thousands of words). */
+static void
+ascii_word(GString *out, const char *w, gsize len, gboolean *space)
+{
+	gsize at = out->len;
+	g_string_set_size(out, at + len + 1);    /* grows the buffer when needed */
+	char *d = out->str + at;
+	if (*space && at)
+		*d++ = ' ';
+	for (gsize i = 0; i < len; i++)
+		d[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + ('a' - 'A') : w[i]);
+	g_string_truncate(out, (gsize)(d + len - out->str));
+	*space = FALSE;
+}
+
 /* norm - TEXT as words: NFKC, case folded, letters and digits only, one
  * space between words; quoting marks at a line's start are punctuation.
  * Cut at ASCII spaces and punctuation first: nothing composes across them
@@ -52,14 +55,17 @@ norm_word(GString *out, const char *w, gsize len, gboolean *space)
 char *
 dupkey_norm(const char *text)
 {
-	GString *out = g_string_new(NULL);
-	gboolean space = FALSE;
 	const char *p = text ? text : "";
+	GString *out = g_string_sized_new(strlen(p) + 1);
+	gboolean space = FALSE;
 	while (*p) {
 		const char *w = p;
+		unsigned char high = 0;
 		while (*p && ((unsigned char)*p >= 0x80 || g_ascii_isalnum(*p)))
-			p++;
-		if (p > w)
+			high |= (unsigned char)*p++;
+		if (p > w && high < 0x80)
+			ascii_word(out, w, (gsize)(p - w), &space);
+		else if (p > w)
 			norm_word(out, w, (gsize)(p - w), &space);
 		if (*p) {
 			space = TRUE;
