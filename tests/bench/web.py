@@ -24,6 +24,7 @@ LOAD = os.path.join(BUILD, "bench", "lmtp_load")
 N = int(os.environ.get("BENCH_WEB_STATEMENTS", "10000"))
 SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "10"))
 CLIENTS = 16
+MAIL_PER_S = 400     # statements sent per second of the "while mail arrives" runs, at most
 
 # wrk script: each request a random posted statement (ids 1..N)
 DETAIL_LUA = """
@@ -86,6 +87,26 @@ def main():
             rows = [("detail /liaison/N/", wrk(w.url("liaison/"), lua)),
                     ("list /liaison/", wrk(w.url("liaison/"))),
                     ("list /liaison/?to=wit", wrk(w.url("liaison/?to=wit")))]
+            # the same pages while mail arrives (issue 19): liaisond back,
+            # 8 LMTP clients sending 50 KB statements for the whole run
+            d.start()
+            mail = subprocess.Popen([LOAD, "--port", str(d.port), "--clients", "8",
+                                     "--messages", str(MAIL_PER_S * (SECONDS + 5)), "--size", "51200",
+                                     "--kind", "text", "--rcpt", "statements@ietf.org",
+                                     "--run", "webmail"], stdout=subprocess.PIPE, text=True)
+            dbm = sqlite3.connect(os.path.join(d.state_dir, "liaisond.db"), timeout=30)
+            try:
+                time.sleep(1)   # the mail under way first
+                n0, t1 = dbm.execute("SELECT count(*) FROM messages").fetchone()[0], time.monotonic()
+                rows.append(("detail, while mail arrives", wrk(w.url("liaison/"), lua)))
+                rows.append(("list, while mail arrives", wrk(w.url("liaison/"))))
+                n1, t2 = dbm.execute("SELECT count(*) FROM messages").fetchone()[0], time.monotonic()
+            finally:
+                mail.terminate()
+                mail.communicate(timeout=60)
+                dbm.close()
+            during = "%d statements of 50 KB received meanwhile, %.0f/s" % (n1 - n0,
+                                                                           (n1 - n0) / (t2 - t1))
         finally:
             w.close()
         print()
@@ -98,6 +119,7 @@ def main():
             if r["non2xx"] or r["socket_errors"]:
                 print("  (%s: %d non-2xx, socket errors: %s)" % (name, r["non2xx"],
                                                                r["socket_errors"]))
+        print("(the two runs \"while mail arrives\": %s)" % during)
     finally:
         d.close()
         L._cleanup_all()
