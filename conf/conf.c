@@ -313,7 +313,7 @@ conf_load(const char *file, GError **error)
 {
 	if (!file) {
 		if (!g_file_test("conf/default.conf", G_FILE_TEST_IS_REGULAR)) {
-			g_set_error(error, CONF_ERROR, 2, "no configuration file: give --config FILE"
+			g_set_error(error, CONF_ERROR, CONF_ERR_READ, "no configuration file: give --config FILE"
 			    " or set LIAISOND_CONFIG (this build is not installed; its embedded"
 			    " default config is only for its source tree, as `make run` uses it)");
 			return NULL;

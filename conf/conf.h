@@ -6,12 +6,15 @@
 
 /* Each module that reports errors has its own domain and codes: conf here,
  * ADDR_ERROR (conf/addr.h), STORE_ERROR (store/store.h), NOTIFY_ERROR
- * (notify/notify.h). liaisonctl turns them into exit codes (ctl_fail_error). */
+ * (notify/notify.h), FLOW_ERROR (flow/flow.h); a code is a name of its enum,
+ * never a number (docs/design.md, checked by scripts/check-layers.py).
+ * liaisonctl turns them into exit codes (ctl_fail_error). */
 #define CONF_ERROR conf_error_quark()
 GQuark conf_error_quark(void);
 enum conf_error_code {
 	CONF_ERR_INVALID = 1,   /* a key or value is wrong (the message lists them) */
-	CONF_ERR_READ,          /* the file cannot be read */
+	CONF_ERR_READ,          /* the file cannot be read (or none was given) */
+	CONF_ERR_HASH,          /* libcrypt made no salt or hash (conf/users.c) */
 };
 
 /* sysexits(3) codes, shared by both programs. */

@@ -56,7 +56,7 @@ users_load(const char *path, GError **error)
 			continue;
 		g_auto(GStrv) f = g_strsplit(lines[i], ":", 4);
 		if (g_strv_length(f) != 4 || !users_name_ok(f[0])) {
-			g_set_error(error, CONF_ERROR, 0, "%s:%d: not name:email:hash:roles", path, i + 1);
+			g_set_error(error, CONF_ERROR, CONF_ERR_INVALID, "%s:%d: not name:email:hash:roles", path, i + 1);
 			g_ptr_array_unref(out);
 			return NULL;
 		}
@@ -107,14 +107,14 @@ users_hash(const char *password, GError **error)
 {
 	char *salt = crypt_gensalt_ra("$y$", 0, NULL, 0);
 	if (!salt) {
-		g_set_error(error, CONF_ERROR, 0, "cannot make a salt: %s", g_strerror(errno));
+		g_set_error(error, CONF_ERROR, CONF_ERR_HASH, "cannot make a salt: %s", g_strerror(errno));
 		return NULL;
 	}
 	struct crypt_data *cd = g_new0(struct crypt_data, 1);
 	const char *h = crypt_r(password, salt, cd);
 	char *out = h && h[0] != '*' ? g_strdup(h) : NULL;
 	if (!out)
-		g_set_error(error, CONF_ERROR, 0, "cannot hash the password");
+		g_set_error(error, CONF_ERROR, CONF_ERR_HASH, "cannot hash the password");
 	free(salt);
 	g_free(cd);
 	return out;

@@ -101,7 +101,9 @@ ctl_fail_error(GError *error)
 		/* 78 for each, as when notify borrowed CONF_ERROR */
 		switch (error->code) {
 		case NOTIFY_ERR_CONFIG: case NOTIFY_ERR_CURL: case NOTIFY_ERR_NOTFOUND:
+		case NOTIFY_ERR_TEMPLATE: case NOTIFY_ERR_ATTACHMENT:
 			code = EX_CONFIG_; break;
+		case NOTIFY_ERR_DATE: code = EX_DATAERR_; break;
 		}
 	} else if (error->domain == G_FILE_ERROR) {
 		code = error->code == G_FILE_ERROR_NOENT ? EX_NOINPUT_ :

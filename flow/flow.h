@@ -24,6 +24,7 @@ enum flow_error_code {
 	FLOW_ERR_REFUSED = 1,   /* the table has no row for this event in this state -> 65 */
 	FLOW_ERR_USAGE,         /* an argument is wrong (a date) -> 64 */
 	FLOW_ERR_DENIED,        /* this person may not do it (not an approver) -> 77 */
+	FLOW_ERR_CONFLICT,      /* the statement changed while the event read it -> 65 */
 };
 
 enum flow_event {

@@ -387,7 +387,7 @@ flow_reprocess(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_
 	statement_free(now);
 	if (in_tx != before) {
 		fail(x, st);
-		g_set_error(error, STORE_ERROR, STORE_ERR_CONFLICT, ID_FMT " changed while it was"
+		g_set_error(error, FLOW_ERROR, FLOW_ERR_CONFLICT, ID_FMT " changed while it was"
 		    " read (%s -> %s); run reprocess again", id, stmt_state_name(before),
 		    stmt_state_name(in_tx));
 		return -1;

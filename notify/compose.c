@@ -102,7 +102,7 @@ attach_files(GMimeMessage *msg, GMimeTextPart *text, const struct notify_mail *m
 		GError *e = NULL;
 		GMimeStream *fs = g_mime_stream_fs_open(f->path, O_RDONLY, 0, &e);
 		if (!fs) {
-			g_set_error(error, CONF_ERROR, 1, "attachment %s: %s", f->filename, e->message);
+			g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_ATTACHMENT, "attachment %s: %s", f->filename, e->message);
 			g_error_free(e);
 			g_object_unref(mp);
 			return -1;

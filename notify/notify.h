@@ -15,6 +15,9 @@ enum notify_error_code {
 	NOTIFY_ERR_CONFIG = 1,  /* [notify] settings that cannot work (from, password file) */
 	NOTIFY_ERR_CURL,        /* libcurl could not start a transfer */
 	NOTIFY_ERR_NOTFOUND,    /* the statement a mail is written from is gone */
+	NOTIFY_ERR_TEMPLATE,    /* a mail template that cannot be read, checked or named */
+	NOTIFY_ERR_ATTACHMENT,  /* a document to attach to a mail cannot be opened */
+	NOTIFY_ERR_DATE,        /* "today" is not a date YYYY-MM-DD (reminders) */
 };
 
 /* notify_note_held - the replies and routing recipients that the bounds

@@ -40,7 +40,7 @@ notify_reminder_due(const struct conf *c, const struct statement *st, const char
 {
 	GDate day, deadline;
 	if (!parse_date(today, &day)) {
-		g_set_error(error, STORE_ERROR, STORE_ERR_DATA, "'%s' is not a date YYYY-MM-DD", today);
+		g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_DATE, "'%s' is not a date YYYY-MM-DD", today);
 		return -1;
 	}
 	if (!parse_date(st->deadline, &deadline))

@@ -271,7 +271,7 @@ set_problems_error(GError **error, GPtrArray *problems)
 	GString *s = g_string_new(NULL);
 	for (guint i = 0; i < problems->len; i++)
 		g_string_append_printf(s, "%s%s", i ? "\n" : "", (char *)problems->pdata[i]);
-	g_set_error_literal(error, CONF_ERROR, 1, s->str);
+	g_set_error_literal(error, NOTIFY_ERROR, NOTIFY_ERR_TEMPLATE, s->str);
 	g_string_free(s, TRUE);
 }
 
@@ -423,7 +423,7 @@ notify_render(const struct conf *c, const char *kind, GHashTable *vars, char **s
 {
 	gsize idx = 0;
 	if (!kind_of(kind, &idx)) {
-		g_set_error(error, CONF_ERROR, 1, "no mail template kind '%s'", kind);
+		g_set_error(error, NOTIFY_ERROR, NOTIFY_ERR_TEMPLATE, "no mail template kind '%s'", kind);
 		return -1;
 	}
 	struct template_set *set = get_set(c, error);

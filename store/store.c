@@ -70,18 +70,16 @@ static int
 fk_check(struct store *s, GError **error)
 {
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &q, NULL) != SQLITE_OK)
-		return store_set_sqlite_error(s, sqlite3_errcode(s->db), "foreign_key_check", error);
-	int rc = sqlite3_step(q);
-	g_autofree char *table = rc == SQLITE_ROW ?
-	    g_strdup((const char *)sqlite3_column_text(q, 0)) : NULL;
-	sqlite3_finalize(q);
-	if (rc == SQLITE_ROW) {
+	if (store_prepare(s, &q, "PRAGMA foreign_key_check", error) < 0)
+		return -1;
+	g_autofree char *table = NULL;
+	int found = store_q_one(s, q, store_row_text, &table, "foreign_key_check", error);
+	if (found > 0) {
 		g_set_error(error, STORE_ERROR, STORE_ERR_SCHEMA, "a row of %s refers to a row that"
 		    " is not there", table ? table : "?");
 		return -1;
 	}
-	return rc == SQLITE_DONE ? 0 : store_set_sqlite_error(s, rc, "foreign_key_check", error);
+	return found;
 }
 
 /* migrate - apply each schema file above user_version in its own transaction.

@@ -1,7 +1,7 @@
 /* store_dup.c - finding the statement a new one repeats; the duplicate and
  * superseded links. */
 #include "store/store_dup.h"
-#include "store/store_private.h"
+#include "store/store_query.h"
 
 #include <string.h>
 
@@ -19,6 +19,22 @@ dup_how_name(enum dup_how h)
 	return (unsigned)h < G_N_ELEMENTS(how_names) ? how_names[h] : "none";
 }
 
+/* id_text - a row of an integer and (when TEXT is not NULL) a text. */
+struct id_text {
+	gint64 id;
+	char **text;
+};
+
+static int
+row_id_text(sqlite3_stmt *q, void *data)
+{
+	struct id_text *r = data;
+	r->id = store_col_int64(q, 0);
+	if (r->text)
+		*r->text = store_col_text(q, 1);
+	return 1;
+}
+
 /* first - SQL with ?1 ST's id, ?2 TEXT, ?3 WINDOW: the first row's id (and,
  * STATE, its state), 0 when none, -1 on error. */
 static gint64
@@ -29,16 +45,29 @@ first(struct store *s, const char *sql, gint64 self, const char *text, int windo
 	if (store_prepare(s, &q, sql, error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, self);
-	sqlite3_bind_text(q, 2, text, -1, SQLITE_TRANSIENT);
+	store_bind_text(q, 2, text);
 	sqlite3_bind_int(q, 3, window);
-	int rc = sqlite3_step(q);
-	gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-	if (rc == SQLITE_ROW && state)
-		*state = g_strdup((const char *)sqlite3_column_text(q, 1));
-	store_finish(s, q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "find the statement repeated", error);
-	return id;
+	struct id_text r = { 0, state };
+	if (store_q_one(s, q, row_id_text, &r, "find the statement repeated", error) < 0)
+		return -1;
+	return r.id;
+}
+
+/* sender - a statement's sending body and submitter against ST's. */
+struct sender {
+	const struct statement *st;
+	int same;
+};
+
+static int
+row_same_sender(sqlite3_stmt *q, void *data)
+{
+	struct sender *r = data;
+	const char *flc = store_col_str(q, 0), *sub = store_col_str(q, 1);
+	r->same = (r->st->from_liaison_contact && *flc &&
+	    g_ascii_strcasecmp(flc, r->st->from_liaison_contact) == 0) ||
+	    (r->st->submitter && *sub && g_ascii_strcasecmp(sub, r->st->submitter) == 0);
+	return 1;
 }
 
 /* same_sender - does stored statement ID come from ST's sending body (the
@@ -51,18 +80,10 @@ same_sender(struct store *s, const struct statement *st, gint64 id, GError **err
 	    " coalesce(submitter, '') FROM statements WHERE id = ?1", error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
-	int rc = sqlite3_step(q), same = 0;
-	if (rc == SQLITE_ROW) {
-		const char *flc = (const char *)sqlite3_column_text(q, 0);
-		const char *sub = (const char *)sqlite3_column_text(q, 1);
-		same = (st->from_liaison_contact && *flc &&
-		    g_ascii_strcasecmp(flc, st->from_liaison_contact) == 0) ||
-		    (st->submitter && *sub && g_ascii_strcasecmp(sub, st->submitter) == 0);
-	}
-	store_finish(s, q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "read the sender", error);
-	if (same)
+	struct sender r = { st, 0 };
+	if (store_q_one(s, q, row_same_sender, &r, "read the sender", error) < 0)
+		return -1;
+	if (r.same)
 		return 1;
 	/* the title key already holds the From groups: resolved ones are the body */
 	for (guint i = 0; i < st->from_groups->len; i++)
@@ -131,6 +152,8 @@ store_dup_find(struct store *s, const struct statement *st, int window_days,
 	return 0;
 }
 
+/* exec_ids - the write SQL with ?1 = A, then ?2 = B and ?3 = TEXT when the
+ * SQL has them: 0, or -1 and ERROR. */
 static int
 exec_ids(struct store *s, const char *sql, gint64 a, gint64 b, const char *text,
     const char *what, GError **error)
@@ -139,14 +162,11 @@ exec_ids(struct store *s, const char *sql, gint64 a, gint64 b, const char *text,
 	if (store_prepare(s, &q, sql, error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, a);
-	sqlite3_bind_int64(q, 2, b);
-	if (text)
-		sqlite3_bind_text(q, 3, text, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(q);
-	store_finish(s, q);
-	if (rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, what, error);
-	return 0;
+	if (sqlite3_bind_parameter_count(q) >= 2)
+		sqlite3_bind_int64(q, 2, b);
+	if (sqlite3_bind_parameter_count(q) >= 3)
+		store_bind_text(q, 3, text);
+	return store_q_exec(s, q, what, error) < 0 ? -1 : 0;
 }
 
 int
@@ -160,7 +180,7 @@ store_dup_link(struct store *s, gint64 id, gint64 original, const char *how, GEr
 int
 store_dup_unlink(struct store *s, gint64 id, GError **error)
 {
-	return exec_ids(s, "DELETE FROM duplicates WHERE statement = ?1 AND ?2 = ?2", id, 0, NULL,
+	return exec_ids(s, "DELETE FROM duplicates WHERE statement = ?1", id, 0, NULL,
 	    "unlink duplicate", error);
 }
 
@@ -173,15 +193,10 @@ one_id(struct store *s, const char *sql, gint64 id, gint64 *out, char **text, GE
 	if (store_prepare(s, &q, sql, error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(q, 0);
-		if (text)
-			*text = g_strdup((const char *)sqlite3_column_text(q, 1));
-	}
-	store_finish(s, q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "read duplicate link", error);
+	struct id_text r = { 0, text };
+	if (store_q_one(s, q, row_id_text, &r, "read duplicate link", error) < 0)
+		return -1;
+	*out = r.id;
 	return 0;
 }
 
@@ -202,15 +217,8 @@ store_dup_list(struct store *s, gint64 id, GError **error)
 		return NULL;
 	sqlite3_bind_int64(q, 1, id);
 	GArray *out = g_array_new(FALSE, FALSE, sizeof(gint64));
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		gint64 v = sqlite3_column_int64(q, 0);
-		g_array_append_val(out, v);
-	}
-	store_finish(s, q);
-	if (rc != SQLITE_DONE) {
+	if (store_q_each(s, q, store_row_append_int64, out, "read duplicates", error) < 0) {
 		g_array_unref(out);
-		store_set_sqlite_error(s, rc, "read duplicates", error);
 		return NULL;
 	}
 	return out;
@@ -227,7 +235,7 @@ store_dup_supersede(struct store *s, gint64 old, gint64 by, GError **error)
 int
 store_dup_unsupersede(struct store *s, gint64 old, GError **error)
 {
-	return exec_ids(s, "DELETE FROM superseded WHERE statement = ?1 AND ?2 = ?2", old, 0, NULL,
+	return exec_ids(s, "DELETE FROM superseded WHERE statement = ?1", old, 0, NULL,
 	    "unsupersede", error);
 }
 
@@ -261,17 +269,11 @@ store_dup_resends(struct store *s, const struct statement *st, int window_days,
 	if (store_prepare(s, &q, sql, error) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, st->id);
-	sqlite3_bind_text(q, 2, tk, -1, SQLITE_TRANSIENT);
+	store_bind_text(q, 2, tk);
 	sqlite3_bind_int(q, 3, window_days);
 	g_autoptr(GArray) cand = g_array_new(FALSE, FALSE, sizeof(gint64));
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64(q, 0);
-		g_array_append_val(cand, id);
-	}
-	store_finish(s, q);
-	if (rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "find resends", error);
+	if (store_q_each(s, q, store_row_append_int64, cand, "find resends", error) < 0)
+		return -1;
 	for (guint i = 0; i < cand->len; i++) {
 		gint64 id = g_array_index(cand, gint64, i);
 		int same = same_sender(s, st, id, error);

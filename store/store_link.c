@@ -223,11 +223,7 @@ exec1(struct store *s, const char *sql, gint64 a, gint64 b, GError **error)
 		return -1;
 	sqlite3_bind_int64(q, 1, a);
 	sqlite3_bind_int64(q, 2, b);
-	int rc = sqlite3_step(q);
-	store_finish(s, q);
-	if (rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "link a reply", error);
-	return 0;
+	return store_q_exec(s, q, "link a reply", error) < 0 ? -1 : 0;
 }
 
 /* meta_ids - the strings of metadata array KEY of ST into OUT. */
@@ -280,14 +276,8 @@ store_link_late(struct store *s, struct statement *st, const char *actor, GError
 	if (topic)
 		sqlite3_bind_text(q, 4, topic, -1, SQLITE_TRANSIENT);
 	g_autoptr(GArray) cand = g_array_new(FALSE, FALSE, sizeof(gint64));
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64(q, 0);
-		g_array_append_val(cand, id);
-	}
-	store_finish(s, q);
-	if (rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "find waiting replies", error);
+	if (store_q_each(s, q, store_row_append_int64, cand, "find waiting replies", error) < 0)
+		return -1;
 	int linked = 0;
 	for (guint i = 0; i < cand->len; i++) {
 		gint64 id = g_array_index(cand, gint64, i);

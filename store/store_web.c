@@ -87,6 +87,13 @@ group_filter(GString *sql, GPtrArray *binds, const char *side, const char *const
 	" coalesce(s.version, 0), s.id IS NOT NULL, coalesce(s.action_taken, 0)," \
 	" s.purpose, s.deadline"
 
+static int
+row_summary(sqlite3_stmt *st, void *data)
+{
+	g_ptr_array_add(data, store_admin_read_summary(st));
+	return 0;
+}
+
 GPtrArray *
 store_web_list(struct store *s, const struct web_list_query *q, GError **error)
 {
@@ -132,35 +139,40 @@ store_web_list(struct store *s, const struct web_list_query *q, GError **error)
 	for (guint i = 0; i < binds->len; i++)
 		sqlite3_bind_text(st, (int)i + 1, g_ptr_array_index(binds, i), -1, SQLITE_STATIC);
 	GPtrArray *out = g_ptr_array_new_with_free_func(admin_summary_free);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		g_ptr_array_add(out, store_admin_read_summary(st));
-	store_finish(s, st);
+	rc = store_q_each(s, st, row_summary, out, "list statements", error);
 	g_ptr_array_free(binds, TRUE);
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		g_ptr_array_free(out, TRUE);
-		store_set_sqlite_error(s, rc, "list statements", error);
 		return NULL;
 	}
 	return out;
+}
+
+/* state_counts - the counts by state, N of them. */
+struct state_counts {
+	gint64 *counts;
+	int n;
+};
+
+static int
+row_state_count(sqlite3_stmt *st, void *data)
+{
+	struct state_counts *c = data;
+	enum stmt_state k;
+	const char *name = store_col_str(st, 0);
+	if (name && stmt_state_from_name(name, &k) && (int)k < c->n)
+		c->counts[k] = store_col_int64(st, 1);
+	return 0;
 }
 
 int
 store_web_state_counts(struct store *s, gint64 *counts, int n, GError **error)
 {
 	sqlite3_stmt *st;
-	int rc;
 	if (store_prepare(s, &st, "SELECT state, count(*) FROM messages GROUP BY state", error) < 0)
 		return -1;
 	for (int i = 0; i < n; i++)
 		counts[i] = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		enum stmt_state k;
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		if (name && stmt_state_from_name(name, &k) && (int)k < n)
-			counts[k] = sqlite3_column_int64(st, 1);
-	}
-	store_finish(s, st);
-	if (rc != SQLITE_DONE)
-		return store_set_sqlite_error(s, rc, "count states", error);
-	return 0;
+	struct state_counts c = { counts, n };
+	return store_q_each(s, st, row_state_count, &c, "count states", error) < 0 ? -1 : 0;
 }

@@ -5,6 +5,7 @@
 #include "conf/log.h"
 
 #include <errno.h>
+#include <gio/gio.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <signal.h>
@@ -137,7 +138,7 @@ listen_on(const char *spec, const char *conf_dir, char **unix_path, GError **err
 		    g_build_filename(conf_dir ? conf_dir : ".", p, NULL);
 		struct sockaddr_un sa = { .sun_family = AF_UNIX };
 		if (strlen(path) >= sizeof sa.sun_path) {
-			g_set_error(error, CONF_ERROR, 0, "%s: socket path too long", path);
+			g_set_error(error, CONF_ERROR, CONF_ERR_INVALID, "%s: socket path too long", path);
 			return -1;
 		}
 		strcpy(sa.sun_path, path);
@@ -145,7 +146,8 @@ listen_on(const char *spec, const char *conf_dir, char **unix_path, GError **err
 		unlink(path);   /* a stale socket from an earlier run */
 		if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
 		    chmod(path, 0660) < 0 || listen(fd, 128) < 0) {
-			g_set_error(error, CONF_ERROR, 0, "%s: %s", path, g_strerror(errno));
+			g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "%s: %s", path,
+			    g_strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			return -1;
@@ -156,7 +158,8 @@ listen_on(const char *spec, const char *conf_dir, char **unix_path, GError **err
 	const char *colon = strrchr(spec, ':');
 	gint64 port;
 	if (!colon || !g_ascii_string_to_signed(colon + 1, 10, 0, 65535, &port, NULL)) {
-		g_set_error(error, CONF_ERROR, 0, "[web] listen: '%s' is not host:port or unix:PATH", spec);
+		g_set_error(error, CONF_ERROR, CONF_ERR_INVALID, "[web] listen: '%s' is not host:port or"
+		    " unix:PATH", spec);
 		return -1;
 	}
 	g_autofree char *host = g_strndup(spec, (gsize)(colon - spec));
@@ -183,14 +186,15 @@ listen_on(const char *spec, const char *conf_dir, char **unix_path, GError **err
 	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 128) < 0) {
-		g_set_error(error, CONF_ERROR, 0, "%s: %s", spec, g_strerror(errno));
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "%s: %s", spec,
+		    g_strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	return fd;
 bad_host:
-	g_set_error(error, CONF_ERROR, 0, "[web] listen: '%s': the host is not an IP address", spec);
+	g_set_error(error, CONF_ERROR, CONF_ERR_INVALID, "[web] listen: '%s': the host is not an IP address", spec);
 	return -1;
 }
 
@@ -202,7 +206,7 @@ site_root(const char *base_url, GError **error)
 	const char *p = strstr(base_url, "://");
 	p = p ? strchr(p + 3, '/') : NULL;
 	if (!p || !g_str_has_suffix(p, "/liaison/")) {
-		g_set_error(error, CONF_ERROR, 0, "[notify] base_url: '%s' must end in /liaison/ "
+		g_set_error(error, CONF_ERROR, CONF_ERR_INVALID, "[notify] base_url: '%s' must end in /liaison/ "
 		    "(liaisond-web serves the statements at base_url + N)", base_url);
 		return NULL;
 	}

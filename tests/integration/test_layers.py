@@ -1,7 +1,8 @@
 """The layer graph (issue 13): every #include goes down the graph that
-docs/design.md prints, and the archives link in that order. The check runs
-on the tree as it is, and on copies with one include against the direction,
-to show that it catches them."""
+docs/design.md prints, and the archives link in that order; sqlite3_step is
+called in store/store_query.c only; an error is set with a named code in its
+module's domain. The check runs on the tree as it is, and on copies with one
+violation each, to show that it catches them."""
 import os
 import re
 import shutil
@@ -12,7 +13,7 @@ import liaison as L
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CHECK = os.path.join(TOP, "scripts", "check-layers.py")
-SOURCES = ("conf", "model", "parser", "store", "notify", "flow", "daemon", "ctl")
+SOURCES = ("conf", "model", "parser", "store", "notify", "flow", "daemon", "ctl", "web")
 
 
 def run(root):
@@ -36,6 +37,35 @@ def add_include(root, path, header):
         text = f.read()
     with open(os.path.join(root, path), "w") as f:
         f.write('#include "%s"\n' % header + text)
+
+
+def replace(root, path, old, new):
+    """OLD (which must be there) replaced once by NEW in ROOT's PATH."""
+    with open(os.path.join(root, path)) as f:
+        text = f.read()
+    L.ok(old in text, "%s has %r" % (path, old))
+    with open(os.path.join(root, path), "w") as f:
+        f.write(text.replace(old, new, 1))
+
+
+def append(root, path, code):
+    """CODE added at the end of ROOT's PATH; the line it starts on."""
+    with open(os.path.join(root, path)) as f:
+        text = f.read()
+    with open(os.path.join(root, path), "w") as f:
+        f.write(text + code)
+    return text.count("\n") + 1
+
+
+def one_change(change):
+    """check-layers on a copy of the tree: it passes, then CHANGE(root) is
+    made; (rc, output) after."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = copy_tree(tmp)
+        rc, out = run(root)
+        L.eq(rc, 0, "the copy passes before the change: %s" % out)
+        change(root)
+        return run(root)
 
 
 @L.test
@@ -72,6 +102,97 @@ def a_folder_outside_the_graph_fails():
         rc, out = run(root)
         L.eq(rc, 1, "a source folder not in the graph fails")
         L.ok("extra/" in out, "named: %r" % out)
+
+
+STEP_FN = """
+static int
+count_rows(sqlite3_stmt *q)
+{
+	int n = 0;
+	while (sqlite3_step(q) == SQLITE_ROW)
+		n++;
+	return n;
+}
+"""
+
+
+@L.test
+def sqlite3_step_outside_store_query_fails():
+    """A query stepped by hand in another store/ file (or anywhere else)
+    fails; the helpers' own file, and the name in a comment or a string,
+    do not."""
+    for path in ("store/store_dup.c", "store/store_web.c", "flow/flow.c"):
+        at = {}
+        rc, out = one_change(lambda root: at.setdefault("line", append(root, path, STEP_FN)))
+        L.eq(rc, 1, "sqlite3_step in %s fails" % path)
+        want = "%s:%d: calls sqlite3_step outside store/store_query.c" % (path, at["line"] + 5)
+        L.ok(want in out, "the message names the file and line (%s): %r" % (want, out))
+    rc, out = one_change(lambda root: append(root, "store/store_query.c", STEP_FN))
+    L.eq(rc, 0, "store_query.c may step: %s" % out)
+    rc, out = one_change(lambda root: append(
+        root, "store/store_link.c", '/* not sqlite3_step by hand */\n'
+        'static const char step_name[] = "sqlite3_step";\n'))
+    L.eq(rc, 0, "a comment or a string naming it is not a call: %s" % out)
+
+
+@L.test
+def a_numeric_error_code_fails():
+    """A code given as a number, in each setter, on one line or several."""
+    for path, old, new, want in (
+            ("notify/template.c", "NOTIFY_ERROR, NOTIFY_ERR_TEMPLATE", "NOTIFY_ERROR, 1",
+             "g_set_error_literal with the code 1"),
+            ("conf/users.c", "CONF_ERROR, CONF_ERR_HASH", "CONF_ERROR, 0",
+             "g_set_error with the code 0"),
+            ("web/main.c", "CONF_ERROR, CONF_ERR_INVALID", "CONF_ERROR, 0",
+             "g_set_error with the code 0")):
+        rc, out = one_change(lambda root: replace(root, path, old, new))
+        L.eq(rc, 1, "%s with a numeric code fails" % path)
+        L.ok(path + ":" in out and want in out, "named (%s): %r" % (want, out))
+    at = {}
+    rc, out = one_change(lambda root: at.setdefault("line", append(
+        root, "store/store_blob.c", "\nstatic GError *\nno_blob(const char *name)\n{\n"
+        "\treturn g_error_new(STORE_ERROR,\n\t    (2), \"no blob %s, (really)\", name);\n}\n")))
+    L.eq(rc, 1, "g_error_new over two lines with a numeric code fails")
+    L.ok("store/store_blob.c:%d: g_error_new with the code (2)" % (at["line"] + 4) in out,
+         "named at the line of the call: %r" % out)
+
+
+@L.test
+def another_modules_error_domain_fails():
+    """A layer sets its own domain (and GLib's): notify in CONF_ERROR, flow
+    in STORE_ERROR, parser (which has none) in STORE_ERROR all fail; the
+    programs may set the domain of the module whose error it is."""
+    for path, old, new, want in (
+            ("notify/template.c", "NOTIFY_ERROR, NOTIFY_ERR_TEMPLATE",
+             "CONF_ERROR, CONF_ERR_INVALID", "in CONF_ERROR, another module's domain"
+             " (notify/ sets NOTIFY_ERROR)"),
+            ("flow/secretariat.c", "FLOW_ERROR, FLOW_ERR_CONFLICT",
+             "STORE_ERROR, STORE_ERR_CONFLICT", "in STORE_ERROR, another module's domain"
+             " (flow/ sets FLOW_ERROR)"),
+            ("parser/mime.c", "G_FILE_ERROR, g_file_error_from_errno(errno)",
+             "STORE_ERROR, STORE_ERR_DATA", "in STORE_ERROR, another module's domain"
+             " (parser/ sets GLib's only)"),
+            ("store/store_query.c", "STORE_ERROR, code", "NOTIFY_ERROR, code",
+             "in NOTIFY_ERROR, another module's domain (store/ sets STORE_ERROR)")):
+        rc, out = one_change(lambda root: replace(root, path, old, new))
+        L.eq(rc, 1, "%s setting %s fails" % (path, new))
+        L.ok(path + ":" in out and want in out, "named (%s): %r" % (want, out))
+    for path, code in (
+            ("notify/queue.c", "static void f(GError **e) { g_set_error(e, G_IO_ERROR,"
+             " G_IO_ERROR_FAILED, \"x\"); }\n"),
+            ("web/main.c", "static void f(GError **e) { g_set_error(e, STORE_ERROR,"
+             " STORE_ERR_NOTFOUND, \"x\"); }\n")):
+        rc, out = one_change(lambda root: append(root, path, code))
+        L.eq(rc, 0, "%s may set it: %s" % (path, out))
+
+
+@L.test
+def a_folder_without_error_domains_fails():
+    def drop(root):
+        replace(root, "docs/design.md", "\nweb:    CONF_ERROR ADDR_ERROR", "\nxweb:   CONF_ERROR ADDR_ERROR")
+    rc, out = one_change(drop)
+    L.eq(rc, 1, "a source folder without a line in the error domains fails")
+    L.ok("web/: a source folder that is not in the error domains" in out, "named: %r" % out)
 
 
 @L.test

@@ -1,6 +1,8 @@
 /* test_store_load.c - a statement read back is whole or an error: an I/O
  * error at any read of a load (injected by a VFS shim that fails one xRead)
- * must never give a statement with some of its rows missing. */
+ * must never give a statement with some of its rows missing. The same for
+ * the duplicate links and the web's state counts (every query of store/ goes
+ * through store_query.c's helpers). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,6 +14,8 @@
 #include "store/store_stmt.h"
 #include "store/store_doc.h"
 #include "store/store_outbox.h"
+#include "store/store_dup.h"
+#include "store/store_web.h"
 #include "conf/addr.h"
 
 /* The shim: every file SQLite opens goes through the default VFS, but the
@@ -196,24 +200,21 @@ as_json(const struct statement *st)
 	return text;
 }
 
-typedef struct statement *(*loader)(struct store *, gint64, GError **);
+/* reader - what one read gives, as text to compare; NULL and ERROR when it failed. */
+typedef char *(*reader)(struct store *, GError **);
 
-/* every_read_fails - load statement 7 once whole, then once with each read
- * in turn failing, on a fresh connection each time (so that nothing comes
- * from the page cache): each load gives the whole statement or a temporary
- * error. Returns how many loads failed. */
+/* every_read_fails - READ once whole, then once with each read of the
+ * database in turn failing, on a fresh connection each time (so that
+ * nothing comes from the page cache): each gives the whole answer or a
+ * temporary error. Returns how many failed. */
 static int
-every_read_fails(loader load)
+every_read_fails(reader read)
 {
 	GError *e = NULL;
 	struct store *s = store_open(dir, &e);
 	assert_non_null(s);
-	struct statement *whole = load(s, 7, &e);
-	assert_non_null(whole);
-	assert_int_equal(whole->to_contacts->len, 2);
-	assert_int_equal(whole->problems->len, 2);
-	g_autofree char *want = as_json(whole);
-	statement_free(whole);
+	g_autofree char *want = read(s, &e);
+	assert_non_null(want);
 	store_close(s);
 
 	int failed = 0;
@@ -222,15 +223,14 @@ every_read_fails(loader load)
 		assert_non_null(s);
 		faults = 0;
 		reads_left = k;
-		struct statement *st = load(s, 7, &e);
+		char *got = read(s, &e);
 		gboolean fired = faults > 0;
 		reads_left = -1;
-		if (st) {
-			g_autofree char *got = as_json(st);
+		if (got) {
 			if (strcmp(got, want) != 0)
-				fail_msg("read %d failed, the load succeeded with a partial statement:\n"
+				fail_msg("read %d failed, the load succeeded with a partial answer:\n"
 				    "got  %s\nwant %s", k + 1, got, want);
-			statement_free(st);
+			g_free(got);
 		} else {
 			assert_true(fired);
 			assert_non_null(e);
@@ -247,18 +247,92 @@ every_read_fails(loader load)
 	return failed;
 }
 
+/* statement 7 by the loader, as JSON; a whole one has all its rows */
+static char *
+read_stmt(struct store *s, GError **error)
+{
+	struct statement *st = store_stmt_load(s, 7, error);
+	if (!st)
+		return NULL;
+	assert_int_equal(st->to_contacts->len, 2);
+	assert_int_equal(st->problems->len, 2);
+	char *text = as_json(st);
+	statement_free(st);
+	return text;
+}
+
+/* the same by the sender's loader */
+static char *
+read_outbox_stmt(struct store *s, GError **error)
+{
+	struct statement *st = store_outbox_statement(s, 7, error);
+	if (!st)
+		return NULL;
+	char *text = as_json(st);
+	statement_free(st);
+	return text;
+}
+
+/* the repeats of 6, what 9 repeats, and the count of each state */
+static char *
+read_dups(struct store *s, GError **error)
+{
+	GArray *ids = store_dup_list(s, 6, error);
+	if (!ids)
+		return NULL;
+	GString *o = g_string_new("repeats of 6:");
+	for (guint i = 0; i < ids->len; i++)
+		g_string_append_printf(o, " %" G_GINT64_FORMAT, g_array_index(ids, gint64, i));
+	g_array_unref(ids);
+	gint64 original = -1;
+	g_autofree char *how = NULL;
+	gint64 counts[STMT_N_STATES];
+	if (store_dup_of(s, 9, &original, &how, error) < 0 ||
+	    store_web_state_counts(s, counts, STMT_N_STATES, error) < 0) {
+		g_string_free(o, TRUE);
+		return NULL;
+	}
+	g_string_append_printf(o, "; 9 repeats %" G_GINT64_FORMAT " by %s;", original, how);
+	for (int i = 0; i < STMT_N_STATES; i++)
+		g_string_append_printf(o, " %s=%" G_GINT64_FORMAT, stmt_state_name(i), counts[i]);
+	return g_string_free(o, FALSE);
+}
+
 static void
 test_load_io_error(void **state)
 {
 	/* The load reads the statement row and seven child tables: at least
 	 * one read each, so at least eight points where it must fail whole. */
-	assert_true(every_read_fails(store_stmt_load) >= 8);
+	assert_true(every_read_fails(read_stmt) >= 8);
 }
 
 static void
 test_outbox_load_io_error(void **state)
 {
-	assert_true(every_read_fails(store_outbox_statement) >= 6);
+	assert_true(every_read_fails(read_outbox_stmt) >= 6);
+}
+
+static void
+test_dup_io_error(void **state)
+{
+	/* messages 8, 9, 10 repeat 6 (11 repeats 7): three lists to read whole */
+	GError *e = NULL;
+	struct store *s = store_open(dir, &e);
+	assert_non_null(s);
+	for (int id = 8; id <= 11; id++) {
+		g_autofree char *sql = g_strdup_printf("INSERT INTO messages(id, received_at,"
+		    " envelope_from, size, sha256, dedupe_key, path, client, session_id, state)"
+		    " VALUES (%d, '2026-11-21T10:00:00Z', 'ls@etsi.org', 1, 'x', 'k%d', 'msg/%d',"
+		    " 'unix', 's', 'duplicate')", id, id, id);
+		assert_int_equal(store_exec(s, sql, &e), 0);
+		assert_int_equal(store_dup_link(s, id, id == 11 ? 7 : 6, "content", &e), 0);
+	}
+	g_autofree char *whole = read_dups(s, &e);
+	assert_string_equal(whole, "repeats of 6: 8 9 10; 9 repeats 6 by content; received=1"
+	    " posted=1 rejected=0 ignored=0 dead=0 pending=0 duplicate=4");
+	store_close(s);
+	/* three queries, each at least one read */
+	assert_true(every_read_fails(read_dups) >= 3);
 }
 
 int
@@ -267,6 +341,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_io_error),
 		cmocka_unit_test(test_outbox_load_io_error),
+		cmocka_unit_test(test_dup_io_error),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
