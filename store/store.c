@@ -152,9 +152,24 @@ private_files(const char *path, gboolean fresh)
 	}
 }
 
+void
+store_sqlite_setup(void)
+{
+	static gsize done;
+	if (g_once_init_enter(&done)) {
+		/* No allocation statistics: with them every SQLite malloc and free
+		 * takes one process-wide mutex, which threads with connections of
+		 * their own (the web's, the daemon's) then queue on. Only possible
+		 * before SQLite is initialised; later it is refused, harmlessly. */
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		g_once_init_leave(&done, 1);
+	}
+}
+
 struct store *
 store_open(const char *state_dir, GError **error)
 {
+	store_sqlite_setup();
 	struct store *s = g_new0(struct store, 1);
 	s->state_dir = g_strdup(state_dir);
 	s->tmp_dir = g_build_filename(state_dir, "tmp", NULL);

@@ -51,4 +51,8 @@ int store_exec(struct store *s, const char *sql, GError **error);
 #define BY_MESSAGE_ID "(SELECT id FROM messages WHERE message_id = ?2" \
 	" UNION ALL SELECT id FROM statements WHERE json_extract(metadata, '$.message_id') = ?2)"
 
+/* store_sqlite_setup - process-wide SQLite settings, once, before the
+ * first connection (store_open, store_open_readonly). */
+void store_sqlite_setup(void);
+
 #endif

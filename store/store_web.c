@@ -7,6 +7,7 @@
 struct store *
 store_open_readonly(const char *state_dir, GError **error)
 {
+	store_sqlite_setup();
 	struct store *s = g_new0(struct store, 1);
 	s->state_dir = g_strdup(state_dir);
 	s->tmp_dir = g_build_filename(state_dir, "tmp", NULL);

@@ -82,6 +82,15 @@ html_esc(GString *o, const char *s)
 	if (!s)
 		return;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		/* a run that needs no escaping is copied at once */
+		const unsigned char *run = p;
+		while (*p >= 0x20 ? *p != '&' && *p != '<' && *p != '>' && *p != '"' && *p != '\'' :
+		    *p == '\t' || *p == '\n')
+			p++;
+		if (p > run)
+			g_string_append_len(o, (const char *)run, p - run);
+		if (!*p)
+			break;
 		switch (*p) {
 		case '&': g_string_append(o, "&amp;"); break;
 		case '<': g_string_append(o, "&lt;"); break;
@@ -107,7 +116,10 @@ html_escf(GString *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%') {
-			g_string_append_c(o, *p);
+			const char *pct = strchr(p, '%');
+			gsize n = pct ? (gsize)(pct - p) : strlen(p);
+			g_string_append_len(o, p, (gssize)n);
+			p += n - 1;
 			continue;
 		}
 		p++;
