@@ -141,6 +141,26 @@ flow_match(enum flow_event e, enum stmt_state from, unsigned facts)
 	return NULL;
 }
 
+/* The facts an event finds out itself, as it happens (see flow_allowed). */
+static const unsigned found_by[FLOW_N_EVENTS] = {
+	[FLOW_REPROCESS] = FACT_AUTO | FACT_ERRORS | FACT_CLEAN,
+	[FLOW_RESTORE] = FACT_TOLD,
+};
+
+gboolean
+flow_allowed(enum flow_event e, enum stmt_state from, unsigned facts)
+{
+	unsigned found = (unsigned)e < FLOW_N_EVENTS ? found_by[e] : 0;
+	facts &= ~found;
+	if (flow_match(e, from, facts))
+		return TRUE;
+	/* one found fact at a time: errors and clean never hold together */
+	for (unsigned bit = 1; bit && bit <= found; bit <<= 1)
+		if ((found & bit) && flow_match(e, from, facts | bit))
+			return TRUE;
+	return FALSE;
+}
+
 unsigned
 flow_facts(const struct statement *st, unsigned extra)
 {

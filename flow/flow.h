@@ -96,6 +96,14 @@ const char *flow_event_name(enum flow_event e);
 /* flow_match - the row for event E in state FROM with FACTS, or NULL. */
 const struct flow_transition *flow_match(enum flow_event e, enum stmt_state from,
     unsigned facts);
+/* flow_allowed - does the table let event E happen from state FROM, for a
+ * statement showing FACTS (flow_facts, with what the caller would say:
+ * FACT_FORCE, FACT_NOTIFY, FACT_BY)? What the event finds out only as it
+ * happens (reprocess: what the new reading shows; restore: whether the
+ * discard told the sender) may come out either way: allowed if some outcome
+ * has a row. The question a page asks before offering a button, and the
+ * same answer the event's own function gives. */
+gboolean flow_allowed(enum flow_event e, enum stmt_state from, unsigned facts);
 /* flow_facts - the FACT_*s statement ST shows (auto, errors or clean, open) | EXTRA. */
 unsigned flow_facts(const struct statement *st, unsigned extra);
 /* flow_table_markdown - the table as docs/design.md prints it (states x

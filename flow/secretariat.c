@@ -342,19 +342,6 @@ describe_change(const struct flow_result *r)
 	return g_string_free(s, FALSE);
 }
 
-/* reprocess_refused - is there no row for reprocessing a statement in
- * BEFORE, whatever the parse finds (FORCE: with --force)? */
-static gboolean
-reprocess_refused(enum stmt_state before, gboolean force)
-{
-	unsigned base = force ? FACT_FORCE : 0;
-	static const unsigned found[] = { FACT_AUTO, FACT_ERRORS, FACT_CLEAN };
-	for (size_t i = 0; i < G_N_ELEMENTS(found); i++)
-		if (flow_match(FLOW_REPROCESS, before, base | found[i]))
-			return FALSE;
-	return TRUE;
-}
-
 int
 flow_reprocess(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_result *r,
     GError **error)
@@ -365,7 +352,8 @@ flow_reprocess(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_
 	if (store_flow_state(x->s, id, &state, NULL, error) < 0)
 		return -1;
 	stmt_state_from_name(state, &before);
-	if (reprocess_refused(before, force))
+	/* asked before the mail is read: would any reading be let through? */
+	if (!flow_allowed(FLOW_REPROCESS, before, force ? FACT_FORCE : 0))
 		return flow_refuse(error, ID_FMT " is %s: %s", id, stmt_state_name(before),
 		    before == STMT_DEAD ? "restore it first" :
 		    "reprocessing would send its routing mail again (--force to do it anyway)");
@@ -398,7 +386,7 @@ flow_reprocess(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_
 	if (summary_into(x->s, id, &r->state_before, &r->errors_before, &r->warnings_before,
 	    &r->from_before, &r->to_before, &version_before, NULL, error) < 0)
 		return fail(x, st);
-	if (!row) {   /* reprocess_refused said some row would do */
+	if (!row) {   /* flow_allowed said some reading would do */
 		fail(x, st);
 		return flow_refuse(error, ID_FMT " cannot be reprocessed in state %s", id,
 		    stmt_state_name(before));

@@ -36,6 +36,20 @@ tab_exists(const struct tab *t)
 	return FALSE;
 }
 
+/* tab_offers - does the table have a row for event E from one of T's
+ * states, for some statement there? Its facts differ from one statement to
+ * the next; only --force, which a bulk approve never says, is left out
+ * (each statement is still asked, one by one, when the form is sent). */
+static gboolean
+tab_offers(const struct tab *t, enum flow_event e)
+{
+	enum stmt_state s;
+	for (int i = 0; t->states[i]; i++)
+		if (stmt_state_from_name(t->states[i], &s) && flow_allowed(e, s, ~0u & ~FACT_FORCE))
+			return TRUE;
+	return FALSE;
+}
+
 static void
 tab_nav(GString *o, struct web_req *r, const char *current)
 {
@@ -173,14 +187,26 @@ page_tab(struct web_req *r, const struct tab *t, const char *notice)
 	if (!all->len) {
 		g_string_append(o, "<p class=\"empty\">Nothing here.</p>\n");
 	} else {
-		html_escf(o, "<form method=\"post\" action=\"%ssecr/bulk\">", r->w->root);
-		csrf_field(o, r);
-		html_escf(o, "<input type=\"hidden\" name=\"tab\" value=\"%s\">", t->slug);
-		web_list_rows(o, r, all, all->len, TRUE, prefix);
-		g_string_append(o, "<p class=\"actions\"><button type=\"submit\" name=\"action\""
-		    " value=\"approve\">Approve selected</button> <label>Reason <input type=\"text\""
-		    " name=\"why\"></label> <button type=\"submit\" name=\"action\" value=\"discard\">"
-		    "Discard selected</button></p></form>\n");
+		/* the bulk actions this tab's states have a row for (a dead
+		 * statement is neither approved nor discarded): none, no form */
+		gboolean approve = tab_offers(t, FLOW_APPROVE), discard = tab_offers(t, FLOW_DISCARD);
+		if (approve || discard) {
+			html_escf(o, "<form method=\"post\" action=\"%ssecr/bulk\">", r->w->root);
+			csrf_field(o, r);
+			html_escf(o, "<input type=\"hidden\" name=\"tab\" value=\"%s\">", t->slug);
+		}
+		web_list_rows(o, r, all, all->len, approve || discard, prefix);
+		if (approve || discard)
+			g_string_append(o, "<p class=\"actions\">");
+		if (approve)
+			g_string_append(o, "<button type=\"submit\" name=\"action\" value=\"approve\""
+			    " id=\"bulk-approve\">Approve selected</button> ");
+		if (discard)
+			g_string_append(o, "<label>Reason <input type=\"text\" name=\"why\"></label>"
+			    " <button type=\"submit\" name=\"action\" value=\"discard\""
+			    " id=\"bulk-discard\">Discard selected</button>");
+		if (approve || discard)
+			g_string_append(o, "</p></form>\n");
 	}
 	g_ptr_array_unref(all);
 	html_end(o);
@@ -318,6 +344,31 @@ action_form(GString *o, struct web_req *r, gint64 id, const char *action, const 
 	g_string_append(o, "</form>\n");
 }
 
+/* edit_form - the fields of ST, each with its problems, to correct and save. */
+static void
+edit_form(GString *o, struct web_req *r, const struct statement *st)
+{
+	html_escf(o, "<h2>Edit</h2>\n<form class=\"edit\" method=\"post\" action=\"%ssecr/%li/edit\">",
+	    r->w->root, st->id);
+	csrf_field(o, r);
+	html_escf(o, "<input type=\"hidden\" name=\"version\" value=\"%d\">", st->version);
+	for (const struct stmt_field *f = stmt_fields; f->name; f++) {
+		g_autofree char *v = stmt_field_text(st, f->name, FALSE);
+		html_escf(o, "<label for=\"f-%s\">%s</label>", f->name, f->label);
+		problems_of(o, st, f->name, FALSE);
+		if (strcmp(f->name, "body") == 0)
+			html_escf(o, "<textarea name=\"%s\" id=\"f-%s\" rows=\"12\">%s</textarea>", f->name,
+			    f->name, v ? v : "");
+		else
+			html_escf(o, "<input type=\"text\" name=\"%s\" id=\"f-%s\" value=\"%s\">", f->name,
+			    f->name, v ? v : "");
+		if (strcmp(f->name, "from") == 0 || strcmp(f->name, "to") == 0)
+			group_picker(o, r->w, f->name, strcmp(f->name, "from") == 0 ? st->from_groups :
+			    st->to_groups);
+	}
+	g_string_append(o, "<p><button type=\"submit\" id=\"save\">Save and check</button></p></form>\n");
+}
+
 static const char *const done_words[][2] = {
 	{ "edit", "Saved and checked again." }, { "approve", "Approved: posted and routed." },
 	{ "discard", "Discarded." },
@@ -371,50 +422,45 @@ page_statement(struct web_req *r, gint64 id, const char *notice, unsigned status
 	web_statement_body(o, r, st, sum, related, prefix);
 
 	g_string_append(o, "<h2>Actions</h2>\n<div class=\"actions\">\n");
-	/* Which of approve and refuse apply is the flow table's answer, as
-	 * flow_approve and flow_refuse_outgoing ask it: "despite errors" only
-	 * where approval needs --force (a reject with errors; never a pending
-	 * statement, whose Approve is its approver's), Refuse only where a
-	 * refusal is a transition (an outgoing statement awaiting approval). */
+	/* A button is offered only where the flow table has a row for its
+	 * event from this state with this statement's facts, as the flow_*
+	 * function behind it asks (flow_allowed); a POST of any other is still
+	 * refused there. Approve counts what the page can add: "despite errors"
+	 * (--force; the box only where approval needs it: a reject with
+	 * errors) and, on a pending statement, the logged-in approver (--by).
+	 * Reprocess is never forced from here: a posted statement's mail would
+	 * go again. Refuse is an outgoing statement's, awaiting approval. The
+	 * edit form below is offered the same way (not before the parse). */
 	unsigned facts = flow_facts(st, 0);
-	gboolean force = !flow_match(FLOW_APPROVE, st->state, facts) &&
-	    flow_match(FLOW_APPROVE, st->state, facts | FACT_FORCE);
-	action_form(o, r, id, "approve", "Approve", force ? " <label><input type=\"checkbox\""
-	    " name=\"force\" value=\"1\" id=\"approve-force\"> despite errors</label>" : NULL);
-	action_form(o, r, id, "restore", "Restore", NULL);
-	action_form(o, r, id, "reprocess", "Reprocess", NULL);
-	action_form(o, r, id, "resend", "Resend", NULL);
-	if (flow_match(FLOW_REFUSE, st->state, facts))
+	enum stmt_state now = st->state;
+	if (flow_allowed(FLOW_APPROVE, now, facts | FACT_FORCE | FACT_BY)) {
+		gboolean force = !flow_allowed(FLOW_APPROVE, now, facts) &&
+		    flow_allowed(FLOW_APPROVE, now, facts | FACT_FORCE);
+		action_form(o, r, id, "approve", "Approve", force ? " <label><input type=\"checkbox\""
+		    " name=\"force\" value=\"1\" id=\"approve-force\"> despite errors</label>" : NULL);
+	}
+	if (flow_allowed(FLOW_RESTORE, now, facts))
+		action_form(o, r, id, "restore", "Restore", NULL);
+	if (flow_allowed(FLOW_REPROCESS, now, facts))
+		action_form(o, r, id, "reprocess", "Reprocess", NULL);
+	if (flow_allowed(FLOW_RESEND, now, facts))
+		action_form(o, r, id, "resend", "Resend", NULL);
+	if (flow_allowed(FLOW_REFUSE, now, facts))
 		action_form(o, r, id, "refuse", "Refuse", " <label>reason <input type=\"text\""
 		    " name=\"why\" id=\"refuse-why\" required></label> (not sent; its submitter"
 		    " is told why)");
-	action_form(o, r, id, "discard", "Discard", " <label>reason <input type=\"text\""
-	    " name=\"why\" id=\"discard-why\"></label> <label><input type=\"checkbox\""
-	    " name=\"notify\" value=\"1\"> tell the sender</label>");
-	action_form(o, r, id, "comment", "Comment", " <label>text <input type=\"text\""
-	    " name=\"text\" id=\"comment-text\"></label> <label><input type=\"checkbox\""
-	    " name=\"private\" value=\"1\"> private</label>");
+	if (flow_allowed(FLOW_DISCARD, now, facts))
+		action_form(o, r, id, "discard", "Discard", " <label>reason <input type=\"text\""
+		    " name=\"why\" id=\"discard-why\"></label> <label><input type=\"checkbox\""
+		    " name=\"notify\" value=\"1\"> tell the sender</label>");
+	if (flow_allowed(FLOW_COMMENT, now, facts))
+		action_form(o, r, id, "comment", "Comment", " <label>text <input type=\"text\""
+		    " name=\"text\" id=\"comment-text\"></label> <label><input type=\"checkbox\""
+		    " name=\"private\" value=\"1\"> private</label>");
 	g_string_append(o, "</div>\n");
 
-	html_escf(o, "<h2>Edit</h2>\n<form class=\"edit\" method=\"post\" action=\"%ssecr/%li/edit\">",
-	    r->w->root, id);
-	csrf_field(o, r);
-	html_escf(o, "<input type=\"hidden\" name=\"version\" value=\"%d\">", st->version);
-	for (const struct stmt_field *f = stmt_fields; f->name; f++) {
-		g_autofree char *v = stmt_field_text(st, f->name, FALSE);
-		html_escf(o, "<label for=\"f-%s\">%s</label>", f->name, f->label);
-		problems_of(o, st, f->name, FALSE);
-		if (strcmp(f->name, "body") == 0)
-			html_escf(o, "<textarea name=\"%s\" id=\"f-%s\" rows=\"12\">%s</textarea>", f->name,
-			    f->name, v ? v : "");
-		else
-			html_escf(o, "<input type=\"text\" name=\"%s\" id=\"f-%s\" value=\"%s\">", f->name,
-			    f->name, v ? v : "");
-		if (strcmp(f->name, "from") == 0 || strcmp(f->name, "to") == 0)
-			group_picker(o, r->w, f->name, strcmp(f->name, "from") == 0 ? st->from_groups :
-			    st->to_groups);
-	}
-	g_string_append(o, "<p><button type=\"submit\" id=\"save\">Save and check</button></p></form>\n");
+	if (flow_allowed(FLOW_EDIT, now, facts))
+		edit_form(o, r, st);
 
 	g_string_append(o, "<h2>History</h2>\n<table class=\"list\" id=\"history\"><thead><tr>"
 	    "<th>When</th><th>Who</th><th>What</th><th>Detail</th></tr></thead><tbody>\n");

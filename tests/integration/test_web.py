@@ -647,6 +647,152 @@ def browser_secretariat_refuses_pending_outgoing():
     L.eq(d.ctl_json("show", S["rejected"])["state"], "posted", "still posted")
 
 
+def design_table():
+    """The states x events table docs/design.md prints (flow_table_markdown):
+    {(event, state): the cell, "" where the event has no row}."""
+    with open(os.path.join(L.TOP, "docs", "design.md")) as f:
+        lines = f.read().splitlines()
+    i = next(k for k, line in enumerate(lines) if line.startswith("| event \\ state |"))
+    states = [c.strip() for c in lines[i].strip().strip("|").split("|")][1:]
+    table = {}
+    for line in lines[i + 2:]:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        for state, cell in zip(states, cells[1:]):
+            table[(cells[0], state)] = cell
+    L.ok(("restore", "dead") in table and ("resend", "posted") in table, "the table is read")
+    return table
+
+
+# a button's id on the statement page -> its event, as liaisonctl names it
+BUTTONS = ("approve", "restore", "reprocess", "resend", "refuse", "discard", "comment")
+
+
+def allowed_by_liaisonctl(sid, table):
+    """The buttons whose command liaisonctl would carry out on SID now: its
+    --dry-run exits 0 (approve as the page can: plainly, with --force for
+    "despite errors", or by the approver of a pending statement; discard;
+    reprocess, never forced from the page); restore, resend, refuse and
+    comment have no --dry-run: the table in docs/design.md, which
+    flow_table_markdown prints, says where they apply."""
+    d = S["d"]
+
+    def dry(*args):
+        return d.ctl(*args, "--dry-run", check=False).returncode == 0
+    state = d.ctl_json("show", sid)["state"]
+    out = set()
+    if (dry("approve", sid) or dry("approve", sid, "--force") or
+            dry("approve", sid, "--by", "zahed@example.com")):
+        out.add("approve")
+    if dry("discard", sid, "--why", "checking"):
+        out.add("discard")
+    if dry("reprocess", sid):
+        out.add("reprocess")
+    for ev in ("restore", "resend", "refuse", "comment"):
+        cell = table[(ev, state)]
+        if cell and not cell.startswith("(force)"):
+            out.add(ev)
+    return out
+
+
+@L.test
+def buttons_only_where_the_flow_allows_them():
+    """A statement page offers a button only where the flow table has a row
+    for its event (liaisonctl --dry-run, or the table docs/design.md prints,
+    agrees button by button), for a rejected, a posted, a discarded and a
+    pending outgoing statement; a tab offers only the bulk actions its states
+    have; a hand-made POST of an action not offered (with a good CSRF token)
+    is still refused by the flow, its message shown, nothing changed. A
+    screenshot of the posted statement's page: build/web-posted.png."""
+    from selenium.webdriver.common.by import By
+    w, d = S["w"], S["d"]
+    table = design_table()
+    sid = {"rejected": arrive(statement("LS on buttons, rejected", "NOPE WG")),
+           "posted": arrive(statement("LS on buttons, posted", "IETF MPLS WG")),
+           "dead": arrive(statement("LS on buttons, discarded", "NOPE WG")),
+           "pending": outgoing("LS on buttons to SA")}
+    d.ctl("discard", sid["dead"], "--why", "testing the buttons")
+    for state, i in sid.items():
+        L.eq(d.ctl_json("show", i)["state"], state, "statement %d" % i)
+    # what the flow allows, written out, and what liaisonctl says: the same
+    want = {"rejected": {"approve", "reprocess", "discard", "comment"},
+            "posted": {"resend", "discard", "comment"},
+            "dead": {"restore", "comment"},
+            "pending": {"approve", "refuse", "discard", "comment"}}
+    for state, i in sid.items():
+        L.eq(allowed_by_liaisonctl(i, table), want[state], "liaisonctl on the %s statement" % state)
+    b = chromium()
+    try:
+        b.set_page_load_timeout(60 * L.SLOW)
+        b.get(w.url("login"))
+        b.find_element(By.ID, "name").send_keys("alice")
+        b.find_element(By.ID, "password").send_keys("correct horse battery")
+        b.find_element(By.ID, "login").click()
+        L.wait_for(lambda: b.current_url.endswith("/secr/pending/"), 30 * L.SLOW,
+                   "the login to land on Pending")
+        for state, i in sid.items():
+            b.get(w.url("secr/%d/" % i))
+            L.ok(b.find_elements(By.ID, "history"), "the %s statement's page" % state)
+            shown = {e.get_attribute("id")[3:] for e in
+                     b.find_elements(By.CSS_SELECTOR, ".actions button[id^=do-]")}
+            L.eq(shown, allowed_by_liaisonctl(i, table), "the buttons of the %s statement"
+                 % state)
+            L.eq(len(b.find_elements(By.ID, "approve-force")), int(state == "rejected"),
+                 "'despite errors' only on the reject with errors (%s)" % state)
+            L.ok(b.find_elements(By.ID, "save"), "the %s statement can be edited" % state)
+            if state == "posted":
+                b.save_screenshot(os.path.join(L.BUILD, "web-posted.png"))
+        # the tabs: bulk actions where the table has a row from a state of the tab
+        for tab, states in (("pending", ("rejected", "pending")), ("posted", ("posted",)),
+                            ("dead", ("dead",))):
+            b.get(w.url("secr/%s/" % tab))
+            L.ok(b.find_elements(By.CSS_SELECTOR, "table.list tbody tr"), "%s is not empty" % tab)
+            for ev in ("approve", "discard"):
+                L.eq(bool(b.find_elements(By.ID, "bulk-" + ev)),
+                     any(table[(ev, st)] for st in states), "%s selected in %s" % (ev, tab))
+            L.eq(bool(b.find_elements(By.CSS_SELECTOR, "input[name=id]")), tab != "dead",
+                 "rows to select in %s" % tab)
+    finally:
+        b.quit()
+    # a hand-made POST of what the page does not offer: the flow refuses it
+    cookie = login()
+    st, _, body = get("secr/%d/" % sid["posted"], headers={"Cookie": cookie})
+    token = re.search(rb'name="csrf" value="([0-9a-f]{64})"', body).group(1).decode()
+    for state, action, says in (("posted", "restore", "is not discarded (it is posted)"),
+                                ("posted", "approve", "is already posted"),
+                                ("posted", "reprocess", "--force to do it anyway"),
+                                ("rejected", "resend", "only posted statements are routed"),
+                                ("rejected", "restore", "is not discarded (it is rejected)"),
+                                ("dead", "discard", "is already discarded"),
+                                ("dead", "approve", "restore it first"),
+                                ("dead", "reprocess", "restore it first"),
+                                ("pending", "resend", "not posted")):
+        i = sid[state]
+        L.ok(action not in want[state], "(%s is not offered on the %s statement)" % (action, state))
+        before = len(d.ctl_json("history", i))
+        st, _, page = post("secr/%d/%s" % (i, action), {"csrf": token, "why": "forced by hand"},
+                           cookie=cookie)
+        L.eq(st, 409, "%s of the %s statement is refused" % (action, state))
+        notice = re.search(rb'<p class="error" id="notice">([^<]*)</p>', page)
+        L.ok(notice and says in notice.group(1).decode(),
+             "the flow's message %r: %r" % (says, notice and notice.group(1)))
+        L.eq(d.ctl_json("show", i)["state"], state, "the %s statement is still %s" % (state, state))
+        L.eq(len(d.ctl_json("history", i)), before, "nothing in its history")
+    # and a bulk approve of a discarded statement, sent by hand from its tab
+    body = urllib.parse.urlencode([("csrf", token), ("tab", "dead"), ("id", sid["dead"]),
+                                   ("action", "approve")]).encode()
+    c = http.client.HTTPConnection("127.0.0.1", w.port, timeout=30 * L.SLOW)
+    c.request("POST", "/secr/bulk", body=body, headers={
+        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    r = c.getresponse()
+    page = r.read().decode()
+    c.close()
+    L.ok("approve: 0 of 1 done. %d: " % sid["dead"] in page and "restore it first" in page,
+         "the bulk approve says why not: %r" % page[-800:])
+    L.eq(d.ctl_json("show", sid["dead"])["state"], "dead", "still dead")
+
+
 @L.test
 def routing_mail_links_documents_over_attach_max():
     """[notify] attach_max below the document's size: the routing mail of a

@@ -154,6 +154,40 @@ test_rows_outgoing(void **state)
 		assert_non_null(flow_match(FLOW_INGEST, STMT_RECEIVED, facts));
 }
 
+/* flow_allowed: the question a page asks before it offers a button. */
+static void
+test_allowed(void **state)
+{
+	const unsigned err = FACT_ERRORS | FACT_OPEN, clean = FACT_CLEAN | FACT_OPEN;
+	/* approve: a reject with errors only with --force; a pending one only by its approver */
+	assert_false(flow_allowed(FLOW_APPROVE, STMT_REJECTED, err));
+	assert_true(flow_allowed(FLOW_APPROVE, STMT_REJECTED, err | FACT_FORCE));
+	assert_true(flow_allowed(FLOW_APPROVE, STMT_REJECTED, clean));
+	assert_false(flow_allowed(FLOW_APPROVE, STMT_PENDING, clean | FACT_OUTGOING | FACT_FORCE));
+	assert_true(flow_allowed(FLOW_APPROVE, STMT_PENDING, clean | FACT_OUTGOING | FACT_BY));
+	assert_false(flow_allowed(FLOW_APPROVE, STMT_PENDING, err | FACT_OUTGOING | FACT_BY));
+	for (unsigned f = 0; f < (FACT_RESEND << 1); f++) {
+		assert_false(flow_allowed(FLOW_APPROVE, STMT_POSTED, f));
+		assert_false(flow_allowed(FLOW_APPROVE, STMT_DEAD, f));
+		assert_false(flow_allowed(FLOW_RESTORE, STMT_POSTED, f));
+		assert_false(flow_allowed(FLOW_RESTORE, STMT_PENDING, f));
+		assert_false(flow_allowed(FLOW_DISCARD, STMT_DEAD, f));
+		assert_false(flow_allowed(FLOW_RESEND, STMT_REJECTED, f));
+		assert_true(flow_allowed(FLOW_COMMENT, STMT_DEAD, f));
+		/* what reprocess finds it finds by reading again: the old facts do not count */
+		assert_true(flow_allowed(FLOW_REPROCESS, STMT_REJECTED, f));
+		assert_false(flow_allowed(FLOW_REPROCESS, STMT_DEAD, f));
+		assert_int_equal(flow_allowed(FLOW_REPROCESS, STMT_POSTED, f), (f & FACT_FORCE) != 0);
+		/* whether the discard told the sender, restore looks up itself */
+		assert_true(flow_allowed(FLOW_RESTORE, STMT_DEAD, f));
+	}
+	assert_true(flow_allowed(FLOW_RESEND, STMT_POSTED, clean));
+	assert_true(flow_allowed(FLOW_DISCARD, STMT_PENDING, clean | FACT_OUTGOING));
+	assert_true(flow_allowed(FLOW_REFUSE, STMT_PENDING, clean | FACT_OUTGOING));
+	assert_false(flow_allowed(FLOW_REFUSE, STMT_REJECTED, err | FACT_OUTGOING));
+	assert_false(flow_allowed(FLOW_N_EVENTS, STMT_POSTED, ~0u));
+}
+
 struct fx {
 	char *dir;
 	struct store *s;
@@ -341,6 +375,7 @@ main(void)
 		cmocka_unit_test(test_design_md),
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_rows_outgoing),
+		cmocka_unit_test(test_allowed),
 		cmocka_unit_test(test_problem_codes_documented),
 		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reply_gates, setup, teardown),
