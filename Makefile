@@ -275,9 +275,14 @@ $(B)/bench/lmtp_load: tests/bench/lmtp_load.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
+# the floor: a minimal LMTP server that only reads, appends and fsyncs
+$(B)/bench/floor: tests/bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
 bench:
 	@sh scripts/deps.sh bench
-	$(MAKE) all $(B)/bench/lmtp_load
+	$(MAKE) all $(B)/bench/lmtp_load $(B)/bench/floor
 	LIAISON_BUILD=$(CURDIR)/$(B) /usr/bin/python3 tests/bench/bench.py
 	[ "$${BENCH_WEB:-1}" = 0 ] || LIAISON_BUILD=$(CURDIR)/$(B) /usr/bin/python3 tests/bench/web.py
 
