@@ -122,7 +122,7 @@ $(B)/tests/libenospc.so: tests/fault/enospc.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
 
-unit: $(UNIT_BIN) $(B)/tests/libenospc.so
+unit: $(UNIT_BIN) $(B)/tests/libenospc.so $(B)/bench/lmtp_load $(B)/bench/floor
 
 # make run: the daemon in the foreground on the embedded default config, and
 # liaisond-web beside it (http://127.0.0.1:8025/liaison/, stopped with it).

@@ -27,7 +27,6 @@ COVER = [
     ("Orlando, US, 16 - 20 November 2026", None),
     ("", None),
     ("Title:           LS on security of multipath QUIC for ATSSS steering, " + PLACEHOLDER.decode(), None),
-    ("Response to:     LS S2-2409876 on multipath QUIC based steering functions", None),
     ("Release:         Rel-19", None),
     ("Work Item:       FS_ATSSS_Ph4_SEC", None),
     ("", None),
