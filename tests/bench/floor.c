@@ -144,7 +144,7 @@ static int
 read_line(struct session *s, char *line, size_t size)
 {
 	for (;;) {
-		guint8 *eol = memmem(s->in->data, s->in->len, "\r\n", 2);
+		guint8 *eol = s->in->len >= 2 ? memmem(s->in->data, s->in->len, "\r\n", 2) : NULL;
 		if (eol) {
 			size_t n = (size_t)(eol - s->in->data);
 			g_strlcpy(line, (const char *)s->in->data, MIN(n + 1, size));
