@@ -283,7 +283,7 @@ $(B)/bench/floor: tests/bench/floor.c
 bench:
 	@sh scripts/deps.sh bench
 	$(MAKE) all $(B)/bench/lmtp_load $(B)/bench/floor
-	LIAISON_BUILD=$(CURDIR)/$(B) /usr/bin/python3 tests/bench/bench.py
+	LIAISON_BUILD=$(CURDIR)/$(B) BENCH_TOOLS=$(CURDIR)/$(B)/bench /usr/bin/python3 tests/bench/bench.py
 	[ "$${BENCH_WEB:-1}" = 0 ] || LIAISON_BUILD=$(CURDIR)/$(B) /usr/bin/python3 tests/bench/web.py
 
 # make fuzz: every libFuzzer target (tests/fuzz/fuzz_*.c) for FUZZ_SECONDS each,

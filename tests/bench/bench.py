@@ -34,9 +34,12 @@ sys.path.insert(0, os.path.join(TOP, "tests", "lib"))
 import liaison as L  # noqa: E402
 
 BUILD = os.environ.get("LIAISON_BUILD", os.path.join(TOP, "build"))
-LOAD = os.path.join(BUILD, "bench", "lmtp_load")
-FLOOR = os.path.join(BUILD, "bench", "floor")
-DOC = os.path.join(BUILD, "bench", "doc.pdf")   # written by mkpdf.py when a doc case runs
+# The harness's own tools (this tree's build), also when LIAISON_BUILD measures
+# another build: the same load generator and floor for the before and the after.
+TOOLS = os.environ.get("BENCH_TOOLS", os.path.join(TOP, "build", "bench"))
+LOAD = os.path.join(TOOLS, "lmtp_load")
+FLOOR = os.path.join(TOOLS, "floor")
+DOC = os.path.join(TOOLS, "doc.pdf")   # written by mkpdf.py when a doc case runs
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 CLK = os.sysconf("SC_CLK_TCK")

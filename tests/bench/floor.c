@@ -68,7 +68,7 @@ committer(void *arg G_GNUC_UNUSED)
 }
 
 /* spool_append - append one record and wait until an fsync covers it. */
-static int
+static void
 spool_append(const char *p, size_t n)
 {
 	char head[32];
@@ -77,16 +77,17 @@ spool_append(const char *p, size_t n)
 	size_t want = (size_t)hl + n;
 	pthread_mutex_lock(&mu);
 	ssize_t w = writev(spool_fd, iov, 2);
-	if (w < 0 || (size_t)w != want) {   /* a short append: the spool is unusable */
-		pthread_mutex_unlock(&mu);
-		return -1;
+	if (w < 0 || (size_t)w != want) {
+		/* A short append leaves a torn record that the ones after it would
+		 * follow: stop rather than acknowledge on an unreadable spool. */
+		perror("floor: spool append");
+		exit(75);
 	}
 	guint64 mine = ++written_seq;
 	pthread_cond_signal(&written_cv);
 	while (durable_seq < mine)
 		pthread_cond_wait(&durable_cv, &mu);
 	pthread_mutex_unlock(&mu);
-	return 0;
 }
 
 /* stopper - waits for SIGTERM/SIGINT (blocked in every thread) and reports. */
@@ -204,11 +205,10 @@ session(void *arg)
 			gssize n = read_data(&s);
 			if (n < 0)
 				break;
-			const char *reply = spool_append((const char *)s.in->data, (size_t)n) == 0 ?
-			    "250 2.0.0 stored\r\n" : "451 4.3.0 spool write failed\r\n";
+			spool_append((const char *)s.in->data, (size_t)n);
 			g_byte_array_remove_range(s.in, 0, (guint)n + 3);
 			for (int i = 0; i < rcpts && r == 0; i++)
-				r = say(s.fd, reply);
+				r = say(s.fd, "250 2.0.0 stored\r\n");
 			rcpts = 0;
 		} else if (g_ascii_strncasecmp(line, "RSET", 4) == 0) {
 			rcpts = 0;
