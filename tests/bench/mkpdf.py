@@ -1,6 +1,6 @@
 """mkpdf.py - a realistic liaison statement as a PDF, for `make bench`'s "doc" case.
 
-usage: /usr/bin/python3 tests/bench/mkpdf.py OUT.pdf [--pages N]
+usage: /usr/bin/python3 tests/bench/mkpdf.py OUT.pdf [--pages N] [--cover-tab PT]
 
 Writes a deterministic PDF 1.4 (same bytes on every run): page 1 is a 3GPP LS
 cover sheet as SA3 writes them (see /work/shared/reference/real-statements.md),
@@ -11,6 +11,13 @@ adjustments, as word processors write justified text. The content streams are
 left uncompressed: with that layout 60 pages come to about 0.9 MB, so that the
 mail carrying it in base64 is about 1.2 MB, like the statement the issue
 measured.
+
+On the cover each value is drawn just after its label. --cover-tab PT draws
+the values at one tab stop PT points from the margin instead, as the Word LS
+template does: poppler's reading order then takes the labels and the values
+as two columns (Source:/To:/Cc: apart from SA3/IETF QUIC WG/...), which
+liaisond (at 57f6ca7) rejects as missing From and To. Not what the bench
+sends; kept to reproduce that.
 
 The cover's title ends in PLACEHOLDER ("part 000000"), written once in page 1's
 uncompressed content stream: lmtp_load --kind doc overwrites those six digits
@@ -175,6 +182,9 @@ def justified(words, y, last):
     return "1 0 0 1 %.2f %.2f Tm [%s] TJ" % (LEFT, y, "".join(parts))
 
 
+COVER_TAB = 0.0   # --cover-tab
+
+
 def cover_page():
     ops = ["BT"]
     y = TOP
@@ -190,8 +200,8 @@ def cover_page():
             if value:
                 # The tab stop sits just after the longest label of its group:
                 # poppler reads a wider gap as a column break.
-                ops.append("1 0 0 1 %.2f %.2f Tm (%s) Tj" % (
-                    LEFT + indent + width(label.strip() + ":", size) + 8, y, esc(value.strip())))
+                x = LEFT + (COVER_TAB or indent + width(label.strip() + ":", size) + 8)
+                ops.append("1 0 0 1 %.2f %.2f Tm (%s) Tj" % (x, y, esc(value.strip())))
         if right:
             ops.append("1 0 0 1 %.2f %.2f Tm (%s) Tj" % (RIGHT - width(right, size), y, esc(right)))
         y -= 14
@@ -268,14 +278,22 @@ def build(pages):
 
 
 def main():
+    global COVER_TAB
     args = sys.argv[1:]
     pages = 60
-    if "--pages" in args:
-        i = args.index("--pages")
-        pages = int(args[i + 1])
-        del args[i:i + 2]
-    if len(args) != 1 or pages < 2:
-        sys.exit("usage: mkpdf.py OUT.pdf [--pages N]")
+    try:
+        if "--pages" in args:
+            i = args.index("--pages")
+            pages = int(args[i + 1])
+            del args[i:i + 2]
+        if "--cover-tab" in args:
+            i = args.index("--cover-tab")
+            COVER_TAB = float(args[i + 1])
+            del args[i:i + 2]
+    except (IndexError, ValueError):
+        args = []
+    if len(args) != 1 or pages < 2 or not 0 <= COVER_TAB < 400:
+        sys.exit("usage: mkpdf.py OUT.pdf [--pages N] [--cover-tab PT]")
     data = build(pages)
     with open(args[0], "wb") as f:
         f.write(data)
