@@ -122,7 +122,7 @@ $(B)/tests/libenospc.so: tests/fault/enospc.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
 
-unit: $(UNIT_BIN) $(B)/tests/libenospc.so
+unit: $(UNIT_BIN) $(B)/tests/libenospc.so $(B)/bench/lmtp_load $(B)/bench/floor
 
 # make run: the daemon in the foreground on the embedded default config, and
 # liaisond-web beside it (http://127.0.0.1:8025/liaison/, stopped with it).
@@ -275,10 +275,15 @@ $(B)/bench/lmtp_load: tests/bench/lmtp_load.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
+# the floor: a minimal LMTP server that only reads, appends and fsyncs
+$(B)/bench/floor: tests/bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
 bench:
 	@sh scripts/deps.sh bench
-	$(MAKE) all $(B)/bench/lmtp_load
-	LIAISON_BUILD=$(CURDIR)/$(B) /usr/bin/python3 tests/bench/bench.py
+	$(MAKE) all $(B)/bench/lmtp_load $(B)/bench/floor
+	LIAISON_BUILD=$(CURDIR)/$(B) BENCH_TOOLS=$(CURDIR)/$(B)/bench /usr/bin/python3 tests/bench/bench.py
 	[ "$${BENCH_WEB:-1}" = 0 ] || LIAISON_BUILD=$(CURDIR)/$(B) /usr/bin/python3 tests/bench/web.py
 
 # make fuzz: every libFuzzer target (tests/fuzz/fuzz_*.c) for FUZZ_SECONDS each,

@@ -14,7 +14,7 @@ PKGS="build-essential pkg-config libgmime-3.0-dev libetpan-dev libsqlite3-dev
 libcurl4-gnutls-dev libcmocka-dev libjson-glib-dev libxml2-dev libarchive-dev
 libpoppler-glib-dev libgnutls28-dev postfix swaks python3-aiosmtpd sqlite3 systemd
 clang libclang-rt-14-dev valgrind openssl libmicrohttpd-dev libcrypt-dev chromium
-chromium-driver python3-selenium python3-feedparser"
+chromium-driver python3-selenium python3-feedparser python3-gi gir1.2-poppler-0.18"
 [ "${1:-}" = bench ] && PKGS="$PKGS dovecot-lmtpd wrk"
 
 missing=""

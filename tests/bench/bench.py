@@ -1,11 +1,16 @@
 """bench.py - `make bench`: liaisond against Dovecot's LMTP, same load, same run.
 
 For each case (message kind and size x concurrent clients) it runs, alternating
-A B A B with each side starting from empty state:
+A B C A B C with each side starting from empty state:
   A = liaisond (plain build) with a fresh state_dir, full durability;
   B = a private Dovecot (dovecot-lmtpd) delivering to a Maildir with
-      mail_fsync=always, from its own folder on a loopback port.
+      mail_fsync=always, from its own folder on a loopback port;
+  C = the floor (tests/bench/floor.c): an LMTP server that only reads the
+      bytes, appends them to one spool file and answers after a group-commit
+      fsync - what any durable receiver must at least spend.
 The load generator (tests/bench/lmtp_load.c) keeps one connection per client.
+The "doc" kind sends a PDF statement written by tests/bench/mkpdf.py (60 pages
+of text, cover sheet on page 1), one distinct title per message.
 liaisond's "statements/s" counts until the last message has left state
 'received' (parsed, validated, stored, mail queued). CPU seconds per message
 and peak RSS cover liaisond and its worker processes.
@@ -29,7 +34,12 @@ sys.path.insert(0, os.path.join(TOP, "tests", "lib"))
 import liaison as L  # noqa: E402
 
 BUILD = os.environ.get("LIAISON_BUILD", os.path.join(TOP, "build"))
-LOAD = os.path.join(BUILD, "bench", "lmtp_load")
+# The harness's own tools (this tree's build), also when LIAISON_BUILD measures
+# another build: the same load generator and floor for the before and the after.
+TOOLS = os.environ.get("BENCH_TOOLS", os.path.join(TOP, "build", "bench"))
+LOAD = os.path.join(TOOLS, "lmtp_load")
+FLOOR = os.path.join(TOOLS, "floor")
+DOC = os.path.join(TOOLS, "doc.pdf")   # written by mkpdf.py when a doc case runs
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 CLK = os.sysconf("SC_CLK_TCK")
@@ -76,9 +86,10 @@ def peak_rss_mb(pids):
 
 
 def run_load(port, clients, messages, size, kind, rcpt, tag):
+    doc = ["--doc", DOC] if kind == "doc" else []
     p = subprocess.run([LOAD, "--port", str(port), "--clients", str(clients),
                         "--messages", str(messages), "--size", str(size), "--kind", kind,
-                        "--rcpt", rcpt, "--run", tag], capture_output=True, text=True,
+                        "--rcpt", rcpt, "--run", tag] + doc, capture_output=True, text=True,
                        timeout=1800)
     res = dict(kv.split("=", 1) for kv in p.stdout.split())
     if p.returncode != 0 or int(res.get("errors", 1)) != 0:
@@ -182,6 +193,31 @@ def dovecot_case(clients, messages, size, kind, tag):
         shutil.rmtree(d, ignore_errors=True)
 
 
+def floor_case(clients, messages, size, kind, tag):
+    """The same load against tests/bench/floor.c. Its CPU is its own getrusage,
+    printed when it stops (all its threads; /proc's 10 ms ticks would round
+    the floor's few ms away); the LMTP connects before the load count too."""
+    d = tempfile.mkdtemp(prefix="bench-f-")
+    port = L.free_port()
+    proc = subprocess.Popen([FLOOR, "--port", str(port), "--spool", os.path.join(d, "spool")],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        L.wait_for(lambda: _connects(port), 20, "floor to listen")
+        r = run_load(port, clients, messages, size, kind, "bench@bench.example", tag)
+        r["peak_rss_mb"] = peak_rss_mb([proc.pid])
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+        cpu_ms = float(dict(kv.split("=", 1) for kv in out.split())["cpu_ms"])
+        r["cpu_ms_per_msg"] = cpu_ms / max(1, r["acked"])
+        r["statements_per_s"] = r["msgs_per_s"]
+        return r
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def _connects(port):
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -197,6 +233,11 @@ def big_message(size):
                          conf={"liaisond": {"max_message_size": str(2 * size)}})
 
 
+def x_floor(a, c):
+    """liaisond's CPU per message over the floor's (0 when the floor's rounds to 0)."""
+    return a["cpu_ms_per_msg"] / c["cpu_ms_per_msg"] if c["cpu_ms_per_msg"] > 0 else 0.0
+
+
 def main():
     cases = [
         ("50KB text", 50 * 1024, "text", 1, int(400 * SCALE)),
@@ -205,39 +246,58 @@ def main():
         ("1MB pdf", 1024 * 1024, "pdf", 1, int(100 * SCALE)),
         ("1MB pdf", 1024 * 1024, "pdf", 8, int(400 * SCALE)),
         ("1MB pdf", 1024 * 1024, "pdf", 20, int(400 * SCALE)),
+        # a ~1.2 MB mail carrying a 60-page text PDF (mkpdf.py); the size is the document's
+        ("1.2MB doc", 1024 * 1024, "doc", 1, int(60 * SCALE)),
+        ("1.2MB doc", 1024 * 1024, "doc", 8, int(240 * SCALE)),
     ]
-    # BENCH_CASES="50KB:8,1MB:8" runs only those cases (name prefix:clients).
+    # BENCH_CASES="50KB:8,1MB:8,doc:8" runs only those cases: a prefix of the
+    # case's name or its kind (text, pdf, doc), a colon, the clients.
     only = [c.split(":") for c in os.environ.get("BENCH_CASES", "").split(",") if c]
     if only:
-        cases = [c for c in cases if any(c[0].startswith(o[0]) and c[3] == int(o[1]) for o in only)]
+        cases = [c for c in cases if any((c[0].startswith(o[0]) or c[2] == o[0]) and c[3] == int(o[1])
+                                         for o in only)]
+    cases = [c for c in cases if c[4] >= 1]
+    if any(c[2] == "doc" for c in cases):
+        subprocess.run(["/usr/bin/python3", os.path.join(TOP, "tests", "bench", "mkpdf.py"), DOC],
+                       check=True, timeout=120)
     rows = []
     for name, size, kind, clients, n in cases:
-        best = {"A": [], "B": []}
+        best = {"A": [], "B": [], "C": []}
         for rnd in range(ROUNDS):
             tag = "%s-%d-%d" % (kind, clients, rnd)
             best["A"].append(liaisond_case(clients, n, size, kind, "a" + tag))
             best["B"].append(dovecot_case(clients, n, size, kind, "b" + tag))
+            best["C"].append(floor_case(clients, n, size, kind, "c" + tag))
         # the median round of each side (with 2 rounds: the mean)
-        a = {k: sum(r[k] for r in best["A"]) / ROUNDS for k in best["A"][0]}
-        b = {k: sum(r[k] for r in best["B"]) / ROUNDS for k in best["B"][0]}
-        rows.append((name, clients, n, a, b))
-        print("%-10s c=%-2d n=%-5d liaisond %7.1f msg/s %7.1f stmt/s p99 %6.1f ms | dovecot %7.1f msg/s p99 %6.1f ms | ratio %.2f"
+        a, b, c = ({k: sum(r[k] for r in best[s]) / ROUNDS for k in best[s][0]} for s in "ABC")
+        rows.append((name, clients, n, a, b, c))
+        print("%-10s c=%-2d n=%-5d liaisond %7.1f msg/s %7.1f stmt/s p99 %6.1f ms | dovecot %7.1f msg/s p99 %6.1f ms | ratio %.2f | floor %7.1f msg/s x floor %.1f"
               % (name, clients, n, a["msgs_per_s"], a["statements_per_s"], a["p99_ms"],
-                 b["msgs_per_s"], b["p99_ms"], a["statements_per_s"] / b["msgs_per_s"]), flush=True)
+                 b["msgs_per_s"], b["p99_ms"], a["statements_per_s"] / b["msgs_per_s"],
+                 c["msgs_per_s"], x_floor(a, c)), flush=True)
     big = big_message(100 * 1024 * 1024) if os.environ.get("BENCH_BIG", "1") != "0" else \
         {"seconds": 0.0, "peak_rss_mb": 0.0}
     print()
     print("| case | clients | msgs | liaisond msg/s | statements/s | MB/s | p50 ms | p99 ms | CPU ms/msg | peak RSS MB | Dovecot msg/s | Dovecot p99 ms | ratio |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for name, clients, n, a, b in rows:
+    for name, clients, n, a, b, c in rows:
         print("| %s | %d | %d | %.0f | %.0f | %.1f | %.1f | %.1f | %.2f | %.0f | %.0f | %.1f | %.2f |" % (
             name, clients, n, a["msgs_per_s"], a["statements_per_s"], a["mb_per_s"], a["p50_ms"],
             a["p99_ms"], a["cpu_ms_per_msg"], a["peak_rss_mb"], b["msgs_per_s"], b["p99_ms"],
             a["statements_per_s"] / b["msgs_per_s"]))
     print()
+    print("| case | clients | floor msg/s | floor p99 ms | floor CPU ms/msg | liaisond CPU ms/msg | Dovecot CPU ms/msg | x floor |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, clients, n, a, b, c in rows:
+        print("| %s | %d | %.0f | %.1f | %.2f | %.2f | %.2f | %.1f |" % (
+            name, clients, c["msgs_per_s"], c["p99_ms"], c["cpu_ms_per_msg"], a["cpu_ms_per_msg"],
+            b["cpu_ms_per_msg"], x_floor(a, c)))
+    print()
     print("single 100 MB message: %.2f s, liaisond peak RSS %.0f MB" % (big["seconds"], big["peak_rss_mb"]))
-    print(json.dumps({"rows": [{"case": r[0], "clients": r[1], "liaisond": r[3], "dovecot": r[4]} for r in rows],
-                      "big": big}), file=open(os.path.join(BUILD, "bench.json"), "w"))
+    with open(os.path.join(BUILD, "bench.json"), "w") as f:
+        print(json.dumps({"rows": [{"case": r[0], "clients": r[1], "messages": r[2], "liaisond": r[3],
+                                    "dovecot": r[4], "floor": r[5], "x_floor": x_floor(r[3], r[5])}
+                                   for r in rows], "big": big}), file=f)
 
 
 if __name__ == "__main__":
