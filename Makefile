@@ -273,12 +273,14 @@ uninstall:
 # BENCH_WEB=0 skips it.
 $(B)/bench/lmtp_load: tests/bench/lmtp_load.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 # the floor: a minimal LMTP server that only reads, appends and fsyncs
 $(B)/bench/floor: tests/bench/floor.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 bench:
 	@sh scripts/deps.sh bench
