@@ -84,6 +84,14 @@ marker_re(void)
 	return re;
 }
 
+/* fold_label - LABEL case folded and composed (NFC), for comparing. */
+static char *
+fold_label(const char *label)
+{
+	g_autofree char *f = g_utf8_casefold(label, -1);
+	return g_utf8_normalize(f, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+}
+
 /* header_name - the field a quoted header line sets, or NULL. Outlook writes
  * "Sent:" for the date; German clients "Von/Gesendet/An/Betreff". */
 static const char *
@@ -109,9 +117,18 @@ header_name(const char *line, const char **value)
 	size_t ll = strlen(label);
 	if (ll && label[ll - 1] == '*')
 		label[ll - 1] = 0;
+	/* Case-insensitive: "From:", "FROM:"; "Envoyé", "ENVOYÉ", composed or
+	 * not. ASCII labels, nearly all, are compared as they are; the others
+	 * case folded and normalised (GLib's collation cost more than the rest
+	 * of the forward search, and in the C locale ignored case). */
+	gboolean ascii = TRUE;
+	for (const char *c = label; *c && ascii; c++)
+		ascii = (unsigned char)*c < 0x80;
+	g_autofree char *fold = ascii ? NULL : fold_label(label);
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		if (g_utf8_collate(label, names[i].label) == 0 ||
-		    g_ascii_strcasecmp(label, names[i].label) == 0) {
+		g_autofree char *name = ascii ? NULL : fold_label(names[i].label);
+		if (ascii ? g_ascii_strcasecmp(label, names[i].label) == 0 :
+		    g_strcmp0(fold, name) == 0) {
 			const char *v = colon + 1;
 			while (*v == ' ' || *v == '*' || *v == '\t')
 				v++;

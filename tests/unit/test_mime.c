@@ -430,6 +430,12 @@ static const struct { const char *name, *body, *from, *subject, *rest; } inline_
 	  "-------- Weitergeleitete Nachricht --------\nBetreff: LS zu U\nDatum: Mon, 2 Sep 2024\nVon: Uwe <uwe@din.de>\n"
 	  "An: chair@ietf.org\n\nBody U\n",
 	  "Uwe <uwe@din.de>", "LS zu U", "Body U\n" },
+	/* French Outlook: labels with accents in either case ("À", "ENVOYÉ"),
+	 * compared case folded whatever the locale */
+	{ "french",
+	  "Pour information.\n\n________________________________\nDe : Jean <jean@etsi.org>\n"
+	  "ENVOYÉ : lundi 2 septembre 2024 10:00\nÀ : chair@ietf.org\nObjet : LS sur T\n\nBody T\n",
+	  "Jean <jean@etsi.org>", "LS sur T", "Body T\n" },
 	/* issue 18: the same forwards quoted with "> " (Apple Mail's plain-text
 	 * forward, a forward sent as a reply), or twice ("> > ": a forward of a
 	 * forward); the innermost original counts */
