@@ -190,6 +190,8 @@ main(int argc, char **argv)
 		rc = start_error(error, "store");
 		goto out;
 	}
+	/* the commit thread's connection alone: its inserts are prepared once */
+	store_cache_statements(commit_store);
 	store_set_inline_max(spool_store, c->inline_max);
 	int cleaned = store_spool_clean(spool_store);
 	if (cleaned)
