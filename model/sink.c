@@ -32,7 +32,7 @@ static int
 mem_keep(struct blob_sink *k, int fd, const char *sha256, char **sha256_out, char **path,
     GError **error)
 {
-	if (!sha256 || sha256_out) {
+	{
 		g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 		char buf[16384];
 		ssize_t n;
@@ -46,8 +46,15 @@ mem_keep(struct blob_sink *k, int fd, const char *sha256, char **sha256_out, cha
 			    g_strerror(errno));
 			return -1;
 		}
+		/* a digest the writer took on the way must be the bytes' (the
+		 * parser's tests and fuzzers run on this sink and check it here) */
+		if (sha256 && strcmp(sha256, g_checksum_get_string(sum)) != 0) {
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "blob digest %s given, "
+			    "the bytes are %s", sha256, g_checksum_get_string(sum));
+			return -1;
+		}
 		if (sha256_out)
-			*sha256_out = g_strdup(sha256 ? sha256 : g_checksum_get_string(sum));
+			*sha256_out = g_strdup(g_checksum_get_string(sum));
 	}
 	*path = g_strdup_printf("/proc/self/fd/%d", fd);
 	return 0;

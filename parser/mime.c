@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gnutls/crypto.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -296,10 +297,48 @@ content_type_of(GMimeObject *o)
 	return l;
 }
 
-/* write_part - decode O into the blob's file; its digest is taken after. */
+/* write_all - LEN bytes at P to FD. */
 static int
-write_part(GMimeObject *o, int fd, gint64 *size)
+write_all(int fd, const guint8 *p, gsize len)
 {
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		len -= (gsize)w;
+	}
+	return 0;
+}
+
+/* write_part - decode O into the blob's file. A part up to MIME_SLURP_MAX
+ * encoded is decoded in memory and its SHA-256 (hex) taken there into *SHA,
+ * so the sink need not read the file back for it; a larger one is streamed
+ * to the file (memory stays flat) and *SHA stays NULL. */
+static int
+write_part(GMimeObject *o, int fd, gint64 *size, char **sha)
+{
+	*sha = NULL;
+	if (GMIME_IS_PART(o) && encoded_length(GMIME_PART(o)) <= MIME_SLURP_MAX) {
+		GMimeDataWrapper *dw = g_mime_part_get_content(GMIME_PART(o));
+		GByteArray *ba = g_byte_array_new();
+		GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(ba);
+		g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+		gint64 n = dw ? g_mime_data_wrapper_write_to_stream(dw, mem) : 0;
+		g_object_unref(mem);
+		unsigned char d[32];
+		int rc = n < 0 || write_all(fd, ba->data, ba->len) < 0 ? -1 : 0;
+		if (rc == 0 && gnutls_hash_fast(GNUTLS_DIG_SHA256, ba->data, ba->len, d) == 0) {
+			*sha = g_malloc(65);
+			for (int i = 0; i < 32; i++)
+				g_snprintf(*sha + 2 * i, 3, "%02x", d[i]);
+		}
+		*size = ba->len;
+		g_byte_array_unref(ba);
+		return rc;
+	}
 	GMimeStream *out = g_mime_stream_fs_new(fd);
 	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(out), FALSE);
 	gint64 n = 0;
@@ -341,14 +380,15 @@ store_part(struct walk *w, GMimeObject *o)
 	if (fd < 0)
 		return;
 	char *sha = NULL, *path = NULL;
+	g_autofree char *known = NULL;
 	gint64 size = 0;
-	if (write_part(o, fd, &size) < 0) {
+	if (write_part(o, fd, &size, &known) < 0) {
 		g_set_error(&w->error, k->error_domain, k->error_temp, "writing attachment %u: %s",
 		    pm->attachments->len + 1, g_strerror(errno));
 		k->drop(k, fd);
 		return;
 	}
-	if (k->keep(k, fd, NULL, &sha, &path, &w->error) < 0)
+	if (k->keep(k, fd, known, &sha, &path, &w->error) < 0)
 		return;
 
 	struct attachment *a = g_new0(struct attachment, 1);
