@@ -24,6 +24,8 @@ struct glyph {
 	double x1, x2, y1, y2;
 	gsize off;                  /* bytes into the page's text */
 	gsize len;
+	guint k;                    /* characters into the page's text */
+	gboolean sideways;          /* in a word drawn top to bottom or bottom to top */
 };
 
 struct line {
@@ -81,12 +83,26 @@ glyphs_of(const char *text, const PopplerRectangle *rects, guint n)
 		struct glyph g = {
 			.x1 = MIN(r->x1, r->x2), .x2 = MAX(r->x1, r->x2),
 			.y1 = MIN(r->y1, r->y2), .y2 = MAX(r->y1, r->y2),
-			.off = (gsize)(p - text), .len = (gsize)(g_utf8_next_char(p) - p),
+			.off = (gsize)(p - text), .len = (gsize)(g_utf8_next_char(p) - p), .k = k,
 		};
 		g_array_append_val(gs, g);
 	}
 	if (k != n)
 		goto bad;
+	/* Rotated text (a margin note, a sideways table): two letters of one word
+	 * (nothing between them in the string) one above the other. Put on lines,
+	 * it would give one letter per line and break the label block, so it is
+	 * kept out of the lines and added after them in the string's order.
+	 * (poppler's string may also glue the end of one block to the start of
+	 * another, "Work Item:LS on ..."; those are far apart sideways.) */
+	for (guint i = 1; i < gs->len; i++) {
+		struct glyph *a = &g_array_index(gs, struct glyph, i - 1), *b = a + 1;
+		double h = MAX(MAX(a->y2 - a->y1, b->y2 - b->y1), 1.0);
+		double w = MAX(MAX(a->x2 - a->x1, b->x2 - b->x1), 1.0);
+		if (b->k == a->k + 1 && fabs(mid_of(b) - mid_of(a)) > 0.5 * h &&
+		    fabs((b->x1 + b->x2) / 2 - (a->x1 + a->x2) / 2) < 0.5 * w)
+			a->sideways = b->sideways = TRUE;
+	}
 	return gs;
 bad:
 	g_array_free(gs, TRUE);
@@ -201,6 +217,27 @@ render(const char *text, GArray *gs, GArray *ls)
 	return g_string_free(out, FALSE);
 }
 
+/* add_sideways - the rotated text SIDE after OUT, a line per run of
+ * characters poppler put together; OUT is freed, the result returned. */
+static char *
+add_sideways(char *out, const char *text, GArray *side)
+{
+	if (!side->len)
+		return out;
+	GString *s = g_string_new(out);
+	g_free(out);
+	if (s->len)
+		g_string_append_c(s, '\n');
+	for (guint i = 0; i < side->len; i++) {
+		struct glyph *g = &g_array_index(side, struct glyph, i);
+		if (i && g->k != g[-1].k + 1)
+			g_string_append_c(s, text[g[-1].off + g[-1].len] == '\n' ? '\n' : ' ');
+		g_string_append_len(s, text + g->off, (gssize)g->len);
+	}
+	g_string_append_c(s, '\n');
+	return g_string_free(s, FALSE);
+}
+
 char *
 doc_pdf_layout(struct _PopplerPage *page, const char *text)
 {
@@ -212,12 +249,25 @@ doc_pdf_layout(struct _PopplerPage *page, const char *text)
 	g_free(rects);
 	if (!gs)
 		return NULL;
+	GArray *side = g_array_new(FALSE, FALSE, sizeof(struct glyph));
+	guint kept = 0;
+	for (guint i = 0; i < gs->len; i++) {
+		struct glyph *g = &g_array_index(gs, struct glyph, i);
+		if (g->sideways)
+			g_array_append_val(side, *g);
+		else
+			g_array_index(gs, struct glyph, kept++) = *g;
+	}
+	g_array_set_size(gs, kept);
 	char *out = NULL;
 	g_array_sort(gs, by_mid);
 	GArray *ls = lines_of(gs);
-	if (ls->len && !in_columns(gs, ls))
+	if ((ls->len || side->len) && !in_columns(gs, ls)) {
 		out = render(text, gs, ls);
+		out = add_sideways(out, text, side);
+	}
 	g_array_free(ls, TRUE);
 	g_array_free(gs, TRUE);
+	g_array_free(side, TRUE);
 	return out;
 }

@@ -291,8 +291,10 @@ def pdf(path, lines, password=None, lines_per_page=48):
         kids.append(pno)
         ops = [b"BT /F1 11 Tf"]
         for i, ln in enumerate(pl):
-            for x, run in (ln if isinstance(ln, list) else [(56, ln)]):
-                ops.append(b"1 0 0 1 %d %d Tm " % (x, 790 - 14 * i) + _pdf_str(run) + b" Tj")
+            for x, run, *up in (ln if isinstance(ln, list) else [(56, ln)]):
+                # ("x", "text", "up"): drawn bottom to top, as a margin note
+                m = b"0 1 -1 0" if up else b"1 0 0 1"
+                ops.append(b"%s %d %d Tm " % (m, x, 790 - 14 * i) + _pdf_str(run) + b" Tj")
         ops.append(b"ET")
         objs[cno] = ("stream", b"\n".join(ops))
         objs[pno] = ("dict", b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
@@ -355,6 +357,20 @@ def columns_lines():
                                    for i in range(30)), 42)
     n = min(len(left), len(right), 20)
     return ["Annex B: two columns"] + [[(56, left[i]), (310, right[i])] for i in range(n)]
+
+
+def cover_sideways_lines():
+    """A cover with its values at a tab stop (x 200) and a note drawn up the
+    left margin beside the label block."""
+    rows = [("Title:", "LS on MPQUIC"), ("Source:", "SA3"), ("To:", "IETF QUIC WG"),
+            ("Cc:", "SA2"), ("Contact:", "Peter Schmitt"), ("", "peter.schmitt@example.com")]
+    lines = [[(56, "3GPP TSG SA WG3 Meeting #124"), (460, "S3-240001")], ""]
+    for i, (label, value) in enumerate(rows):
+        runs = ([(56, label)] if label else []) + [(200, value)]
+        if i == len(rows) - 1:
+            runs.append((30, "Draft for discussion only", "up"))
+        lines.append(runs)
+    return lines + ["", "1. Overall Description:", "SA3 thanks the IETF QUIC WG."]
 
 
 def cover_tab_pdf(path):
@@ -469,6 +485,7 @@ def fixtures(d):
     pdf(j("long.pdf"), ["Line %d of a long annex" % i for i in range(600)], lines_per_page=1)
     pdf(j("columns.pdf"), columns_lines())
     cover_tab_pdf(j("S3-240000.pdf"))
+    pdf(j("S3-240001.pdf"), cover_sideways_lines())
     xxe_docx(j("xxe.docx"))
     laughs_docx(j("laughs.docx"))
     docx_bomb(j("bomb.docx"))
@@ -531,6 +548,7 @@ def check(d):
         (lambda: _check_pdf(j("long.pdf"))),
         (lambda: _check_pdf(j("columns.pdf"))),
         (lambda: _check_pdf(j("S3-240000.pdf"))),
+        (lambda: _check_pdf(j("S3-240001.pdf"))),
         (lambda: zipfile.ZipFile(j("S3-243456.zip")).testzip() is None or 1 / 0),
         (lambda: zipfile.ZipFile(j("nested.zip")).testzip() is None or 1 / 0),
         (lambda: open(j("S3-240001.doc"), "rb").read(8) == bytes.fromhex("D0CF11E0A1B11AE1") or 1 / 0),

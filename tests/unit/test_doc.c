@@ -189,6 +189,29 @@ test_pdf_cover_tab(void **state)
 	doc_result_free(r);
 }
 
+/* Text drawn up the margin beside the cover is not cut into one letter per
+ * line inside the label block: it follows the page's lines; a value
+ * continued under its value column is indented and joins its label. */
+static void
+test_pdf_sideways(void **state)
+{
+	struct doc_result *r = extract("S3-240001.pdf");
+	assert_int_equal(r->warnings->len, 0);
+	assert_has(r->text, "\nSA3 thanks the IETF QUIC WG.\n\nDraft for discussion only\n");
+	struct label_block *b = labels_scan(r->text);
+	const char *want[][2] = { { "Title", "LS on MPQUIC" }, { "Source", "SA3" },
+		{ "To", "IETF QUIC WG" }, { "Cc", "SA2" },
+		{ "Contact", "Peter Schmitt\npeter.schmitt@example.com" } };
+	assert_int_equal(b->items->len, G_N_ELEMENTS(want));
+	for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+		struct label_item *it = b->items->pdata[i];
+		assert_string_equal(it->label, want[i][0]);
+		assert_string_equal(it->value, want[i][1]);
+	}
+	label_block_free(b);
+	doc_result_free(r);
+}
+
 /* Prose in two columns side by side is not rebuilt line by line (that would
  * interleave the columns): each column reads on as written. */
 static void
@@ -537,6 +560,7 @@ main(void)
 		cmocka_unit_test(test_docx_itu),
 		cmocka_unit_test(test_pdf),
 		cmocka_unit_test(test_pdf_cover_tab),
+		cmocka_unit_test(test_pdf_sideways),
 		cmocka_unit_test(test_pdf_columns),
 		cmocka_unit_test(test_pdf_encrypted),
 		cmocka_unit_test(test_zip_3gpp),
