@@ -4,6 +4,11 @@
 #include <poppler.h>
 #include <string.h>
 
+/* Pages read line by line as drawn (doc_pdf_layout): the cover sheet and what
+ * may follow it of the statement's fields; the rest keeps poppler's reading
+ * order, which costs less and only feeds search. */
+#define DOC_PDF_LAYOUT_PAGES 3
+
 char *
 doc_pdf_text(const char *path, const char *name, struct doc_ctx *c, struct doc_result *r)
 {
@@ -42,6 +47,11 @@ doc_pdf_text(const char *path, const char *name, struct doc_ctx *c, struct doc_r
 		if (!page)
 			continue;
 		char *t = poppler_page_get_text(page);
+		char *v = i < DOC_PDF_LAYOUT_PAGES ? doc_pdf_layout(page, t) : NULL;
+		if (v) {
+			g_free(t);
+			t = v;
+		}
 		g_object_unref(page);
 		if (!t)
 			continue;

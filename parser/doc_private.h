@@ -24,6 +24,11 @@ char *doc_text_finish(GString *out);
 /* Each format: the text of the file, or NULL with a warning in R. */
 char *doc_docx_text(const char *path, const char *name, struct doc_ctx *c, struct doc_result *r);
 char *doc_pdf_text(const char *path, const char *name, struct doc_ctx *c, struct doc_result *r);
+/* doc_pdf_layout - TEXT, poppler_page_get_text() of PAGE, with its characters
+ * put back on the lines they are drawn on (doc_pdf_layout.c); NULL to keep TEXT
+ * as it is (rectangles unavailable, page too large, prose in columns). */
+struct _PopplerPage;
+char *doc_pdf_layout(struct _PopplerPage *page, const char *text);
 char *doc_plain_text(const char *path, const char *name, struct doc_ctx *c, struct doc_result *r);
 /* doc_zip_read - every entry of the zip at PATH into R->files, and the text of
  * each inner document into R->texts; PARENT is the index of this zip in

@@ -16,8 +16,10 @@ On the cover each value is drawn just after its label. --cover-tab PT draws
 the values at one tab stop PT points from the margin instead, as the Word LS
 template does: poppler's reading order then takes the labels and the values
 as two columns (Source:/To:/Cc: apart from SA3/IETF QUIC WG/...), which
-liaisond (at 57f6ca7) rejects as missing From and To. Not what the bench
-sends; kept to reproduce that.
+liaisond at 57f6ca7 rejected as missing From and To; liaisond now reads the
+first pages line by line as drawn (parser/doc_pdf_layout.c). Not what the
+bench sends; tests/integration/test_bench_tools.py and tests/lib/mkdocs.py
+use it.
 
 The cover's title ends in PLACEHOLDER ("part 000000"), written once in page 1's
 uncompressed content stream: lmtp_load --kind doc overwrites those six digits

@@ -30,8 +30,8 @@ FLOOR = os.path.join(L.BUILD, "bench", "floor")
 TITLE = "LS on security of multipath QUIC for ATSSS steering, part %06d"
 
 
-def mkpdf(out):
-    subprocess.run(["/usr/bin/python3", MKPDF, out], check=True, timeout=120)
+def mkpdf(out, *args):
+    subprocess.run(["/usr/bin/python3", MKPDF, out, *args], check=True, timeout=120)
     with open(out, "rb") as f:
         return f.read()
 
@@ -162,6 +162,30 @@ def test_liaisond_reads_the_doc_statement_from_its_cover():
             L.eq(st["from_contacts"], ["peter.schmitt@example.com"], "From-Contact")
             L.eq([x["role"] for x in st["documents"]], ["statement"], "the PDF is the statement")
         L.eq(titles, {TITLE % i for i in range(3)}, "titles from the cover, one per message")
+
+
+@L.test
+def test_liaisond_reads_a_cover_with_values_at_a_tab_stop():
+    """The Word LS template puts the values at one tab stop: poppler's reading
+    order takes labels and values as two columns ("Source:\nTo:\n...SA3\nIETF
+    QUIC WG"); liaisond reads the cover as drawn and posts it."""
+    d0 = L.tmpdir()
+    doc = os.path.join(d0, "doc.pdf")
+    data = mkpdf(doc, "--pages", "3", "--cover-tab", "150")
+    cover = pdf_pages(data)[0]
+    L.ok("Source:\nTo:\nCc:" in cover, "the reading order splits labels from values:\n%s" % cover[:400])
+    with L.Daemon() as d:
+        load(d.port, 1, doc, clients=1)
+        rows = d.ctl_json("list")
+        L.eq(len(rows), 1, "statements")
+        st = d.wait_state(rows[0]["id"], timeout=60)
+        L.eq(st["state"], "posted", "state (problems %r)" % (st.get("problems"),))
+        L.eq(st["title"], TITLE % 0, "title from the cover")
+        L.eq(st["from_groups"], ["3gpp-sa3"], "From")
+        L.eq(st["to_groups"], ["quic"], "To")
+        L.eq(st["purpose"], "for_action", "Purpose from the ACTION line")
+        L.eq(st["from_contacts"], ["peter.schmitt@example.com"], "From-Contact")
+        L.eq([x["role"] for x in st["documents"]], ["statement"], "the PDF is the statement")
 
 
 def _connects(port):

@@ -277,7 +277,10 @@ def pdf(path, lines, password=None, lines_per_page=48):
     """A PDF 1.4 with Helvetica text, one Tj per line, correct xref offsets.
     With PASSWORD: the standard security handler, revision 2 (RC4, 40 bits),
     the user password required to open it."""
-    lines = [w for ln in lines for w in (textwrap.wrap(ln, 90) or [""])]
+    # A line is a string (wrapped at 90 characters, drawn at the margin) or a
+    # list of (x, text) runs drawn on one baseline (tab stops, columns).
+    lines = [w for ln in lines
+             for w in ([ln] if isinstance(ln, list) else (textwrap.wrap(ln, 90) or [""]))]
     pages = [lines[i:i + lines_per_page] for i in range(0, max(len(lines), 1), lines_per_page)]
     n_pages = len(pages)
     # objects: 1 catalog, 2 pages, 3 font, then (page, contents) pairs, then encrypt
@@ -286,9 +289,12 @@ def pdf(path, lines, password=None, lines_per_page=48):
     for k, pl in enumerate(pages):
         pno, cno = 4 + 2 * k, 5 + 2 * k
         kids.append(pno)
-        ops = [b"BT /F1 11 Tf 14 TL 56 790 Td"]
-        for ln in pl:
-            ops.append(_pdf_str(ln) + b" Tj T*")
+        ops = [b"BT /F1 11 Tf"]
+        for i, ln in enumerate(pl):
+            for x, run, *up in (ln if isinstance(ln, list) else [(56, ln)]):
+                # ("x", "text", "up"): drawn bottom to top, as a margin note
+                m = b"0 1 -1 0" if up else b"1 0 0 1"
+                ops.append(b"%s %d %d Tm " % (m, x, 790 - 14 * i) + _pdf_str(run) + b" Tj")
         ops.append(b"ET")
         objs[cno] = ("stream", b"\n".join(ops))
         objs[pno] = ("dict", b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
@@ -298,7 +304,7 @@ def pdf(path, lines, password=None, lines_per_page=48):
                + b"] /Count %d >>" % n_pages)
     objs[3] = ("dict", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
                b"/Encoding /WinAnsiEncoding >>")
-    file_id = hashlib.md5(("\n".join(lines) + path).encode()).digest()
+    file_id = hashlib.md5((repr(lines) + path).encode()).digest()
     key = None
     enc_no = None
     if password is not None:
@@ -339,6 +345,42 @@ def pdf(path, lines, password=None, lines_per_page=48):
     with open(path, "wb") as f:
         f.write(out.getvalue())
     return path
+
+
+def columns_lines():
+    """A page of prose set in two columns side by side (a journal-style annex)."""
+    words = ("the steering mode determines how traffic of a service data flow is "
+             "distributed across the accesses and the proxy keeps one connection per path").split()
+    left = textwrap.wrap(" ".join("Left%d" % i + " " + " ".join(words[i % 9:i % 9 + 6])
+                                  for i in range(30)), 42)
+    right = textwrap.wrap(" ".join("Right%d" % i + " " + " ".join(words[i % 7:i % 7 + 6])
+                                   for i in range(30)), 42)
+    n = min(len(left), len(right), 20)
+    return ["Annex B: two columns"] + [[(56, left[i]), (310, right[i])] for i in range(n)]
+
+
+def cover_sideways_lines():
+    """A cover with its values at a tab stop (x 200) and a note drawn up the
+    left margin beside the label block."""
+    rows = [("Title:", "LS on MPQUIC"), ("Source:", "SA3"), ("To:", "IETF QUIC WG"),
+            ("Cc:", "SA2"), ("Contact:", "Peter Schmitt"), ("", "peter.schmitt@example.com")]
+    lines = [[(56, "3GPP TSG SA WG3 Meeting #124"), (460, "S3-240001")], ""]
+    for i, (label, value) in enumerate(rows):
+        runs = ([(56, label)] if label else []) + [(200, value)]
+        if i == len(rows) - 1:
+            runs.append((30, "Draft for discussion only", "up"))
+        lines.append(runs)
+    return lines + ["", "1. Overall Description:", "SA3 thanks the IETF QUIC WG."]
+
+
+def cover_tab_pdf(path):
+    """The bench's LS cover (tests/bench/mkpdf.py) with its values at a tab
+    stop, as the 3GPP Word template draws them; 2 pages."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+    import mkpdf
+    mkpdf.COVER_TAB = 150.0
+    with open(path, "wb") as f:
+        f.write(mkpdf.build(2))
 
 
 def bbf_lines():
@@ -441,6 +483,9 @@ def fixtures(d):
     pdf(j("LIAISE-439.pdf"), bbf_lines())
     pdf(j("encrypted.pdf"), bbf_lines(), password="secret")
     pdf(j("long.pdf"), ["Line %d of a long annex" % i for i in range(600)], lines_per_page=1)
+    pdf(j("columns.pdf"), columns_lines())
+    cover_tab_pdf(j("S3-240000.pdf"))
+    pdf(j("S3-240001.pdf"), cover_sideways_lines())
     xxe_docx(j("xxe.docx"))
     laughs_docx(j("laughs.docx"))
     docx_bomb(j("bomb.docx"))
@@ -501,6 +546,9 @@ def check(d):
         (lambda: _check_pdf(j("LIAISE-439.pdf"))),
         (lambda: _check_pdf(j("encrypted.pdf"))),
         (lambda: _check_pdf(j("long.pdf"))),
+        (lambda: _check_pdf(j("columns.pdf"))),
+        (lambda: _check_pdf(j("S3-240000.pdf"))),
+        (lambda: _check_pdf(j("S3-240001.pdf"))),
         (lambda: zipfile.ZipFile(j("S3-243456.zip")).testzip() is None or 1 / 0),
         (lambda: zipfile.ZipFile(j("nested.zip")).testzip() is None or 1 / 0),
         (lambda: open(j("S3-240001.doc"), "rb").read(8) == bytes.fromhex("D0CF11E0A1B11AE1") or 1 / 0),

@@ -10,6 +10,7 @@
 #include <poppler.h>
 
 #include "parser/doc.h"
+#include "parser/fields_private.h"
 #include "model/statement.h"
 
 static char *fx;        /* fixtures folder */
@@ -142,6 +143,85 @@ test_pdf(void **state)
 	r = extract("LIAISE-439.pdf");
 	assert_has(r->text, "Broadband Forum Reference: LIAISE-439\n");
 	assert_has(r->text, "To: IETF QUIC WG\n");
+	doc_result_free(r);
+}
+
+/* A cover sheet with its values at a tab stop (the 3GPP Word template): read
+ * as drawn, one "Label:<tab>value" line each, not as a column of labels and a
+ * column of values (poppler's reading order). */
+static void
+test_pdf_cover_tab(void **state)
+{
+	struct doc_result *r = extract("S3-240000.pdf");
+	assert_int_equal(r->warnings->len, 0);
+	assert_true(g_str_has_prefix(r->text, "3GPP TSG SA WG3 Meeting #124\tS3-240000\n"));
+	assert_has(r->text, "\nTitle:\tLS on security of multipath QUIC for ATSSS steering, part 000000\n"
+	    "Release:\tRel-19\n");
+	assert_has(r->text, "\n\nSource:\tSA3\nTo:\tIETF QUIC WG\nCc:\tSA2, CT4, IETF TSVWG\n\n");
+	assert_has(r->text, "\nContact Person:\n   Name:\tPeter Schmitt\n");
+	assert_has(r->text, "\nSend any reply LS to:\t3GPP Liaisons Coordinator, mailto:3GPPLiaison@etsi.org\n");
+	/* Paragraphs keep their blank line; words one space apart, justified or not. */
+	assert_has(r->text, "the\nrelated key update procedure. SA3 has studied");
+	assert_has(r->text, "is below.\n\nSA3 notes that");
+	char **lines = g_strsplit(r->text, "\n", -1);
+	for (char **l = lines; *l; l++)
+		assert_null(strstr(*l + strspn(*l, " "), "  "));
+	g_strfreev(lines);
+	assert_true(g_utf8_validate(r->text, -1, NULL));
+
+	/* The labels parse from it as from the .docx, and the next meetings too. */
+	struct label_block *b = labels_scan(r->text);
+	const char *want[][2] = { { "Title", "LS on security of multipath QUIC for ATSSS steering, part 000000" },
+		{ "Release", "Rel-19" }, { "Work Item", "FS_ATSSS_Ph4_SEC" }, { "Source", "SA3" },
+		{ "To", "IETF QUIC WG" }, { "Cc", "SA2, CT4, IETF TSVWG" },
+		{ "Contact Person", "Name: Peter Schmitt\nE-mail: peter.schmitt@example.com" },
+		{ "Send any reply LS to", "3GPP Liaisons Coordinator, mailto:3GPPLiaison@etsi.org" },
+		{ "Attachments", "S3-243400, S3-243401" } };
+	assert_int_equal(b->items->len, G_N_ELEMENTS(want));
+	for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+		struct label_item *it = b->items->pdata[i];
+		assert_string_equal(it->label, want[i][0]);
+		assert_string_equal(it->value, want[i][1]);
+	}
+	assert_true(b->action_paragraph);
+	assert_int_equal(b->next_meetings->len, 2);
+	label_block_free(b);
+	doc_result_free(r);
+}
+
+/* Text drawn up the margin beside the cover is not cut into one letter per
+ * line inside the label block: it follows the page's lines; a value
+ * continued under its value column is indented and joins its label. */
+static void
+test_pdf_sideways(void **state)
+{
+	struct doc_result *r = extract("S3-240001.pdf");
+	assert_int_equal(r->warnings->len, 0);
+	assert_has(r->text, "\nSA3 thanks the IETF QUIC WG.\n\nDraft for discussion only\n");
+	struct label_block *b = labels_scan(r->text);
+	const char *want[][2] = { { "Title", "LS on MPQUIC" }, { "Source", "SA3" },
+		{ "To", "IETF QUIC WG" }, { "Cc", "SA2" },
+		{ "Contact", "Peter Schmitt\npeter.schmitt@example.com" } };
+	assert_int_equal(b->items->len, G_N_ELEMENTS(want));
+	for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+		struct label_item *it = b->items->pdata[i];
+		assert_string_equal(it->label, want[i][0]);
+		assert_string_equal(it->value, want[i][1]);
+	}
+	label_block_free(b);
+	doc_result_free(r);
+}
+
+/* Prose in two columns side by side is not rebuilt line by line (that would
+ * interleave the columns): each column reads on as written. */
+static void
+test_pdf_columns(void **state)
+{
+	struct doc_result *r = extract("columns.pdf");
+	assert_int_equal(r->warnings->len, 0);
+	assert_has(r->text, "Left0 the steering mode determines how\ntraffic Left1 steering");
+	assert_null(strstr(r->text, "how\tRight0"));
+	assert_null(strstr(r->text, "how Right0"));
 	doc_result_free(r);
 }
 
@@ -479,6 +559,9 @@ main(void)
 		cmocka_unit_test(test_docx_3gpp),
 		cmocka_unit_test(test_docx_itu),
 		cmocka_unit_test(test_pdf),
+		cmocka_unit_test(test_pdf_cover_tab),
+		cmocka_unit_test(test_pdf_sideways),
+		cmocka_unit_test(test_pdf_columns),
 		cmocka_unit_test(test_pdf_encrypted),
 		cmocka_unit_test(test_zip_3gpp),
 		cmocka_unit_test(test_zip_nested),
