@@ -55,6 +55,7 @@ static const struct conf_key keys[] = {
 	{ "parser", "max_header_count", T_INT, O(max_header_count), "1000", 10, 100000, NULL },
 	{ "parser", "max_header_size", T_INT64, O(max_header_size), "1048576", 1024, 64 * MiB, NULL },
 	{ "parser", "parse_cpu_budget", T_INT, O(parse_cpu_budget), "10", 1, 3600, NULL },
+	{ "parser", "pdf_parse_pages", T_INT, O(pdf_parse_pages), "3", 1, 500, NULL },
 	{ "parser", "duplicate_window_days", T_INT, O(duplicate_window_days), "90", 0, 3650, NULL },
 	{ "directory", "file", T_PATH, O(directory_file), "", 0, 0, NULL },
 	{ "notify", "smtp_url", T_STR, O(smtp_url), "", 0, 0, NULL },

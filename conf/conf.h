@@ -59,6 +59,7 @@ struct conf {
 	int max_header_count;
 	gint64 max_header_size;
 	int parse_cpu_budget;  /* CPU seconds one parse may use (capped by parse_timeout) */
+	int pdf_parse_pages;   /* PDF pages read during the parse; the rest when idle */
 	int duplicate_window_days;   /* a repeat by content is looked for this far back */
 
 	/* [directory] */

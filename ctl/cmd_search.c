@@ -131,6 +131,11 @@ queue_cmd_search(struct ctl *c, int argc, char **argv)
 		.from_any = from_tree, .to_any = to_tree,
 		.state = state, .limit = limit > 0 ? limit : 0,
 	};
+	/* the rest of any PDF read only in part is read now: its statement is
+	 * indexed (by store_admin_search) only once its full text is in */
+	struct flow_ctx x = { .s = ctl_store(c), .c = c->conf, .actor = "liaisonctl" };
+	if (*text && flow_doc_rest(&x, G_MAXINT, &error) < 0)
+		return ctl_fail_error(error);
 	GPtrArray *rows = store_admin_search(ctl_store(c), &q, &error);
 	if (!rows)
 		return ctl_fail_error(error);

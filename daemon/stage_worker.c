@@ -378,7 +378,21 @@ stage_worker_main(int argc, char **argv)
 				wait_commands(&w, (int)(QUIET_MS - quiet));
 				continue;
 			}
-			int k = w.slot == 0 && idle(&w) ? store_search_index(w.s, SEARCH_BATCH, &e) : 0;
+			int k = 0;
+			if (w.slot == 0 && idle(&w)) {
+				/* first the rest of a long PDF's text, one per round (a new
+				 * message waits for at most one), then the search index:
+				 * a statement is indexed once its full text is in */
+				struct flow_ctx x = flow_of(&w);
+				k = flow_doc_rest(&x, 1, &e);
+				if (k < 0) {
+					log_warning("event=doc_rest_error reason=%s", log_quote(e->message));
+					g_clear_error(&e);
+					k = 0;
+				}
+				if (k == 0)
+					k = store_search_index(w.s, SEARCH_BATCH, &e);
+			}
 			if (k < 0) {
 				log_warning("event=search_index_error reason=%s", log_quote(e->message));
 				g_clear_error(&e);

@@ -231,6 +231,11 @@ struct flow_pending {
 /* flow_approvals - the pending statements, oldest first (struct flow_pending *). */
 GPtrArray *flow_approvals(const struct flow_ctx *x, GError **error);
 void flow_pending_free(gpointer p);
+/* flow_doc_rest - read the rest of up to MAX PDFs stored with their first
+ * pages only (the parse reads [parser] pdf_parse_pages), each in a
+ * transaction of its own: the full text replaces the first pages' and the
+ * statement is noted for search. Returns how many, 0 when none is left. */
+int flow_doc_rest(const struct flow_ctx *x, int max, GError **error);
 struct admin_summary;
 /* flow_export_json - posted statement ST (its summary SUM for the times) as
  * `liaisonctl export` and the web's /api/liaison/ write it; attachment urls

@@ -47,6 +47,8 @@ struct document {
 	char *role;               /* "statement" | "attachment" */
 	char *text;               /* extracted UTF-8 text */
 	gint64 text_chars;
+	int attachment;           /* position of the attachment read, 0: inside an archive */
+	gboolean partial;         /* a PDF's first pages only: the rest is read when idle */
 };
 
 struct statement {

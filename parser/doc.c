@@ -23,6 +23,7 @@ doc_limits_default(struct doc_limits *l)
 	l->max_entries = 200;
 	l->max_depth = 1;
 	l->max_pages = 500;
+	l->parse_pages = 0;
 	l->seconds = 15;
 	l->max_text_chars = 2 * 1024 * 1024;
 }

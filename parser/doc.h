@@ -17,6 +17,7 @@ struct doc_limits {
 	int max_entries;
 	int max_depth;             /* zip in zip: 1 = a zip inside the zip is opened, no deeper */
 	int max_pages;             /* PDF pages read */
+	int parse_pages;           /* PDF pages read now (0: up to max_pages); more -> partial */
 	int seconds;               /* time bound per document */
 	gint64 max_text_chars;     /* text kept per document */
 };
@@ -47,6 +48,7 @@ struct doc_result {
 	GPtrArray *files;          /* struct doc_file *: inner files of an archive */
 	GPtrArray *texts;          /* struct document *: text of each inner document (role NULL) */
 	GPtrArray *warnings;       /* char *: "NAME: why it could not be read" */
+	gboolean partial;          /* a PDF had pages past parse_pages: text holds the first only */
 };
 
 void doc_limits_default(struct doc_limits *l);

@@ -40,7 +40,14 @@ doc_pdf_text(const char *path, const char *name, struct doc_ctx *c, struct doc_r
 		doc_warn(r, "%s: %d pages; only the first %d were read", name, pages, c->l->max_pages);
 		pages = c->l->max_pages;
 	}
+	gboolean seen = FALSE;    /* a page with text: a scanned cover is no cover */
 	for (int i = 0; i < pages && !full; i++) {
+		/* The fields come from the cover sheet on the first pages: the
+		 * rest, for search, is read later when the workers are idle. */
+		if (c->l->parse_pages > 0 && i >= c->l->parse_pages && seen) {
+			r->partial = TRUE;
+			break;
+		}
 		if (doc_expired(c, r, name))
 			break;
 		PopplerPage *page = poppler_document_get_page(doc, i);
@@ -55,6 +62,8 @@ doc_pdf_text(const char *path, const char *name, struct doc_ctx *c, struct doc_r
 		g_object_unref(page);
 		if (!t)
 			continue;
+		for (const char *p = t; *p && !seen; p++)
+			seen = !g_ascii_isspace(*p);
 		if (out->len && !doc_text_append(out, "\n", 1, c->l))
 			full = TRUE;
 		if (!full && !doc_text_append(out, t, -1, c->l))

@@ -70,11 +70,19 @@ mime_doc_read(struct parsed_mail *pm, const struct attachment *a, const char *pa
 	/* Leave the message time for its other documents and the rest of parsing. */
 	if (c && c->parse_timeout / 3 < l.seconds)
 		l.seconds = MAX(1, c->parse_timeout / 3);
+	/* A PDF attachment: the pages that hold the cover sheet now, the rest
+	 * (for search) when the workers are idle (flow_doc_rest). A PDF inside
+	 * a Tdoc zip is read whole: it has no attachment of its own to go back to. */
+	if (c && k == DOC_KIND_PDF)
+		l.parse_pages = c->pdf_parse_pages;
 	struct doc_result *r = doc_extract(path, a->filename, a->content_type, &l, sink->tmp_dir);
 	int rc = 0, zip_pos = a->position;
 
 	if (r->kind != DOC_KIND_ZIP) {
-		g_ptr_array_add(pm->documents, document_new(a->filename, g_steal_pointer(&r->text)));
+		struct document *d = document_new(a->filename, g_steal_pointer(&r->text));
+		d->attachment = a->position;
+		d->partial = r->partial;
+		g_ptr_array_add(pm->documents, d);
 	} else {
 		/* Positions of r->files as attachments, for derived_from. */
 		int *pos = g_new0(int, r->files->len + 1);
@@ -116,8 +124,8 @@ mime_doc_read(struct parsed_mail *pm, const struct attachment *a, const char *pa
 	}
 	for (guint i = 0; i < r->warnings->len; i++)
 		g_ptr_array_add(pm->doc_warnings, g_strdup(r->warnings->pdata[i]));
-	log_info("event=doc_read attachment=%d kind=%d files=%u warnings=%u", a->position,
-	    r->kind, r->files->len, r->warnings->len);
+	log_info("event=doc_read attachment=%d kind=%d files=%u warnings=%u partial=%d",
+	    a->position, r->kind, r->files->len, r->warnings->len, r->partial);
 	doc_result_free(r);
 	return rc;
 }

@@ -20,8 +20,11 @@ store_search_index(struct store *s, int max, GError **error)
 		return -1;
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	sqlite3_stmt *q;
-	if (store_prepare_cached(s, &q, "SELECT statement FROM search_pending ORDER BY statement"
-	    " LIMIT ?1", error) < 0)
+	/* a statement whose PDF is still read only in part stays pending: it
+	 * is indexed once its full text is in (flow_doc_rest, schema 0011) */
+	if (store_prepare_cached(s, &q, "SELECT statement FROM search_pending p WHERE NOT EXISTS"
+	    " (SELECT 1 FROM documents d WHERE d.statement = p.statement AND d.text_partial = 1)"
+	    " ORDER BY statement LIMIT ?1", error) < 0)
 		goto fail;
 	sqlite3_bind_int(q, 1, max);
 	if (store_q_each(s, q, store_row_append_int64, ids, "search index", error) < 0)

@@ -356,6 +356,26 @@ test_limits(void **state)
 	assert_null(strstr(r->text, "Line 10 of"));
 	doc_result_free(r);
 
+	/* the parse reads the pages that hold the cover sheet; the rest later */
+	doc_limits_default(&l);
+	l.parse_pages = 3;
+	r = extract_with("long.pdf", NULL, &l);
+	assert_true(r->partial);
+	assert_has(r->text, "Line 2 of a long annex");
+	assert_null(strstr(r->text, "Line 3 of"));
+	assert_null(strstr(r->text, "Line 39 of"));
+	assert_int_equal(r->warnings->len, 1);   /* only: 600 pages, the first 500 read */
+	doc_result_free(r);
+	l.parse_pages = 0;     /* the whole PDF (up to max_pages): complete */
+	r = extract_with("long.pdf", NULL, &l);
+	assert_false(r->partial);
+	assert_has(r->text, "Line 39 of a long annex");
+	doc_result_free(r);
+	l.parse_pages = 3;     /* no more pages than that: complete */
+	r = extract_with("T22-SG15-LS123.pdf", NULL, &l);
+	assert_false(r->partial);
+	doc_result_free(r);
+
 	doc_limits_default(&l);
 	l.max_text_chars = 100;
 	r = extract_with("S3-243456.docx", NULL, &l);
