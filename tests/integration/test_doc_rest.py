@@ -161,6 +161,42 @@ def search_reads_the_rest_and_a_crash_loses_nothing():
                  "nothing left pending")
 
 
+@L.test
+def schema_0011_keeps_the_documents_of_a_database():
+    """A database of schema 10 with a statement and its document text: after
+    the upgrade the document is complete (not partial), the statement is
+    indexed by the idle worker and found by search."""
+    import glob
+    files = sorted(glob.glob(os.path.join(L.TOP, "store", "schema", "*.sql")))
+    upto = [f for f in files if int(os.path.basename(f)[:4]) <= 10]
+    L.eq(len(upto), 10, "schema 1..10")
+    tmp = L.tmpdir()
+    state = os.path.join(tmp, "state")
+    os.makedirs(os.path.join(state, "msg"))
+    path = os.path.join(state, "liaisond.db")
+    h = sqlite3.connect(path)
+    h.executescript("".join(open(f).read() + "\n" for f in upto) + "PRAGMA user_version = 10;\n"
+        "INSERT INTO messages(id, received_at, envelope_from, size, sha256, dedupe_key, path,"
+        " client, session_id, state) VALUES (1, '2026-01-01T00:00:00Z', 'a@example.org', 5,"
+        " 'x', 'old-1', 'msg/old', 'unix', 's', 'posted');\n"
+        "INSERT INTO statements(id, title, parsed_at) VALUES (1, 'LS kept across the upgrade',"
+        " '2026-01-01T00:00:00Z');\n"
+        "INSERT INTO documents(statement, position, filename, role, text, text_chars)"
+        " VALUES (1, 1, 'old.pdf', 'statement', 'an old emuquasar text', 21);\n")
+    h.close()
+    d = L.Daemon(tmp=tmp)
+    try:
+        d.start()
+        with db(d) as h:
+            L.eq(h.execute("PRAGMA user_version").fetchone()[0], len(files), "migrated")
+            L.eq(h.execute("SELECT text, text_partial, attachment, rest_attempts FROM documents"
+                           ).fetchall(), [("an old emuquasar text", 0, None, 0)], "the document kept")
+        L.wait_for(lambda: indexed(d, "emuquasar") == [1], 30 * L.SLOW, "indexed when idle")
+        L.eq(searched(d, "emuquasar"), [1], "found by search")
+    finally:
+        d.close()
+
+
 if __name__ == "__main__":
     try:
         L.main()
