@@ -9,6 +9,7 @@
 #include "store/store_admin.h"
 #include "store/store_doc.h"
 #include "store/store_private.h"
+#include "store/store_stmt.h"
 
 static char *dir;
 static struct store *s;
@@ -126,6 +127,74 @@ test_save_load_search(void **state)
 	statement_free(st);
 }
 
+/* A PDF read in part (issue 19): the statement waits for search until the
+ * rest is in; the rest's reads are counted; a reprocess meanwhile wins. */
+static void
+test_partial(void **state)
+{
+	GError *e = NULL;
+	exec_ok("INSERT INTO attachments(statement, position, filename, content_type, size, sha256)"
+	    " VALUES (7, 1, 'annex.pdf', 'application/pdf', 9, '"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa');");
+	struct statement *st = statement_new();
+	st->id = 7;
+	struct document *d = doc("annex.pdf", "statement", "Cover page of the annex\n");
+	d->attachment = 1;
+	d->partial = TRUE;
+	g_ptr_array_add(st->documents, d);
+	g_ptr_array_add(st->documents, doc("other.docx", "attachment", "other text\n"));
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_doc_save(s, st, &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	/* not indexed while partial: nothing pending is ready */
+	assert_int_equal(store_search_index(s, 100, &e), 0);
+
+	struct doc_rest r;
+	assert_int_equal(store_doc_rest_next(s, &r, &e), 1);
+	assert_int_equal(r.statement, 7);
+	assert_int_equal(r.position, 1);
+	assert_int_equal(r.attachment, 1);
+	assert_int_equal(r.attempts, 0);
+	assert_string_equal(r.content_type, "application/pdf");
+	assert_non_null(strstr(r.blob_path, "/blobs/aa/aaaa"));
+	doc_rest_free(&r);
+	assert_int_equal(store_doc_rest_next(s, &r, &e), 1);   /* a crash: read again */
+	assert_int_equal(r.attempts, 1);
+	assert_int_equal(store_doc_rest_save(s, &r, "Cover page of the annex\nPage 35 platypus\n",
+	    &e), 0);
+	assert_int_equal(store_doc_rest_next(s, &r, &e), 0);   /* nothing left */
+	doc_rest_free(&r);
+	assert_int_equal(store_search_index(s, 100, &e), 1);
+	g_autofree char *hit = search("platypus");
+	assert_string_equal(hit, "7");
+
+	GPtrArray *got = g_ptr_array_new_with_free_func(document_free);
+	assert_int_equal(store_doc_load(s, 7, got, TRUE, &e), 0);
+	struct document *a = got->pdata[0];
+	assert_false(a->partial);
+	assert_int_equal(a->attachment, 1);
+	assert_int_equal(a->text_chars, g_utf8_strlen(a->text, -1));
+	assert_false(((struct document *)got->pdata[1])->partial);
+
+	/* saved again (reprocess) while the rest was being read: the late
+	 * text does not overwrite it; NULL keeps the first pages' text */
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_doc_save(s, st, &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	assert_int_equal(store_doc_rest_next(s, &r, &e), 1);
+	struct doc_rest stale = r;
+	stale.attachment = 2;
+	assert_int_equal(store_doc_rest_save(s, &stale, "stale text\n", &e), 0);
+	assert_int_equal(store_doc_rest_save(s, &r, NULL, &e), 0);
+	doc_rest_free(&r);
+	g_ptr_array_set_size(got, 0);
+	assert_int_equal(store_doc_load(s, 7, got, TRUE, &e), 0);
+	assert_string_equal(((struct document *)got->pdata[0])->text, "Cover page of the annex\n");
+	assert_false(((struct document *)got->pdata[0])->partial);
+	g_ptr_array_unref(got);
+	statement_free(st);
+}
+
 static void
 test_json(void **state)
 {
@@ -160,6 +229,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_save_load_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_partial, setup, teardown),
 		cmocka_unit_test(test_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
