@@ -40,6 +40,7 @@ flow_doc_rest(const struct flow_ctx *x, int max, GError **error)
 		if (got <= 0)
 			return got < 0 ? -1 : n;
 		char *text = NULL;
+		gint64 t0 = g_get_monotonic_time();
 		if (!r.blob_path)
 			log_warning("event=doc_rest_gone id=%" G_GINT64_FORMAT " document=%d"
 			    " action=first_pages_kept", r.statement, r.position);
@@ -48,8 +49,9 @@ flow_doc_rest(const struct flow_ctx *x, int max, GError **error)
 			    " attempts=%d action=first_pages_kept", r.statement, r.position, r.attempts);
 		else
 			text = read_rest(x, &r);
-		log_info("event=doc_rest id=%" G_GINT64_FORMAT " document=%d chars=%ld",
-		    r.statement, r.position, text ? (long)g_utf8_strlen(text, -1) : -1L);
+		log_info("event=doc_rest id=%" G_GINT64_FORMAT " document=%d chars=%ld ms=%"
+		    G_GINT64_FORMAT, r.statement, r.position,
+		    text ? (long)g_utf8_strlen(text, -1) : -1L, (g_get_monotonic_time() - t0) / 1000);
 		int rc = store_doc_rest_save(x->s, &r, text, error);
 		g_free(text);
 		doc_rest_free(&r);
