@@ -14,7 +14,9 @@ print_doc(const struct document *d, gboolean first)
 {
 	printf("%s==> %s (%s", first ? "" : "\n", d->filename, d->role);
 	if (d->text)
-		printf(", %" G_GINT64_FORMAT " characters) <==\n%s", d->text_chars, d->text);
+		printf(", %" G_GINT64_FORMAT " characters%s) <==\n%s", d->text_chars,
+		    d->partial ? ", first pages: the rest is read when liaisond is idle" : "",
+		    d->text);
 	else
 		printf(") <==\n(could not be read: see the document_unreadable warning)\n");
 	if (d->text && *d->text && d->text[strlen(d->text) - 1] != '\n')
@@ -93,7 +95,8 @@ ctl_doc_print_section(const struct statement *st, gint64 id)
 	for (guint i = 0; i < st->documents->len; i++) {
 		const struct document *d = st->documents->pdata[i];
 		g_autofree char *chars = d->text_chars > 0 ?
-		    g_strdup_printf("%" G_GINT64_FORMAT " characters", d->text_chars) :
+		    g_strdup_printf("%" G_GINT64_FORMAT " characters%s", d->text_chars,
+		    d->partial ? " (first pages)" : "") :
 		    g_strdup("could not be read");
 		ctl_table_add(t, d->filename, d->role, chars);
 	}

@@ -144,6 +144,9 @@ def search_reads_the_rest_and_a_crash_loses_nothing():
     with L.Daemon() as d:
         # liaisonctl search reads the rest itself (the daemon is down here)
         a = post_and_kill(d, 502, "Broadband Forum work on QUIC pacing", "wombatquasar")
+        shown = d.ctl("show", a, "--text").stdout
+        L.ok("first pages: the rest is read when liaisond is idle" in shown, "show --text says so:\n"
+             + shown[:300])
         L.eq(searched(d, "wombatquasar"), [a], "search reads the rest before it looks")
         text, partial = document(d, a)
         L.eq(partial, 0, "the document is complete after the search")
