@@ -162,8 +162,8 @@ test_partial(void **state)
 	assert_int_equal(r.attempts, 1);
 	assert_int_equal(store_doc_rest_save(s, &r, "Cover page of the annex\nPage 35 platypus\n",
 	    &e), 0);
-	assert_int_equal(store_doc_rest_next(s, &r, &e), 0);   /* nothing left */
 	doc_rest_free(&r);
+	assert_int_equal(store_doc_rest_next(s, &r, &e), 0);   /* nothing left */
 	assert_int_equal(store_search_index(s, 100, &e), 1);
 	g_autofree char *hit = search("platypus");
 	assert_string_equal(hit, "7");
