@@ -21,7 +21,7 @@ store_search_index(struct store *s, int max, GError **error)
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	sqlite3_stmt *q;
 	/* a statement whose PDF is still read only in part stays pending: it
-	 * is indexed once its full text is in (flow_doc_rest, schema 0011) */
+	 * is indexed once its full text is in (flow_doc_rest, schema 0013) */
 	if (store_prepare_cached(s, &q, "SELECT statement FROM search_pending p WHERE NOT EXISTS"
 	    " (SELECT 1 FROM documents d WHERE d.statement = p.statement AND d.text_partial = 1)"
 	    " ORDER BY statement LIMIT ?1", error) < 0)

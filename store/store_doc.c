@@ -114,32 +114,35 @@ store_doc_rest_next(struct store *s, struct doc_rest *out, GError **error)
 {
 	sqlite3_stmt *q;
 	memset(out, 0, sizeof *out);
-	if (store_begin(s, error) < 0)
-		return -1;
-	/* the partial index of schema 0011 holds only these rows */
+	/* a read first (the partial index of schema 0013 holds only these rows),
+	 * outside any transaction: the idle worker asks every
+	 * round, and the write lock is taken only when there is something */
 	if (store_prepare_cached(s, &q, "SELECT d.statement, d.position, d.attachment, d.filename,"
 	    " a.content_type, a.sha256, d.rest_attempts FROM documents d LEFT JOIN attachments a"
 	    " ON a.statement = d.statement AND a.position = d.attachment"
 	    " WHERE d.text_partial = 1 ORDER BY d.statement, d.position LIMIT 1", error) < 0)
-		goto fail;
+		return -1;
 	struct rest_row rr = { s, out };
 	int got = store_q_one(s, q, row_rest, &rr, "partial documents", error);
-	if (got < 0)
+	if (got <= 0)
+		return got;
+	if (store_begin(s, error) < 0)
 		goto fail;
-	if (got > 0) {
-		if (store_prepare_cached(s, &q, "UPDATE documents SET rest_attempts = rest_attempts + 1"
-		    " WHERE statement = ?1 AND position = ?2", error) < 0)
-			goto fail;
-		sqlite3_bind_int64(q, 1, out->statement);
-		sqlite3_bind_int(q, 2, out->position);
-		if (store_q_exec(s, q, "count document read", error) < 0)
-			goto fail;
+	if (store_prepare_cached(s, &q, "UPDATE documents SET rest_attempts = rest_attempts + 1"
+	    " WHERE statement = ?1 AND position = ?2", error) < 0) {
+		store_rollback(s);
+		goto fail;
+	}
+	sqlite3_bind_int64(q, 1, out->statement);
+	sqlite3_bind_int(q, 2, out->position);
+	if (store_q_exec(s, q, "count document read", error) < 0) {
+		store_rollback(s);
+		goto fail;
 	}
 	if (store_commit(s, error) < 0)
 		goto fail;
-	return got;
+	return 1;
 fail:
-	store_rollback(s);
 	doc_rest_free(out);
 	return -1;
 }

@@ -37,7 +37,7 @@ int store_doc_rest_next(struct store *s, struct doc_rest *out, GError **error);
 /* store_doc_rest_save - the full TEXT of R's document (NULL: keep the first
  * pages' text, the rest could not be read), no longer partial, in its own
  * transaction; nothing when it was saved again meanwhile (a reprocess). The
- * statement is noted for search (trigger of schema 0011). */
+ * statement is noted for search (trigger of schema 0013). */
 int store_doc_rest_save(struct store *s, const struct doc_rest *r, const char *text,
     GError **error);
 

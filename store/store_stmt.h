@@ -17,7 +17,7 @@ int store_stmt_save(struct store *s, struct statement *st, GError **error);
 /* store_search_index - rebuild the search rows of up to MAX statements whose
  * text changed since they were indexed (schema 0007), in one transaction of
  * its own; returns how many, 0 when the index is up to date, -1 on error.
- * A statement with a document read only in part (schema 0011) waits. */
+ * A statement with a document read only in part (schema 0013) waits. */
 int store_search_index(struct store *s, int max, GError **error);
 
 /* store_stmt_load - statement ID as stored. A message not parsed yet gives a

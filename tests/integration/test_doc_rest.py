@@ -165,20 +165,20 @@ def search_reads_the_rest_and_a_crash_loses_nothing():
 
 
 @L.test
-def schema_0011_keeps_the_documents_of_a_database():
-    """A database of schema 10 with a statement and its document text: after
+def schema_0013_keeps_the_documents_of_a_database():
+    """A database of schema 12 with a statement and its document text: after
     the upgrade the document is complete (not partial), the statement is
     indexed by the idle worker and found by search."""
     import glob
     files = sorted(glob.glob(os.path.join(L.TOP, "store", "schema", "*.sql")))
-    upto = [f for f in files if int(os.path.basename(f)[:4]) <= 10]
-    L.eq(len(upto), 10, "schema 1..10")
+    upto = [f for f in files if int(os.path.basename(f)[:4]) <= 12]
+    L.eq(len(upto), 12, "schema 1..12")
     tmp = L.tmpdir()
     state = os.path.join(tmp, "state")
     os.makedirs(os.path.join(state, "msg"))
     path = os.path.join(state, "liaisond.db")
     h = sqlite3.connect(path)
-    h.executescript("".join(open(f).read() + "\n" for f in upto) + "PRAGMA user_version = 10;\n"
+    h.executescript("".join(open(f).read() + "\n" for f in upto) + "PRAGMA user_version = 12;\n"
         "INSERT INTO messages(id, received_at, envelope_from, size, sha256, dedupe_key, path,"
         " client, session_id, state) VALUES (1, '2026-01-01T00:00:00Z', 'a@example.org', 5,"
         " 'x', 'old-1', 'msg/old', 'unix', 's', 'posted');\n"

@@ -1,4 +1,4 @@
--- 11: a PDF's first pages are read during the parse, the rest later (issue 19).
+-- 13: a PDF's first pages are read during the parse, the rest later (issue 19).
 --
 -- The fields come from a statement's cover sheet, on its first pages; reading
 -- every page of a long PDF with poppler was most of a parse's time. The
