@@ -25,9 +25,11 @@
 #define WORKER_NICE 5
 /* messages parsed one by one and saved in one transaction, at most: the
  * batch is what waits, so it follows the queue's depth: one message alone
- * is saved at once, and under load up to this many share the write lock,
- * the shared pages and the transaction's fsync */
-#define PARSE_BATCH 32
+ * is saved at once, and under load up to this many share the write lock and
+ * the shared pages. The intake's commit waits while a batch is saved: at
+ * 50 KB / 8 clients, 8 gave 966-995 statements/s with an LMTP p99 of
+ * 25-30 ms, 32 gave 1,128-1,171 at 35 ms, 16 1,044-1,085 at 25-29 ms. */
+#define PARSE_BATCH 16
 
 struct worker {
 	struct conf *c;
