@@ -1,7 +1,7 @@
 /* dupkey.c - the digests a repeat of a statement is recognised by. */
 #include "parser/dupkey.h"
+#include "model/digest.h"
 
-#include <gnutls/crypto.h>
 #include <string.h>
 
 /* The body must say this much (normalised characters) to be its content;
@@ -75,21 +75,6 @@ dupkey_norm(const char *text)
 	return g_string_free(out, FALSE);
 }
 
-/* sha256_hex - lower-case hex SHA-256 of TEXT, as g_compute_checksum gives,
- * through GnuTLS: the content key hashes the whole body of every statement,
- * and GnuTLS uses the CPU's SHA instructions (five times GChecksum's speed). */
-static char *
-sha256_hex(const char *text)
-{
-	unsigned char d[32];
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, text, strlen(text), d) < 0)
-		return g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
-	char *hex = g_malloc(65);
-	for (int i = 0; i < 32; i++)
-		g_snprintf(hex + 2 * i, 3, "%02x", d[i]);
-	return hex;
-}
-
 static int
 cmp_str(gconstpointer a, gconstpointer b)
 {
@@ -150,7 +135,7 @@ dupkey_set(struct statement *st)
 		return;
 	g_autofree char *from = groups(st->from_groups);
 	g_autofree char *tk_in = g_strdup_printf("%s\n%s", title, from);
-	g_autofree char *tk = sha256_hex(tk_in);
+	g_autofree char *tk = digest_sha256(tk_in, strlen(tk_in));
 	json_object_set_string_member(st->metadata, "title_key", tk);
 	g_autofree char *body = dupkey_norm(st->body);
 	g_autofree char *att = attachments(st->attachments);
@@ -158,6 +143,6 @@ dupkey_set(struct statement *st)
 	if (!what)
 		return;
 	g_autofree char *ck_in = g_strdup_printf("%s\n%s", tk, what);
-	g_autofree char *ck = sha256_hex(ck_in);
+	g_autofree char *ck = digest_sha256(ck_in, strlen(ck_in));
 	json_object_set_string_member(st->metadata, "content_key", ck);
 }

@@ -1,11 +1,11 @@
 /* mime.c - a stored message read with GMime: body, attachments as blobs, forwards. */
 #include "parser/mime_private.h"
 #include "parser/mime_doc.h"
+#include "model/digest.h"
 #include "conf/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gnutls/crypto.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -328,13 +328,9 @@ write_part(GMimeObject *o, int fd, gint64 *size, char **sha)
 		g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
 		gint64 n = dw ? g_mime_data_wrapper_write_to_stream(dw, mem) : 0;
 		g_object_unref(mem);
-		unsigned char d[32];
 		int rc = n < 0 || write_all(fd, ba->data, ba->len) < 0 ? -1 : 0;
-		if (rc == 0 && gnutls_hash_fast(GNUTLS_DIG_SHA256, ba->data, ba->len, d) == 0) {
-			*sha = g_malloc(65);
-			for (int i = 0; i < 32; i++)
-				g_snprintf(*sha + 2 * i, 3, "%02x", d[i]);
-		}
+		if (rc == 0)
+			*sha = digest_sha256(ba->data, ba->len);
 		*size = ba->len;
 		g_byte_array_unref(ba);
 		return rc;

@@ -12,15 +12,6 @@
 extern const char *const schema[];
 extern const int schema_count;
 
-char *
-store_sha256_hex(const unsigned char d[32])
-{
-	char *hex = g_malloc(65);
-	for (int i = 0; i < 32; i++)
-		g_snprintf(hex + 2 * i, 3, "%02x", d[i]);
-	return hex;
-}
-
 static int
 make_dir(const char *path, GError **error)
 {

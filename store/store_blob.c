@@ -1,5 +1,6 @@
 /* store_blob.c - content-addressed attachment files: temp, fsync, rename. */
 #include "store/store_private.h"
+#include "model/digest.h"
 #include "store/store_blob.h"
 
 #include <errno.h>
@@ -76,7 +77,7 @@ store_blob_digest(struct store_blob *b, GError **error)
 	g_free(buf);
 	unsigned char d[32];
 	gnutls_hash_deinit(h, d);
-	return store_sha256_hex(d);
+	return digest_hex(d);
 }
 
 static gboolean

@@ -1,6 +1,7 @@
 /* store_msg.c - spooling raw messages and committing them durably, exactly once. */
 #include "store/store_msg.h"
 #include "store/store_query.h"
+#include "model/digest.h"
 
 #include <errno.h>
 #include <gnutls/crypto.h>
@@ -57,7 +58,7 @@ hash_hex(gnutls_hash_hd_t h)
 {
 	unsigned char d[32];
 	gnutls_hash_output(h, d);        /* also resets H */
-	return store_sha256_hex(d);
+	return digest_hex(d);
 }
 
 
@@ -340,15 +341,6 @@ store_spool_free(struct store_spool *sp)
 	g_free(sp);
 }
 
-/* sha_text - the SHA-256 of TEXT in hex. */
-static char *
-sha_text(const char *text)
-{
-	unsigned char d[32];
-	gnutls_hash_fast(GNUTLS_DIG_SHA256, text, strlen(text), d);
-	return store_sha256_hex(d);
-}
-
 /* dedupe_key - what makes a redelivery recognisable. With a Message-ID the
  * key is that id, the digest of the body only (Postfix and relays add trace
  * headers (Received, Delivered-To) on each attempt, so a digest of the whole
@@ -362,8 +354,9 @@ dedupe_key(struct store_spool *sp, const char *sha_all, const char *envelope_fro
 	if (!sp->message_id)
 		return g_strdup_printf("sha:%s", sha_all);
 	g_autofree char *body = hash_hex(sp->body);
-	g_autofree char *from = sha_text(sp->from ? sp->from : "");
-	g_autofree char *env = sha_text(envelope_from ? envelope_from : "");
+	const char *f = sp->from ? sp->from : "", *e = envelope_from ? envelope_from : "";
+	g_autofree char *from = digest_sha256(f, strlen(f));
+	g_autofree char *env = digest_sha256(e, strlen(e));
 	return g_strdup_printf("mid:%s:%s:%s:%s", sp->message_id, body, from, env);
 }
 

@@ -38,8 +38,7 @@ void store_finish(struct store *s, sqlite3_stmt *st);
 /* store_cache_free - finalize the cached statements (store_close). */
 void store_cache_free(struct store *s);
 
-/* store_sha256_hex - a SHA-256 digest as 64 lower-case hex digits. */
-char *store_sha256_hex(const unsigned char d[32]);
+
 
 /* store_exec - run SQL without results (store_query.c, with the above). */
 int store_exec(struct store *s, const char *sql, GError **error);

@@ -1,0 +1,13 @@
+/* digest.h - SHA-256 as 64 lower-case hex digits, the form every digest in
+ * the database takes (messages, blobs, duplicate keys). */
+#ifndef LIAISON_DIGEST_H
+#define LIAISON_DIGEST_H
+
+#include <glib.h>
+
+/* digest_hex - the 32 bytes of a digest taken elsewhere (a streamed hash). */
+char *digest_hex(const unsigned char d[32]);
+/* digest_sha256 - of LEN bytes at DATA. */
+char *digest_sha256(const void *data, gsize len);
+
+#endif
