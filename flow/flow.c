@@ -4,6 +4,7 @@
 #include "store/store_flow.h"
 #include "store/store_link.h"
 #include "store/store_dup.h"
+#include "store/store_stmt.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -380,6 +381,25 @@ flow_apply(const struct flow_ctx *x, struct statement *st, const struct flow_tra
 	r->changed = TRUE;
 	r->detail = g_strdup(detail);
 	return 0;
+}
+
+struct statement *
+flow_load(const struct flow_ctx *x, gint64 id, GError **error)
+{
+	if (store_begin(x->s, error) < 0)
+		return NULL;
+	struct statement *st = store_stmt_load(x->s, id, error);
+	if (!st)
+		store_rollback(x->s);
+	return st;
+}
+
+int
+flow_fail(const struct flow_ctx *x, struct statement *st)
+{
+	store_rollback(x->s);
+	statement_free(st);
+	return -1;
 }
 
 int

@@ -18,6 +18,12 @@ int flow_apply(const struct flow_ctx *x, struct statement *st, const struct flow
     enum stmt_state before, const char *before_discard, gboolean saved, const char *detail,
     struct notify_batch **mail, struct flow_result *r, GError **error);
 
+/* flow_load - the transaction begun, and statement ID as it is inside it;
+ * NULL with ERROR, rolled back. */
+struct statement *flow_load(const struct flow_ctx *x, gint64 id, GError **error);
+/* flow_fail - roll back, free ST; -1. */
+int flow_fail(const struct flow_ctx *x, struct statement *st);
+
 /* flow_end - commit (or, dry run, roll back); on failure rolled back, -1. */
 int flow_end(const struct flow_ctx *x, struct flow_result *r, GError **error);
 

@@ -121,27 +121,6 @@ flow_outgoing_sent(const struct flow_ctx *x, const struct statement *st, GPtrArr
 	return store_event(x->s, st->id, x->actor, "sent", detail, FALSE, error);
 }
 
-/* load - the transaction, and statement ID as it is inside it (NULL with
- * ERROR, rolled back). */
-static struct statement *
-load(const struct flow_ctx *x, gint64 id, GError **error)
-{
-	if (store_begin(x->s, error) < 0)
-		return NULL;
-	struct statement *st = store_stmt_load(x->s, id, error);
-	if (!st)
-		store_rollback(x->s);
-	return st;
-}
-
-static int
-fail(const struct flow_ctx *x, struct statement *st)
-{
-	store_rollback(x->s);
-	statement_free(st);
-	return -1;
-}
-
 int
 flow_approve_by(const struct flow_ctx *x, gint64 id, const char *by, const char *how,
     const char *note, struct flow_result *r, GError **error)
@@ -157,7 +136,7 @@ flow_approve_by(const struct flow_ctx *x, gint64 id, const char *by, const char 
 	}
 	g_autofree char *address = g_strdup(who->address);
 	addr_free(who);
-	struct statement *st = load(x, id, error);
+	struct statement *st = flow_load(x, id, error);
 	if (!st)
 		return -1;
 	enum stmt_state before = st->state;
@@ -166,14 +145,14 @@ flow_approve_by(const struct flow_ctx *x, gint64 id, const char *by, const char 
 	if (!row && before == STMT_PENDING) {
 		flow_refuse(error, ID_FMT " has errors since it was edited: fix them with `liaisonctl"
 		    " edit` (see `liaisonctl show %" G_GINT64_FORMAT "`), then approve it", id, id);
-		return fail(x, st);
+		return flow_fail(x, st);
 	}
 	if (!row) {
 		flow_refuse(error, ID_FMT " is %s, not pending: --by approves an outgoing statement"
 		    " that awaits approval%s", id, stmt_state_name(before),
 		    before == STMT_REJECTED ? " (approve it without --by to take it out of the rejects"
 		    " queue first)" : "");
-		return fail(x, st);
+		return flow_fail(x, st);
 	}
 	if (!outgoing_approves(x->dir, st, address)) {
 		GPtrArray *ap = outgoing_approvers(x->dir, st);
@@ -183,7 +162,7 @@ flow_approve_by(const struct flow_ctx *x, gint64 id, const char *by, const char 
 		g_set_error(error, FLOW_ERROR, FLOW_ERR_DENIED, "%s is not an approver of " ID_FMT
 		    " (from %s); it can be approved by: %s", address, id, from,
 		    *list ? list : "nobody in the directory (add the ADs or chairs there)");
-		return fail(x, st);
+		return flow_fail(x, st);
 	}
 	g_free(st->approved_by);
 	st->approved_by = g_strdup(address);
@@ -193,7 +172,7 @@ flow_approve_by(const struct flow_ctx *x, gint64 id, const char *by, const char 
 	st->approval_note = note && *note ? g_strdup(note) : NULL;
 	if (flow_apply(x, st, row, before, NULL, FALSE, NULL, NULL, r, error) < 0 ||
 	    flow_end(x, r, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	r->st = st;
 	return 0;
 }
@@ -207,7 +186,7 @@ flow_refuse_outgoing(const struct flow_ctx *x, gint64 id, const char *by, const 
 		g_set_error(error, FLOW_ERROR, FLOW_ERR_USAGE, "a refusal needs its reason (--why)");
 		return -1;
 	}
-	struct statement *st = load(x, id, error);
+	struct statement *st = flow_load(x, id, error);
 	if (!st)
 		return -1;
 	enum stmt_state before = st->state;
@@ -216,17 +195,17 @@ flow_refuse_outgoing(const struct flow_ctx *x, gint64 id, const char *by, const 
 		flow_refuse(error, ID_FMT " is %s, not pending: only an outgoing statement awaiting"
 		    " approval can be refused%s", id, stmt_state_name(before),
 		    before == STMT_REJECTED ? " (discard takes one out of the rejects queue)" : "");
-		return fail(x, st);
+		return flow_fail(x, st);
 	}
 	const char *who = by && *by ? by : x->actor;
 	struct notify_batch *mail = NULL;
 	if (notify_prepare_refused(x->c, st, who, why, &mail, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	g_autofree char *detail = g_strdup_printf("by %s: %s", who, why);
 	int rc = flow_apply(x, st, row, before, NULL, FALSE, detail, &mail, r, error);
 	notify_batch_free(mail);
 	if (rc < 0 || flow_end(x, r, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	r->st = st;
 	return 0;
 }

@@ -8,6 +8,27 @@
 
 #include <stdio.h>
 
+/* send - inside the transaction: ROW applied to ST with MAIL (taken), the
+ * reminder prepared for it, committed, its mails added to R; -1 on failure. */
+static int
+send(const struct flow_ctx *x, struct statement *st, const struct flow_transition *row,
+    struct notify_batch *mail, struct flow_result *r, GError **error)
+{
+	struct flow_result one;
+	flow_result_init(&one);
+	int rc = -1;
+	if (flow_apply(x, st, row, st->state, NULL, FALSE, NULL, &mail, &one, error) == 0 &&
+	    flow_end(x, &one, error) == 0) {
+		rc = 0;
+		r->queued += one.mails->len;
+		while (one.mails->len)
+			g_ptr_array_add(r->mails, g_ptr_array_steal_index(one.mails, 0));
+	}
+	notify_batch_free(mail);
+	flow_result_clear(&one);
+	return rc;
+}
+
 /* remind_one - statement ID's reminder for TODAY, if the table and the
  * deadline say so. */
 static int
@@ -22,18 +43,10 @@ remind_one(const struct flow_ctx *x, gint64 id, const char *today, struct flow_r
 	    flow_match(FLOW_REMIND, st->state, flow_facts(st, 0)) : NULL;
 	if (st && row && (due = notify_reminder_due(x->c, st, today, &left, error)) > 0) {
 		struct notify_batch *mail = NULL;
-		struct flow_result one;
-		flow_result_init(&one);
-		if (notify_prepare_reminder(x->c, x->dir, st, left, today, &mail, error) == 0 &&
-		    flow_apply(x, st, row, st->state, NULL, FALSE, NULL, &mail, &one, error) == 0 &&
-		    flow_end(x, &one, error) == 0) {
-			rc = 0;
-			r->queued += one.mails->len;
-			while (one.mails->len)
-				g_ptr_array_add(r->mails, g_ptr_array_steal_index(one.mails, 0));
-		}
-		notify_batch_free(mail);
-		flow_result_clear(&one);
+		if (notify_prepare_reminder(x->c, x->dir, st, left, today, &mail, error) == 0)
+			rc = send(x, st, row, mail, r, error);
+		else
+			notify_batch_free(mail);
 	} else if (st && due >= 0) {
 		rc = 0;   /* not open, or nothing due today */
 	}
@@ -81,19 +94,11 @@ remind_pending(const struct flow_ctx *x, gint64 id, const char *today, struct fl
 	int days = rc == 0 && row ? days_since(last, today) : -1;
 	if (days >= x->c->approval_remind_days) {
 		struct notify_batch *mail = NULL;
-		struct flow_result one;
-		flow_result_init(&one);
 		rc = -1;
-		if (notify_prepare_approval_reminder(x->s, x->c, x->dir, st, today, &mail, error) == 0 &&
-		    flow_apply(x, st, row, st->state, NULL, FALSE, NULL, &mail, &one, error) == 0 &&
-		    flow_end(x, &one, error) == 0) {
-			rc = 0;
-			r->queued += one.mails->len;
-			while (one.mails->len)
-				g_ptr_array_add(r->mails, g_ptr_array_steal_index(one.mails, 0));
-		}
-		notify_batch_free(mail);
-		flow_result_clear(&one);
+		if (notify_prepare_approval_reminder(x->s, x->c, x->dir, st, today, &mail, error) == 0)
+			rc = send(x, st, row, mail, r, error);
+		else
+			notify_batch_free(mail);
 		if (rc < 0)
 			store_rollback(x->s);
 	} else {

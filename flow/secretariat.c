@@ -22,11 +22,11 @@ static struct statement *
 begin(const struct flow_ctx *x, gint64 id, gboolean *parsed, char **before_discard,
     GError **error)
 {
-	if (store_begin(x->s, error) < 0)
+	struct statement *st = flow_load(x, id, error);
+	if (!st)
 		return NULL;
-	struct statement *st = store_stmt_load(x->s, id, error);
 	g_autofree char *state = NULL;
-	if (st && (parsed || before_discard)) {
+	if (parsed || before_discard) {
 		struct admin_summary *a = parsed ? store_admin_summary(x->s, id, error) : NULL;
 		if ((parsed && !a) || (before_discard &&
 		    store_flow_state(x->s, id, &state, before_discard, error) < 0)) {
@@ -40,15 +40,6 @@ begin(const struct flow_ctx *x, gint64 id, gboolean *parsed, char **before_disca
 	if (!st)
 		store_rollback(x->s);
 	return st;
-}
-
-/* fail - roll back, free ST; -1. */
-static int
-fail(const struct flow_ctx *x, struct statement *st)
-{
-	store_rollback(x->s);
-	statement_free(st);
-	return -1;
 }
 
 /* codes - ST's problem codes of severity SEV, "a,b" in order. */
@@ -114,7 +105,7 @@ flow_approve(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_re
 	    flow_facts(st, force ? FACT_FORCE : 0));
 	g_autofree char *errors = codes(st, SEV_ERROR);
 	if (!row) {
-		fail(x, NULL);
+		flow_fail(x, NULL);
 		if (before == STMT_POSTED)
 			flow_refuse(error, ID_FMT " is already posted", id);
 		else if (before == STMT_PENDING)
@@ -138,7 +129,7 @@ flow_approve(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_re
 	if (flow_apply(x, st, row, before, NULL, FALSE, detail, NULL, r, error) < 0 ||
 	    (r->after == STMT_POSTED && close_resends(x, st, error) < 0) ||
 	    flow_end(x, r, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	r->overridden = g_steal_pointer(&errors);
 	r->st = st;
 	return 0;
@@ -156,21 +147,21 @@ flow_discard(const struct flow_ctx *x, gint64 id, const char *why, gboolean noti
 	const struct flow_transition *row = flow_match(FLOW_DISCARD, before,
 	    flow_facts(st, notify_sender ? FACT_NOTIFY : 0));
 	if (!row) {
-		fail(x, st);
+		flow_fail(x, st);
 		return flow_refuse(error, ID_FMT " is already discarded (restore brings it back)", id);
 	}
 	struct notify_batch *mail = NULL;
 	g_autofree char *detail = g_strdup_printf("was %s: %s", stmt_state_name(before), why);
 	if ((row->mails & NOTIFY_DISCARD) &&
 	    notify_prepare_discard(x->c, st, why, &mail, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	int rc = flow_apply(x, st, row, before, NULL, FALSE, detail, &mail, r, error);
 	notify_batch_free(mail);
 	/* the notice on record, in the same transaction as the discard */
 	if (rc == 0 && r->mails->len > 0)
 		rc = store_event(x->s, id, x->actor, "notified", "discard notice queued", FALSE, error);
 	if (rc < 0 || flow_end(x, r, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	r->st = st;
 	return 0;
 }
@@ -186,11 +177,11 @@ flow_restore(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError 
 	enum stmt_state before = st->state;
 	gboolean told = FALSE;
 	if (store_flow_discard_told(x->s, id, &told, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	const struct flow_transition *row = flow_match(FLOW_RESTORE, before,
 	    flow_facts(st, told ? FACT_TOLD : 0));
 	if (!row) {
-		fail(x, st);
+		flow_fail(x, st);
 		return flow_refuse(error, ID_FMT " is not discarded (it is %s)", id,
 		    stmt_state_name(before));
 	}
@@ -199,14 +190,14 @@ flow_restore(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError 
 		stmt_state_from_name(was, &back);
 	gint64 by = 0;
 	if (store_dup_superseded_by(x->s, id, &by, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	g_autofree char *detail = by ? g_strdup_printf("back to %s; no longer superseded by %"
 	    G_GINT64_FORMAT, stmt_state_name(back), by) :
 	    g_strdup_printf("back to %s", stmt_state_name(back));
 	struct notify_batch *mail = NULL;
 	if ((row->mails & NOTIFY_RESTORED) &&
 	    notify_prepare_restored(x->c, st, back, &mail, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	int rc = flow_apply(x, st, row, before, was, FALSE, detail, &mail, r, error);
 	notify_batch_free(mail);
 	/* the notice on record, in the same transaction as the restore */
@@ -216,7 +207,7 @@ flow_restore(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError 
 	if (rc == 0 && by)
 		rc = store_dup_unsupersede(x->s, id, error);
 	if (rc < 0 || flow_end(x, r, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	r->st = st;
 	return 0;
 }
@@ -231,7 +222,7 @@ flow_comment(const struct flow_ctx *x, gint64 id, const char *text, gboolean pri
 		return -1;
 	const struct flow_transition *row = flow_match(FLOW_COMMENT, st->state, flow_facts(st, 0));
 	if (!row) {
-		fail(x, st);
+		flow_fail(x, st);
 		return flow_refuse(error, ID_FMT " takes no comment in state %s", id,
 		    stmt_state_name(st->state));
 	}
@@ -241,7 +232,7 @@ flow_comment(const struct flow_ctx *x, gint64 id, const char *text, gboolean pri
 	if (flow_apply(x, st, &quiet, st->state, NULL, FALSE, text, NULL, r, error) < 0 ||
 	    store_event(x->s, id, x->actor, row->history, text, private_, error) < 0 ||
 	    flow_end(x, r, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	r->row = row;
 	r->st = st;
 	return 0;
@@ -258,7 +249,7 @@ flow_mark_taken(const struct flow_ctx *x, gint64 id, struct flow_result *r, GErr
 	const struct flow_transition *row = parsed ?
 	    flow_match(FLOW_MARK_TAKEN, st->state, flow_facts(st, 0)) : NULL;
 	if (!row) {
-		fail(x, st);
+		flow_fail(x, st);
 		return flow_refuse(error, ID_FMT " is not parsed yet", id);
 	}
 	if (!row->history && !row->effects) {   /* already taken: nothing changes */
@@ -271,7 +262,7 @@ flow_mark_taken(const struct flow_ctx *x, gint64 id, struct flow_result *r, GErr
 	}
 	if (flow_apply(x, st, row, st->state, NULL, FALSE, "marked taken", NULL, r, error) < 0 ||
 	    flow_end(x, r, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	r->st = st;
 	return 0;
 }
@@ -287,12 +278,12 @@ flow_resend(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError *
 	if (!row) {
 		flow_refuse(error, ID_FMT " is %s, not posted: only posted statements are routed", id,
 		    stmt_state_name(st->state));
-		return fail(x, st);
+		return flow_fail(x, st);
 	}
 	g_autofree char *detail = g_strdup_printf("routing mail queued again by %s", x->actor);
 	if (flow_apply(x, st, row, st->state, NULL, FALSE, detail, NULL, r, error) < 0 ||
 	    flow_end(x, r, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	r->st = st;
 	return 0;
 }
@@ -374,7 +365,7 @@ flow_reprocess(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_
 	enum stmt_state in_tx = now->state;
 	statement_free(now);
 	if (in_tx != before) {
-		fail(x, st);
+		flow_fail(x, st);
 		g_set_error(error, FLOW_ERROR, FLOW_ERR_CONFLICT, ID_FMT " changed while it was"
 		    " read (%s -> %s); run reprocess again", id, stmt_state_name(before),
 		    stmt_state_name(in_tx));
@@ -385,9 +376,9 @@ flow_reprocess(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_
 	    flow_facts(st, force ? FACT_FORCE : 0));
 	if (summary_into(x->s, id, &r->state_before, &r->errors_before, &r->warnings_before,
 	    &r->from_before, &r->to_before, &version_before, NULL, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	if (!row) {   /* flow_allowed said some reading would do */
-		fail(x, st);
+		flow_fail(x, st);
 		return flow_refuse(error, ID_FMT " cannot be reprocessed in state %s", id,
 		    stmt_state_name(before));
 	}
@@ -397,7 +388,7 @@ flow_reprocess(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_
 	    store_event(x->s, id, x->actor, "parsed", pd, FALSE, error) < 0 ||
 	    summary_into(x->s, id, NULL, &r->errors_after, &r->warnings_after, &r->from_after,
 	        &r->to_after, NULL, NULL, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	r->after = st->state;
 	g_autofree char *what = describe_change(r);
 	/* the version moves on, whatever the save did with it: an edit that read
@@ -406,7 +397,7 @@ flow_reprocess(const struct flow_ctx *x, gint64 id, gboolean force, struct flow_
 	if (flow_apply(x, st, row, before, NULL, TRUE, what, NULL, r, error) < 0 ||
 	    store_admin_set_version(x->s, id, version, error) < 0 ||
 	    flow_end(x, r, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	r->st = st;
 	return 0;
 }
@@ -517,7 +508,7 @@ flow_edit(const struct flow_ctx *x, gint64 id, int version, GHashTable *edits,
 	const struct flow_transition *row = parsed ?
 	    flow_match(FLOW_EDIT, state, flow_facts(st, 0)) : NULL;
 	if (!row) {
-		fail(x, st);
+		flow_fail(x, st);
 		return flow_refuse(error, ID_FMT " is not parsed yet (state %s); try again in a"
 		    " moment", id, stmt_state_name(state));
 	}
@@ -526,7 +517,7 @@ flow_edit(const struct flow_ctx *x, gint64 id, int version, GHashTable *edits,
 	/* the version read before the change (an editor session): someone
 	 * else's change in between is a conflict, never a silent overwrite */
 	if (store_admin_check_version(x->s, id, version, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	GPtrArray *old = g_ptr_array_new_with_free_func(problem_free);
 	for (guint i = 0; i < st->problems->len; i++)
 		g_ptr_array_add(old, statement_problem_copy(st->problems->pdata[i]));
@@ -543,7 +534,7 @@ flow_edit(const struct flow_ctx *x, gint64 id, int version, GHashTable *edits,
 	    flow_end(x, r, error) < 0 ? -1 : 0;
 	g_string_free(detail, TRUE);
 	if (rc < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	st->version = version + 1;
 	r->version = st->version;
 	r->st = st;
@@ -564,18 +555,18 @@ flow_dup(const struct flow_ctx *x, gint64 id, gint64 of, struct flow_result *r, 
 	gint64 of_original = 0;
 	if (store_flow_state(x->s, of, &of_state, NULL, error) < 0 ||
 	    store_dup_of(x->s, of, &of_original, NULL, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	if (!strcmp(of_state, "duplicate") && of_original > 0)
 		of = of_original;
 	if (of == id) {
-		fail(x, st);
+		flow_fail(x, st);
 		return flow_refuse(error, ID_FMT " is the original of %s; `liaisonctl undup` that one"
 		    " first", id, of_state);
 	}
 	enum stmt_state before = st->state;
 	const struct flow_transition *row = flow_match(FLOW_DUP, before, flow_facts(st, 0));
 	if (!row) {
-		fail(x, st);
+		flow_fail(x, st);
 		return flow_refuse(error, ID_FMT " is %s: only a posted, rejected or ignored statement"
 		    " can be marked a duplicate", id, stmt_state_name(before));
 	}
@@ -586,7 +577,7 @@ flow_dup(const struct flow_ctx *x, gint64 id, gint64 of, struct flow_result *r, 
 	    stmt_state_name(before));
 	if (flow_apply(x, st, row, before, NULL, FALSE, detail, NULL, r, error) < 0 ||
 	    flow_end(x, r, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	r->st = st;
 	return 0;
 }
@@ -601,10 +592,10 @@ flow_undup(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError **
 	enum stmt_state before = st->state;
 	gint64 original = 0;
 	if (store_dup_of(x->s, id, &original, NULL, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	const struct flow_transition *row = flow_match(FLOW_UNDUP, before, flow_facts(st, 0));
 	if (!row) {
-		fail(x, st);
+		flow_fail(x, st);
 		return flow_refuse(error, ID_FMT " is %s, not a duplicate", id, stmt_state_name(before));
 	}
 	r->original = original;
@@ -615,7 +606,7 @@ flow_undup(const struct flow_ctx *x, gint64 id, struct flow_result *r, GError **
 	if (store_dup_unlink(x->s, id, error) < 0 ||
 	    flow_apply(x, st, row, before, NULL, FALSE, detail, NULL, r, error) < 0 ||
 	    flow_end(x, r, error) < 0)
-		return fail(x, st);
+		return flow_fail(x, st);
 	r->st = st;
 	return 0;
 }
