@@ -608,20 +608,29 @@ append_cell(GString *out, const char *text, int style)
 		g_string_append(out, ctl_out_reset());
 }
 
-char *
-ctl_table_render(struct ctl_table *t, int width)
+/* column_widths - the widest cell of each column but the last (it wraps). */
+static int *
+column_widths(const struct ctl_table *t)
 {
 	int n = t->ncols;
-	guint rows = t->cells->len / n;
-	g_autofree int *w = g_new0(int, n);
-	GString *out = g_string_new(NULL);
-
-	for (guint r = 0; r < rows; r++)
+	int *w = g_new0(int, n);
+	for (guint r = 0; r < t->cells->len / n; r++)
 		for (int c = 0; c < n - 1; c++) {
 			int cw = ctl_out_display_width(g_ptr_array_index(t->cells, r * n + c));
 			if (cw > w[c])
 				w[c] = cw;
 		}
+	return w;
+}
+
+char *
+ctl_table_render(struct ctl_table *t, int width)
+{
+	int n = t->ncols;
+	guint rows = t->cells->len / n;
+	g_autofree int *w = column_widths(t);
+	GString *out = g_string_new(NULL);
+
 	int indent = 0;
 	for (int c = 0; c < n - 1; c++)
 		indent += w[c] + 2;
@@ -662,15 +671,9 @@ ctl_table_render_lines(struct ctl_table *t, int width)
 {
 	int n = t->ncols;
 	guint rows = t->cells->len / n;
-	g_autofree int *w = g_new0(int, n);
+	g_autofree int *w = column_widths(t);
 	GString *out = g_string_new(NULL);
 
-	for (guint r = 0; r < rows; r++)
-		for (int c = 0; c < n - 1; c++) {
-			int cw = ctl_out_display_width(g_ptr_array_index(t->cells, r * n + c));
-			if (cw > w[c])
-				w[c] = cw;
-		}
 	if (width > 0)
 		for (int c = 0; c < n - 1; c++)
 			if (t->caps[c] > 0 && w[c] > t->caps[c])

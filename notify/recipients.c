@@ -128,6 +128,21 @@ add_group_to(const struct conf *c, struct notify_rcpts *r, const struct dir_grou
 		notify_rcpts_add(c, r, FALSE, d->name, d->list);
 }
 
+/* add_groups_cc - Cc the fixed cc of every group named, To side then From. */
+static void
+add_groups_cc(const struct conf *c, const struct directory *dir, const struct statement *st,
+    struct notify_rcpts *r)
+{
+	for (int side = 0; side < 2; side++) {
+		GPtrArray *groups = side == 0 ? st->to_groups : st->from_groups;
+		for (guint i = 0; i < groups->len; i++) {
+			const struct dir_group *d = group_of(dir, groups->pdata[i]);
+			if (d)
+				add_addrs(c, r, TRUE, d->cc);
+		}
+	}
+}
+
 /* add_from_managers - Cc the liaison managers of each From SDO group
  * (inherited from the parent body when the sub-group names none). */
 static void
@@ -194,14 +209,7 @@ routing_outgoing(const struct conf *c, const struct directory *dir,
 		if (d && d->list)
 			notify_rcpts_add(c, r, TRUE, d->name, d->list);
 	}
-	for (int side = 0; side < 2; side++) {
-		GPtrArray *groups = side == 0 ? st->to_groups : st->from_groups;
-		for (guint i = 0; i < groups->len; i++) {
-			const struct dir_group *d = group_of(dir, groups->pdata[i]);
-			if (d)
-				add_addrs(c, r, TRUE, d->cc);
-		}
-	}
+	add_groups_cc(c, dir, st, r);
 }
 
 void
@@ -238,14 +246,7 @@ notify_rcpts_routing_held(const struct conf *c, const struct directory *dir,
 	}
 	add_from_managers(c, dir, st, r);
 	notify_rcpts_add_text(c, r, TRUE, c->liaison_coordinators);
-	for (int side = 0; side < 2; side++) {
-		GPtrArray *groups = side == 0 ? st->to_groups : st->from_groups;
-		for (guint i = 0; i < groups->len; i++) {
-			const struct dir_group *d = group_of(dir, groups->pdata[i]);
-			if (d)
-				add_addrs(c, r, TRUE, d->cc);
-		}
-	}
+	add_groups_cc(c, dir, st, r);
 }
 
 /* is_robot - local parts that never read mail: answering them makes loops. */
