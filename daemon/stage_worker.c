@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -298,6 +299,12 @@ stage_worker_main(int argc, char **argv)
 		return EX_UNAVAILABLE_;
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);     /* the parent forwards a reload as 'r' */
+	/* A parse holds a message of up to MIME_SLURP_MAX (8 MB) and its decoded
+	 * attachments in memory. With glibc's defaults a 1 MB message was a fresh
+	 * mmap (or a heap trimmed back after the last one), 400 page faults per
+	 * statement; these keep up to 16 MB of freed heap for the next one. */
+	mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_IGN);     /* a terminal ^C goes to the parent, which stops us */
 	signal(SIGXCPU, SIG_DFL);    /* the CPU budget of one parse (cpu_budget) */

@@ -313,6 +313,41 @@ write_all(int fd, const guint8 *p, gsize len)
 	return 0;
 }
 
+/* decode_base64 - DW's content decoded in memory when it is base64 (nearly
+ * every attachment), else NULL; *N is -1 when its stream cannot be read.
+ * The encoded text is read whole (the part is at most MIME_SLURP_MAX) and
+ * decoded in one pass (mime_base64.c) into a buffer sized from its length:
+ * the data wrapper's filter stream copied each chunk twice more and grew
+ * its byte array by doubling. */
+static GByteArray *
+decode_base64(GMimeDataWrapper *dw, gint64 *n)
+{
+	GMimeStream *raw = g_mime_data_wrapper_get_stream(dw);
+	if (!raw || g_mime_data_wrapper_get_encoding(dw) != GMIME_CONTENT_ENCODING_BASE64)
+		return NULL;
+	gint64 len = g_mime_stream_length(raw);
+	*n = -1;
+	if (len < 0 || len > MIME_SLURP_MAX || g_mime_stream_reset(raw) < 0)
+		return g_byte_array_new();
+	guint8 *in = g_malloc((gsize)len + 1);
+	gsize got = 0;
+	ssize_t r = 1;
+	while (got < (gsize)len && (r = g_mime_stream_read(raw, (char *)in + got,
+	    (size_t)len - got)) > 0)
+		got += (gsize)r;
+	if (r < 0) {
+		g_free(in);
+		return g_byte_array_new();
+	}
+	GMimeEncoding enc;
+	g_mime_encoding_init_decode(&enc, GMIME_CONTENT_ENCODING_BASE64);
+	guint8 *out = g_malloc(g_mime_encoding_outlen(&enc, got) + 1);
+	gsize used = mime_base64_decode(in, got, out);
+	g_free(in);
+	*n = (gint64)used;
+	return g_byte_array_new_take(out, used);
+}
+
 /* write_part - decode O into the blob's file. A part up to MIME_SLURP_MAX
  * encoded is decoded in memory and its SHA-256 (hex) taken there into *SHA,
  * so the sink need not read the file back for it; a larger one is streamed
@@ -323,11 +358,15 @@ write_part(GMimeObject *o, int fd, gint64 *size, char **sha)
 	*sha = NULL;
 	if (GMIME_IS_PART(o) && encoded_length(GMIME_PART(o)) <= MIME_SLURP_MAX) {
 		GMimeDataWrapper *dw = g_mime_part_get_content(GMIME_PART(o));
-		GByteArray *ba = g_byte_array_new();
-		GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(ba);
-		g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
-		gint64 n = dw ? g_mime_data_wrapper_write_to_stream(dw, mem) : 0;
-		g_object_unref(mem);
+		gint64 n = 0;
+		GByteArray *ba = dw ? decode_base64(dw, &n) : NULL;
+		if (!ba) {
+			ba = g_byte_array_sized_new((guint)encoded_length(GMIME_PART(o)) + 1);
+			GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(ba);
+			g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+			n = dw ? g_mime_data_wrapper_write_to_stream(dw, mem) : 0;
+			g_object_unref(mem);
+		}
 		int rc = n < 0 || write_all(fd, ba->data, ba->len) < 0 ? -1 : 0;
 		if (rc == 0)
 			*sha = digest_sha256(ba->data, ba->len);

@@ -28,6 +28,12 @@ char *mime_clean_line(const char *value);
 /* mime_headers_clear - free H's values and zero it. */
 void mime_headers_clear(struct mail_headers *h);
 
+/* mime_base64.c */
+/* mime_base64_decode - the LEN bytes of base64 text at IN, decoded into OUT
+ * (room for g_mime_encoding_outlen() of LEN): exactly what GMime's decoder
+ * gives, faster on well-formed lines; returns the bytes written. */
+gsize mime_base64_decode(const guint8 *in, gsize len, guint8 *out);
+
 /* forward.c */
 /* forward_attached - the attached message/rfc822 that is the statement when
  * M is a forward (subject Fwd:/Fw:, or a short cover note around it), or NULL. */

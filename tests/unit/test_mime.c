@@ -9,6 +9,7 @@
 
 #include "conf/conf.h"
 #include "parser/mime.h"
+#include "parser/mime_private.h"
 #include "flow/flow.h"
 #include "store/store_sink.h"
 #include "store/store.h"
@@ -654,11 +655,72 @@ test_utf8_valid(void **state)
 	g_rand_free(r);
 }
 
+/* gmime_decode - what GMime's own decoder makes of IN, all at once. */
+static gsize
+gmime_decode(const guint8 *in, gsize len, guint8 *out)
+{
+	int state = 0;
+	guint32 save = 0;
+	return g_mime_encoding_base64_decode_step(in, len, out, &state, &save);
+}
+
+/* mime_base64_decode gives GMime's bytes for every text: encoders' lines
+ * (76 with CRLF, 64 or 72 with LF, none), padding, and hostile damage
+ * (breaks inside a group, junk characters, '=' in the middle, a cut tail). */
+static void
+test_base64_as_gmime(void **state)
+{
+	(void)state;
+	static const char junk[] = "=\r\n \t-.*\x00\x80\xff=";
+	GRand *r = g_rand_new_with_seed(2045);
+	int damaged = 0;
+	for (int i = 0; i < 4000; i++) {
+		gsize n = (gsize)g_rand_int_range(r, 0, i < 100 ? 4096 : 300);
+		guint8 *raw = g_malloc(n + 1);
+		for (gsize k = 0; k < n; k++)
+			raw[k] = (guint8)g_rand_int_range(r, 0, 256);
+		g_autofree char *b64 = g_base64_encode(raw, n);
+		g_free(raw);
+		int line = (int[]){ 76, 76, 64, 72, 0, 5 }[g_rand_int_range(r, 0, 6)];
+		const char *eol = g_rand_boolean(r) ? "\r\n" : "\n";
+		GString *t = g_string_new(NULL);
+		for (gsize k = 0, len = strlen(b64); k < len; k += line ? (gsize)line : len) {
+			g_string_append_len(t, b64 + k, (gssize)MIN(line ? (gsize)line : len, len - k));
+			g_string_append(t, eol);
+		}
+		for (int d = g_rand_int_range(r, 0, 5) - 2; d > 0 && t->len; d--, damaged++) {
+			gsize at = (gsize)g_rand_int_range(r, 0, (gint32)t->len);
+			int what = g_rand_int_range(r, 0, 3);
+			if (what == 0)
+				t->str[at] = junk[g_rand_int_range(r, 0, (gint32)sizeof junk - 1)];
+			else if (what == 1)
+				g_string_insert_c(t, (gssize)at, junk[g_rand_int_range(r, 0, (gint32)sizeof junk - 1)]);
+			else
+				g_string_truncate(t, at);
+		}
+		GMimeEncoding enc;
+		g_mime_encoding_init_decode(&enc, GMIME_CONTENT_ENCODING_BASE64);
+		gsize cap = g_mime_encoding_outlen(&enc, t->len) + 1;
+		guint8 *a = g_malloc(cap), *b = g_malloc(cap);
+		gsize na = mime_base64_decode((const guint8 *)t->str, t->len, a);
+		gsize nb = gmime_decode((const guint8 *)t->str, t->len, b);
+		if (na != nb || memcmp(a, b, na) != 0)
+			fail_msg("case %d (%zu bytes, lines of %d): %zu bytes, GMime %zu", i, t->len,
+			    line, na, nb);
+		g_free(a);
+		g_free(b);
+		g_string_free(t, TRUE);
+	}
+	assert_true(damaged > 1000);
+	g_rand_free(r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_valid),
+		cmocka_unit_test(test_base64_as_gmime),
 		cmocka_unit_test_setup_teardown(test_simple, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mixed_base64_qp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alternative_prefers_plain, setup, teardown),
