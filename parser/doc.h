@@ -78,4 +78,11 @@ gboolean doc_has_cover_sheet(const char *text);
  * "next_meetings" ("Date of Next ... Meetings" lines; never the deadline). */
 void doc_meta_extract(const char *text, JsonObject *metadata);
 
+/* doc_ls_ended - TEXT, the first pages of a document, has come to a liaison
+ * statement's last section: the "Date of Next ... Meetings" heading and a
+ * line of its list. The parse reads nothing further on (the label block, the
+ * ACTION paragraphs and the first next meeting are above), so the PDF reader
+ * leaves the next pages to the idle reading (flow/doc_rest.c). */
+gboolean doc_ls_ended(const char *text);
+
 #endif

@@ -68,9 +68,10 @@ doc_pdf_text(const char *path, const char *name, struct doc_ctx *c, struct doc_r
 	}
 	gboolean seen = FALSE;    /* a page with text: a scanned cover is no cover */
 	for (int i = 0; i < pages && !full; i++) {
-		/* The fields come from the cover sheet on the first pages: the
-		 * rest, for search, is read later when the workers are idle. */
-		if (c->l->parse_pages > 0 && i >= c->l->parse_pages && seen) {
+		/* The fields come from the cover sheet on the first pages, up to
+		 * its last section (the next meetings): the rest, for search, is
+		 * read later when the workers are idle. */
+		if (c->l->parse_pages > 0 && seen && (i >= c->l->parse_pages || doc_ls_ended(out->str))) {
 			r->partial = TRUE;
 			break;
 		}

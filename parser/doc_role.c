@@ -217,10 +217,75 @@ to_json(GPtrArray *arr)
 	return ja;
 }
 
+/* meetings_at - when LINES[I] is the heading "Date of Next ... Meetings",
+ * the lines of its list (from the rest of that line on) into MEETINGS: up to
+ * NEXT_MEETINGS_MAX, two blank lines or the next numbered heading. FALSE
+ * when LINES[I] is no such heading. */
+static gboolean
+meetings_at(char **lines, int i, GPtrArray *meetings)
+{
+	static GRegex *re_next, *re_heading, *re_ws;
+	if (g_once_init_enter(&re_next)) {
+		re_heading = g_regex_new("^\\s*(?:[0-9]+\\.\\s+\\S|(?:Annex|Appendix|Attachments?)\\b)",
+		    G_REGEX_CASELESS, 0, NULL);
+		re_ws = g_regex_new("\\s+", 0, 0, NULL);
+		g_once_init_leave(&re_next, g_regex_new("^\\s*(?:[0-9]+\\.?\\s*)?Dates?\\s+of\\s+"
+		    "(?:the\\s+)?next\\b.*?meetings?\\s*:?\\s*(.*)$", G_REGEX_CASELESS, 0, NULL));
+	}
+	GMatchInfo *mn = NULL;
+	if (!g_regex_match(re_next, lines[i], 0, &mn)) {
+		g_match_info_free(mn);
+		return FALSE;
+	}
+	char *rest = g_match_info_fetch(mn, 1);
+	g_match_info_free(mn);
+	gboolean ended = FALSE;
+	int blanks = 0;
+	for (int j = i; lines[j] && !ended; j++) {
+		char *s = g_regex_replace_literal(re_ws, j == i ? rest : lines[j], -1, 0, " ", 0, NULL);
+		g_strstrip(s);
+		if (j > i && g_regex_match(re_heading, s, 0, NULL)) {
+			ended = TRUE;
+		} else if (!*s) {
+			ended = ++blanks >= 2 && meetings->len;
+		} else {
+			blanks = 0;
+			g_ptr_array_add(meetings, g_steal_pointer(&s));
+			ended = meetings->len >= NEXT_MEETINGS_MAX;
+		}
+		g_free(s);
+	}
+	g_free(rest);
+	return TRUE;
+}
+
+gboolean
+doc_ls_ended(const char *text)
+{
+	if (!text)
+		return FALSE;
+	char **lines = g_strsplit(text, "\n", -1);
+	gboolean ended = FALSE;
+	for (int i = 0; lines[i] && !ended; i++) {
+		/* a literal test first (the regex on every line costs more): past
+		 * a number, its dot and spaces, the heading starts with "date" */
+		const char *l = lines[i];
+		for (int k = 0; k < 24 && *l && !g_ascii_isalpha(*l); k++)
+			l++;
+		if (g_ascii_strncasecmp(l, "date", 4) == 0) {
+			GPtrArray *m = g_ptr_array_new_with_free_func(g_free);
+			ended = meetings_at(lines, i, m) && m->len > 0;
+			g_ptr_array_unref(m);
+		}
+	}
+	g_strfreev(lines);
+	return ended;
+}
+
 void
 doc_meta_extract(const char *text, JsonObject *metadata)
 {
-	static GRegex *re_to_action, *re_to_line, *re_asks, *re_next, *re_heading, *re_ws;
+	static GRegex *re_to_action, *re_to_line, *re_asks;
 	if (!text)
 		return;
 	if (g_once_init_enter(&re_to_action)) {
@@ -228,11 +293,6 @@ doc_meta_extract(const char *text, JsonObject *metadata)
 		    G_REGEX_CASELESS, 0, NULL);
 		re_asks = g_regex_new("^\\s*ACTION\\s*:.*?\\b(?:asks?|requests?|invites?|"
 		    "encourages?)\\s+(.{2,120}?)\\s+(?:to|for)\\b", G_REGEX_CASELESS, 0, NULL);
-		re_next = g_regex_new("^\\s*(?:[0-9]+\\.?\\s*)?Dates?\\s+of\\s+(?:the\\s+)?next\\b.*?"
-		    "meetings?\\s*:?\\s*(.*)$", G_REGEX_CASELESS, 0, NULL);
-		re_heading = g_regex_new("^\\s*(?:[0-9]+\\.\\s+\\S|(?:Annex|Appendix|Attachments?)\\b)",
-		    G_REGEX_CASELESS, 0, NULL);
-		re_ws = g_regex_new("\\s+", 0, 0, NULL);
 		g_once_init_leave(&re_to_action, g_regex_new(
 		    "^\\s*To\\s+(.{2,80}?)\\s*[.:]?\\s*ACTION\\s*:", G_REGEX_CASELESS, 0, NULL));
 	}
@@ -278,30 +338,8 @@ doc_meta_extract(const char *text, JsonObject *metadata)
 		g_match_info_free(mi);
 		g_free(lab);
 
-		GMatchInfo *mn = NULL;
-		if (meetings->len == 0 && g_regex_match(re_next, l, 0, &mn)) {
-			char *rest = g_match_info_fetch(mn, 1);
-			int blanks = 0;
-			for (int j = i; lines[j] && meetings->len < NEXT_MEETINGS_MAX; j++) {
-				char *s = g_regex_replace_literal(re_ws, j == i ? rest : lines[j], -1, 0,
-				    " ", 0, NULL);
-				g_strstrip(s);
-				if (j > i && g_regex_match(re_heading, s, 0, NULL)) {
-					g_free(s);
-					break;
-				}
-				if (!*s) {
-					g_free(s);
-					if (++blanks >= 2 && meetings->len)
-						break;
-					continue;
-				}
-				blanks = 0;
-				g_ptr_array_add(meetings, s);
-			}
-			g_free(rest);
-		}
-		g_match_info_free(mn);
+		if (meetings->len == 0)
+			meetings_at(lines, i, meetings);
 	}
 	g_free(pending_to);
 	g_strfreev(lines);

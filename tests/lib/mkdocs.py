@@ -373,14 +373,25 @@ def cover_sideways_lines():
     return lines + ["", "1. Overall Description:", "SA3 thanks the IETF QUIC WG."]
 
 
-def cover_tab_pdf(path):
+def cover_tab_pdf(path, pages=2):
     """The bench's LS cover (tests/bench/mkpdf.py) with its values at a tab
-    stop, as the 3GPP Word template draws them; 2 pages."""
+    stop, as the 3GPP Word template draws them, and PAGES - 1 pages of text."""
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
     import mkpdf
     mkpdf.COVER_TAB = 150.0
     with open(path, "wb") as f:
-        f.write(mkpdf.build(2))
+        f.write(mkpdf.build(pages))
+
+
+def meetings_overleaf_lines():
+    """A statement whose "Date of next meetings" heading ends page 1 (20
+    lines) and whose list starts page 2, then annex pages 2 to 4."""
+    lines = bbf_lines()[:8] + ["", "2. Actions:", "ACTION: BBF asks the IETF QUIC WG to comment."]
+    lines += [""] * (19 - len(lines)) + ["3. Date of next meetings:"]
+    lines += ["SA2#163, 2-6 Sept 2024", "", ""]
+    for page in range(2, 5):
+        lines += ["Annex page %d line %d" % (page, k) for k in range(20 - (3 if page == 2 else 0))]
+    return lines
 
 
 def bbf_lines():
@@ -485,6 +496,8 @@ def fixtures(d):
     pdf(j("long.pdf"), ["Line %d of a long annex" % i for i in range(600)], lines_per_page=1)
     pdf(j("columns.pdf"), columns_lines())
     cover_tab_pdf(j("S3-240000.pdf"))
+    cover_tab_pdf(j("S3-240002.pdf"), pages=4)
+    pdf(j("LIAISE-440.pdf"), meetings_overleaf_lines(), lines_per_page=20)
     pdf(j("S3-240001.pdf"), cover_sideways_lines())
     xxe_docx(j("xxe.docx"))
     laughs_docx(j("laughs.docx"))

@@ -375,6 +375,19 @@ test_limits(void **state)
 	r = extract_with("T22-SG15-LS123.pdf", NULL, &l);
 	assert_false(r->partial);
 	doc_result_free(r);
+	/* a statement read to its next meetings: the pages after it are left */
+	r = extract_with("S3-240002.pdf", NULL, &l);
+	assert_true(r->partial);
+	assert_has(r->text, "SA3#141");
+	assert_null(strstr(r->text, "- page 2"));
+	doc_result_free(r);
+	/* the meetings' heading at the foot of page 1: page 2 is read too */
+	r = extract_with("LIAISE-440.pdf", NULL, &l);
+	assert_true(r->partial);
+	assert_has(r->text, "SA2#163");
+	assert_has(r->text, "Annex page 2");
+	assert_null(strstr(r->text, "Annex page 3"));
+	doc_result_free(r);
 
 	doc_limits_default(&l);
 	l.max_text_chars = 100;
@@ -572,6 +585,28 @@ test_meta(void **state)
 	}
 }
 
+/* doc_ls_ended: the next meetings' heading and a line of its list. */
+static void
+test_ls_ended(void **state)
+{
+	(void)state;
+	static const struct { const char *text; gboolean want; } t[] = {
+		{ "2. Actions:\nACTION: SA3 asks IETF QUIC WG to reply.\n\n"
+		  "3. Date of Next TSG SA WG3 Meetings:\nSA3#118\t14 - 18 October 2024\n", TRUE },
+		{ "Date of next meetings: SA2#163, 2-6 Sept 2024\n", TRUE },
+		{ "3.\u00a0Dates of the next meetings\nSA2#163\n", TRUE },
+		/* the heading at the foot of the page: its list is on the next one */
+		{ "2. Actions:\nACTION: SA3 asks IETF QUIC WG to reply.\n\n"
+		  "3. Date of Next TSG SA WG3 Meetings:\n\n", FALSE },
+		{ "Title: LS on X\nDate: 5 September 2024\nTo: IETF QUIC WG\n", FALSE },
+		{ "", FALSE },
+		{ NULL, FALSE },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(t); i++)
+		if (doc_ls_ended(t[i].text) != t[i].want)
+			fail_msg("case %zu: want %d", i, t[i].want);
+}
+
 int
 main(void)
 {
@@ -591,6 +626,7 @@ main(void)
 		cmocka_unit_test(test_kind),
 		cmocka_unit_test(test_pick_statement),
 		cmocka_unit_test(test_meta),
+		cmocka_unit_test(test_ls_ended),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
