@@ -51,8 +51,9 @@ flow_read(const struct flow_ctx *x, gint64 id, char **detail, GError **error)
 	char *envelope_from = NULL, *client = NULL;
 	if (store_stmt_message(x->s, id, &envelope_from, &client, error) < 0)
 		return NULL;
-	int fd = store_msg_open(x->s, id, error);
-	if (fd < 0) {
+	int fd;
+	GByteArray *bytes = store_msg_read(x->s, id, &fd, error);
+	if (!bytes && fd < 0) {
 		g_free(envelope_from);
 		g_free(client);
 		return NULL;
@@ -61,8 +62,9 @@ flow_read(const struct flow_ctx *x, gint64 id, char **detail, GError **error)
 	 * own: "" there means unknown, not the null sender of a bounce. */
 	gboolean imported = client && !strcmp(client, "liaisonctl") && !*envelope_from;
 	struct blob_sink *blobs = store_blob_sink_new(x->s);
-	struct parsed_mail *pm = mime_parse_fd(fd, imported ? NULL : envelope_from, x->c, blobs,
-	    error);
+	const char *from = imported ? NULL : envelope_from;
+	struct parsed_mail *pm = bytes ? mime_parse_bytes(bytes, from, x->c, blobs, error) :
+	    mime_parse_fd(fd, from, x->c, blobs, error);
 	blob_sink_free(blobs);
 	g_free(envelope_from);
 	g_free(client);

@@ -769,39 +769,12 @@ mime_parse_file(const char *path, const char *envelope_from, const struct conf *
 	return mime_parse_fd(fd, envelope_from, c, sink, error);
 }
 
-struct parsed_mail *
-mime_parse_fd(int fd, const char *envelope_from, const struct conf *c,
-    struct blob_sink *sink, GError **error)
+/* parse_stream - PM filled from the message in STREAM (which it takes);
+ * ENVELOPE_UNKNOWN: an imported file, "" is not the null sender. */
+static struct parsed_mail *
+parse_stream(struct parsed_mail *pm, GMimeStream *stream, gboolean envelope_unknown,
+    const struct conf *c, struct blob_sink *sink, GError **error)
 {
-	mime_init();
-	struct parsed_mail *pm = parsed_mail_new(envelope_from);
-	/* A seekable stream + persist: parts stay offsets into it and are
-	 * decoded straight into their blobs. A big file stays a file, so memory
-	 * does not follow size; a small one is read in one go, since the fs
-	 * stream seeks and reads a few KB at a time (two system calls per read
-	 * made a fifth of the worker's time kernel time). */
-	struct stat sb;
-	GMimeStream *stream = NULL;
-	if (fstat(fd, &sb) == 0 && sb.st_size <= MIME_SLURP_MAX) {
-		GByteArray *ba = g_byte_array_sized_new((guint)sb.st_size + 1);
-		g_byte_array_set_size(ba, (guint)sb.st_size);
-		gsize got = 0;
-		while (got < (gsize)sb.st_size) {
-			ssize_t n = pread(fd, ba->data + got, (gsize)sb.st_size - got, (off_t)got);
-			if (n <= 0)
-				break;
-			got += (gsize)n;
-		}
-		if (got == (gsize)sb.st_size) {
-			cut_header(ba, pm);
-			stream = g_mime_stream_mem_new_with_byte_array(ba);   /* it owns BA now */
-			close(fd);
-		} else {
-			g_byte_array_unref(ba);
-		}
-	}
-	if (!stream)
-		stream = g_mime_stream_fs_new(fd);
 	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_persist_stream(parser, TRUE);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
@@ -809,7 +782,7 @@ mime_parse_fd(int fd, const char *envelope_from, const struct conf *c,
 	g_mime_parser_options_set_warning_callback(opts, on_warning, pm);
 	GMimeMessage *m = g_mime_parser_construct_message(parser, opts);
 
-	struct walk w = { .c = c, .sink = sink, .pm = pm, .envelope_unknown = !envelope_from };
+	struct walk w = { .c = c, .sink = sink, .pm = pm, .envelope_unknown = envelope_unknown };
 	w.skip = g_hash_table_new(NULL, NULL);
 	if (!m) {
 		read_unparsed(&w, stream);
@@ -830,6 +803,49 @@ mime_parse_fd(int fd, const char *envelope_from, const struct conf *c,
 	if (!pm->body)
 		pm->body = g_strdup("");
 	return pm;
+}
+
+struct parsed_mail *
+mime_parse_bytes(GByteArray *bytes, const char *envelope_from, const struct conf *c,
+    struct blob_sink *sink, GError **error)
+{
+	mime_init();
+	struct parsed_mail *pm = parsed_mail_new(envelope_from);
+	cut_header(bytes, pm);
+	/* the stream owns BYTES now; parts stay offsets into it (persist) */
+	return parse_stream(pm, g_mime_stream_mem_new_with_byte_array(bytes), !envelope_from, c,
+	    sink, error);
+}
+
+struct parsed_mail *
+mime_parse_fd(int fd, const char *envelope_from, const struct conf *c,
+    struct blob_sink *sink, GError **error)
+{
+	/* A seekable stream + persist: parts stay offsets into it and are
+	 * decoded straight into their blobs. A big file stays a file, so memory
+	 * does not follow size; a small one is read in one go, since the fs
+	 * stream seeks and reads a few KB at a time (two system calls per read
+	 * made a fifth of the worker's time kernel time). */
+	struct stat sb;
+	if (fstat(fd, &sb) == 0 && sb.st_size <= MIME_SLURP_MAX) {
+		GByteArray *ba = g_byte_array_sized_new((guint)sb.st_size + 1);
+		g_byte_array_set_size(ba, (guint)sb.st_size);
+		gsize got = 0;
+		while (got < (gsize)sb.st_size) {
+			ssize_t n = pread(fd, ba->data + got, (gsize)sb.st_size - got, (off_t)got);
+			if (n <= 0)
+				break;
+			got += (gsize)n;
+		}
+		if (got == (gsize)sb.st_size) {
+			close(fd);
+			return mime_parse_bytes(ba, envelope_from, c, sink, error);
+		}
+		g_byte_array_unref(ba);
+	}
+	mime_init();
+	return parse_stream(parsed_mail_new(envelope_from), g_mime_stream_fs_new(fd), !envelope_from,
+	    c, sink, error);
 }
 
 void

@@ -57,6 +57,9 @@ struct parsed_mail *mime_parse_file(const char *path, const char *envelope_from,
  * or a memfd); it is closed. */
 struct parsed_mail *mime_parse_fd(int fd, const char *envelope_from,
     const struct conf *c, struct blob_sink *sink, GError **error);
+/* mime_parse_bytes - the same from the message BYTES in memory, which it takes. */
+struct parsed_mail *mime_parse_bytes(GByteArray *bytes, const char *envelope_from,
+    const struct conf *c, struct blob_sink *sink, GError **error);
 void parsed_mail_free(struct parsed_mail *pm);
 
 /* mime_statement_from_mail - the statement's MIME-derived parts (body,

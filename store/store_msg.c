@@ -649,11 +649,11 @@ store_msg_commit(struct store *s, struct store_spool *const *spools,
 	return n;
 }
 
-/* raw_fd - a descriptor on the bytes of the row: its file, or a memfd
- * holding its message_bytes. */
+/* raw_row - the row's file, open, or a copy of its message_bytes. */
 struct raw_row {
 	struct store *s;
 	int fd;
+	GByteArray *bytes;
 	GError **error;
 };
 
@@ -669,40 +669,54 @@ row_raw(sqlite3_stmt *q, void *data)
 			io_error(r->error, "open", abs);
 		return 1;
 	}
-	const void *bytes = sqlite3_column_blob(q, 1);
 	gsize len = (gsize)sqlite3_column_bytes(q, 1);
-	int fd = memfd_create("liaisond-message", MFD_CLOEXEC);
-	if (fd < 0) {
-		io_error(r->error, "memfd_create for message", "bytes");
-		return 1;
-	}
-	for (gsize off = 0; off < len;) {
-		ssize_t w = write(fd, (const char *)bytes + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			io_error(r->error, "write", "memfd");
-			close(fd);
-			return 1;
-		}
-		off += (gsize)w;
-	}
-	lseek(fd, 0, SEEK_SET);
-	r->fd = fd;
+	r->bytes = g_byte_array_sized_new((guint)len + 1);
+	if (len)
+		g_byte_array_append(r->bytes, sqlite3_column_blob(q, 1), (guint)len);
 	return 1;
+}
+
+GByteArray *
+store_msg_read(struct store *s, gint64 id, int *fd, GError **error)
+{
+	*fd = -1;
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT m.path, b.bytes FROM messages m"
+	    " LEFT JOIN message_bytes b ON b.message = m.id WHERE m.id = ?", error) < 0)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	struct raw_row r = { s, -1, NULL, error };
+	int found = store_q_one(s, st, row_raw, &r, "find message", error);
+	if (found == 0)
+		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
+	*fd = r.fd;
+	return r.bytes;
 }
 
 int
 store_msg_open(struct store *s, gint64 id, GError **error)
 {
-	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT m.path, b.bytes FROM messages m"
-	    " LEFT JOIN message_bytes b ON b.message = m.id WHERE m.id = ?", error) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	struct raw_row r = { s, -1, error };
-	int found = store_q_one(s, st, row_raw, &r, "find message", error);
-	if (found == 0)
-		g_set_error(error, STORE_ERROR, STORE_ERR_NOTFOUND, "no statement %" G_GINT64_FORMAT, id);
-	return found > 0 ? r.fd : -1;
+	int fd;
+	GByteArray *bytes = store_msg_read(s, id, &fd, error);
+	if (!bytes)
+		return fd;
+	fd = memfd_create("liaisond-message", MFD_CLOEXEC);
+	if (fd < 0)
+		io_error(error, "memfd_create for message", "bytes");
+	for (gsize off = 0; fd >= 0 && off < bytes->len;) {
+		ssize_t w = write(fd, bytes->data + off, bytes->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			io_error(error, "write", "memfd");
+			close(fd);
+			fd = -1;
+		} else {
+			off += (gsize)w;
+		}
+	}
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_SET);
+	g_byte_array_unref(bytes);
+	return fd;
 }

@@ -59,6 +59,11 @@ int store_msg_twins(struct store *s, gint64 id, GArray *ids, GError **error);
  * file under msg/, or a memfd with the bytes kept in the database), or -1
  * and ERROR (STORE_ERR_NOTFOUND: no such message). The caller closes it. */
 int store_msg_open(struct store *s, gint64 id, GError **error);
+/* store_msg_read - message ID's raw bytes: a copy of those kept in the
+ * database (*FD -1), or NULL and a descriptor on its file in *FD; NULL and
+ * *FD -1 with ERROR when neither can be had. The parse worker reads a small
+ * message this way, without store_msg_open's memfd and its copies. */
+GByteArray *store_msg_read(struct store *s, gint64 id, int *fd, GError **error);
 
 /* store_set_inline_max - spools of S up to BYTES stay in memory and are
  * committed into the database (message_bytes); larger ones, and all when
