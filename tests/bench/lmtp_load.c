@@ -525,6 +525,8 @@ main(int argc, char **argv)
 	    clients < 1 || messages < 1 || messages > 1000000 || size < 1024) {
 		fprintf(stderr, "lmtp_load: %s\n", e ? e->message :
 		    "need --port or --unix, 1 to 1000000 --messages, --size of 1024 or more");
+		g_clear_error(&e);
+		g_option_context_free(ctx);
 		return 64;
 	}
 	g_option_context_free(ctx);
@@ -539,11 +541,13 @@ main(int argc, char **argv)
 		}
 		if (!g_file_get_contents(doc_path, &doc, &doc_len, &e)) {
 			fprintf(stderr, "lmtp_load: %s\n", e->message);
+			g_error_free(e);
 			return 66;
 		}
 		const char *mark = memmem(doc, doc_len, "part 000000", 11);
 		if (!mark) {
 			fprintf(stderr, "lmtp_load: %s has no \"part 000000\" to number\n", doc_path);
+			g_free(doc);
 			return 65;
 		}
 		doc_mark = (gsize)(mark - doc) + 5;
