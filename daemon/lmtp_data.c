@@ -11,11 +11,37 @@ lmtp_data_init(struct lmtp_data *d)
 	*d = (struct lmtp_data){ .state = S_BOL };
 }
 
+/* next - the first C in IN[from, len), or IN + LEN when there is none. */
+static const char *
+next(const char *in, size_t from, size_t len, char c)
+{
+	const char *p = memchr(in + from, c, len - from);
+	return p ? p : in + len;
+}
+
 size_t
 lmtp_data_feed(struct lmtp_data *d, const char *in, size_t len, char *out, size_t *out_len)
 {
 	size_t i = 0, o = 0;
+	/* The next CR and the next LF at or after a position already scanned
+	 * (NULL: not yet looked for). Each memchr resumes past the last one
+	 * found, so that a chunk without any CR (or LF) is scanned once, not
+	 * once per line. */
+	const char *cr = NULL, *lf = NULL;
 	while (i < len && !d->done) {
+		if (d->state == S_MID) {
+			/* The common case: copy the run up to the next CR or LF at once. */
+			if (!cr || cr < in + i)
+				cr = next(in, i, len, '\r');
+			if (!lf || lf < in + i)
+				lf = next(in, i, len, '\n');
+			size_t n = (size_t)(MIN(cr, lf) - (in + i));
+			memcpy(out + o, in + i, n);
+			o += n;
+			i += n;
+			if (i == len)
+				break;
+		}
 		char ch = in[i++];
 		switch (d->state) {
 		case S_BOL:
@@ -49,19 +75,7 @@ lmtp_data_feed(struct lmtp_data *d, const char *in, size_t len, char *out, size_
 			out[o++] = '\r';
 			break;
 		case S_MID:
-			/* The common case: copy the run up to the next CR or LF at once. */
-			if (ch != '\r' && ch != '\n') {
-				const char *p = in + i - 1;
-				size_t n = 1;
-				while (i < len && in[i] != '\r' && in[i] != '\n') {
-					i++;
-					n++;
-				}
-				memcpy(out + o, p, n);
-				o += n;
-				continue;
-			}
-			break;
+			break;          /* ch is the CR or LF that ended the run */
 		}
 		/* ch inside a line */
 		if (ch == '\r') {

@@ -5,7 +5,9 @@ cover on page 1 and the title's "part 000000" once in it; lmtp_load --kind doc
 sends it with the digits set to each message's number, and the PDF that
 arrives still opens (xref intact) with that title; floor.c stores every
 message it acknowledges, as one record each in its spool, and reports its
-CPU when stopped; liaisond reads such a mail into a posted statement from the
+CPU when stopped; lmtp_load --check finds every message it sends from its
+templates equal to the same message built whole, wherever the PDF's digits
+fall in the base64 lines; liaisond reads such a mail into a posted statement from the
 PDF's cover sheet (Title, From SA3, To QUIC, For Action by its ACTION line).
 No timing is asserted: speed is for `make bench`.
 """
@@ -140,6 +142,41 @@ def test_lmtp_load_doc_through_floor():
         L.ok(("Title: " + TITLE % num) in pages[0], "its own title on the cover")
         seen.add(num)
     L.eq(seen, {0, 1, 2, 3}, "each message its own number")
+    ids = {email.message_from_bytes(rec)["Message-ID"] for rec in records}
+    L.eq(len(ids), 4, "each message its own Message-ID: %r" % ids)
+    L.eq(len({len(rec) for rec in records}), 1, "fixed-width numbers: all of one length")
+
+
+def check(*args):
+    p = subprocess.run([LOAD, "--check", *args], capture_output=True, text=True, timeout=120 * L.SLOW)
+    L.eq(p.returncode, 0, "lmtp_load --check %s: %s %s" % (" ".join(args), p.stdout, p.stderr))
+    res = dict(kv.split("=", 1) for kv in p.stdout.split())
+    L.ok(int(res["checked"]) >= 20 and res["mismatches"] == "0", p.stdout)
+
+
+@L.test
+def test_lmtp_load_templates_give_the_whole_builds():
+    """Messages are sent as a template with each message's numbers (and, for
+    doc, the base64 of the PDF's digits) written over: the same bytes as
+    building each message whole. Synthetic documents put the six digits at
+    every offset within a 57-byte (76-character) base64 line and at the very
+    end of the file (a padded last group), so that the re-encoded characters
+    also straddle a CRLF."""
+    d = L.tmpdir()
+    check("--kind", "text", "--messages", "1000000")
+    check("--kind", "pdf", "--size", str(1024 * 1024), "--messages", "1000000")
+    doc = os.path.join(d, "doc.pdf")
+    mkpdf(doc)
+    check("--kind", "doc", "--doc", doc, "--messages", "1000000")
+    syn = os.path.join(d, "syn.pdf")
+    for k in range(60):
+        for tail in (0, 1, 2, 100):
+            with open(syn, "wb") as f:
+                f.write(b"y" * k + b"part 000000" + b"z" * tail)
+            check("--kind", "doc", "--doc", syn, "--messages", "1000000")
+    p = subprocess.run([LOAD, "--check", "--messages", "1000001"], capture_output=True, text=True,
+                       timeout=60)
+    L.eq(p.returncode, 64, "more messages than six digits can number: %s" % p.stderr)
 
 
 @L.test

@@ -286,6 +286,125 @@ test_data_nul(void **state)
 	assert_memory_equal(out, "a\0b\r\n", 5);
 }
 
+/* Inputs for the chunking test: each is decoded whole, then cut into two and
+ * into three pieces at every possible place; all must give OUT, the flags and
+ * the bytes left over (REST) exactly. LEN/OUT_LEN 0: strlen. */
+struct split_case {
+	const char *in;
+	size_t len;
+	const char *out;
+	size_t out_len;
+	gboolean done;
+	gboolean bare;
+	size_t rest;
+};
+
+static const struct split_case split_cases[] = {
+	{ ".\r\n", 0, "", 0, TRUE, FALSE, 0 },
+	{ "..a\r\n...\r\n..\r\nb.\r\n.\r\n", 0, ".a\r\n..\r\n.\r\nb.\r\n", 0, TRUE, FALSE, 0 },
+	{ "a\r\n.\r\nQUIT\r\n", 0, "a\r\n", 0, TRUE, FALSE, 6 },
+	{ "\r\n\r\n.\r\n", 0, "\r\n\r\n", 0, TRUE, FALSE, 0 },
+	{ "a\rb\r\n.\r\n", 0, "a\rb\r\n", 0, TRUE, TRUE, 0 },
+	{ "a\nb\r\n.\r\n", 0, "a\nb\r\n", 0, TRUE, TRUE, 0 },
+	{ "a\r\r\n.\r\n", 0, "a\r\r\n", 0, TRUE, TRUE, 0 },
+	{ "a\n.\r\nb\r\n.\r\n", 0, "a\n.\r\nb\r\n", 0, TRUE, TRUE, 0 },
+	{ "a\n.\n.\r\n", 0, "a\n.\n.\r\n", 0, FALSE, TRUE, 0 },
+	{ "a\r\n.\rX\r\n.\r\n", 0, "a\r\n\rX\r\n", 0, TRUE, TRUE, 0 },
+	{ "a\r\n.\n", 0, "a\r\n\n", 0, FALSE, TRUE, 0 },
+	{ "a\r\n.\r", 0, "a\r\n", 0, FALSE, FALSE, 0 },
+	{ "line\r", 0, "line", 0, FALSE, FALSE, 0 },
+	{ "\r\r\r\n\n\n\r\n.\r\n", 0, "\r\r\r\n\n\n\r\n", 0, TRUE, TRUE, 0 },
+	{ "a\0b\r\n.\0\r\n.\r\n", 12, "a\0b\r\n\0\r\n", 8, TRUE, FALSE, 0 },
+	{ "no end at all", 0, "no end at all", 0, FALSE, FALSE, 0 },
+};
+
+/* split_decode - IN decoded in the pieces that CUTS (NCUTS ascending offsets)
+ * make, each piece a copy of its exact size and each output buffer of the
+ * size the contract promises (piece + 2), so that ASan sees any overrun. */
+static GString *
+split_decode(const char *in, size_t len, const size_t *cuts, int ncuts, struct lmtp_data *d,
+    size_t *rest)
+{
+	GString *out = g_string_new(NULL);
+	size_t start = 0;
+	lmtp_data_init(d);
+	for (int k = 0; k <= ncuts && !d->done; k++) {
+		size_t end = k < ncuts ? cuts[k] : len, n = end - start, o;
+		char *piece = g_memdup2(in + start, n), *buf = g_malloc(n + 2);
+		size_t used = lmtp_data_feed(d, piece, n, buf, &o);
+		assert_true(used <= n && o <= n + 2);
+		if (used < n)
+			assert_true(d->done);
+		g_string_append_len(out, buf, (gssize)o);
+		g_free(piece);
+		g_free(buf);
+		start += used;
+	}
+	*rest = len - start;
+	return out;
+}
+
+static void
+check_split(const struct split_case *t, const char *in, size_t len, const char *want,
+    size_t want_len, const size_t *cuts, int ncuts)
+{
+	struct lmtp_data d;
+	size_t rest;
+	GString *out = split_decode(in, len, cuts, ncuts, &d, &rest);
+	if (out->len != want_len || memcmp(out->str, want, want_len) != 0 ||
+	    d.done != t->done || d.bare_eol != t->bare || rest != t->rest)
+		fail_msg("data of %zu bytes cut at %zu,%zu (%d cuts): out %zu bytes (want %zu), "
+		    "done %d, bare %d, rest %zu", len, ncuts > 0 ? cuts[0] : 0,
+		    ncuts > 1 ? cuts[1] : 0, ncuts, out->len, want_len, d.done, d.bare_eol, rest);
+	g_string_free(out, TRUE);
+}
+
+/* run_splits - whole, then every cut into two and into three non-empty pieces. */
+static void
+run_splits(const struct split_case *t, const char *in, size_t len, const char *want,
+    size_t want_len)
+{
+	size_t cuts[2] = { 0, 0 };
+	check_split(t, in, len, want, want_len, cuts, 0);
+	for (cuts[0] = 1; cuts[0] < len; cuts[0]++) {
+		check_split(t, in, len, want, want_len, cuts, 1);
+		for (cuts[1] = cuts[0] + 1; cuts[1] < len; cuts[1]++)
+			check_split(t, in, len, want, want_len, cuts, 2);
+	}
+}
+
+static void
+test_data_splits(void **state)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(split_cases); i++) {
+		const struct split_case *t = &split_cases[i];
+		run_splits(t, t->in, t->len ? t->len : strlen(t->in), t->out,
+		    t->out_len ? t->out_len : strlen(t->out));
+	}
+	/* Long lines around stuffed dots and the end, then a run of bare LFs
+	 * with no CR anywhere after it (the scan for the next CR finds none). */
+	GString *in = g_string_new(NULL), *want = g_string_new(NULL);
+	for (int k = 0; k < 3; k++) {
+		g_string_append_c(in, '.');
+		for (int j = 0; j < 150; j++) {
+			g_string_append_c(in, (char)('a' + (j + k) % 26));
+			g_string_append_c(want, (char)('a' + (j + k) % 26));
+		}
+		g_string_append(in, "\r\n");
+		g_string_append(want, "\r\n");
+	}
+	g_string_append(in, ".\r\nnext");
+	struct split_case long_lines = { NULL, 0, NULL, 0, TRUE, FALSE, 4 };
+	run_splits(&long_lines, in->str, in->len, want->str, want->len);
+	g_string_truncate(in, 0);
+	for (int k = 0; k < 120; k++)
+		g_string_append(in, k % 2 ? "\n" : "x\n.");
+	struct split_case bare_lfs = { NULL, 0, NULL, 0, FALSE, TRUE, 0 };
+	run_splits(&bare_lfs, in->str, in->len, in->str, in->len);
+	g_string_free(in, TRUE);
+	g_string_free(want, TRUE);
+}
+
 int
 main(void)
 {
@@ -295,6 +414,7 @@ main(void)
 		cmocka_unit_test(test_binary),
 		cmocka_unit_test(test_data_table),
 		cmocka_unit_test(test_data_nul),
+		cmocka_unit_test(test_data_splits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
