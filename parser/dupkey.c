@@ -134,15 +134,13 @@ dupkey_set(struct statement *st)
 	if (!*title)
 		return;
 	g_autofree char *from = groups(st->from_groups);
-	g_autofree char *tk_in = g_strdup_printf("%s\n%s", title, from);
-	g_autofree char *tk = digest_sha256(tk_in, strlen(tk_in));
+	g_autofree char *tk = digest_sha256_join((const char *const[]){ title, from }, 2);
 	json_object_set_string_member(st->metadata, "title_key", tk);
 	g_autofree char *body = dupkey_norm(st->body);
 	g_autofree char *att = attachments(st->attachments);
 	const char *what = strlen(body) >= BODY_MIN ? body : *att ? att : NULL;
 	if (!what)
 		return;
-	g_autofree char *ck_in = g_strdup_printf("%s\n%s", tk, what);
-	g_autofree char *ck = digest_sha256(ck_in, strlen(ck_in));
+	g_autofree char *ck = digest_sha256_join((const char *const[]){ tk, what }, 2);
 	json_object_set_string_member(st->metadata, "content_key", ck);
 }
