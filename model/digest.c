@@ -2,6 +2,7 @@
 #include "model/digest.h"
 
 #include <gnutls/crypto.h>
+#include <string.h>
 
 char *
 digest_hex(const unsigned char d[32])
@@ -21,5 +22,30 @@ digest_sha256(const void *data, gsize len)
 	unsigned char d[32];
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, d) < 0)
 		return g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
+	return digest_hex(d);
+}
+
+char *
+digest_sha256_join(const char *const *parts, guint n)
+{
+	gnutls_hash_hd_t h;
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0) {
+		GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+		for (guint i = 0; i < n; i++) {
+			if (i > 0)
+				g_checksum_update(c, (const guchar *)"\n", 1);
+			g_checksum_update(c, (const guchar *)parts[i], (gssize)strlen(parts[i]));
+		}
+		char *hex = g_strdup(g_checksum_get_string(c));
+		g_checksum_free(c);
+		return hex;
+	}
+	for (guint i = 0; i < n; i++) {
+		if (i > 0)
+			gnutls_hash(h, "\n", 1);
+		gnutls_hash(h, parts[i], strlen(parts[i]));
+	}
+	unsigned char d[32];
+	gnutls_hash_deinit(h, d);
 	return digest_hex(d);
 }

@@ -9,5 +9,8 @@
 char *digest_hex(const unsigned char d[32]);
 /* digest_sha256 - of LEN bytes at DATA. */
 char *digest_sha256(const void *data, gsize len);
+/* digest_sha256_join - of the N strings PARTS joined by "\n", without
+ * making the joined string (a part may be a whole body). */
+char *digest_sha256_join(const char *const *parts, guint n);
 
 #endif

@@ -29,21 +29,25 @@ norm_word(GString *out, const char *w, gsize len, gboolean *space)
 	}
 }
 
-/* ascii_word - append the ASCII word W: NFKC and case folding of ASCII
- * letters and digits is lower case. Written in place (one capacity check
- * per word: a 50 KB body has thousands of words). */
-static void
-ascii_word(GString *out, const char *w, gsize len, gboolean *space)
+/* What a byte is to the words (classes()): a separator (ASCII space or
+ * punctuation, NUL), a byte of a character that is not ASCII, or else an
+ * ASCII letter or digit, given as it is normalised: NFKC and case folding
+ * of these is lower case. */
+#define SEP 0
+#define HIGH 0x80
+
+static const unsigned char *
+classes(void)
 {
-	gsize at = out->len;
-	g_string_set_size(out, at + len + 1);    /* grows the buffer when needed */
-	char *d = out->str + at;
-	if (*space && at)
-		*d++ = ' ';
-	for (gsize i = 0; i < len; i++)
-		d[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + ('a' - 'A') : w[i]);
-	g_string_truncate(out, (gsize)(d + len - out->str));
-	*space = FALSE;
+	static unsigned char table[256];
+	static gsize done;
+	if (g_once_init_enter(&done)) {
+		for (int c = 0; c < 256; c++)
+			table[c] = c >= 0x80 ? HIGH : g_ascii_isalnum(c) ? (unsigned char)g_ascii_tolower(c) :
+			    SEP;
+		g_once_init_leave(&done, 1);
+	}
+	return table;
 }
 
 /* norm - TEXT as words: NFKC, case folded, letters and digits only, one
@@ -51,26 +55,50 @@ ascii_word(GString *out, const char *w, gsize len, gboolean *space)
  * Cut at ASCII spaces and punctuation first: nothing composes across them
  * into a letter or digit (the only compositions that start with one, such
  * as "=" U+0338, give a symbol), so each word is normalised alone and the
- * all-ASCII words, nearly all of a statement, skip the Unicode tables. */
+ * all-ASCII words, nearly all of a statement, skip the Unicode tables:
+ * they are written lowered straight into the output, in the one pass that
+ * finds where they end. */
 char *
 dupkey_norm(const char *text)
 {
-	const char *p = text ? text : "";
-	GString *out = g_string_sized_new(strlen(p) + 1);
+	const unsigned char *cls = classes();
+	const char *p = text ? text : "", *end = p + strlen(p);
+	GString *out = g_string_sized_new((gsize)(end - p) + 2);
 	gboolean space = FALSE;
 	while (*p) {
-		const char *w = p;
-		unsigned char high = 0;
-		while (*p && ((unsigned char)*p >= 0x80 || g_ascii_isalnum(*p)))
-			high |= (unsigned char)*p++;
-		if (p > w && high < 0x80)
-			ascii_word(out, w, (gsize)(p - w), &space);
-		else if (p > w)
-			norm_word(out, w, (gsize)(p - w), &space);
-		if (*p) {
+		if (cls[(unsigned char)*p] == SEP) {
 			space = TRUE;
 			p++;
+			continue;
 		}
+		/* An ASCII word takes at most the bytes it is read from, and its
+		 * separator: room for the rest of the text is room enough. Only
+		 * a word normalised by norm_word can grow the output past it. */
+		gsize at = out->len;
+		if (out->allocated_len < at + (gsize)(end - p) + 2) {
+			g_string_set_size(out, at + (gsize)(end - p) + 2);
+			g_string_truncate(out, at);
+		}
+		char *d = out->str + at;
+		if (space && at)
+			*d++ = ' ';
+		const char *w = p;
+		unsigned char c;
+		while ((c = cls[(unsigned char)*p]) != SEP && c != HIGH) {
+			*d++ = (char)c;
+			p++;
+		}
+		if (c == HIGH) {
+			/* not ASCII: the whole word goes through the Unicode tables */
+			while (cls[(unsigned char)*p] != SEP)
+				p++;
+			out->str[at] = '\0';
+			norm_word(out, w, (gsize)(p - w), &space);
+			continue;
+		}
+		*d = '\0';
+		out->len = (gsize)(d - out->str);
+		space = FALSE;
 	}
 	return g_string_free(out, FALSE);
 }
@@ -134,15 +162,13 @@ dupkey_set(struct statement *st)
 	if (!*title)
 		return;
 	g_autofree char *from = groups(st->from_groups);
-	g_autofree char *tk_in = g_strdup_printf("%s\n%s", title, from);
-	g_autofree char *tk = digest_sha256(tk_in, strlen(tk_in));
+	g_autofree char *tk = digest_sha256_join((const char *const[]){ title, from }, 2);
 	json_object_set_string_member(st->metadata, "title_key", tk);
 	g_autofree char *body = dupkey_norm(st->body);
 	g_autofree char *att = attachments(st->attachments);
 	const char *what = strlen(body) >= BODY_MIN ? body : *att ? att : NULL;
 	if (!what)
 		return;
-	g_autofree char *ck_in = g_strdup_printf("%s\n%s", tk, what);
-	g_autofree char *ck = digest_sha256(ck_in, strlen(ck_in));
+	g_autofree char *ck = digest_sha256_join((const char *const[]){ tk, what }, 2);
 	json_object_set_string_member(st->metadata, "content_key", ck);
 }

@@ -222,49 +222,142 @@ is_heading(const char *line)
 	return letters >= 3;
 }
 
-/* maybe_next_meetings - could L match next_re below ("3. Date of next
- * meetings")? A literal test first: the regex on every line of a long body
- * was most of the parse time. Whatever comes before the first ASCII letter
- * is passed over (a number, its dot, spaces: in GRegex's Unicode mode \d
- * and \s also take other digits and spaces, e.g. the no-break space of a
- * Word list), so the test lets through every line the pattern matches. */
-static gboolean
-maybe_next_meetings(const char *l)
+/* A line of the text read in place: the text is neither split nor copied
+ * (it may be a 50 KB body; the block and whatever is looked at closely sit
+ * in its first lines). END is where the line ended before any trimming: its
+ * '\n' or the end of the text. */
+struct span {
+	const char *p;
+	gsize len;
+	const char *end;
+};
+
+struct lines {
+	const char *at, *end;
+	gboolean done;
+};
+
+/* lines_init - the lines of TEXT[0..LEN), as g_strsplit(text, "\n") cuts
+ * them: an empty text has none, a final '\n' is followed by an empty line. */
+static void
+lines_init(struct lines *it, const char *text, gsize len)
 {
-	for (int i = 0; i < 24 && *l && !g_ascii_isalpha(*l); i++)
-		l++;
-	return g_ascii_strncasecmp(l, "date", 4) == 0;
+	it->at = text;
+	it->end = text + len;
+	it->done = len == 0;
 }
 
-/* scan_after - what follows the block: an ACTION paragraph and the next meetings. */
+static gboolean
+lines_next(struct lines *it, struct span *s)
+{
+	if (it->done)
+		return FALSE;
+	const char *nl = memchr(it->at, '\n', (size_t)(it->end - it->at));
+	s->p = it->at;
+	s->end = nl ? nl : it->end;
+	s->len = (gsize)(s->end - s->p);
+	if (nl)
+		it->at = nl + 1;
+	else
+		it->done = TRUE;
+	return TRUE;
+}
+
+/* span_chomp, span_strip - g_strchomp and g_strstrip on the span. */
 static void
-scan_after(struct label_block *b, char **lines, int from)
+span_chomp(struct span *s)
+{
+	while (s->len > 0 && g_ascii_isspace(s->p[s->len - 1]))
+		s->len--;
+}
+
+static void
+span_strip(struct span *s)
+{
+	span_chomp(s);
+	while (s->len > 0 && g_ascii_isspace(*s->p)) {
+		s->p++;
+		s->len--;
+	}
+}
+
+/* maybe_next_meetings - could L (LEN bytes) match next_re below ("3. Date
+ * of next meetings")? A literal test first: the regex on every line of a
+ * long body was most of the parse time. Whatever comes before the first
+ * ASCII letter is passed over (a number, its dot, spaces: in GRegex's
+ * Unicode mode \d and \s also take other digits and spaces, e.g. the
+ * no-break space of a Word list), so the test lets through every line the
+ * pattern matches. */
+static gboolean
+maybe_next_meetings(const char *l, gsize len)
+{
+	const char *end = l + len;
+	for (int i = 0; i < 24 && l < end && !g_ascii_isalpha(*l); i++)
+		l++;
+	return end - l >= 4 && g_ascii_strncasecmp(l, "date", 4) == 0;
+}
+
+static gboolean
+has_prefix(const char *l, gsize len, const char *prefix)
+{
+	gsize n = strlen(prefix);
+	return len >= n && memcmp(l, prefix, n) == 0;
+}
+
+/* scan_line - one line after the block: an ACTION paragraph, the heading of
+ * the next meetings or a line under it (*MEETINGS: -1 before the heading,
+ * then the lines taken). */
+static void
+scan_line(struct label_block *b, const struct span *s, int *meetings)
 {
 	static GRegex *next_re;
 	if (g_once_init_enter(&next_re))
 		g_once_init_leave(&next_re, g_regex_new("^(\\d\\.\\s*)?Dates? of (the )?next .*meetings?",
 		    G_REGEX_CASELESS, 0, NULL));
+	const char *l = s->p, *end = s->p + s->len;
+	while (l < end && (*l == ' ' || *l == '\t'))
+		l++;
+	gsize len = (gsize)(end - l);
+	if (len > 0 && *l == 'A' && (has_prefix(l, len, "ACTION:") ||
+	    has_prefix(l, len, "ACTIONS:") || has_prefix(l, len, "ACTION :")))
+		b->action_paragraph = TRUE;
+	if (*meetings < 0 && maybe_next_meetings(l, len) &&
+	    g_regex_match_full(next_re, l, (gssize)len, 0, 0, NULL, NULL)) {
+		*meetings = 0;
+		return;
+	}
+	if (*meetings >= 0 && *meetings < MEETING_LINES_MAX) {
+		if (len == 0) {
+			if (b->next_meetings->len > 0)
+				*meetings = MEETING_LINES_MAX;
+			return;
+		}
+		g_ptr_array_add(b->next_meetings, g_strstrip(g_strndup(l, len)));
+		(*meetings)++;
+	}
+}
+
+/* scan_after - what follows the block in TEXT[0..LEN): an ACTION paragraph
+ * and the next meetings. The block's scan trimmed the lines it read: the
+ * first CHOMPED lines are read without their trailing spaces, and the lines
+ * numbered in STRIPPED (ascending) without leading ones either. */
+static void
+scan_after(struct label_block *b, const char *text, gsize len, guint chomped,
+    const guint *stripped, guint n_stripped)
+{
+	struct lines it;
+	struct span s;
 	int meetings = -1;
-	for (int i = from; lines[i]; i++) {
-		const char *l = lines[i];
-		while (*l == ' ' || *l == '\t')
-			l++;
-		if (*l == 'A' && (g_str_has_prefix(l, "ACTION:") || g_str_has_prefix(l, "ACTIONS:") ||
-		    g_str_has_prefix(l, "ACTION :")))
-			b->action_paragraph = TRUE;
-		if (meetings < 0 && maybe_next_meetings(l) && g_regex_match(next_re, l, 0, NULL)) {
-			meetings = 0;
-			continue;
+	guint k = 0;
+	lines_init(&it, text, len);
+	for (guint i = 0; lines_next(&it, &s); i++) {
+		if (i < chomped)
+			span_chomp(&s);
+		if (k < n_stripped && stripped[k] == i) {
+			span_strip(&s);
+			k++;
 		}
-		if (meetings >= 0 && meetings < MEETING_LINES_MAX) {
-			if (*l == '\0') {
-				if (b->next_meetings->len > 0)
-					meetings = MEETING_LINES_MAX;
-				continue;
-			}
-			g_ptr_array_add(b->next_meetings, g_strstrip(g_strdup(l)));
-			meetings++;
-		}
+		scan_line(b, &s, &meetings);
 	}
 }
 
@@ -274,38 +367,52 @@ labels_scan(const char *text)
 	struct label_block *b = g_new0(struct label_block, 1);
 	b->items = g_ptr_array_new_with_free_func(item_free);
 	b->next_meetings = g_ptr_array_new_with_free_func(g_free);
-	b->prose = g_strdup("");
-	if (!text)
+	if (!text) {
+		b->prose = g_strdup("");
 		return b;
+	}
 
 	/* Only the start of a very long text is read (bounded time and memory),
 	 * and only as valid UTF-8 (GRegex's requirement). */
 	gsize n = MIN(strlen(text), (size_t)SCAN_MAX);
-	g_autofree char *head = mime_utf8_valid(text, n) ? g_strndup(text, n) :
-	    g_utf8_make_valid(text, (gssize)n);
-	char **lines = g_strsplit(head, "\n", -1);
+	g_autofree char *made = NULL;
+	const char *head = text;
+	if (!mime_utf8_valid(text, n)) {
+		head = made = g_utf8_make_valid(text, (gssize)n);
+		n = strlen(made);
+	}
+	GString *line = g_string_sized_new(128);  /* the line in hand, for the regex */
 	GString *lead = g_string_new(NULL);
 	struct label_item *last = NULL;   /* the item continuation lines go to */
 	gboolean in_block = FALSE, after_blank = FALSE;
-	int lead_lines = 0, i;
+	int lead_lines = 0;
+	guint index = 0, stripped[LEAD_LINES_MAX], n_stripped = 0;
+	struct lines it;
+	struct span s, brk = { NULL, 0, NULL };   /* brk: the line the block ends at, as trimmed */
 
-	for (i = 0; lines[i]; i++) {
-		char *line = lines[i];
+	lines_init(&it, head, n);
+	while (lines_next(&it, &s)) {
 		g_autofree char *label = NULL, *value = NULL;
 		gboolean indented = FALSE;
 		enum label_key k = LK_NONE;
-		g_strchomp(line);
+		guint i = index++;
+		span_chomp(&s);
 
-		if (*line == '\0') {
+		if (s.len == 0) {
 			after_blank = TRUE;
 			continue;
 		}
-		if (line[0] == '>') {          /* quoted text is never the block */
-			if (in_block)
+		if (s.p[0] == '>') {          /* quoted text is never the block */
+			if (in_block) {
+				brk = s;
 				break;
+			}
 			continue;
 		}
-		if (parse_label_line(line, &label, &value, &indented, &k)) {
+		g_string_truncate(line, 0);
+		g_string_append_len(line, s.p, (gssize)s.len);
+		char *l = line->str;
+		if (parse_label_line(l, &label, &value, &indented, &k)) {
 			if (k == LK_SUB) {
 				/* Name:/E-mail: lines belong to the contact label above them. */
 				if (last && is_contact_key(last->key)) {
@@ -319,42 +426,51 @@ labels_scan(const char *text)
 			after_blank = FALSE;
 			continue;
 		}
-		gboolean cont = line[0] == ' ' || line[0] == '\t';
+		gboolean cont = l[0] == ' ' || l[0] == '\t';
 		if (in_block && last && (cont || (!after_blank && !*last->value))) {
 			/* An indented line continues the value; so does a plain line
 			 * right under a label with nothing after its colon. */
-			append_value(last, g_strstrip(line));
+			append_value(last, g_strstrip(l));
 			continue;
 		}
 		if (!in_block) {
 			if (++lead_lines > LEAD_LINES_MAX)
 				break;
-			if (lead->len < 1024)
-				g_string_append_printf(lead, "%s%s", lead->len ? "\n" : "", g_strstrip(line));
+			if (lead->len < 1024) {
+				g_string_append_printf(lead, "%s%s", lead->len ? "\n" : "", g_strstrip(l));
+				stripped[n_stripped++] = i;
+			}
 			continue;
 		}
-		if (is_heading(g_strstrip(line))) {
+		if (is_heading(g_strstrip(l))) {
 			last = NULL;
 			continue;
 		}
-		break;                           /* prose: the block has ended */
+		brk = s;                         /* prose: the block has ended */
+		span_strip(&brk);
+		break;
 	}
+	g_string_free(line, TRUE);
 
 	if (b->items->len > 0) {
 		b->lead = g_string_free(lead, FALSE);
-		if (lines[i]) {
-			g_autofree char *rest = g_strjoinv("\n", lines + i);
-			g_free(b->prose);
-			b->prose = g_strdup(rest);
+		if (!brk.p) {
+			b->prose = g_strdup("");
+		} else {
+			/* the prose: the line the block ended at, as trimmed, then
+			 * the rest of the text as it is */
+			gsize rest = (gsize)(head + n - brk.end);
+			b->prose = g_malloc(brk.len + rest + 1);
+			memcpy(b->prose, brk.p, brk.len);
+			memcpy(b->prose + brk.len, brk.end, rest);
+			b->prose[brk.len + rest] = '\0';
+			scan_after(b, b->prose, brk.len + rest, 0, NULL, 0);
 		}
-		scan_after(b, lines, i < (int)g_strv_length(lines) ? i : (int)g_strv_length(lines));
 	} else {
 		g_string_free(lead, TRUE);
 		b->lead = g_strdup("");
-		g_free(b->prose);
 		b->prose = g_strdup(text);
-		scan_after(b, lines, 0);
+		scan_after(b, head, n, index, stripped, n_stripped);
 	}
-	g_strfreev(lines);
 	return b;
 }

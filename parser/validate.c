@@ -197,6 +197,15 @@ check_word(struct statement *st)
 	g_string_free(names, TRUE);
 }
 
+/* has_text - something in S besides white space (as g_strstrip sees it). */
+static gboolean
+has_text(const char *s)
+{
+	while (g_ascii_isspace(*s))
+		s++;
+	return *s != '\0';
+}
+
 /* has_content - some text besides the labelled fields, or an attachment. */
 static gboolean
 has_content(const struct statement *st)
@@ -206,10 +215,10 @@ has_content(const struct statement *st)
 	if (!st->body)
 		return FALSE;
 	struct label_block *b = labels_scan(st->body);
-	g_autofree char *text = b->items->len > 0 ? g_strconcat(b->lead, "\n", b->prose, NULL) :
-	    g_strdup(st->body);
+	gboolean some = b->items->len > 0 ? has_text(b->lead) || has_text(b->prose) :
+	    has_text(st->body);
 	label_block_free(b);
-	return *g_strstrip(text) != '\0';
+	return some;
 }
 
 static void

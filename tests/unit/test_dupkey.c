@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "parser/dupkey.h"
+#include "model/digest.h"
 
 /* reference - the definition, over the whole text at once: NFKC, case
  * fold, letters and digits kept, one space between words. */
@@ -90,12 +91,36 @@ test_keys_are_sha256(void **state)
 	statement_free(st);
 }
 
+/* digest_sha256_join hashes the parts as if joined by newlines, without
+ * joining them: the digest of the joined string, whatever the parts. */
+static void
+test_join_is_digest_of_joined(void **state)
+{
+	(void)state;
+	GString *big = g_string_new(NULL);
+	for (int i = 0; i < 5000; i++)
+		g_string_append_printf(big, "word%d ", i);
+	const char *const sets[][3] = {
+		{ "a", "b", "c" }, { "", "", "" }, { "title", "", "x" }, { "\n", "tk", big->str },
+	};
+	for (guint s = 0; s < G_N_ELEMENTS(sets); s++)
+		for (guint n = 0; n <= 3; n++) {
+			g_autofree char *joined = g_strjoinv("\n", (char **)(const char *[]){
+			    n > 0 ? sets[s][0] : NULL, n > 1 ? sets[s][1] : NULL, n > 2 ? sets[s][2] : NULL, NULL });
+			g_autofree char *want = g_compute_checksum_for_string(G_CHECKSUM_SHA256, joined, -1);
+			g_autofree char *got = digest_sha256_join(sets[s], n);
+			assert_string_equal(got, want);
+		}
+	g_string_free(big, TRUE);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_norm_matches_definition),
 		cmocka_unit_test(test_keys_are_sha256),
+		cmocka_unit_test(test_join_is_digest_of_joined),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

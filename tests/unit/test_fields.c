@@ -505,6 +505,84 @@ test_next_meetings_heading(void **state)
 	}
 }
 
+/* want_block - B has exactly the items "label=value" of WANT (NULL-ended),
+ * this lead and this prose. */
+static void
+want_block(const char *text, const char *const *want, const char *lead, const char *prose)
+{
+	struct label_block *b = labels_scan(text);
+	guint n = 0;
+	while (want[n])
+		n++;
+	if (b->items->len != n)
+		fail_msg("'%s': %u items, want %u", text, b->items->len, n);
+	for (guint i = 0; i < n; i++) {
+		const struct label_item *it = b->items->pdata[i];
+		g_autofree char *got = g_strdup_printf("%s=%s", it->label, it->value);
+		assert_string_equal(got, want[i]);
+	}
+	assert_string_equal(b->lead, lead);
+	assert_string_equal(b->prose, prose);
+	label_block_free(b);
+}
+
+/* The edges of the block scan: each line it reads loses its trailing white
+ * space (CR included); the line the block ends at loses its leading white
+ * space too and begins the prose, the lines after it are kept as they are. */
+static void
+test_scan_edges(void **state)
+{
+	/* a line with leading spaces after a heading ends the block */
+	want_block("Title: T\nFrom: SA3\nLIAISON STATEMENT\n   Dear all,  \n  line two  \n",
+	    (const char *[]){ "Title=T", "From=SA3", NULL }, "", "Dear all,\n  line two  \n");
+	/* while an indented line right after a label continues its value */
+	want_block("Title: T\n   continued  \nFrom: SA3\n\nText\n",
+	    (const char *[]){ "Title=T\ncontinued", "From=SA3", NULL }, "", "Text\n");
+	/* CRLF lines: values and the first prose line without the CR, the rest as it came */
+	want_block("Title: T\r\nFrom: SA3 \r\n\r\nDear all,\r\nText.\r\n",
+	    (const char *[]){ "Title=T", "From=SA3", NULL }, "", "Dear all,\nText.\r\n");
+	/* a cover line before the block is the lead; no newline at the end */
+	want_block("  Cover note \t\nTitle: T\nTo: QUIC\n\nLast line",
+	    (const char *[]){ "Title=T", "To=QUIC", NULL }, "Cover note", "Last line");
+	want_block("Title: T", (const char *[]){ "Title=T", NULL }, "", "");
+	/* quoted text ends the block and is kept, chomped */
+	want_block("Title: T\nFrom: SA3\n> quoted  \r\n> more \nrest",
+	    (const char *[]){ "Title=T", "From=SA3", NULL }, "", "> quoted\n> more \nrest");
+	/* no block: the text is the prose as it is */
+	want_block("", (const char *[]){ NULL }, "", "");
+	want_block("Hello\n \r\nDate of next meetings:\n SA#163 \n\nmore", (const char *[]){ NULL }, "",
+	    "Hello\n \r\nDate of next meetings:\n SA#163 \n\nmore");
+	struct label_block *b = labels_scan("Hello\n \r\nDate of next meetings:\n SA#163 \n\nmore");
+	assert_int_equal(b->next_meetings->len, 1);
+	assert_string_equal(b->next_meetings->pdata[0], "SA#163");
+	label_block_free(b);
+
+	/* Only the first MiB is read: the prose ends there, a character cut by
+	 * the bound is replaced, and an ACTION paragraph after it is not seen;
+	 * without a block the prose is the whole text. */
+	const gsize scan_max = 1024 * 1024;
+	GString *t = g_string_new("Title: T\nFrom: SA3\n\nprose\n");
+	gsize prose_at = t->len - strlen("prose\n");
+	while (t->len < scan_max - 1)
+		g_string_append(t, "filler text\n");
+	g_string_truncate(t, scan_max - 1);
+	g_string_append(t, "\xc3\xa9\nACTION: too late\n");
+	b = labels_scan(t->str);
+	assert_int_equal(b->items->len, 2);
+	assert_int_equal(strlen(b->prose), scan_max - 1 - prose_at + 3);
+	assert_true(g_str_has_prefix(b->prose, "prose\nfiller text\n"));
+	assert_true(g_str_has_suffix(b->prose, "\xef\xbf\xbd"));   /* U+FFFD */
+	assert_false(b->action_paragraph);
+	label_block_free(b);
+	t->str[5] = t->str[13] = ';';    /* "Title; T", "From; SA3": no labels */
+	b = labels_scan(t->str);
+	assert_int_equal(b->items->len, 0);
+	assert_string_equal(b->prose, t->str);
+	assert_false(b->action_paragraph);
+	label_block_free(b);
+	g_string_free(t, TRUE);
+}
+
 /* What is not a field is kept as metadata: 3GPP's meeting, release, work
  * items, Cc groups, next meetings; what a reply answers. */
 static void
@@ -647,6 +725,7 @@ main(void)
 		cmocka_unit_test(test_mail_warnings),
 		cmocka_unit_test(test_metadata),
 		cmocka_unit_test(test_next_meetings_heading),
+		cmocka_unit_test(test_scan_edges),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_identifiers_in_names),
 		cmocka_unit_test(test_body_after_block),
