@@ -221,8 +221,6 @@ store_close(struct store *s)
 	g_free(s->tmp_dir);
 	g_free(s->msg_dir);
 	g_free(s->blob_dir);
-	if (s->blob_dirs_synced)
-		g_hash_table_destroy(s->blob_dirs_synced);
 	g_free(s);
 }
 

@@ -100,6 +100,35 @@ store_blob_path(struct store *s, const char *sha256)
 	return g_build_filename(s->blob_dir, sub, sha256, NULL);
 }
 
+/* blob_dirs_ready - blobs/00 .. blobs/ff all made and durable, once per
+ * process: each new one fsynced, then blobs/ once (which also covers one
+ * made by a process that crashed before syncing it). A blob's commit then
+ * fsyncs only its own folder: making the folders on first use cost an fsync
+ * of blobs/ for each of the first 256 attachments, most of a new store's. */
+static int
+blob_dirs_ready(struct store *s, GError **error)
+{
+	if (s->blob_dirs_ready)
+		return 0;
+	if (g_mkdir_with_parents(s->blob_dir, 0750) != 0)
+		return set_errno_error(error, "mkdir", s->blob_dir);
+	for (guint i = 0; i < 256; i++) {
+		char sub[3];
+		g_snprintf(sub, sizeof sub, "%02x", i);
+		g_autofree char *dir = g_build_filename(s->blob_dir, sub, NULL);
+		if (mkdir(dir, 0750) == 0) {
+			if (store_fsync_dir(dir, error) < 0)
+				return -1;
+		} else if (errno != EEXIST) {
+			return set_errno_error(error, "mkdir", dir);
+		}
+	}
+	if (store_fsync_dir(s->blob_dir, error) < 0)
+		return -1;
+	s->blob_dirs_ready = TRUE;
+	return 0;
+}
+
 int
 store_blob_commit(struct store_blob *b, const char *sha256, GError **error)
 {
@@ -108,9 +137,8 @@ store_blob_commit(struct store_blob *b, const char *sha256, GError **error)
 		g_set_error(error, STORE_ERROR, STORE_ERR_DATA, "bad blob digest");
 		return -1;
 	}
-	g_autofree char *dir = g_path_get_dirname(path);
-	if (mkdir(dir, 0750) != 0 && errno != EEXIST && g_mkdir_with_parents(dir, 0750) != 0)
-		return set_errno_error(error, "mkdir", dir);
+	if (blob_dirs_ready(b->s, error) < 0)
+		return -1;
 	/* Content-addressed: an existing file with this name holds these bytes
 	 * already (it was fsynced before its own rename). */
 	if (access(path, F_OK) == 0) {
@@ -123,19 +151,9 @@ store_blob_commit(struct store_blob *b, const char *sha256, GError **error)
 	if (rename(b->tmp_path, path) != 0)
 		return set_errno_error(error, "rename", path);
 	b->committed = TRUE;
-	/* The new entry, and the ab/ folder's own entry in blobs/ once per
-	 * process (it may have been made by a process that crashed before
-	 * syncing it): not an fsync of blobs/ for every attachment. */
-	if (store_fsync_dir(dir, error) < 0)
-		return -1;
-	if (!b->s->blob_dirs_synced)
-		b->s->blob_dirs_synced = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	if (!g_hash_table_contains(b->s->blob_dirs_synced, dir)) {
-		if (store_fsync_dir(b->s->blob_dir, error) < 0)
-			return -1;
-		g_hash_table_add(b->s->blob_dirs_synced, g_strdup(dir));
-	}
-	return 0;
+	/* the new entry in its ab/ folder */
+	g_autofree char *dir = g_path_get_dirname(path);
+	return store_fsync_dir(dir, error);
 }
 
 void

@@ -12,7 +12,7 @@ struct store {
 	/* SQL text -> prepared statement, NULL unless store_cache_statements;
 	 * cached: the same statements, to tell store_finish what to keep. */
 	GHashTable *cache, *cached;
-	GHashTable *blob_dirs_synced;   /* blobs/ab folders known durable (store_blob_commit) */
+	gboolean blob_dirs_ready;       /* blobs/00 .. ff made and durable (store_blob.c) */
 	gint64 busy_since;   /* monotonic us: when the current wait for the lock began */
 	gulong busy_step_us; /* how often a writer waiting for the lock tries again */
 	gint64 inline_max;   /* a spool up to this is kept in memory, then in the database */
