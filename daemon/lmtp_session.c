@@ -358,7 +358,7 @@ read_data(struct lmtp_conn *c, struct store_spool *sp, enum lmtp_outcome *out)
 	}
 	/* The fsync of the message itself happens here, on this session's
 	 * thread, in parallel with other sessions; the group commit then only
-	 * renames, syncs the folder and commits. */
+	 * syncs the folder, once for its batch, and commits. */
 	if (!too_big && !d.bare_eol && !failed && store_spool_sync(sp, &error) < 0) {
 		log_error("event=spool_failed session=%s reason=%s", c->id, log_quote(error->message));
 		g_clear_error(&error);

@@ -303,7 +303,7 @@ store_spool_sync(struct store_spool *sp, GError **error)
 		sp->synced = TRUE;
 	}
 	if (!sp->published) {
-		if (publish(sp, error) < 0 || store_fsync_dir(sp->store->msg_dir, error) < 0)
+		if (publish(sp, error) < 0)
 			return -1;
 		sp->published = TRUE;
 	}
@@ -563,32 +563,22 @@ commit_batch(struct store *s, struct store_spool *const *spools,
     GError **error)
 {
 	/* Files first, outside the write lock: each is fsynced and renamed into
-	 * msg/, then the folder is fsynced once, so every file a row will name
-	 * is durable before the transaction that records it. (A crash after
-	 * this leaves files no row names: the client got no 250 and sends
-	 * again.) Spools already synced by store_spool_sync are skipped. */
-	gboolean moved = FALSE;
+	 * msg/ (here, or already by store_spool_sync on its session's thread),
+	 * then the folder is fsynced once for the whole batch, so every file a
+	 * row will name is durable before the transaction that records it. (A
+	 * crash after this leaves files no row names: the client got no 250
+	 * and sends again.) */
+	gboolean files = FALSE;
 	for (int i = 0; i < n; i++) {
 		struct store_spool *sp = spools[i];
 		if (sp->mem)
 			continue;   /* its bytes go into the transaction */
-		if (!sp->synced) {
-			if (spool_flush(sp, error) < 0)
-				return -1;
-			if (fsync(sp->fd) != 0)
-				return io_error(error, "fsync", sp->path);
-			sp->synced = TRUE;
-		}
-		if (!sp->published) {
-			if (publish(sp, error) < 0)
-				return -1;
-			moved = TRUE;
-		}
+		if (store_spool_sync(sp, error) < 0)
+			return -1;
+		files = TRUE;
 	}
-	if (moved && store_fsync_dir(s->msg_dir, error) < 0)
+	if (files && store_fsync_dir(s->msg_dir, error) < 0)
 		return -1;
-	for (int i = 0; i < n; i++)
-		spools[i]->published = TRUE;
 
 	if (store_begin(s, error) < 0)
 		return -1;

@@ -21,11 +21,11 @@ struct store_spool *store_spool_new(struct store *s, GError **error);
  * hashes them and notes the Message-ID from the header section. */
 int store_spool_write(struct store_spool *sp, const void *buf, size_t len, GError **error);
 gint64 store_spool_size(const struct store_spool *sp);
-/* store_spool_sync - make the finished spool durable now: fsync it, rename
- * it into msg/, fsync msg/. Optional: store_msg_commit does the same for a
- * spool that has not been synced. Sessions call it on their own threads so
- * that these fsyncs run in parallel (the file system folds concurrent ones
- * into one journal commit) and the group commit is left with one fsync, the
+/* store_spool_sync - make the finished spool's bytes durable now: fsync it
+ * and rename it into msg/. Optional: store_msg_commit does the same for a
+ * spool that has not been synced, then fsyncs msg/ once for its batch.
+ * Sessions call it on their own threads so that these fsyncs run in
+ * parallel and the group commit is left with two: the folder's and the
  * transaction's. No more writes after it. */
 int store_spool_sync(struct store_spool *sp, GError **error);
 /* store_spool_free - drop the spool; removes its file unless committed. */
