@@ -22,7 +22,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -172,7 +171,7 @@ def dovecot_case(clients, messages, size, kind, tag):
     pidfile = os.path.join(d, "run", "master.pid")
     try:
         L.wait_for(lambda: os.path.exists(pidfile), 20, "dovecot to start")
-        L.wait_for(lambda: _connects(port), 20, "dovecot lmtp")
+        L.wait_for(lambda: L.listening(port), 20, "dovecot lmtp")
         with open(pidfile) as f:
             master = int(f.read())
         pids = proc_tree(master)
@@ -202,7 +201,7 @@ def floor_case(clients, messages, size, kind, tag):
     proc = subprocess.Popen([FLOOR, "--port", str(port), "--spool", os.path.join(d, "spool")],
                             stdout=subprocess.PIPE, text=True)
     try:
-        L.wait_for(lambda: _connects(port), 20, "floor to listen")
+        L.wait_for(lambda: L.listening(port), 20, "floor to listen")
         r = run_load(port, clients, messages, size, kind, "bench@bench.example", tag)
         r["peak_rss_mb"] = peak_rss_mb([proc.pid])
         proc.terminate()
@@ -216,14 +215,6 @@ def floor_case(clients, messages, size, kind, tag):
             proc.kill()
             proc.wait()
         shutil.rmtree(d, ignore_errors=True)
-
-
-def _connects(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 def big_message(size):

@@ -262,6 +262,22 @@ append_attachment(struct tmpl *t, long want, int n)
 	g_string_append(m, "--bench-boundary--\r\n");
 }
 
+/* put_headers - the header fields both kinds share: SUBJECT ", part NNNNNN",
+ * a Message-ID with the number, MIME-Version. */
+static void
+put_headers(struct tmpl *t, const char *subject, int n)
+{
+	g_string_append_printf(t->m,
+	    "From: 3GPP Liaisons Coordinator <3GPPLiaison@etsi.org>\r\n"
+	    "To: statements@ietf.org\r\n"
+	    "Subject: %s, part ", subject);
+	put(t, F_N6, n);
+	g_string_append_printf(t->m, "\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n"
+	    "Message-ID: <bench.%s.%d.", run_tag, (int)getpid());
+	put(t, F_N6, n);
+	g_string_append(t->m, "@bench.example>\r\nMIME-Version: 1.0\r\n");
+}
+
 /* make_doc_message - statement number N as 3GPP sends them: a short
  * covering note and the LS as a PDF attachment whose cover title carries N. */
 static struct tmpl *
@@ -269,16 +285,8 @@ make_doc_message(int n)
 {
 	struct tmpl *t = g_new0(struct tmpl, 1);
 	GString *m = t->m = g_string_sized_new(doc_len * 4 / 3 + doc_len / 38 + 4096);
+	put_headers(t, "[LS] LS on security of multipath QUIC for ATSSS steering", n);
 	g_string_append(m,
-	    "From: 3GPP Liaisons Coordinator <3GPPLiaison@etsi.org>\r\n"
-	    "To: statements@ietf.org\r\n"
-	    "Subject: [LS] LS on security of multipath QUIC for ATSSS steering, part ");
-	put(t, F_N6, n);
-	g_string_append_printf(m, "\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n"
-	    "Message-ID: <bench.%s.%d.", run_tag, (int)getpid());
-	put(t, F_N6, n);
-	g_string_append(m, "@bench.example>\r\n"
-	    "MIME-Version: 1.0\r\n"
 	    "Content-Type: multipart/mixed; boundary=\"bench-boundary\"\r\n\r\n"
 	    "--bench-boundary\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
 	    "Dear colleagues,\r\n\r\n"
@@ -324,15 +332,7 @@ make_message(int n)
 	struct tmpl *t = g_new0(struct tmpl, 1);
 	GString *m = t->m = g_string_sized_new((gsize)size + 4096);
 	gboolean pdf = strcmp(kind, "pdf") == 0;
-	g_string_append(m,
-	    "From: 3GPP Liaisons Coordinator <3GPPLiaison@etsi.org>\r\n"
-	    "To: statements@ietf.org\r\n"
-	    "Subject: LS on multipath QUIC security, part ");
-	put(t, F_N6, n);
-	g_string_append_printf(m, "\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n"
-	    "Message-ID: <bench.%s.%d.", run_tag, (int)getpid());
-	put(t, F_N6, n);
-	g_string_append(m, "@bench.example>\r\nMIME-Version: 1.0\r\n");
+	put_headers(t, "LS on multipath QUIC security", n);
 	if (pdf)
 		g_string_append(m, "Content-Type: multipart/mixed; boundary=\"bench-boundary\"\r\n\r\n"
 		    "--bench-boundary\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n");

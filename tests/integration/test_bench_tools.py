@@ -16,7 +16,6 @@ import email
 import email.policy
 import os
 import signal
-import socket
 import subprocess
 
 import gi
@@ -101,7 +100,7 @@ def test_lmtp_load_doc_through_floor():
     proc = subprocess.Popen([FLOOR, "--port", str(port), "--spool", spool],
                             stdout=subprocess.PIPE, text=True)
     try:
-        L.wait_for(lambda: _connects(port), 20, "floor to listen")
+        L.wait_for(lambda: L.listening(port), 20, "floor to listen")
         load(port, 4, doc)
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=20)
@@ -223,14 +222,6 @@ def test_liaisond_reads_a_cover_with_values_at_a_tab_stop():
         L.eq(st["purpose"], "for_action", "Purpose from the ACTION line")
         L.eq(st["from_contacts"], ["peter.schmitt@example.com"], "From-Contact")
         L.eq([x["role"] for x in st["documents"]], ["statement"], "the PDF is the statement")
-
-
-def _connects(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 L.main()

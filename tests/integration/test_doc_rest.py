@@ -25,24 +25,8 @@ PAGES = 40
 
 
 def cover(number, title):
-    """A BBF letter's first page (as mkdocs.bbf_lines), numbered NUMBER."""
-    return [
-        "Broadband Forum",
-        "LIAISE-%d" % number,
-        "Broadband Forum Reference: LIAISE-%d" % number,
-        "Title: %s" % title,
-        "From: Broadband Forum",
-        "To: IETF QUIC WG",
-        "Contact: Jane Roe, Broadband Forum Liaison Manager, jane.roe@example.net",
-        "Date: 5 September 2024",
-        "",
-        "Dear IETF QUIC WG chairs,",
-        "The Broadband Forum has started work on steering traffic over fixed and",
-        "mobile access using multipath QUIC, and would like to inform the IETF.",
-        "",
-        "Sincerely,",
-        "Jane Roe",
-    ]
+    """A BBF letter's first page, numbered NUMBER."""
+    return mkdocs.bbf_lines(number, title, meetings=False)
 
 
 def long_pdf(number, title, word):

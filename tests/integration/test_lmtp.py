@@ -405,7 +405,7 @@ def sigterm_lets_transactions_finish():
         d.signal(15)
         code, text = idle.reply()
         L.eq((code, text[:5]), (421, "4.3.2"), "an idle session is told to go")
-        L.wait_for(lambda: not _connects(d.port), 10, "the listener to close")
+        L.wait_for(lambda: not L.listening(d.port), 10, "the listener to close")
         busy.send_raw(busy.dot_stuff(m)[40:])
         r = busy.reply()
         L.eq(r[0], 250, "the transaction in progress is completed")
@@ -437,14 +437,6 @@ def sigterm_drain_timeout_bounds_a_stuck_transaction():
         d.start()
         L.eq(d.ctl_json("list"), [], "nothing stored")
         L.eq(os.listdir(os.path.join(d.state_dir, "tmp")), [], "the spool is removed at the next start")
-
-
-def _connects(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 @L.test

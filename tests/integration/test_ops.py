@@ -555,7 +555,7 @@ def test_socket_activation_for_another_pid_is_ignored():
     listener.close()
     try:
         # It falls back to `listen` (TCP and the harness's unix socket).
-        L.wait_for(lambda: _tcp_up(d.port) or a.poll() is not None, 20, "liaisond on `listen`")
+        L.wait_for(lambda: L.listening(d.port) or a.poll() is not None, 20, "liaisond on `listen`")
         L.eq(a.poll(), None, "liaisond still running (log: %s)" % d.log()[-2000:])
         c = d.lmtp()
         L.eq(c.greeting[0], 220, "greeting on the configured listener")
@@ -564,14 +564,6 @@ def test_socket_activation_for_another_pid_is_ignored():
     finally:
         a.close()
         d.close()
-
-
-def _tcp_up(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 @L.test
@@ -646,7 +638,7 @@ def notify_run(abstract):
         d.start()
         i = ns.wait("READY=1")
         # READY=1 comes once the listeners are up: the port answers.
-        L.ok(_tcp_up(d.port), "listening when READY=1 was sent")
+        L.ok(L.listening(d.port), "listening when READY=1 was sent")
         w = ns.wait("WATCHDOG=1", after=i)
         ns.wait("WATCHDOG=1", after=w + 1)
         d.signal(signal.SIGHUP)

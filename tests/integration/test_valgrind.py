@@ -87,11 +87,7 @@ class VGDaemon(L.Daemon):
             if self.proc.poll() is not None:
                 raise L.CheckFailed("liaisond under valgrind exited with %s:\n%s" % (
                     self.proc.returncode, self.log()[-3000:]))
-            try:
-                L.socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return True
-            except OSError:
-                return False
+            return L.listening(self.port)
         L.wait_for(ready, 60, "liaisond (valgrind) to listen on %d" % self.port, interval=0.2)
 
 

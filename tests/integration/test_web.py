@@ -486,6 +486,17 @@ def proxy_auth_believed_only_on_the_unix_socket():
         w.close()
 
 
+def browser_login(b, w):
+    """Log alice in through the login form in browser B; she lands on Pending."""
+    from selenium.webdriver.common.by import By
+    b.get(w.url("login"))
+    b.find_element(By.ID, "name").send_keys("alice")
+    b.find_element(By.ID, "password").send_keys("correct horse battery")
+    b.find_element(By.ID, "login").click()
+    L.wait_for(lambda: b.current_url.endswith("/secr/pending/"), 30 * L.SLOW,
+               "the login to land on Pending")
+
+
 def chromium():
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -533,12 +544,7 @@ def browser_secretariat_corrects_to_group_and_approves():
                    "the detail page")
         L.ok("QUIC (quic)" in b.page_source, "detail opened from the list")
         # the secretariat
-        b.get(w.url("login"))
-        b.find_element(By.ID, "name").send_keys("alice")
-        b.find_element(By.ID, "password").send_keys("correct horse battery")
-        b.find_element(By.ID, "login").click()
-        L.wait_for(lambda: b.current_url.endswith("/secr/pending/"), 30 * L.SLOW,
-                   "the login to land on Pending")
+        browser_login(b, w)
         b.find_element(By.LINK_TEXT, "LS on satellite backhaul").click()
         L.wait_for(lambda: b.current_url.endswith("/secr/%d/" % S["rejected"]), 30 * L.SLOW,
                    "the statement page")
@@ -596,12 +602,7 @@ def browser_secretariat_refuses_pending_outgoing():
     b = chromium()
     try:
         b.set_page_load_timeout(60 * L.SLOW)
-        b.get(w.url("login"))
-        b.find_element(By.ID, "name").send_keys("alice")
-        b.find_element(By.ID, "password").send_keys("correct horse battery")
-        b.find_element(By.ID, "login").click()
-        L.wait_for(lambda: b.current_url.endswith("/secr/pending/"), 30 * L.SLOW,
-                   "the login to land on Pending")
+        browser_login(b, w)
         b.find_element(By.LINK_TEXT, title).click()
         L.wait_for(lambda: b.current_url.endswith("/secr/%d/" % mid), 30 * L.SLOW,
                    "the statement page")
@@ -725,12 +726,7 @@ def buttons_only_where_the_flow_allows_them():
     b = chromium()
     try:
         b.set_page_load_timeout(60 * L.SLOW)
-        b.get(w.url("login"))
-        b.find_element(By.ID, "name").send_keys("alice")
-        b.find_element(By.ID, "password").send_keys("correct horse battery")
-        b.find_element(By.ID, "login").click()
-        L.wait_for(lambda: b.current_url.endswith("/secr/pending/"), 30 * L.SLOW,
-                   "the login to land on Pending")
+        browser_login(b, w)
         for state, i in sid.items():
             b.get(w.url("secr/%d/" % i))
             L.ok(b.find_elements(By.ID, "history"), "the %s statement's page" % state)

@@ -130,6 +130,15 @@ def wait_for(fn, timeout=10, what="condition", interval=0.05):
     raise CheckFailed("timed out after %ss waiting for %s (last: %r)" % (timeout * SLOW, what, last))
 
 
+def listening(port):
+    """Does something accept TCP connections on 127.0.0.1:PORT?"""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
 _keep = [KEEP]
 
 # Everything a test starts registers here so that a failing test still stops it.
@@ -337,11 +346,7 @@ class Daemon:
         def ready():
             if self.proc.poll() is not None:
                 raise CheckFailed("liaisond exited with %s:\n%s" % (self.proc.returncode, self.log()[-3000:]))
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return True
-            except OSError:
-                return False
+            return listening(self.port)
         wait_for(ready, 20, "liaisond to listen on %d" % self.port)
 
     def alive(self):
@@ -610,15 +615,8 @@ class Postfix:
             raise CheckFailed("postfix -c %s start failed: %s %s\n%s" % (
                 self.dir, p.stdout, p.stderr, self.log()[-2000:]))
         self.started = True
-        wait_for(lambda: self._smtp_up(), 20, "private postfix smtpd on %d" % self.smtp_port)
+        wait_for(lambda: listening(self.smtp_port), 20, "private postfix smtpd on %d" % self.smtp_port)
         return self
-
-    def _smtp_up(self):
-        try:
-            socket.create_connection(("127.0.0.1", self.smtp_port), timeout=1).close()
-            return True
-        except OSError:
-            return False
 
     def master_pid(self):
         try:
@@ -722,11 +720,7 @@ class Web:
             if self.proc.poll() is not None:
                 raise CheckFailed("liaisond-web exited with %s:\n%s" % (self.proc.returncode,
                                                                      self.log()[-3000:]))
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return True
-            except OSError:
-                return False
+            return listening(self.port)
         wait_for(ready, 20 * SLOW, "liaisond-web to listen on %d" % self.port)
         return self
 

@@ -394,12 +394,14 @@ def meetings_overleaf_lines():
     return lines
 
 
-def bbf_lines():
+def bbf_lines(number=439, title="Broadband Forum work on QUIC-based access steering",
+              meetings=True):
+    """A BBF letter, LIAISE-NUMBER; MEETINGS: with its sentence on the next meetings."""
     return [
         "Broadband Forum",
-        "LIAISE-439",
-        "Broadband Forum Reference: LIAISE-439",
-        "Title: Broadband Forum work on QUIC-based access steering",
+        "LIAISE-%d" % number,
+        "Broadband Forum Reference: LIAISE-%d" % number,
+        "Title: %s" % title,
         "From: Broadband Forum",
         "To: IETF QUIC WG",
         "Contact: Jane Roe, Broadband Forum Liaison Manager, jane.roe@example.net",
@@ -408,7 +410,8 @@ def bbf_lines():
         "Dear IETF QUIC WG chairs,",
         "The Broadband Forum has started work on steering traffic over fixed and",
         "mobile access using multipath QUIC, and would like to inform the IETF.",
-        "Our next meetings are 21-24 October 2024 (Prague) and 3-6 February 2025.",
+    ] + (["Our next meetings are 21-24 October 2024 (Prague) and 3-6 February 2025."]
+         if meetings else []) + [
         "",
         "Sincerely,",
         "Jane Roe",
