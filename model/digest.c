@@ -1,8 +1,10 @@
 /* digest.c - SHA-256 in hex (digest.h). */
 #include "model/digest.h"
 
+#include <errno.h>
 #include <gnutls/crypto.h>
 #include <string.h>
+#include <unistd.h>
 
 char *
 digest_hex(const unsigned char d[32])
@@ -47,5 +49,36 @@ digest_sha256_join(const char *const *parts, guint n)
 	}
 	unsigned char d[32];
 	gnutls_hash_deinit(h, d);
+	return digest_hex(d);
+}
+
+char *
+digest_sha256_fd(int fd)
+{
+	gnutls_hash_hd_t h;
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* from the page cache in large pieces */
+	char *buf = g_malloc(256 * 1024);
+	off_t off = 0;
+	ssize_t n;
+	while ((n = pread(fd, buf, 256 * 1024, off)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		gnutls_hash(h, buf, (size_t)n);
+		off += n;
+	}
+	int err = errno;
+	g_free(buf);
+	unsigned char d[32];
+	gnutls_hash_deinit(h, d);
+	if (n < 0) {
+		errno = err;
+		return NULL;
+	}
 	return digest_hex(d);
 }

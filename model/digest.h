@@ -12,5 +12,8 @@ char *digest_sha256(const void *data, gsize len);
 /* digest_sha256_join - of the N strings PARTS joined by "\n", without
  * making the joined string (a part may be a whole body). */
 char *digest_sha256_join(const char *const *parts, guint n);
+/* digest_sha256_fd - of the bytes in file FD (read with pread from offset
+ * 0, its position untouched); NULL with errno set when it cannot be read. */
+char *digest_sha256_fd(int fd);
 
 #endif

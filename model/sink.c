@@ -1,5 +1,6 @@
 /* sink.c - the in-memory blob sink (memfd): the parser's output without a store. */
 #include "model/sink.h"
+#include "model/digest.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,30 +33,21 @@ static int
 mem_keep(struct blob_sink *k, int fd, const char *sha256, char **sha256_out, char **path,
     GError **error)
 {
-	{
-		g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
-		char buf[16384];
-		ssize_t n;
-		off_t off = 0;
-		while ((n = pread(fd, buf, sizeof buf, off)) > 0) {
-			g_checksum_update(sum, (const guchar *)buf, n);
-			off += n;
-		}
-		if (n < 0) {
-			g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "read blob: %s",
-			    g_strerror(errno));
-			return -1;
-		}
-		/* a digest the writer took on the way must be the bytes' (the
-		 * parser's tests and fuzzers run on this sink and check it here) */
-		if (sha256 && strcmp(sha256, g_checksum_get_string(sum)) != 0) {
-			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "blob digest %s given, "
-			    "the bytes are %s", sha256, g_checksum_get_string(sum));
-			return -1;
-		}
-		if (sha256_out)
-			*sha256_out = g_strdup(g_checksum_get_string(sum));
+	g_autofree char *sum = digest_sha256_fd(fd);
+	if (!sum) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "read blob: %s",
+		    g_strerror(errno));
+		return -1;
 	}
+	/* a digest the writer took on the way must be the bytes' (the parser's
+	 * tests and fuzzers run on this sink and check it here) */
+	if (sha256 && strcmp(sha256, sum) != 0) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "blob digest %s given, "
+		    "the bytes are %s", sha256, sum);
+		return -1;
+	}
+	if (sha256_out)
+		*sha256_out = g_steal_pointer(&sum);
 	*path = g_strdup_printf("/proc/self/fd/%d", fd);
 	return 0;
 }

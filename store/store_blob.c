@@ -4,10 +4,8 @@
 #include "store/store_blob.h"
 
 #include <errno.h>
-#include <gnutls/crypto.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,32 +50,10 @@ store_blob_fd(const struct store_blob *b)
 char *
 store_blob_digest(struct store_blob *b, GError **error)
 {
-	gnutls_hash_hd_t h;
-	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0) {
-		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "sha256: no digest");
-		return NULL;
-	}
-	/* read back from the page cache in large pieces: cheaper than hashing
-	 * through a filter while decoding (GLib's SHA-256 is a plain C loop) */
-	char *buf = g_malloc(256 * 1024);
-	off_t off = 0;
-	ssize_t n;
-	while ((n = pread(b->fd, buf, 256 * 1024, off)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			set_errno_error(error, "read", b->tmp_path);
-			g_free(buf);
-			gnutls_hash_deinit(h, NULL);
-			return NULL;
-		}
-		gnutls_hash(h, buf, (size_t)n);
-		off += n;
-	}
-	g_free(buf);
-	unsigned char d[32];
-	gnutls_hash_deinit(h, d);
-	return digest_hex(d);
+	char *hex = digest_sha256_fd(b->fd);
+	if (!hex)
+		set_errno_error(error, "read", b->tmp_path);
+	return hex;
 }
 
 static gboolean
