@@ -297,22 +297,6 @@ content_type_of(GMimeObject *o)
 	return l;
 }
 
-/* write_all - LEN bytes at P to FD. */
-static int
-write_all(int fd, const guint8 *p, gsize len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		len -= (gsize)w;
-	}
-	return 0;
-}
-
 /* decode_base64 - DW's content decoded in memory when it is base64 (nearly
  * every attachment), else NULL; *N is -1 when its stream cannot be read.
  * The encoded text is read whole (the part is at most MIME_SLURP_MAX) and
@@ -367,7 +351,11 @@ write_part(GMimeObject *o, int fd, gint64 *size, char **sha)
 			n = dw ? g_mime_data_wrapper_write_to_stream(dw, mem) : 0;
 			g_object_unref(mem);
 		}
-		int rc = n < 0 || write_all(fd, ba->data, ba->len) < 0 ? -1 : 0;
+		GMimeStream *out = g_mime_stream_fs_new(fd);
+		g_mime_stream_fs_set_owner(GMIME_STREAM_FS(out), FALSE);
+		int rc = n < 0 || g_mime_stream_write(out, (const char *)ba->data, ba->len) !=
+		    (ssize_t)ba->len ? -1 : 0;
+		g_object_unref(out);
 		/* The disk writes while the digest is taken: the sink's fsync
 		 * (k->keep) then has less left to wait for. */
 		if (rc == 0 && ba->len >= 64 * 1024)
