@@ -183,7 +183,7 @@ flow_refuse_outgoing(const struct flow_ctx *x, gint64 id, const char *by, const 
 {
 	flow_result_init(r);
 	if (!why || !*why) {
-		g_set_error(error, FLOW_ERROR, FLOW_ERR_USAGE, "a refusal needs its reason (--why)");
+		g_set_error(error, FLOW_ERROR, FLOW_ERR_USAGE, "A refusal needs its reason.");
 		return -1;
 	}
 	struct statement *st = flow_load(x, id, error);

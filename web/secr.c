@@ -190,23 +190,23 @@ page_tab(struct web_req *r, const struct tab *t, const char *notice)
 		/* the bulk actions this tab's states have a row for (a dead
 		 * statement is neither approved nor discarded): none, no form */
 		gboolean approve = tab_offers(t, FLOW_APPROVE), discard = tab_offers(t, FLOW_DISCARD);
-		if (approve || discard) {
+		if (!approve && !discard) {
+			web_list_rows(o, r, all, all->len, FALSE, prefix);
+		} else {
 			html_escf(o, "<form method=\"post\" action=\"%ssecr/bulk\">", r->w->root);
 			csrf_field(o, r);
 			html_escf(o, "<input type=\"hidden\" name=\"tab\" value=\"%s\">", t->slug);
-		}
-		web_list_rows(o, r, all, all->len, approve || discard, prefix);
-		if (approve || discard)
+			web_list_rows(o, r, all, all->len, TRUE, prefix);
 			g_string_append(o, "<p class=\"actions\">");
-		if (approve)
-			g_string_append(o, "<button type=\"submit\" name=\"action\" value=\"approve\""
-			    " id=\"bulk-approve\">Approve selected</button> ");
-		if (discard)
-			g_string_append(o, "<label>Reason <input type=\"text\" name=\"why\"></label>"
-			    " <button type=\"submit\" name=\"action\" value=\"discard\""
-			    " id=\"bulk-discard\">Discard selected</button>");
-		if (approve || discard)
+			if (approve)
+				g_string_append(o, "<button type=\"submit\" name=\"action\" value=\"approve\""
+				    " id=\"bulk-approve\">Approve selected</button> ");
+			if (discard)
+				g_string_append(o, "<label>Reason <input type=\"text\" name=\"why\"></label>"
+				    " <button type=\"submit\" name=\"action\" value=\"discard\""
+				    " id=\"bulk-discard\">Discard selected</button>");
 			g_string_append(o, "</p></form>\n");
+		}
 	}
 	g_ptr_array_unref(all);
 	html_end(o);
@@ -604,13 +604,9 @@ act(struct web_req *r, struct flow_ctx *x, gint64 id, const char *action, const 
 		const char *why = form(r, "why");
 		rc = flow_discard(x, id, *why ? why : NULL, *form(r, "notify") != 0, &res, error);
 	} else if (strcmp(action, "refuse") == 0) {
-		/* as `liaisonctl refuse ID --why TEXT`: by the actor, the logged-in user */
-		const char *why = form(r, "why");
-		if (!*why) {
-			g_set_error(error, FLOW_ERROR, FLOW_ERR_USAGE, "A refusal needs its reason.");
-			return -1;
-		}
-		rc = flow_refuse_outgoing(x, id, NULL, why, &res, error);
+		/* as `liaisonctl refuse ID --why TEXT`: by the actor, the logged-in
+		 * user; the flow refuses an empty reason */
+		rc = flow_refuse_outgoing(x, id, NULL, form(r, "why"), &res, error);
 	} else if (strcmp(action, "restore") == 0) {
 		rc = flow_restore(x, id, &res, error);
 	} else if (strcmp(action, "reprocess") == 0) {
