@@ -16,10 +16,8 @@ static char *
 read_rest(const struct flow_ctx *x, const struct doc_rest *r)
 {
 	struct doc_limits l;
-	doc_limits_default(&l);
 	/* the same bounds as during the parse: the pages, the text, the time */
-	if (x->c && x->c->parse_timeout / 3 < l.seconds)
-		l.seconds = MAX(1, x->c->parse_timeout / 3);
+	doc_limits_within(&l, x->c ? x->c->parse_timeout : 0);
 	struct doc_result *d = doc_extract(r->blob_path, r->filename, r->content_type, &l, NULL);
 	char *text = d->kind == DOC_KIND_PDF ? g_steal_pointer(&d->text) : NULL;
 	for (guint i = 0; i < d->warnings->len; i++)

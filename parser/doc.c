@@ -28,6 +28,14 @@ doc_limits_default(struct doc_limits *l)
 	l->max_text_chars = 2 * 1024 * 1024;
 }
 
+void
+doc_limits_within(struct doc_limits *l, int parse_timeout)
+{
+	doc_limits_default(l);
+	if (parse_timeout > 0 && parse_timeout / 3 < l->seconds)
+		l->seconds = MAX(1, parse_timeout / 3);
+}
+
 gboolean
 doc_expired(struct doc_ctx *c, struct doc_result *r, const char *name)
 {

@@ -52,6 +52,10 @@ struct doc_result {
 };
 
 void doc_limits_default(struct doc_limits *l);
+/* doc_limits_within - the defaults, with the time per document at most a
+ * third of PARSE_TIMEOUT seconds (0: no parse timeout to share), so that a
+ * message's other documents and the rest of its parse keep their time. */
+void doc_limits_within(struct doc_limits *l, int parse_timeout);
 
 /* doc_kind_of - sniff PATH (may be NULL: name and type only). */
 enum doc_kind doc_kind_of(const char *path, const char *filename, const char *content_type);

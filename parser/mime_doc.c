@@ -66,10 +66,7 @@ mime_doc_read(struct parsed_mail *pm, const struct attachment *a, const char *pa
 	if (k == DOC_KIND_NONE || k == DOC_KIND_TEXT)
 		return 0;           /* text/plain attachments are read by the MIME layer */
 	struct doc_limits l;
-	doc_limits_default(&l);
-	/* Leave the message time for its other documents and the rest of parsing. */
-	if (c && c->parse_timeout / 3 < l.seconds)
-		l.seconds = MAX(1, c->parse_timeout / 3);
+	doc_limits_within(&l, c ? c->parse_timeout : 0);
 	/* A PDF attachment: the pages that hold the cover sheet now, the rest
 	 * (for search) when the workers are idle (flow_doc_rest). A PDF inside
 	 * a Tdoc zip is read whole: it has no attachment of its own to go back to. */
