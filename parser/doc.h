@@ -82,6 +82,15 @@ gboolean doc_has_cover_sheet(const char *text);
  * "next_meetings" ("Date of Next ... Meetings" lines; never the deadline). */
 void doc_meta_extract(const char *text, JsonObject *metadata);
 
+/* doc_maybe_next_meetings - could the line L (LEN bytes) be the heading
+ * "3. Date of Next ... Meetings"? A literal test before the regex: run on
+ * every line of a long body, the regex was most of the parse time. All
+ * that comes before the first ASCII letter is passed over (a number, its
+ * dot, spaces: in GRegex's Unicode mode \d and \s also take other digits
+ * and spaces, e.g. the no-break space of a Word list), so every line the
+ * headings' patterns (labels.c, doc_role.c) match gets through. */
+gboolean doc_maybe_next_meetings(const char *l, gsize len);
+
 /* doc_ls_ended - TEXT, the first pages of a document, has come to a liaison
  * statement's last section: the "Date of Next ... Meetings" heading and a
  * line of its list. The parse reads nothing further on (the label block, the

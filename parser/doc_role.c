@@ -233,7 +233,8 @@ meetings_at(char **lines, int i, GPtrArray *meetings)
 		    "(?:the\\s+)?next\\b.*?meetings?\\s*:?\\s*(.*)$", G_REGEX_CASELESS, 0, NULL));
 	}
 	GMatchInfo *mn = NULL;
-	if (!g_regex_match(re_next, lines[i], 0, &mn)) {
+	if (!doc_maybe_next_meetings(lines[i], strlen(lines[i])) ||
+	    !g_regex_match(re_next, lines[i], 0, &mn)) {
 		g_match_info_free(mn);
 		return FALSE;
 	}
@@ -260,24 +261,27 @@ meetings_at(char **lines, int i, GPtrArray *meetings)
 }
 
 gboolean
+doc_maybe_next_meetings(const char *l, gsize len)
+{
+	const char *end = l + len;
+	while (l < end && !g_ascii_isalpha(*l))
+		l++;
+	return end - l >= 4 && g_ascii_strncasecmp(l, "date", 4) == 0;
+}
+
+gboolean
 doc_ls_ended(const char *text)
 {
 	if (!text)
 		return FALSE;
 	char **lines = g_strsplit(text, "\n", -1);
 	gboolean ended = FALSE;
+	GPtrArray *m = g_ptr_array_new_with_free_func(g_free);
 	for (int i = 0; lines[i] && !ended; i++) {
-		/* a literal test first (the regex on every line costs more): past
-		 * a number, its dot and spaces, the heading starts with "date" */
-		const char *l = lines[i];
-		for (int k = 0; k < 24 && *l && !g_ascii_isalpha(*l); k++)
-			l++;
-		if (g_ascii_strncasecmp(l, "date", 4) == 0) {
-			GPtrArray *m = g_ptr_array_new_with_free_func(g_free);
-			ended = meetings_at(lines, i, m) && m->len > 0;
-			g_ptr_array_unref(m);
-		}
+		g_ptr_array_set_size(m, 0);
+		ended = meetings_at(lines, i, m) && m->len > 0;
 	}
+	g_ptr_array_unref(m);
 	g_strfreev(lines);
 	return ended;
 }

@@ -1,5 +1,6 @@
 /* labels.c - the block of "Label: value" lines at the top of a statement. */
 #include "parser/fields_private.h"
+#include "parser/doc.h"
 
 #include <string.h>
 
@@ -281,22 +282,6 @@ span_strip(struct span *s)
 	}
 }
 
-/* maybe_next_meetings - could L (LEN bytes) match next_re below ("3. Date
- * of next meetings")? A literal test first: the regex on every line of a
- * long body was most of the parse time. Whatever comes before the first
- * ASCII letter is passed over (a number, its dot, spaces: in GRegex's
- * Unicode mode \d and \s also take other digits and spaces, e.g. the
- * no-break space of a Word list), so the test lets through every line the
- * pattern matches. */
-static gboolean
-maybe_next_meetings(const char *l, gsize len)
-{
-	const char *end = l + len;
-	for (int i = 0; i < 24 && l < end && !g_ascii_isalpha(*l); i++)
-		l++;
-	return end - l >= 4 && g_ascii_strncasecmp(l, "date", 4) == 0;
-}
-
 static gboolean
 has_prefix(const char *l, gsize len, const char *prefix)
 {
@@ -321,7 +306,7 @@ scan_line(struct label_block *b, const struct span *s, int *meetings)
 	if (len > 0 && *l == 'A' && (has_prefix(l, len, "ACTION:") ||
 	    has_prefix(l, len, "ACTIONS:") || has_prefix(l, len, "ACTION :")))
 		b->action_paragraph = TRUE;
-	if (*meetings < 0 && maybe_next_meetings(l, len) &&
+	if (*meetings < 0 && doc_maybe_next_meetings(l, len) &&
 	    g_regex_match_full(next_re, l, (gssize)len, 0, 0, NULL, NULL)) {
 		*meetings = 0;
 		return;
