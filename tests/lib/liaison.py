@@ -32,6 +32,7 @@ eq(a, b, what=""), ok(cond, what="")  assertions with readable messages
 make_message(subject=..., body=..., headers=..., from_=..., message_id=...) -> bytes (CRLF)
 """
 
+import atexit
 import email
 import email.policy
 import json
@@ -93,6 +94,7 @@ def main():
             print("ok %d - %s # SKIP %s" % (i, name, e), flush=True)
         except Exception:
             failed += 1
+            _failed[0] = True
             _keep[0] = True   # leave the temp folders for a post-mortem
             print("not ok %d - %s" % (i, name), flush=True)
             for line in traceback.format_exc().splitlines():
@@ -162,9 +164,26 @@ def free_port():
     return port
 
 
+# Folders from tmpdir(), removed when the test program ends unless a test
+# failed or LIAISON_KEEP_TMP=1 (left for a post-mortem, as a daemon's are).
+_tmps = []
+_failed = [False]
+
+
+def _remove_tmps():
+    if KEEP or _failed[0]:
+        return
+    for d in _tmps:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+atexit.register(_remove_tmps)
+
+
 def tmpdir(prefix="liaison-test-"):
     d = tempfile.mkdtemp(prefix=prefix)
     os.chmod(d, 0o755)
+    _tmps.append(d)
     return d
 
 
