@@ -14,7 +14,9 @@ struct blob_sink {
 	int (*open)(struct blob_sink *k, GError **error);
 	/* keep - the bytes written to FD are final: kept as SHA256 (hex; NULL:
 	 * worked out here), *SHA256_OUT (when not NULL) gets it, *PATH where
-	 * they can be read back. FD is the sink's again. -1 with ERROR. */
+	 * they can be read back during this parse (the store's become durable,
+	 * and move, when the statement's transaction begins). FD is the sink's
+	 * again. -1 with ERROR. */
 	int (*keep)(struct blob_sink *k, int fd, const char *sha256, char **sha256_out,
 	    char **path, GError **error);
 	/* drop - FD abandoned (its bytes are not kept). */

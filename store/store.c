@@ -1,5 +1,6 @@
 /* store.c - open the database, migrate the schema, transactions, the time as stored. */
 #include "store/store_query.h"
+#include "store/store_blob.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -158,14 +159,22 @@ store_sqlite_setup(void)
 }
 
 struct store *
-store_open(const char *state_dir, GError **error)
+store_alloc(const char *state_dir)
 {
-	store_sqlite_setup();
 	struct store *s = g_new0(struct store, 1);
 	s->state_dir = g_strdup(state_dir);
 	s->tmp_dir = g_build_filename(state_dir, "tmp", NULL);
 	s->msg_dir = g_build_filename(state_dir, "msg", NULL);
 	s->blob_dir = g_build_filename(state_dir, "blobs", NULL);
+	s->blobs_sync_fd = -1;
+	return s;
+}
+
+struct store *
+store_open(const char *state_dir, GError **error)
+{
+	store_sqlite_setup();
+	struct store *s = store_alloc(state_dir);
 	g_autofree char *path = g_build_filename(state_dir, "liaisond.db", NULL);
 
 	if (make_dir(s->tmp_dir, error) < 0 || make_dir(s->msg_dir, error) < 0 ||
@@ -214,6 +223,9 @@ store_close(struct store *s)
 {
 	if (!s)
 		return;
+	store_blob_drop_pending(s);
+	if (s->blobs_sync_fd >= 0)
+		close(s->blobs_sync_fd);
 	store_cache_free(s);
 	if (s->db)
 		sqlite3_close_v2(s->db);
@@ -230,9 +242,18 @@ store_state_dir(const struct store *s)
 	return s->state_dir;
 }
 
+gboolean
+store_in_transaction(struct store *s)
+{
+	return !sqlite3_get_autocommit(s->db);
+}
+
 int
 store_begin(struct store *s, GError **error)
 {
+	/* outside the write lock: the attachments the rows may name */
+	if (store_blob_flush(s, error) < 0)
+		return -1;
 	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : store_set_sqlite_error(s, rc, "begin", error);
 }

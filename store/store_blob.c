@@ -1,4 +1,5 @@
-/* store_blob.c - content-addressed attachment files: temp, fsync, rename. */
+/* store_blob.c - content-addressed attachment files: temp, then at the next
+ * transaction's start fsync, rename and the folders' fsync, for all at once. */
 #include "store/store_private.h"
 #include "model/digest.h"
 #include "store/store_blob.h"
@@ -9,6 +10,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* A blob kept and not yet durable: still in tmp/ until store_blob_flush. */
+struct blob_pending {
+	char *tmp_path;
+	char *path;           /* its place in blobs/ab/ */
+};
+
+/* so many pending blobs are flushed at once instead of waiting for the next
+ * transaction (a Tdoc zip's inner files are up to 200 per message) */
+#define PENDING_MAX 256
 
 struct store_blob {
 	struct store *s;
@@ -28,7 +39,17 @@ set_errno_error(GError **error, const char *what, const char *path)
 struct store_blob *
 store_blob_new(struct store *s, GError **error)
 {
-	g_autofree char *tmpl = g_build_filename(s->tmp_dir, "blob-XXXXXX", NULL);
+	if (s->blobs_sync_fd < 0) {
+		s->blobs_sync_fd = open(s->blob_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (s->blobs_sync_fd < 0) {
+			set_errno_error(error, "open", s->blob_dir);
+			return NULL;
+		}
+	}
+	/* the writer's pid first, as a spool's: store_spool_clean removes what
+	 * a process that died before its flush left */
+	g_autofree char *name = g_strdup_printf("%d-blob-XXXXXX", (int)getpid());
+	g_autofree char *tmpl = g_build_filename(s->tmp_dir, name, NULL);
 	int fd = g_mkstemp_full(tmpl, O_RDWR | O_CLOEXEC, 0640);
 	if (fd < 0) {
 		set_errno_error(error, "create", tmpl);
@@ -105,31 +126,105 @@ blob_dirs_ready(struct store *s, GError **error)
 	return 0;
 }
 
-int
-store_blob_commit(struct store_blob *b, const char *sha256, GError **error)
+static void
+pending_free(gpointer p)
 {
-	g_autofree char *path = store_blob_path(b->s, sha256);
+	struct blob_pending *bp = p;
+	g_free(bp->tmp_path);
+	g_free(bp->path);
+	g_free(bp);
+}
+
+int
+store_blob_keep(struct store_blob *b, const char *sha256, char **path_now, GError **error)
+{
+	struct store *s = b->s;
+	g_autofree char *path = store_blob_path(s, sha256);
 	if (!path) {
 		g_set_error(error, STORE_ERROR, STORE_ERR_DATA, "bad blob digest");
 		return -1;
 	}
-	if (blob_dirs_ready(b->s, error) < 0)
+	if (blob_dirs_ready(s, error) < 0)
 		return -1;
 	/* Content-addressed: an existing file with this name holds these bytes
 	 * already (it was fsynced before its own rename). */
 	if (access(path, F_OK) == 0) {
 		b->committed = TRUE;
 		unlink(b->tmp_path);
+		*path_now = g_steal_pointer(&path);
 		return 0;
 	}
-	if (fsync(b->fd) != 0)
-		return set_errno_error(error, "fsync", b->tmp_path);
-	if (rename(b->tmp_path, path) != 0)
-		return set_errno_error(error, "rename", path);
+	/* the disk starts on it now; the flush then mostly waits for nothing */
+	sync_file_range(b->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	struct blob_pending *bp = g_new0(struct blob_pending, 1);
+	bp->tmp_path = g_strdup(b->tmp_path);
+	bp->path = g_steal_pointer(&path);
+	if (!s->blobs_pending)
+		s->blobs_pending = g_ptr_array_new_with_free_func(pending_free);
+	g_ptr_array_add(s->blobs_pending, bp);
 	b->committed = TRUE;
-	/* the new entry in its ab/ folder */
-	g_autofree char *dir = g_path_get_dirname(path);
-	return store_fsync_dir(dir, error);
+	*path_now = g_strdup(bp->tmp_path);
+	/* inside a transaction (none does this today) a row could name it
+	 * before the next begin: durable now */
+	if (!store_in_transaction(s) && s->blobs_pending->len < PENDING_MAX)
+		return 0;
+	return store_blob_flush(s, error);
+}
+
+/* sync_fs - every write to the file system of the blobs made durable
+ * (syncfs: the file data, the inodes and one journal commit, with one
+ * flush of the disk's cache for the lot). The descriptor was opened before
+ * the first of these blobs was written, so a writeback error on any of them
+ * since is reported (Linux 5.8 and later). */
+static int
+sync_fs(struct store *s, GError **error)
+{
+	if (syncfs(s->blobs_sync_fd) != 0)
+		return set_errno_error(error, "syncfs", s->blob_dir);
+	return 0;
+}
+
+/* store_blob_flush - the blobs kept since the last flush made durable in two
+ * syncs of the file system for the lot, not two fsyncs each (a file's and
+ * its folder's, each a journal commit and a cache flush on the disk): the
+ * files' bytes, then the renames into blobs/, so that a name there is only
+ * ever a durable file. On a failure nothing is left pending: every
+ * temporary file is removed (after a failed sync its pages may be marked
+ * clean without being on the disk; the parse writes them again), a file
+ * already renamed stays, and the statement's transaction, which has not
+ * begun, fails. */
+int
+store_blob_flush(struct store *s, GError **error)
+{
+	GPtrArray *pend = s->blobs_pending;
+	if (!pend || pend->len == 0)
+		return 0;
+	s->blobs_pending = NULL;
+	int rc = sync_fs(s, error);
+	for (guint i = 0; i < pend->len && rc == 0; i++) {
+		struct blob_pending *bp = pend->pdata[i];
+		/* two parses kept the same bytes: the first one's file serves */
+		if (access(bp->path, F_OK) == 0)
+			unlink(bp->tmp_path);
+		else if (rename(bp->tmp_path, bp->path) != 0)
+			rc = set_errno_error(error, "rename", bp->path);
+	}
+	for (guint i = 0; rc < 0 && i < pend->len; i++)   /* those not renamed */
+		unlink(((struct blob_pending *)pend->pdata[i])->tmp_path);
+	if (rc == 0)
+		rc = sync_fs(s, error);
+	g_ptr_array_unref(pend);
+	return rc;
+}
+
+void
+store_blob_drop_pending(struct store *s)
+{
+	if (!s->blobs_pending)
+		return;
+	for (guint i = 0; i < s->blobs_pending->len; i++)
+		unlink(((struct blob_pending *)s->blobs_pending->pdata[i])->tmp_path);
+	g_clear_pointer(&s->blobs_pending, g_ptr_array_unref);
 }
 
 void

@@ -13,10 +13,18 @@ struct store {
 	 * cached: the same statements, to tell store_finish what to keep. */
 	GHashTable *cache, *cached;
 	gboolean blob_dirs_ready;       /* blobs/00 .. ff made and durable (store_blob.c) */
+	GPtrArray *blobs_pending;       /* kept, durable at the next begin (store_blob.c) */
+	int blobs_sync_fd;              /* blobs/, for syncfs; -1 until the first blob */
 	gint64 busy_since;   /* monotonic us: when the current wait for the lock began */
 	gulong busy_step_us; /* how often a writer waiting for the lock tries again */
 	gint64 inline_max;   /* a spool up to this is kept in memory, then in the database */
 };
+
+/* store_alloc - a store for STATE_DIR, not opened (store_open, and the
+ * web's read-only store_open_readonly); store_close frees it. */
+struct store *store_alloc(const char *state_dir);
+/* store_in_transaction - is a transaction open on S's connection? */
+gboolean store_in_transaction(struct store *s);
 
 /* store_sqlite_temporary - an SQLite result that a retry may cure (busy,
  * locked, full, I/O...): STORE_ERR_TEMP; everything else is ours to fix. */

@@ -30,11 +30,10 @@ sink_keep(struct blob_sink *k, int fd, const char *sha256, char **sha256_out, ch
 	struct store_sink *ss = (struct store_sink *)k;
 	struct store_blob *b = g_hash_table_lookup(ss->open, GINT_TO_POINTER(fd));
 	g_autofree char *sha = sha256 ? g_strdup(sha256) : store_blob_digest(b, error);
-	int rc = sha ? store_blob_commit(b, sha, error) : -1;
+	int rc = sha ? store_blob_keep(b, sha, path, error) : -1;
 	g_hash_table_remove(ss->open, GINT_TO_POINTER(fd));   /* frees B */
 	if (rc < 0)
 		return -1;
-	*path = store_blob_path(ss->s, sha);
 	if (sha256_out)
 		*sha256_out = g_steal_pointer(&sha);
 	return 0;

@@ -8,11 +8,7 @@ struct store *
 store_open_readonly(const char *state_dir, GError **error)
 {
 	store_sqlite_setup();
-	struct store *s = g_new0(struct store, 1);
-	s->state_dir = g_strdup(state_dir);
-	s->tmp_dir = g_build_filename(state_dir, "tmp", NULL);
-	s->msg_dir = g_build_filename(state_dir, "msg", NULL);
-	s->blob_dir = g_build_filename(state_dir, "blobs", NULL);
+	struct store *s = store_alloc(state_dir);
 	g_autofree char *path = g_build_filename(state_dir, "liaisond.db", NULL);
 	/* NOMUTEX: each thread has its own connection */
 	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
