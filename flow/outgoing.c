@@ -56,19 +56,33 @@ flow_outgoing_check(const struct flow_ctx *x, struct statement *st, GPtrArray *r
 		    sender && *sender ? sender : "An unknown sender", from);
 		return;
 	}
-	if (!st->approved_by && outgoing_approves(x->dir, st, sender)) {
+	/* A submission approves only when the sender is shown to be who the
+	 * From header says: anyone can write an AD's address there, and the
+	 * approval sends the statement to the other body in the IETF's name. */
+	gboolean approver = !st->approved_by && outgoing_approves(x->dir, st, sender);
+	gboolean shown = x->c->reply_policy == CONF_REPLY_ALWAYS ||
+	    statement_authenticated(st, sender);
+	if (approver && shown) {
 		st->approved_by = g_strdup(sender);
 		g_free(st->approval_how);
 		st->approval_how = g_strdup("submitter");
+	} else if (approver) {
+		statement_problem(st, PROB_APPROVAL_UNAUTHENTICATED, NULL,
+		    "%s approves statements of these groups, but our MTA did not authenticate the"
+		    " mail's sender (no passing Authentication-Results for its domain), so the mail"
+		    " cannot stand for the approval: approve it on the web or with liaisonctl approve"
+		    " --by.", sender);
 	}
 	if (st->sent_directly && !st->approved_by) {
 		GPtrArray *ap = outgoing_approvers(x->dir, st);
 		g_autofree char *who = addrs_text(ap);
 		g_ptr_array_unref(ap);
 		statement_problem(st, PROB_SENT_WITHOUT_APPROVAL, NULL,
-		    "It was sent to the other body by %s, who does not approve statements of these"
-		    " groups, and no approval is on record; the approvers are: %s.",
-		    sender ? sender : "its sender", *who ? who : "(none in the directory)");
+		    "It was sent to the other body by %s, %s, and no approval is on record; the"
+		    " approvers are: %s.", sender ? sender : "its sender", approver ?
+		    "whose mail our MTA did not authenticate" :
+		    "who does not approve statements of these groups",
+		    *who ? who : "(none in the directory)");
 	}
 }
 

@@ -44,6 +44,8 @@ static const struct problem_def defs[PROB_N] = {
 	[PROB_POSSIBLE_DUPLICATE]     = { "possible_duplicate", SEV_WARNING, "", PROBLEM_READING },
 	[PROB_SENT_WITHOUT_APPROVAL]  = { "sent_without_approval", SEV_WARNING, "from_groups",
 	                                  PROBLEM_RULE },
+	[PROB_APPROVAL_UNAUTHENTICATED] = { "approval_unauthenticated", SEV_WARNING, "from_groups",
+	                                  PROBLEM_RULE },
 };
 
 const struct problem_def *

@@ -46,6 +46,7 @@ enum problem_id {
 	PROB_RECIPIENTS_CAPPED,
 	PROB_POSSIBLE_DUPLICATE,
 	PROB_SENT_WITHOUT_APPROVAL,    /* outgoing, sent directly by someone who is not an approver */
+	PROB_APPROVAL_UNAUTHENTICATED, /* outgoing, from an approver our MTA did not authenticate */
 	PROB_N
 };
 

@@ -193,3 +193,22 @@ statement_clear_problems(struct statement *st)
 {
 	g_ptr_array_set_size(st->problems, 0);
 }
+
+gboolean
+statement_authenticated(const struct statement *st, const char *address)
+{
+	const char *at = address ? strrchr(address, '@') : NULL;
+	if (!at || !at[1] || !st->metadata ||
+	    !json_object_has_member(st->metadata, "reply_domains"))
+		return FALSE;
+	JsonNode *n = json_object_get_member(st->metadata, "reply_domains");
+	if (!JSON_NODE_HOLDS_ARRAY(n))
+		return FALSE;
+	JsonArray *a = json_node_get_array(n);
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		const char *v = json_array_get_string_element(a, i);
+		if (v && g_ascii_strcasecmp(v, at + 1) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}

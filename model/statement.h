@@ -89,6 +89,10 @@ struct statement {
 struct statement *statement_new(void);
 void statement_free(struct statement *st);
 
+/* statement_authenticated - was ADDRESS's domain authenticated by our MTA
+ * for the mail ST came in (Authentication-Results with [liaisond]
+ * authserv_id: metadata "reply_domains", parser/reply.c)? */
+gboolean statement_authenticated(const struct statement *st, const char *address);
 /* statement_problem - add problem ID (its code and severity from the table);
  * FIELD NULL: the table's field. MESSAGE is printf-style. */
 void statement_problem(struct statement *st, enum problem_id id, const char *field,

@@ -266,34 +266,6 @@ is_robot(const char *address)
 	    g_str_has_suffix(local, "-request");
 }
 
-/* domain_of - the domain of ADDRESS, lower-cased; NULL when it has none. */
-static char *
-domain_of(const char *address)
-{
-	const char *at = address ? strrchr(address, '@') : NULL;
-	return at && at[1] ? g_ascii_strdown(at + 1, -1) : NULL;
-}
-
-/* authenticated - was ADDRESS's domain authenticated by our MTA (the
- * statement's metadata "reply_domains", parser/reply.c)? */
-static gboolean
-authenticated(const struct statement *st, const char *address)
-{
-	if (!st->metadata || !json_object_has_member(st->metadata, "reply_domains"))
-		return FALSE;
-	JsonNode *n = json_object_get_member(st->metadata, "reply_domains");
-	if (!JSON_NODE_HOLDS_ARRAY(n))
-		return FALSE;
-	JsonArray *a = json_node_get_array(n);
-	g_autofree char *d = domain_of(address);
-	for (guint i = 0; d && i < json_array_get_length(a); i++) {
-		const char *v = json_array_get_string_element(a, i);
-		if (v && g_ascii_strcasecmp(v, d) == 0)
-			return TRUE;
-	}
-	return FALSE;
-}
-
 /* held_add - one line for the secretariat: why ADDRESS gets no reply. */
 static void
 held_add(GPtrArray *held, const char *why, const char *address)
@@ -317,7 +289,7 @@ add_person(const struct conf *c, const struct statement *st, struct notify_rcpts
 	if (!address || !*address || is_robot(address) || !addr_is_valid(address) ||
 	    notify_rcpts_contains(r, address))
 		return;
-	if (c->reply_policy == CONF_REPLY_AUTHENTICATED && !authenticated(st, address)) {
+	if (c->reply_policy == CONF_REPLY_AUTHENTICATED && !statement_authenticated(st, address)) {
 		held_add(held, "unauthenticated", address);
 		return;
 	}

@@ -77,8 +77,10 @@ def directory_file():
     return path
 
 
-def daemon(sink, **notify):
+def daemon(sink, liaisond=None, **notify):
     conf = {"notify": dict({"retry_initial": "1"}, **notify)}
+    if liaisond:
+        conf["liaisond"] = liaisond
     return L.Daemon(conf=conf, directory=directory_file(), smtp=sink)
 
 
@@ -267,6 +269,46 @@ def ad_statement_goes_at_once():
         k = kinds(d, sid)
         L.ok("approved" in k and "sent" in k and "approval_requested" not in k,
              "history: %r" % k)
+
+
+@L.test
+def ad_statement_approves_only_when_our_mta_authenticated_it():
+    """Anyone can write an AD's address in From: under reply_policy =
+    authenticated the submission is the AD's approval only with our MTA's
+    passing Authentication-Results for that domain; else it waits for an
+    approval like a chair's, and the warning says why."""
+    mta = "mx.ietf.example"
+    with L.SMTPSink() as sink, daemon(sink, liaisond={"authserv_id": mta},
+                                      reply_policy="authenticated") as d:
+        forged, s = arrive(d, outgoing(sender="Zahed <zahed@example.com>", headers={
+            "Authentication-Results": "mx.evil.example; dmarc=pass header.from=example.com"}),
+            mail_from="mallory@evil.example")
+        L.eq(s["state"], "pending", "a forged AD's statement waits (problems %r)" % s["problems"])
+        L.eq(s["approval"], None, "no approval from the From header alone")
+        warn = [p for p in s["problems"] if p["code"] == "approval_unauthenticated"]
+        L.ok(warn and "zahed@example.com" in warn[0]["message"] and "did not authenticate" in
+             warn[0]["message"], "the secretariat sees why: %r" % s["problems"])
+        wait_mails(sink, len(ADS), "approval request")
+        settle(sink)
+        L.eq(mails_with(sink.snapshot(), "New Liaison Statement"), [], "nothing to the body")
+        L.eq(len(mails_with(sink.snapshot(), "Approval needed")), 1, "the ADs are asked")
+        L.eq([a["id"] for a in d.ctl_json("approvals")], [forged], "it waits in approvals")
+        # the same AD through our MTA, DMARC pass for the From domain
+        before = len(sink.snapshot())
+        sid, s = arrive(d, outgoing(sender="Zahed <zahed@example.com>", title="LS two", headers={
+            "Authentication-Results": "%s; dkim=pass header.d=example.com; dmarc=pass "
+                                      "header.from=example.com" % mta}),
+            mail_from="zahed@example.com")
+        L.eq(s["state"], "posted", "the authenticated AD's statement goes (problems %r)"
+             % s["problems"])
+        L.eq((s["approval"]["by"], s["approval"]["how"]), ("zahed@example.com", "submitter"),
+             "approved by submitting it")
+        L.eq([p for p in s["problems"] if p["code"] == "approval_unauthenticated"], [],
+             "no warning")
+        wait_mails(sink, before + len(ROUTE_TO | ROUTE_CC) + 1, "routing + sent notice")
+        routing = mails_with(sink.snapshot()[before:], "New Liaison Statement")
+        L.eq(len(routing), 1, "routed once")
+        L.eq(rcpts(routing[0]), sorted(ROUTE_TO | ROUTE_CC), "to the body")
 
 
 @L.test
