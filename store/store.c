@@ -192,20 +192,27 @@ store_open(const char *state_dir, GError **error)
 	sqlite3_busy_handler(s->db, busy_wait, s);
 	/* synchronous=FULL: a COMMIT has reached the disk when it returns, which
 	 * is what a 250 promises (WAL with NORMAL may lose the last commits). */
-	/* page_size 16 KB (a new database only; an existing one keeps its
-	 * own): a statement's body of tens of KB is a few pages, not a dozen,
-	 * and every page written to the log is a frame and two write calls
-	 * made while holding the single write lock.
-	 * wal_autocheckpoint 2,048 pages (32 MB; 8 MB in a database made with
-	 * 4 KB pages by an earlier version): SQLite's 1,000 (4 MB at 4 KB)
-	 * made the parse worker copy the log back into the database (and fsync
-	 * it) every few statements, inside a burst; now a burst mostly just
-	 * appends, the idle parse worker checkpoints (store_checkpoint), and
-	 * the limit still bounds the log under any load. */
-	if (store_exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;"
-	    " PRAGMA synchronous = FULL;"
-	    " PRAGMA wal_autocheckpoint = 2048;", error) < 0)
+	/* page_size 4 KB (a new database only; an existing one keeps its own):
+	 * every page a transaction touches is written to the log whole, and a
+	 * statement's rows touch a dozen tables and indexes. With 16 KB pages
+	 * (the choice until 2026-12) a 50 KB statement cost about a third of a
+	 * MB of log; at 4 KB, alternated A/B, 50 KB statements/s rose 30 % with
+	 * one client and 11-18 % with 8 and 20 (docs/performance.md), and 1 MB
+	 * was unchanged. */
+	if (store_exec(s, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;"
+	    " PRAGMA synchronous = FULL;", error) < 0)
 		goto fail;
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, "PRAGMA page_size", error) < 0 ||
+	    store_q_one(s, q, store_row_int, &s->page_size, "page size", error) < 0)
+		goto fail;
+	/* Checkpoints by the log's size in bytes, whatever the page size:
+	 * SQLite's 1,000 pages (4 MB at 4 KB) made the parse worker copy the
+	 * log back into the database (and fsync it) every few statements,
+	 * inside a burst; at 32 MB a burst mostly just appends, the idle parse
+	 * worker checkpoints (store_checkpoint), and the limit still bounds
+	 * the log under any load. */
+	sqlite3_wal_autocheckpoint(s->db, WAL_CHECKPOINT_BYTES / MAX(s->page_size, 512));
 	/* foreign keys are off while the schema migrates (a migration may
 	 * rebuild a table others refer to, which SQLite allows only so) and each
 	 * migration is checked before it commits; on for everything after */

@@ -70,8 +70,8 @@ int store_wal_sync(struct store *s, GError **error);
  * database, as far as readers allow, without waiting for anyone (PASSIVE). */
 int store_checkpoint(struct store *s, GError **error);
 /* store_checkpoint_backstop - this connection leaves checkpoints to the
- * others (the parse workers, when idle or every 2,048 pages) and only
- * checkpoints itself when the log has grown to 16,384 pages: for the LMTP
+ * others (the parse workers, when idle or when the log passes 32 MB) and
+ * only checkpoints itself when the log has grown to 256 MB: for the LMTP
  * commit, whose every commit a client waits for. */
 int store_checkpoint_backstop(struct store *s, GError **error);
 

@@ -18,7 +18,13 @@ struct store {
 	gint64 busy_since;   /* monotonic us: when the current wait for the lock began */
 	gulong busy_step_us; /* how often a writer waiting for the lock tries again */
 	gint64 inline_max;   /* a spool up to this is kept in memory, then in the database */
+	int page_size;       /* the database's, in bytes (store_open) */
 };
+
+/* the write-ahead log's size at which a connection checkpoints after its
+ * commit (store_open), and at which the LMTP commit does (the backstop) */
+#define WAL_CHECKPOINT_BYTES (32 * 1024 * 1024)
+#define WAL_BACKSTOP_BYTES (64 * 1024 * 1024)
 
 /* store_alloc - a store for STATE_DIR, not opened (store_open, and the
  * web's read-only store_open_readonly); store_close frees it. */

@@ -68,5 +68,6 @@ store_checkpoint(struct store *s, GError **error)
 int
 store_checkpoint_backstop(struct store *s, GError **error)
 {
-	return store_exec(s, "PRAGMA wal_autocheckpoint = 16384;", error);
+	sqlite3_wal_autocheckpoint(s->db, WAL_BACKSTOP_BYTES / MAX(s->page_size, 512));
+	return 0;
 }
