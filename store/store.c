@@ -195,10 +195,10 @@ store_open(const char *state_dir, GError **error)
 	/* page_size 4 KB (a new database only; an existing one keeps its own):
 	 * every page a transaction touches is written to the log whole, and a
 	 * statement's rows touch a dozen tables and indexes. With 16 KB pages
-	 * (the choice until 2026-12) a 50 KB statement cost about a third of a
-	 * MB of log; at 4 KB, alternated A/B, 50 KB statements/s rose 30 % with
-	 * one client and 11-18 % with 8 and 20 (docs/performance.md), and 1 MB
-	 * was unchanged. */
+	 * (the choice until 2026-12) a 50 KB statement with one client cost
+	 * 0.60 MB of writes, at 4 KB 0.34; alternated A/B, 50 KB statements/s
+	 * rose 25-45 % with one client and 10-20 % with 8 and 20
+	 * (docs/performance.md, item 20), and 1 MB was unchanged. */
 	if (store_exec(s, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;"
 	    " PRAGMA synchronous = FULL;", error) < 0)
 		goto fail;
