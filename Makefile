@@ -86,7 +86,7 @@ $(B)/tests/%: tests/unit/%.c $(LIBS)
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS) -lcmocka
 
 # These unit tests compile daemon files in (they are not in the library).
-$(B)/tests/test_lmtp_cmd $(B)/tests/test_lmtp_session: $(wildcard daemon/*.c daemon/*.h)
+$(B)/tests/test_lmtp_cmd $(B)/tests/test_lmtp_session $(B)/tests/test_commit: $(wildcard daemon/*.c daemon/*.h)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)

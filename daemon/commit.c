@@ -12,6 +12,9 @@ struct commit_job {
 
 struct commit {
 	struct store *store;
+	struct store *ckpt_store;   /* the checkpointer's connection, or NULL */
+	GThread *ckpt_thread;
+	gboolean ckpt_wanted;       /* under lock: the log passed its size */
 	int batch;
 	void (*committed)(void *);
 	void *data;
@@ -19,6 +22,7 @@ struct commit {
 	GMutex lock;
 	GCond wake;                 /* the thread: work queued or stopping */
 	GCond done;                 /* the sessions: a batch finished */
+	GCond ckpt;                 /* the checkpointer: wanted or stopping */
 	GQueue queue;               /* of struct commit_job * */
 	gboolean stopping;
 };
@@ -81,25 +85,73 @@ commit_thread(gpointer p)
 	return NULL;
 }
 
+/* ckpt_wanted - the commit connection's log has grown (store_wal_watch; on
+ * the commit thread, right after its commit): wake the checkpointer. */
+static void
+ckpt_wanted(void *p)
+{
+	struct commit *c = p;
+	g_mutex_lock(&c->lock);
+	c->ckpt_wanted = TRUE;
+	g_cond_signal(&c->ckpt);
+	g_mutex_unlock(&c->lock);
+}
+
+/* ckpt_thread - checkpoint on its own connection whenever the commit thread
+ * says the log has grown, so that the log stays bounded (and is reused
+ * from its start, which makes its fsyncs cheaper) while no reply waits for
+ * the copying. */
+static gpointer
+ckpt_thread(gpointer p)
+{
+	struct commit *c = p;
+	for (;;) {
+		g_mutex_lock(&c->lock);
+		while (!c->ckpt_wanted && !c->stopping)
+			g_cond_wait(&c->ckpt, &c->lock);
+		gboolean stop = c->stopping;
+		c->ckpt_wanted = FALSE;
+		g_mutex_unlock(&c->lock);
+		if (stop)
+			break;
+		GError *e = NULL;
+		gint64 t0 = g_get_monotonic_time();
+		if (store_checkpoint(c->ckpt_store, &e) < 0) {
+			log_warning("event=checkpoint_error reason=%s", log_quote(e->message));
+			g_error_free(e);
+		} else {
+			log_debug("event=checkpoint us=%" G_GINT64_FORMAT, g_get_monotonic_time() - t0);
+		}
+	}
+	return NULL;
+}
+
 struct commit *
-commit_start(struct store *store, int batch, void (*committed)(void *), void *data,
-    GError **error)
+commit_start(struct store *store, struct store *ckpt_store, int batch,
+    void (*committed)(void *), void *data, GError **error)
 {
 	struct commit *c = g_new0(struct commit, 1);
 	c->store = store;
+	c->ckpt_store = ckpt_store;
 	c->batch = batch > 0 ? batch : 1;
 	c->committed = committed;
 	c->data = data;
 	g_mutex_init(&c->lock);
 	g_cond_init(&c->wake);
 	g_cond_init(&c->done);
+	g_cond_init(&c->ckpt);
 	g_queue_init(&c->queue);
+	if (ckpt_store && !(c->ckpt_thread = g_thread_try_new("checkpoint", ckpt_thread, c,
+	    error))) {
+		commit_free(c);
+		return NULL;
+	}
+	if (ckpt_store)
+		store_wal_watch(store, ckpt_wanted, c);
 	c->thread = g_thread_try_new("commit", commit_thread, c, error);
 	if (!c->thread) {
-		g_mutex_clear(&c->lock);
-		g_cond_clear(&c->wake);
-		g_cond_clear(&c->done);
-		g_free(c);
+		commit_stop(c);
+		commit_free(c);
 		return NULL;
 	}
 	return c;
@@ -127,14 +179,19 @@ commit_submit(struct commit *c, struct store_spool *sp, const struct store_envel
 void
 commit_stop(struct commit *c)
 {
-	if (!c || !c->thread)
+	if (!c)
 		return;
 	g_mutex_lock(&c->lock);
 	c->stopping = TRUE;
 	g_cond_signal(&c->wake);
+	g_cond_signal(&c->ckpt);
 	g_mutex_unlock(&c->lock);
-	g_thread_join(c->thread);
+	if (c->thread)
+		g_thread_join(c->thread);
 	c->thread = NULL;
+	if (c->ckpt_thread)
+		g_thread_join(c->ckpt_thread);
+	c->ckpt_thread = NULL;
 }
 
 void
@@ -145,5 +202,6 @@ commit_free(struct commit *c)
 	g_mutex_clear(&c->lock);
 	g_cond_clear(&c->wake);
 	g_cond_clear(&c->done);
+	g_cond_clear(&c->ckpt);
 	g_free(c);
 }

@@ -14,9 +14,12 @@ struct commit;
 
 /* commit_start - start the thread on STORE (owned by it from now on: no other
  * thread may use that connection). COMMITTED(DATA) runs on the commit thread
- * after each batch that recorded new messages (stage_kick goes there). */
-struct commit *commit_start(struct store *store, int batch, void (*committed)(void *),
-    void *data, GError **error);
+ * after each batch that recorded new messages (stage_kick goes there).
+ * CKPT_STORE (may be NULL; owned by its thread likewise): a second thread
+ * checkpoints on it when the commits have grown the log (store_wal_watch),
+ * so that the commit thread itself never does. */
+struct commit *commit_start(struct store *store, struct store *ckpt_store, int batch,
+    void (*committed)(void *), void *data, GError **error);
 
 /* commit_submit - make SP durable with ENV; blocks until the batch holding
  * it is committed and fills RESULT (as store_msg_commit does). After

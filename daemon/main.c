@@ -170,23 +170,20 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	int rc = 0;
-	struct store *commit_store = NULL, *spool_store = NULL;
+	struct store *commit_store = NULL, *spool_store = NULL, *ckpt_store = NULL;
 	struct commit *commit = NULL;
 	struct lmtp_server *srv = NULL;
 	struct notify_sender *sender = NULL;
 	int drain[2] = { -1, -1 };
 	int *fds = NULL;
 
-	/* Two connections: the commit thread owns one; the sessions use the
-	 * other only for its folder paths (store_spool_new does no SQL). */
+	/* Three connections: the commit thread owns one, its checkpointer one
+	 * (a checkpoint in the commit thread would hold up the replies of its
+	 * batch); the sessions use the last only for its folder paths
+	 * (store_spool_new does no SQL). */
 	if (!(commit_store = store_open(c->state_dir, &error)) ||
+	    !(ckpt_store = store_open(c->state_dir, &error)) ||
 	    !(spool_store = store_open(c->state_dir, &error))) {
-		rc = start_error(error, "store");
-		goto out;
-	}
-	/* A checkpoint in the commit thread would hold up the replies of its
-	 * batch: the parse workers do them (store.c). */
-	if (store_checkpoint_backstop(commit_store, &error) < 0) {
 		rc = start_error(error, "store");
 		goto out;
 	}
@@ -197,7 +194,8 @@ main(int argc, char **argv)
 	if (cleaned)
 		log_info("event=spool_cleaned files=%d", cleaned);
 	if (!g_unix_open_pipe(drain, FD_CLOEXEC, &error) ||
-	    !(commit = commit_start(commit_store, c->commit_batch, after_commit, NULL, &error))) {
+	    !(commit = commit_start(commit_store, ckpt_store, c->commit_batch, after_commit, NULL,
+	    &error))) {
 		rc = start_error(error, "commit");
 		goto out;
 	}
@@ -270,6 +268,7 @@ out:
 	commit_stop(commit);
 	commit_free(commit);
 	store_close(commit_store);
+	store_close(ckpt_store);
 	store_close(spool_store);
 	for (int i = 0; i < 2; i++)
 		if (drain[i] >= 0)

@@ -69,10 +69,12 @@ int store_wal_sync(struct store *s, GError **error);
 /* store_checkpoint - copy what the write-ahead log holds back into the
  * database, as far as readers allow, without waiting for anyone (PASSIVE). */
 int store_checkpoint(struct store *s, GError **error);
-/* store_checkpoint_backstop - this connection leaves checkpoints to the
- * others (the parse workers, when idle or when the log passes 32 MB) and
- * only checkpoints itself when the log has grown to 256 MB: for the LMTP
- * commit, whose every commit a client waits for. */
-int store_checkpoint_backstop(struct store *s, GError **error);
+/* store_wal_watch - this connection never checkpoints in its own commits
+ * (the LMTP commit: a client waits for each); after a commit that leaves
+ * the log at 64 MB or more, FN(DATA) runs on the committing thread, to have
+ * another connection checkpoint (daemon/commit.c). The parse workers
+ * checkpoint at 32 MB and when idle; this keeps the log bounded when they
+ * cannot keep up, without the LMTP commit waiting for it. */
+void store_wal_watch(struct store *s, void (*fn)(void *), void *data);
 
 #endif

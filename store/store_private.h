@@ -19,12 +19,15 @@ struct store {
 	gulong busy_step_us; /* how often a writer waiting for the lock tries again */
 	gint64 inline_max;   /* a spool up to this is kept in memory, then in the database */
 	int page_size;       /* the database's, in bytes (store_open) */
+	void (*wal_watch)(void *);      /* store_wal_watch */
+	void *wal_watch_data;
 };
 
 /* the write-ahead log's size at which a connection checkpoints after its
- * commit (store_open), and at which the LMTP commit does (the backstop) */
+ * commit (store_open), and at which a watched one calls for a checkpoint
+ * (store_wal_watch) */
 #define WAL_CHECKPOINT_BYTES (32 * 1024 * 1024)
-#define WAL_BACKSTOP_BYTES (64 * 1024 * 1024)
+#define WAL_WATCH_BYTES (64 * 1024 * 1024)
 
 /* store_alloc - a store for STATE_DIR, not opened (store_open, and the
  * web's read-only store_open_readonly); store_close frees it. */

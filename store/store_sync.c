@@ -65,9 +65,19 @@ store_checkpoint(struct store *s, GError **error)
 	return rc == SQLITE_OK ? 0 : store_set_sqlite_error(s, rc, "checkpoint", error);
 }
 
-int
-store_checkpoint_backstop(struct store *s, GError **error)
+static int
+wal_watched(void *data, sqlite3 *db, const char *name, int frames)
 {
-	sqlite3_wal_autocheckpoint(s->db, WAL_BACKSTOP_BYTES / MAX(s->page_size, 512));
-	return 0;
+	struct store *s = data;
+	if ((gint64)frames * MAX(s->page_size, 512) >= WAL_WATCH_BYTES && s->wal_watch)
+		s->wal_watch(s->wal_watch_data);
+	return SQLITE_OK;
+}
+
+void
+store_wal_watch(struct store *s, void (*fn)(void *), void *data)
+{
+	s->wal_watch = fn;
+	s->wal_watch_data = data;
+	sqlite3_wal_hook(s->db, wal_watched, s);   /* replaces the autocheckpoint */
 }

@@ -100,7 +100,7 @@ rig_start(struct rig *r, const char *conf, int *client)
 	assert_non_null(r->conf);
 	r->store = store_open(r->dir, &e);
 	assert_non_null(r->store);
-	r->commit = commit_start(r->store, 8, NULL, NULL, &e);
+	r->commit = commit_start(r->store, NULL, 8, NULL, NULL, &e);
 	assert_non_null(r->commit);
 	assert_int_equal(pipe(r->drain), 0);
 	r->ctx = (struct lmtp_ctx){ r->conf, r->store, r->commit, r->drain[0] };
