@@ -351,6 +351,8 @@ stage_worker_main(int argc, char **argv)
 		return EX_CONFIG_;
 	}
 	log_info("event=parse_worker_start pid=%d slot=%d slots=%d", (int)getpid(), w.slot, w.slots);
+	/* a start counts as work: the idle work waits for a quiet spell after it */
+	w.last_work = g_get_monotonic_time();
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	while (!w.quit) {
 		if (w.reload) {

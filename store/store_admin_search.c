@@ -16,10 +16,18 @@ store_search_index(struct store *s, int max, GError **error)
 		" FROM statement_search_text WHERE id = ?1",
 		"DELETE FROM search_pending WHERE statement = ?1",
 	};
+	/* Nothing pending, the usual case when idle: no write lock taken (the
+	 * idle worker asks every second, and a writer the LMTP commit had to
+	 * wait for would hold up its replies). */
+	sqlite3_stmt *q;
+	if (store_prepare_cached(s, &q, "SELECT 1 FROM search_pending LIMIT 1", error) < 0)
+		return -1;
+	int any = store_q_one(s, q, NULL, NULL, "search index", error);
+	if (any <= 0)
+		return any;
 	if (store_begin(s, error) < 0)
 		return -1;
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	sqlite3_stmt *q;
 	/* a statement whose PDF is still read only in part stays pending: it
 	 * is indexed once its full text is in (flow_doc_rest, schema 0013) */
 	if (store_prepare_cached(s, &q, "SELECT statement FROM search_pending p WHERE NOT EXISTS"
