@@ -156,6 +156,14 @@ def _cleanup_all():
             traceback.print_exc(file=sys.stdout)
 
 
+def _keep_if_failing(exc_type):
+    """A test failing inside a `with` block: its daemon's or Postfix's folder
+    is kept for a post-mortem (main() only learns of the failure after the
+    block has closed them)."""
+    if exc_type is not None and not issubclass(exc_type, Skip):
+        _keep[0] = True
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -348,7 +356,8 @@ class Daemon:
             self.start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *exc):
+        _keep_if_failing(exc_type)
         self.close()
 
     def start(self, wait=True):
@@ -413,6 +422,8 @@ class Daemon:
                 _live.remove(self)
             if not _keep[0] and os.path.isdir(self.tmp):
                 shutil.rmtree(self.tmp, ignore_errors=True)
+            elif _keep[0] and not KEEP:
+                print("# kept for a post-mortem: %s" % self.tmp, flush=True)
 
     def log(self):
         try:
@@ -674,7 +685,8 @@ class Postfix:
     def __enter__(self):
         return self.start()
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *exc):
+        _keep_if_failing(exc_type)
         self.close()
 
     def log(self):
