@@ -1,5 +1,6 @@
-/* store_blob.c - content-addressed attachment files: temp, then at the next
- * transaction's start fsync, rename and the folders' fsync, for all at once. */
+/* store_blob.c - content-addressed attachment files: written to tmp/, then
+ * at the next transaction's start synced, renamed into blobs/ and synced
+ * again, all those kept since at once. */
 #include "store/store_private.h"
 #include "model/digest.h"
 #include "store/store_blob.h"
@@ -126,6 +127,15 @@ blob_dirs_ready(struct store *s, GError **error)
 	return 0;
 }
 
+/* unlink_tmps - the temporary files of the pending blobs PEND (those that
+ * were renamed are gone already). */
+static void
+unlink_tmps(GPtrArray *pend)
+{
+	for (guint i = 0; i < pend->len; i++)
+		unlink(((struct blob_pending *)pend->pdata[i])->tmp_path);
+}
+
 static void
 pending_free(gpointer p)
 {
@@ -209,9 +219,9 @@ store_blob_flush(struct store *s, GError **error)
 		else if (rename(bp->tmp_path, bp->path) != 0)
 			rc = set_errno_error(error, "rename", bp->path);
 	}
-	for (guint i = 0; rc < 0 && i < pend->len; i++)   /* those not renamed */
-		unlink(((struct blob_pending *)pend->pdata[i])->tmp_path);
-	if (rc == 0)
+	if (rc < 0)
+		unlink_tmps(pend);
+	else
 		rc = sync_fs(s, error);
 	g_ptr_array_unref(pend);
 	return rc;
@@ -222,8 +232,7 @@ store_blob_drop_pending(struct store *s)
 {
 	if (!s->blobs_pending)
 		return;
-	for (guint i = 0; i < s->blobs_pending->len; i++)
-		unlink(((struct blob_pending *)s->blobs_pending->pdata[i])->tmp_path);
+	unlink_tmps(s->blobs_pending);
 	g_clear_pointer(&s->blobs_pending, g_ptr_array_unref);
 }
 
