@@ -99,10 +99,12 @@ store_blob_path(struct store *s, const char *sha256)
 }
 
 /* blob_dirs_ready - blobs/00 .. blobs/ff all made and durable, once per
- * process: each new one fsynced, then blobs/ once (which also covers one
- * made by a process that crashed before syncing it). A blob's commit then
- * fsyncs only its own folder: making the folders on first use cost an fsync
- * of blobs/ for each of the first 256 attachments, most of a new store's. */
+ * process: made, then one fsync of blobs/, which makes their entries durable
+ * (and covers any made by a process that crashed before syncing). An empty
+ * folder needs no fsync of its own: a blob's flush syncs the file system
+ * before its rename and after it. Making the folders on first use had cost
+ * an fsync of blobs/ for each of the first 256 attachments, then an fsync of
+ * each new folder: 0.5 s of a new store's first parse on this disk. */
 static int
 blob_dirs_ready(struct store *s, GError **error)
 {
@@ -114,12 +116,8 @@ blob_dirs_ready(struct store *s, GError **error)
 		char sub[3];
 		g_snprintf(sub, sizeof sub, "%02x", i);
 		g_autofree char *dir = g_build_filename(s->blob_dir, sub, NULL);
-		if (mkdir(dir, 0750) == 0) {
-			if (store_fsync_dir(dir, error) < 0)
-				return -1;
-		} else if (errno != EEXIST) {
+		if (mkdir(dir, 0750) != 0 && errno != EEXIST)
 			return set_errno_error(error, "mkdir", dir);
-		}
 	}
 	if (store_fsync_dir(s->blob_dir, error) < 0)
 		return -1;
