@@ -96,7 +96,15 @@ def run_load(port, clients, messages, size, kind, rcpt, tag):
     return {k: float(v) for k, v in res.items()}
 
 
+def quiesce():
+    """Write back what the side before left (its files, and their removal)
+    before the next side starts: otherwise the first side of each case pays
+    for the flushes of the last one's hundreds of MB."""
+    os.sync()
+
+
 def liaisond_case(clients, messages, size, kind, tag, conf=None):
+    quiesce()
     d = L.Daemon(conf=conf, unix=False, directory=L.EXAMPLE_DIRECTORY,
                  tmp=tempfile.mkdtemp(prefix="bench-l-"))
     d.start()
@@ -159,6 +167,7 @@ service anvil {{
 
 
 def dovecot_case(clients, messages, size, kind, tag):
+    quiesce()
     d = tempfile.mkdtemp(prefix="bench-d-")
     os.chmod(d, 0o755)
     os.makedirs(os.path.join(d, "mail"))
@@ -196,6 +205,7 @@ def floor_case(clients, messages, size, kind, tag):
     """The same load against tests/bench/floor.c. Its CPU is its own getrusage,
     printed when it stops (all its threads; /proc's 10 ms ticks would round
     the floor's few ms away); the LMTP connects before the load count too."""
+    quiesce()
     d = tempfile.mkdtemp(prefix="bench-f-")
     port = L.free_port()
     proc = subprocess.Popen([FLOOR, "--port", str(port), "--spool", os.path.join(d, "spool")],
