@@ -17,6 +17,7 @@ struct store {
 	int blobs_sync_fd;              /* blobs/, for syncfs; -1 until the first blob */
 	gint64 busy_since;   /* monotonic us: when the current wait for the lock began */
 	gulong busy_step_us; /* how often a writer waiting for the lock tries again */
+	gboolean wal_unsynced; /* a commit's later fsync of the log failed (store_msg.c) */
 	gint64 inline_max;   /* a spool up to this is kept in memory, then in the database */
 	int page_size;       /* the database's, in bytes (store_open) */
 	void (*wal_watch)(void *);      /* store_wal_watch */
@@ -59,6 +60,11 @@ void store_cache_free(struct store *s);
 
 /* store_exec - run SQL without results (store_query.c, with the above). */
 int store_exec(struct store *s, const char *sql, GError **error);
+
+/* store_sync_level - whether this connection's next COMMIT fsyncs the log
+ * (TRUE: synchronous=FULL) or leaves that to the caller (FALSE: NORMAL).
+ * SQLite refuses the change inside a transaction. See store_sync.c. */
+int store_sync_level(struct store *s, gboolean full, GError **error);
 
 /* BY_MESSAGE_ID - the ids of the statements that came in a mail with
  * Message-ID ?2: their own, or a forwarded original's (metadata). Two index

@@ -21,7 +21,19 @@
  *   own FULL commit records the outcome. So the sender calls store_wal_sync
  *   before each batch it sends: no mail leaves for a commit that a power
  *   failure could still undo (else a re-parse could queue it a second time,
- *   possibly under another statement id). */
+ *   possibly under another statement id).
+ *
+ * The group commit (store_msg.c) is the other use of NORMAL, and there
+ * nothing is relaxed: a batch of several messages commits without the fsync
+ * and then fsyncs the log itself (store_wal_sync) before any of them is
+ * answered 250. The difference is only who waits: SQLite fsyncs inside the
+ * COMMIT, holding the database's one write lock through the disk's flush,
+ * so every parse worker's save waited for each intake fsync. In the moment
+ * between the COMMIT and the fsync, other connections can read rows that a
+ * power failure could still undo; that is safe for the same reasons as
+ * above: a parse saved on them is a later part of the same log (a prefix
+ * survives, so it goes with them), the notify sender syncs the log before
+ * mailing, and the client, without its 250, sends the message again. */
 #include "store/store_private.h"
 
 #include <errno.h>
@@ -29,9 +41,15 @@
 #include <unistd.h>
 
 int
+store_sync_level(struct store *s, gboolean full, GError **error)
+{
+	return store_exec(s, full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;", error);
+}
+
+int
 store_sync_relaxed(struct store *s, GError **error)
 {
-	return store_exec(s, "PRAGMA synchronous = NORMAL;", error);
+	return store_sync_level(s, FALSE, error);
 }
 
 int

@@ -263,6 +263,52 @@ test_failure_leaves_nothing(void **state)
 	assert_int_equal(count_files("tmp"), 0);
 }
 
+/* A batch of several messages fsyncs the log after its COMMIT. When that
+ * fsync fails (here: the log's name is a symbolic link loop, while SQLite
+ * keeps writing the file it has open), the rows are there but no message is
+ * answered as stored; nothing else is until an fsync succeeds, not even a
+ * lone message; then a retry of the batch is taken for a redelivery. */
+static void
+test_group_sync_failure(void **state)
+{
+	const char *rcpts[] = { "statements@ietf.org", NULL };
+	struct store_envelope env[2] = { { "a@x", rcpts, "unit", "s" }, { "b@x", rcpts, "unit", "s" } };
+	const char *msgs[2] = { "Message-ID: <g1@x>\r\n\r\none\r\n", "Message-ID: <g2@x>\r\n\r\ntwo\r\n" };
+	g_autofree char *wal = g_build_filename(dir, "liaisond.db-wal", NULL);
+	g_autofree char *away = g_build_filename(dir, "liaisond.db-wal.away", NULL);
+	assert_int_equal(rename(wal, away), 0);
+	assert_int_equal(symlink("liaisond.db-wal", wal), 0);
+
+	struct store_spool *sp[2] = { spool(msgs[0], 5), spool(msgs[1], 5) };
+	struct store_msg_result r[2];
+	assert_int_equal(store_msg_commit(st, sp, env, r, 2), 2);
+	gint64 ids[2];
+	for (int i = 0; i < 2; i++) {
+		assert_true(g_error_matches(r[i].error, STORE_ERROR, STORE_ERR_TEMP));
+		assert_non_null(strstr(r[i].error->message, "recorded, but"));
+		ids[i] = r[i].id;
+		assert_true(ids[i] > 0);
+		g_error_free(r[i].error);
+		store_spool_free(sp[i]);
+	}
+	struct store_msg_result one = commit_from("Message-ID: <g3@x>\r\n\r\nthree\r\n", 7, "c@x");
+	assert_int_equal(one.id, 0);   /* refused, not recorded */
+
+	assert_int_equal(unlink(wal), 0);
+	assert_int_equal(rename(away, wal), 0);
+	struct store_spool *again[2] = { spool(msgs[0], 3), spool(msgs[1], 3) };
+	assert_int_equal(store_msg_commit(st, again, env, r, 2), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_null(r[i].error);
+		assert_true(r[i].duplicate);
+		assert_int_equal(r[i].id, ids[i]);
+		store_spool_free(again[i]);
+	}
+	one = commit_from("Message-ID: <g3@x>\r\n\r\nthree\r\n", 7, "c@x");
+	assert_true(one.id > 0);
+	assert_false(one.duplicate);
+}
+
 /* store_spool_sync publishes the file; the commit then records it; a spool
  * freed without a commit is removed from wherever it is. */
 static void
@@ -345,6 +391,7 @@ main(void)
 		cmocka_unit_test(test_forged_copy),
 		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_failure_leaves_nothing),
+		cmocka_unit_test(test_group_sync_failure),
 		cmocka_unit_test(test_sync_and_free),
 		cmocka_unit_test(test_inline),
 	};
