@@ -155,8 +155,11 @@ store_blob_keep(struct store_blob *b, const char *sha256, char **path_now, GErro
 	if (blob_dirs_ready(s, error) < 0)
 		return -1;
 	/* Content-addressed: an existing file with this name holds these bytes
-	 * already (it was fsynced before its own rename). */
+	 * already, durably (synced before its rename). Its name may not be yet:
+	 * another process renames, then syncs again; the next flush syncs once
+	 * before a row of ours can name it. */
 	if (access(path, F_OK) == 0) {
+		s->blobs_reused = TRUE;
 		b->committed = TRUE;
 		unlink(b->tmp_path);
 		*path_now = g_steal_pointer(&path);
@@ -205,8 +208,10 @@ int
 store_blob_flush(struct store *s, GError **error)
 {
 	GPtrArray *pend = s->blobs_pending;
+	gboolean reused = s->blobs_reused;
+	s->blobs_reused = FALSE;
 	if (!pend || pend->len == 0)
-		return 0;
+		return reused ? sync_fs(s, error) : 0;
 	s->blobs_pending = NULL;
 	int rc = sync_fs(s, error);
 	for (guint i = 0; i < pend->len && rc == 0; i++) {
