@@ -2,7 +2,7 @@
  *
  * A session that has spooled a message hands it over and waits; the thread
  * takes everything queued (up to commit_batch), calls store_msg_commit once
- * (one fsync of the folder, one synchronous=FULL transaction) and wakes every
+ * (one fsync of the folder, one transaction, one fsync of the log) and wakes every
  * waiting session with its own result. While one batch is on its way to the
  * disk the next one gathers, so throughput grows with concurrency. */
 #ifndef LIAISON_COMMIT_H

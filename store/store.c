@@ -167,6 +167,7 @@ store_alloc(const char *state_dir)
 	s->msg_dir = g_build_filename(state_dir, "msg", NULL);
 	s->blob_dir = g_build_filename(state_dir, "blobs", NULL);
 	s->blobs_sync_fd = -1;
+	s->wal_fd = -1;
 	return s;
 }
 
@@ -218,6 +219,7 @@ store_open(const char *state_dir, GError **error)
 	 * migration is checked before it commits; on for everything after */
 	if (migrate(s, error) < 0 || store_exec(s, "PRAGMA foreign_keys = ON;", error) < 0)
 		goto fail;
+	store_wal_open(s);
 	return s;
 fail:
 	g_prefix_error(error, "store %s: ", state_dir);
@@ -233,6 +235,9 @@ store_close(struct store *s)
 	store_blob_drop_pending(s);
 	if (s->blobs_sync_fd >= 0)
 		close(s->blobs_sync_fd);
+	if (s->wal_fd >= 0)
+		close(s->wal_fd);
+	g_free(s->wal_error);
 	store_cache_free(s);
 	if (s->db)
 		sqlite3_close_v2(s->db);

@@ -1,6 +1,7 @@
 /* store.h - the SQLite database and the files under state_dir.
  *
- * state_dir/liaisond.db      the database (WAL, synchronous=FULL)
+ * state_dir/liaisond.db      the database (WAL; every commit that a reply
+ *                            or a mail depends on reaches the disk first)
  * state_dir/tmp/             messages being received (not yet durable)
  * state_dir/msg/             raw messages, one file each, never changed
  * state_dir/blobs/ab/<sha>   decoded attachments, content-addressed

@@ -617,12 +617,15 @@ commit_batch(struct store *s, struct store_spool *const *spools,
 	}
 	if (files && store_fsync_dir(s->msg_dir, error) < 0)
 		return -1;
-	/* After a failed fsync of the log, nothing is answered 250 (not even a
-	 * redelivery of what that batch recorded) until one succeeds. */
-	if (s->wal_unsynced) {
-		if (store_wal_sync(s, error) < 0)
-			return -1;
-		s->wal_unsynced = FALSE;
+	/* After a failed fsync of the log nothing is answered 250 again (not
+	 * even a redelivery of what that batch recorded) until the daemon is
+	 * restarted: Linux reports a failed writeback once and may then mark
+	 * the pages clean, so a later fsync that succeeds proves nothing about
+	 * them. Postfix keeps the mail meanwhile. */
+	if (s->wal_error) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "no mail is taken since the log"
+		    " could not be synced (%s); check the disk, then restart", s->wal_error);
+		return -1;
 	}
 	/* Several messages: the COMMIT leaves out the fsync and the log is
 	 * fsynced here, once the write lock is free again, so that the parse
@@ -630,7 +633,7 @@ commit_batch(struct store *s, struct store_spool *const *spools,
 	 * that is as durable). Measured at 50 KB: +16-24 % statements/s at 20
 	 * clients, 0-9 % at 8; no change at 1 MB, where the workers wait for
 	 * the CPU rather than the lock. A message alone keeps the fsync
-	 * inside its COMMIT: with one client that was 15 % faster, as a
+	 * inside its COMMIT: with one client that was 15-16 % faster, as a
 	 * worker's save taken in the gap made the fsync after it longer. The
 	 * level is set for every batch, so that a failure cannot leave it
 	 * relaxed. */
@@ -640,7 +643,7 @@ commit_batch(struct store *s, struct store_spool *const *spools,
 	if (record_batch(s, spools, envs, results, n, error) < 0)
 		return -1;
 	if (later && store_wal_sync(s, error) < 0) {
-		s->wal_unsynced = TRUE;
+		s->wal_error = g_strdup((*error)->message);
 		return 1;
 	}
 	return 0;
@@ -662,9 +665,9 @@ store_msg_commit(struct store *s, struct store_spool *const *spools,
 	if (rc == 0)
 		return 0;
 	if (rc > 0) {
-		/* Recorded but not known to be on disk: no 250. The rows stay (other
-		 * connections may have read them already), so the client's retry is
-		 * taken for a redelivery, answered once the log is synced. */
+		/* Recorded but not known to be on disk: no 250, now or later in this
+		 * process (above). The rows stay: other connections may have read
+		 * them already. */
 		for (int i = 0; i < n; i++)
 			results[i].error = g_error_new(STORE_ERROR, STORE_ERR_TEMP,
 			    "recorded, but %s", error->message);

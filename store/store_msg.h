@@ -4,8 +4,10 @@
  * inline_max, else streamed into a spool file under state_dir/tmp (memory
  * does not grow with its size), then committed in a batch: every file
  * fsynced and renamed into msg/, the folder fsynced once, and all rows (and
- * the bytes of the small ones) inserted in ONE synchronous=FULL transaction
- * (group commit). Only when store_msg_commit() returns may the daemon
+ * the bytes of the small ones) inserted in ONE transaction whose log is
+ * fsynced before store_msg_commit() returns (group commit): in the COMMIT
+ * for one message, right after it, outside the write lock, for several.
+ * Only when store_msg_commit() returns without an error may the daemon
  * answer 250. */
 #ifndef LIAISON_STORE_MSG_H
 #define LIAISON_STORE_MSG_H

@@ -17,7 +17,9 @@ struct store {
 	int blobs_sync_fd;              /* blobs/, for syncfs; -1 until the first blob */
 	gint64 busy_since;   /* monotonic us: when the current wait for the lock began */
 	gulong busy_step_us; /* how often a writer waiting for the lock tries again */
-	gboolean wal_unsynced; /* a commit's later fsync of the log failed (store_msg.c) */
+	int wal_fd;          /* the log, for store_wal_sync; -1 until it exists */
+	char *wal_error;     /* why an fsync of the log failed: no 250 after it (store_msg.c) */
+	gboolean blobs_reused; /* a kept blob was found in blobs/: sync before rows name it */
 	gint64 inline_max;   /* a spool up to this is kept in memory, then in the database */
 	int page_size;       /* the database's, in bytes (store_open) */
 	void (*wal_watch)(void *);      /* store_wal_watch */
@@ -60,6 +62,10 @@ void store_cache_free(struct store *s);
 
 /* store_exec - run SQL without results (store_query.c, with the above). */
 int store_exec(struct store *s, const char *sql, GError **error);
+
+/* store_wal_open - open the log for store_wal_sync, if it exists yet
+ * (store_sync.c). */
+void store_wal_open(struct store *s);
 
 /* store_sync_level - whether this connection's next COMMIT fsyncs the log
  * (TRUE: synchronous=FULL) or leaves that to the caller (FALSE: NORMAL).

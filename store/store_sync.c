@@ -52,25 +52,37 @@ store_sync_relaxed(struct store *s, GError **error)
 	return store_sync_level(s, FALSE, error);
 }
 
+void
+store_wal_open(struct store *s)
+{
+	if (s->wal_fd >= 0)
+		return;
+	g_autofree char *path = g_build_filename(s->state_dir, "liaisond.db-wal", NULL);
+	s->wal_fd = open(path, O_RDONLY | O_CLOEXEC);
+}
+
 int
 store_wal_sync(struct store *s, GError **error)
 {
 	/* fdatasync flushes the file's dirty pages whichever descriptor wrote
-	 * them; no WAL file (nothing written yet, or checkpointed away and
-	 * deleted) means nothing to flush. */
-	g_autofree char *path = g_build_filename(s->state_dir, "liaisond.db-wal", NULL);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	 * them. The descriptor is opened once, with the connection: Linux
+	 * reports a failed writeback to each descriptor that was open when it
+	 * happened, so one opened afresh for each sync would miss an error
+	 * another connection's fsync (a checkpoint, a FULL commit) met first,
+	 * and call pages lost on the way to the disk durable. The log is the
+	 * same file for as long as a connection is open (SQLite removes it when
+	 * the last one closes); none yet means nothing was written to flush. */
+	store_wal_open(s);
+	if (s->wal_fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "open %s: %s", path, g_strerror(errno));
+		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "open %s/liaisond.db-wal: %s",
+		    s->state_dir, g_strerror(errno));
 		return -1;
 	}
-	int rc = fdatasync(fd);
-	int err = errno;
-	close(fd);
-	if (rc != 0) {
-		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "fdatasync %s: %s", path, g_strerror(err));
+	if (fdatasync(s->wal_fd) != 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "fdatasync %s/liaisond.db-wal: %s",
+		    s->state_dir, g_strerror(errno));
 		return -1;
 	}
 	return 0;
