@@ -192,7 +192,10 @@ store_open(const char *state_dir, GError **error)
 	s->busy_step_us = 1000;
 	sqlite3_busy_handler(s->db, busy_wait, s);
 	/* synchronous=FULL: a COMMIT has reached the disk when it returns, which
-	 * is what a 250 promises (WAL with NORMAL may lose the last commits). */
+	 * is what a 250 promises (WAL with NORMAL may lose the last commits).
+	 * The group commit of several messages fsyncs the log itself right
+	 * after its COMMIT instead (store_msg.c), the parse worker relaxes it
+	 * (store_sync.c). */
 	/* page_size 4 KB (a new database only; an existing one keeps its own):
 	 * every page a transaction touches is written to the log whole, and a
 	 * statement's rows touch a dozen tables and indexes. With 16 KB pages

@@ -3,9 +3,9 @@
  * A blob is written to a temporary file under state_dir/tmp by the caller
  * (through the fd), then kept: it waits there until the connection's next
  * transaction begins (store_begin), which first makes every blob kept since
- * durable at once (store_blob_flush): fsynced, renamed to
- * state_dir/blobs/ab/<sha256> (ab = the first two hex digits) and the
- * folders fsynced. So the bytes are durable before any row refers to them,
+ * durable at once (store_blob_flush): the file system synced (syncfs),
+ * renamed to state_dir/blobs/ab/<sha256> (ab = the first two hex digits)
+ * and synced again. So the bytes are durable before any row refers to them,
  * and a batch of statements costs the disk two cache flushes for its
  * attachments, not two for each. A name in blobs/ is only ever a durable
  * file: the same content is stored once, and keeping a digest that exists

@@ -14,12 +14,12 @@ struct store {
 	GHashTable *cache, *cached;
 	gboolean blob_dirs_ready;       /* blobs/00 .. ff made and durable (store_blob.c) */
 	GPtrArray *blobs_pending;       /* kept, durable at the next begin (store_blob.c) */
+	gboolean blobs_reused;          /* a kept blob was found in blobs/: sync before rows name it */
 	int blobs_sync_fd;              /* blobs/, for syncfs; -1 until the first blob */
 	gint64 busy_since;   /* monotonic us: when the current wait for the lock began */
 	gulong busy_step_us; /* how often a writer waiting for the lock tries again */
 	int wal_fd;          /* the log, for store_wal_sync; -1 until it exists */
 	char *wal_error;     /* why an fsync of the log failed: no 250 after it (store_msg.c) */
-	gboolean blobs_reused; /* a kept blob was found in blobs/: sync before rows name it */
 	gint64 inline_max;   /* a spool up to this is kept in memory, then in the database */
 	int page_size;       /* the database's, in bytes (store_open) */
 	void (*wal_watch)(void *);      /* store_wal_watch */
