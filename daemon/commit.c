@@ -98,9 +98,11 @@ ckpt_wanted(void *p)
 }
 
 /* ckpt_thread - checkpoint on its own connection whenever the commit thread
- * says the log has grown, so that the log stays bounded (and is reused
- * from its start, which makes its fsyncs cheaper) while no reply waits for
- * the copying. */
+ * says the log has grown past 2 MB, so that no reply waits for the copying:
+ * after nearly every commit then, in small steps whose fsyncs of the
+ * database stay short beside the commits' own; past 32 MB it also has the
+ * log start again from its beginning (store_checkpoint), which keeps it
+ * bounded however long the mail keeps coming. */
 static gpointer
 ckpt_thread(gpointer p)
 {

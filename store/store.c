@@ -105,7 +105,7 @@ migrate(struct store *s, GError **error)
 }
 
 /* busy_wait - wait for the write lock in steps of s->busy_step_us, for
- * BUSY_MS in all. SQLite's own busy timeout sleeps 1, 2, 5, 10 ... 100 ms:
+ * s->busy_ms in all (BUSY_MS). SQLite's own busy timeout sleeps 1, 2, 5, 10 ... 100 ms:
  * with the LMTP intake and the parse workers each committing transactions
  * of about a millisecond, a writer that lost the race slept several times
  * longer than the lock was held (the parse workers spent a third of their
@@ -118,7 +118,7 @@ busy_wait(void *data, int count)
 	gint64 now = g_get_monotonic_time();
 	if (count == 0)
 		s->busy_since = now;
-	if (now - s->busy_since >= (gint64)BUSY_MS * 1000)
+	if (now - s->busy_since >= (gint64)s->busy_ms * 1000)
 		return 0;
 	g_usleep(s->busy_step_us);
 	return 1;
@@ -190,6 +190,7 @@ store_open(const char *state_dir, GError **error)
 	}
 	private_files(path, fresh);
 	s->busy_step_us = 1000;
+	s->busy_ms = BUSY_MS;
 	sqlite3_busy_handler(s->db, busy_wait, s);
 	/* synchronous=FULL: a COMMIT has reached the disk when it returns, which
 	 * is what a 250 promises (WAL with NORMAL may lose the last commits).
@@ -215,8 +216,13 @@ store_open(const char *state_dir, GError **error)
 	 * log back into the database (and fsync it) every few statements,
 	 * inside a burst; at 32 MB a burst mostly just appends, the idle parse
 	 * worker checkpoints (store_checkpoint), and the limit still bounds
-	 * the log under any load. */
-	sqlite3_wal_autocheckpoint(s->db, WAL_CHECKPOINT_BYTES / MAX(s->page_size, 512));
+	 * the log under any load. Our hook rather than SQLite's autocheckpoint,
+	 * which never starts the log again from its beginning (store_sync.c). */
+	char limit[64];
+	g_snprintf(limit, sizeof limit, "PRAGMA journal_size_limit = %d;", WAL_LIMIT_BYTES);
+	if (store_exec(s, limit, error) < 0)
+		goto fail;
+	store_wal_auto(s);
 	/* foreign keys are off while the schema migrates (a migration may
 	 * rebuild a table others refer to, which SQLite allows only so) and each
 	 * migration is checked before it commits; on for everything after */

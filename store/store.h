@@ -68,14 +68,17 @@ int store_sync_relaxed(struct store *s, GError **error);
  * the database (sending mail) on rows a relaxed connection may have written. */
 int store_wal_sync(struct store *s, GError **error);
 /* store_checkpoint - copy what the write-ahead log holds back into the
- * database, as far as readers allow, without waiting for anyone (PASSIVE). */
+ * database, as far as readers allow, without waiting for anyone (PASSIVE);
+ * then have the log start again from its beginning, waiting at most a few
+ * milliseconds for the write lock and the readers (RESTART), or leave that
+ * for next time. */
 int store_checkpoint(struct store *s, GError **error);
 /* store_wal_watch - this connection never checkpoints in its own commits
  * (the LMTP commit: a client waits for each); after a commit that leaves
- * the log at 64 MB or more, FN(DATA) runs on the committing thread, to have
+ * the log at 16 MB or more, FN(DATA) runs on the committing thread, to have
  * another connection checkpoint (daemon/commit.c). The parse workers
- * checkpoint at 32 MB and when idle; this keeps the log bounded when they
- * cannot keep up, without the LMTP commit waiting for it. */
+ * checkpoint at 32 MB and when idle; this keeps the log short while mail
+ * arrives, without the LMTP commit waiting for it. */
 void store_wal_watch(struct store *s, void (*fn)(void *), void *data);
 
 #endif

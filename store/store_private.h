@@ -18,6 +18,7 @@ struct store {
 	int blobs_sync_fd;              /* blobs/, for syncfs; -1 until the first blob */
 	gint64 busy_since;   /* monotonic us: when the current wait for the lock began */
 	gulong busy_step_us; /* how often a writer waiting for the lock tries again */
+	int busy_ms;         /* and for how long in all (BUSY_MS but in store_checkpoint) */
 	int wal_fd;          /* the log, for store_wal_sync; -1 until it exists */
 	char *wal_error;     /* why an fsync of the log failed: no 250 after it (store_msg.c) */
 	gint64 inline_max;   /* a spool up to this is kept in memory, then in the database */
@@ -28,9 +29,16 @@ struct store {
 
 /* the write-ahead log's size at which a connection checkpoints after its
  * commit (store_open), and at which a watched one calls for a checkpoint
- * (store_wal_watch) */
+ * (store_wal_watch); the log's file is cut back to WAL_LIMIT_BYTES when it
+ * starts again from the beginning after a burst made it larger */
 #define WAL_CHECKPOINT_BYTES (32 * 1024 * 1024)
-#define WAL_WATCH_BYTES (64 * 1024 * 1024)
+#define WAL_WATCH_BYTES (2 * 1024 * 1024)
+#define WAL_LIMIT_BYTES (64 * 1024 * 1024)
+
+/* store_wal_auto - checkpoint in this connection's own commits once the
+ * log holds WAL_CHECKPOINT_BYTES (store_checkpoint); store_wal_watch
+ * replaces it. */
+void store_wal_auto(struct store *s);
 
 /* store_alloc - a store for STATE_DIR, not opened (store_open, and the
  * web's read-only store_open_readonly); store_close frees it. */
