@@ -75,7 +75,8 @@ int store_wal_sync(struct store *s, GError **error);
 int store_checkpoint(struct store *s, GError **error);
 /* store_wal_watch - this connection never checkpoints in its own commits
  * (the LMTP commit: a client waits for each); after a commit that leaves
- * the log at 16 MB or more, FN(DATA) runs on the committing thread, to have
+ * the log at 2 MB or more, and 256 KB more than at the last call, FN(DATA)
+ * runs on the committing thread, to have
  * another connection checkpoint (daemon/commit.c). The parse workers
  * checkpoint at 32 MB and when idle; this keeps the log short while mail
  * arrives, without the LMTP commit waiting for it. */

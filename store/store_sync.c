@@ -146,8 +146,14 @@ static int
 wal_watched(void *data, sqlite3 *db, const char *name, int frames)
 {
 	struct store *s = data;
-	if ((gint64)frames * MAX(s->page_size, 512) >= WAL_WATCH_BYTES && s->wal_watch)
+	gint64 page = MAX(s->page_size, 512);
+	if (frames < s->wal_watched)
+		s->wal_watched = 0;   /* the log started again */
+	if ((gint64)frames * page >= WAL_WATCH_BYTES && s->wal_watch &&
+	    (gint64)(frames - s->wal_watched) * page >= WAL_STEP_BYTES) {
+		s->wal_watched = frames;
 		s->wal_watch(s->wal_watch_data);
+	}
 	return SQLITE_OK;
 }
 
