@@ -34,7 +34,6 @@ struct store_spool {
 	gboolean published;         /* renamed into msg/ and the folder synced */
 	gint64 size;
 	gnutls_hash_hd_t all;       /* every byte: messages.sha256 */
-	gnutls_hash_hd_t body;      /* bytes after the header section: dedupe */
 	char *buf;
 	size_t buf_len;
 
@@ -44,7 +43,8 @@ struct store_spool {
 	GString *field;             /* current (unfolded) field, bounded */
 	char *message_id;           /* first Message-ID, without <> */
 	char *from;                 /* first From field's value, blanks collapsed */
-	char *sha, *key;            /* digests, when the commit has taken them */
+	char *sha;                  /* the digest of every byte, once the commit took it */
+	char *body_sha;             /* the body's, once a dedupe key needed it */
 };
 
 static int spool_flush(struct store_spool *sp, GError **error);
@@ -52,7 +52,7 @@ static int spool_buffer(struct store_spool *sp, const char *p, size_t len, GErro
 
 /* SHA-256 through GnuTLS (nettle) rather than GChecksum: it uses the CPU's
  * SHA instructions, about five times faster here, and every byte received
- * is hashed (twice: whole message and body) on the way to the disk. */
+ * is hashed on the way to the disk. */
 static char *
 hash_hex(gnutls_hash_hd_t h)
 {
@@ -97,13 +97,8 @@ spool_file(struct store_spool *sp, GError **error)
 struct store_spool *
 store_spool_new(struct store *s, GError **error)
 {
-	gnutls_hash_hd_t all, body;
+	gnutls_hash_hd_t all;
 	if (gnutls_hash_init(&all, GNUTLS_DIG_SHA256) < 0) {
-		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "cannot start SHA-256");
-		return NULL;
-	}
-	if (gnutls_hash_init(&body, GNUTLS_DIG_SHA256) < 0) {
-		gnutls_hash_deinit(all, NULL);
 		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "cannot start SHA-256");
 		return NULL;
 	}
@@ -111,7 +106,6 @@ store_spool_new(struct store *s, GError **error)
 	sp->store = s;
 	sp->fd = -1;
 	sp->all = all;
-	sp->body = body;
 	sp->in_header = TRUE;
 	sp->line = g_string_sized_new(256);
 	sp->field = g_string_sized_new(256);
@@ -219,9 +213,8 @@ store_spool_write(struct store_spool *sp, const void *buf, size_t len, GError **
 {
 	const char *p = buf;
 	gnutls_hash(sp->all, buf, len);
-	size_t h = sp->in_header ? scan_header(sp, p, len) : 0;
-	if (h < len)
-		gnutls_hash(sp->body, p + h, len - h);
+	if (sp->in_header)
+		scan_header(sp, p, len);
 	sp->size += (gint64)len;
 	sp->synced = FALSE;
 	if (sp->mem && sp->size <= sp->store->inline_max) {
@@ -328,7 +321,6 @@ store_spool_free(struct store_spool *sp)
 	if (sp->mem)
 		g_byte_array_unref(sp->mem);
 	gnutls_hash_deinit(sp->all, NULL);
-	gnutls_hash_deinit(sp->body, NULL);
 	g_string_free(sp->line, TRUE);
 	g_string_free(sp->field, TRUE);
 	g_free(sp->buf);
@@ -337,8 +329,137 @@ store_spool_free(struct store_spool *sp)
 	g_free(sp->message_id);
 	g_free(sp->from);
 	g_free(sp->sha);
-	g_free(sp->key);
+	g_free(sp->body_sha);
 	g_free(sp);
+}
+
+/* The body's place in a "mid:" key for a message whose Message-ID no
+ * other message had when it was recorded (dedupe_key). */
+#define LAZY_BODY "-"
+
+/* body_scan - the header section ends at the first blank line (empty, or a
+ * lone CR before its LF): the rule end_line follows. Fed the message in
+ * order; returns how many bytes of P belong to the header section. */
+struct body_scan {
+	gboolean found;
+	gsize line;     /* bytes of the current line so far */
+	gboolean cr;    /* and they are one CR */
+};
+
+static size_t
+body_scan(struct body_scan *b, const char *p, size_t len)
+{
+	size_t i = 0;
+	while (i < len && !b->found) {
+		const char *nl = memchr(p + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - p) : len;
+		if (end > i) {
+			b->cr = b->line == 0 && end - i == 1 && p[i] == '\r';
+			b->line += end - i;
+		}
+		if (!nl)
+			return len;
+		b->found = b->line == 0 || (b->line == 1 && b->cr);
+		b->line = 0;
+		b->cr = FALSE;
+		i = end + 1;
+	}
+	return i;
+}
+
+/* body_digest - the SHA-256 of the body of the message in MEM, or when MEM
+ * is NULL in file FD (read from its start in pieces: memory stays flat). */
+static char *
+body_digest(const GByteArray *mem, int fd, GError **error)
+{
+	gnutls_hash_hd_t h;
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0) {
+		g_set_error(error, STORE_ERROR, STORE_ERR_TEMP, "cannot start SHA-256");
+		return NULL;
+	}
+	struct body_scan b = { 0 };
+	ssize_t n = 0;
+	if (mem) {
+		size_t hd = body_scan(&b, (const char *)mem->data, mem->len);
+		gnutls_hash(h, mem->data + hd, mem->len - hd);
+	} else {
+		char *buf = g_malloc(SPOOL_BUF * 4);
+		off_t off = 0;
+		while ((n = pread(fd, buf, SPOOL_BUF * 4, off)) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				io_error(error, "read", "message");
+				break;
+			}
+			size_t hd = b.found ? 0 : body_scan(&b, buf, (size_t)n);
+			gnutls_hash(h, buf + hd, (size_t)n - hd);
+			off += n;
+		}
+		g_free(buf);
+	}
+	char *hex = n < 0 ? NULL : hash_hex(h);
+	gnutls_hash_deinit(h, NULL);
+	return hex;
+}
+
+/* lazy_row - the id of a row whose key waits for its body's digest. */
+struct lazy {
+	const char *prefix;   /* "mid:<id>:-:" */
+	GArray *ids;
+};
+
+static int
+lazy_row(sqlite3_stmt *q, void *data)
+{
+	struct lazy *l = data;
+	const char *key = store_col_str(q, 1);
+	if (key && g_str_has_prefix(key, l->prefix)) {
+		gint64 id = store_col_int64(q, 0);
+		g_array_append_val(l->ids, id);
+	}
+	return 0;
+}
+
+/* fill_lazy - the messages with Message-ID MID recorded with LAZY_BODY get
+ * their body's digest in their key: 1 when there was any message with
+ * MID at all, 0 when none, -1 on error. */
+static int
+fill_lazy(struct store *s, const char *mid, GError **error)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT id, dedupe_key FROM messages WHERE message_id = ?",
+	    error) < 0)
+		return -1;
+	store_bind_text(st, 1, mid);
+	g_autofree char *prefix = g_strdup_printf("mid:%s:" LAZY_BODY ":", mid);
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	struct lazy l = { prefix, ids };
+	int rows = store_q_each(s, st, lazy_row, &l, "look up Message-ID", error);
+	for (guint i = 0; rows > 0 && i < ids->len; i++) {
+		gint64 id = g_array_index(ids, gint64, i);
+		int fd;
+		GByteArray *mem = store_msg_read(s, id, &fd, error);
+		if (!mem && fd < 0)
+			return -1;
+		g_autofree char *body = body_digest(mem, fd, error);
+		if (mem)
+			g_byte_array_unref(mem);
+		if (fd >= 0)
+			close(fd);
+		if (!body)
+			return -1;
+		if (store_prepare(s, &st, "UPDATE messages SET dedupe_key = 'mid:' || ?"
+		    " || substr(dedupe_key, ?) WHERE id = ?", error) < 0)
+			return -1;
+		g_autofree char *head = g_strdup_printf("%s:%s:", mid, body);
+		store_bind_text(st, 1, head);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)strlen(prefix) + 1);
+		sqlite3_bind_int64(st, 3, id);
+		if (store_q_exec(s, st, "fill in dedupe key", error) < 0)
+			return -1;
+	}
+	return rows < 0 ? -1 : rows > 0;
 }
 
 /* dedupe_key - what makes a redelivery recognisable. With a Message-ID the
@@ -347,17 +468,33 @@ store_spool_free(struct store_spool *sp)
  * message would differ), then a digest of the From field and one of the
  * envelope sender: a forged copy with the same Message-ID and body from
  * someone else is recorded, not taken for the real one (issue 14), and
- * store_msg_twins finds it. Without a Message-ID, only identical bytes match. */
+ * store_msg_twins finds it. Without a Message-ID, only identical bytes match.
+ *
+ * The body's digest is taken only when another message with the same
+ * Message-ID is on record: nearly every message's is new, and the digest
+ * was a second pass of SHA-256 over every byte received (a tenth of the CPU
+ * a 1 MB statement cost). A message recorded first has LAZY_BODY in its
+ * key; the next one with its Message-ID fills in its digest (fill_lazy),
+ * from the stored bytes, in the same transaction and before any lookup, so
+ * all the messages sharing a Message-ID always have full keys, and every
+ * comparison below (find_key, find_prefix, store_msg_twins) is between them.
+ * NULL with ERROR when the stored bytes cannot be read. */
 static char *
-dedupe_key(struct store_spool *sp, const char *sha_all, const char *envelope_from)
+dedupe_key(struct store *s, struct store_spool *sp, const char *sha_all,
+    const char *envelope_from, GError **error)
 {
 	if (!sp->message_id)
 		return g_strdup_printf("sha:%s", sha_all);
-	g_autofree char *body = hash_hex(sp->body);
 	const char *f = sp->from ? sp->from : "", *e = envelope_from ? envelope_from : "";
 	g_autofree char *from = digest_sha256(f, strlen(f));
 	g_autofree char *env = digest_sha256(e, strlen(e));
-	return g_strdup_printf("mid:%s:%s:%s:%s", sp->message_id, body, from, env);
+	int seen = fill_lazy(s, sp->message_id, error);
+	if (seen < 0)
+		return NULL;
+	if (seen && !sp->body_sha && !(sp->body_sha = body_digest(sp->mem, sp->fd, error)))
+		return NULL;
+	return g_strdup_printf("mid:%s:%s:%s:%s", sp->message_id, seen ? sp->body_sha : LAZY_BODY,
+	    from, env);
 }
 
 /* ENV_HEX - the envelope digest at the end of a "mid:" key, with its colon. */
@@ -566,12 +703,15 @@ record_batch(struct store *s, struct store_spool *const *spools,
 		return -1;
 	for (int i = 0; i < n; i++) {
 		struct store_spool *sp = spools[i];
-		/* Digests are taken once: a spool is committed at most once. */
+		/* Digests are taken once (a spool is committed at most once), the
+		 * key for each attempt: another message with the same Message-ID
+		 * may have been recorded since the last. */
 		if (!sp->sha)
 			sp->sha = hash_hex(sp->all);
-		if (!sp->key)
-			sp->key = dedupe_key(sp, sp->sha, envs[i].envelope_from);
-		const char *sha = sp->sha, *key = sp->key;
+		g_autofree char *key = dedupe_key(s, sp, sp->sha, envs[i].envelope_from, error);
+		if (!key)
+			return -1;
+		const char *sha = sp->sha;
 		/* A duplicate in the same batch finds the row inserted just before. */
 		gint64 id = find_key(s, key, error);
 		if (id == 0 && imported(&envs[i]))

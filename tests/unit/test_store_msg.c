@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <errno.h>
 #include <sys/stat.h>
@@ -409,6 +410,97 @@ test_inline(void **state)
 	store_set_inline_max(st, 0);
 }
 
+/* key_of - message ID's dedupe key, read from the database. */
+static char *
+key_of(gint64 id)
+{
+	g_autofree char *path = g_build_filename(dir, "liaisond.db", NULL);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT dedupe_key FROM messages WHERE id = ?", -1,
+	    &q, NULL), SQLITE_OK);
+	sqlite3_bind_int64(q, 1, id);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	char *key = g_strdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return key;
+}
+
+static char *
+sha(const char *s)
+{
+	return g_compute_checksum_for_string(G_CHECKSUM_SHA256, s, -1);
+}
+
+/* The body's digest is taken when a second message with the Message-ID
+ * comes, for both, from the stored bytes: the first is recorded with "-"
+ * in its place, and then has the key the body's digest gives (GLib's
+ * SHA-256 of the body, as keys were before, so redeliveries of messages
+ * recorded then still match). The body starts after the first blank line,
+ * CR LF or LF; a line of two CRs is no blank line; no blank line, no body;
+ * in a file, a blank line may straddle the pieces it is read in (256 KB). */
+static void
+test_lazy_body_digest(void **state)
+{
+	GString *big = g_string_new("From: Big <big@x>\r\nMessage-ID: <lz5@x>\r\n");
+	/* the blank line's CR the last byte of the first 256 KB, once its
+	 * Message-ID has a character more (below) */
+	while (big->len < 262142 - 1010)
+		g_string_append_printf(big, "X-Pad: %0990d\r\n", 0);
+	g_string_append_printf(big, "X-Last: %0*d\r\n", (int)(262142 - big->len - 10), 0);
+	assert_int_equal(big->len, 262142);
+	g_string_append(big, "\r\nthe body after the long header\r\n");
+	const struct {
+		const char *msg, *mid, *from, *body;
+	} cases[] = {
+		{ "From: A <a@x>\r\nMessage-ID: <lz1@x>\r\n\r\nbody one\r\n", "lz1@x", "A <a@x>",
+		  "body one\r\n" },
+		{ "From: A\n <a@x>\nMessage-ID: <lz2@x>\n\nbody two\n\nmore\n", "lz2@x", "A <a@x>",
+		  "body two\n\nmore\n" },
+		{ "Message-ID: <lz3@x>\r\nX: y\r\n\r\r\nstill header\r\n\r\nbody\r\n", "lz3@x", "",
+		  "body\r\n" },
+		{ "Message-ID: <lz4@x>\r\nSubject: only a header\r\n", "lz4@x", "", "" },
+		{ big->str, "lz5@x", "Big <big@x>", "the body after the long header\r\n" },
+	};
+	for (int round = 0; round < 2; round++) {
+		store_set_inline_max(st, round ? 1024 * 1024 : 0);
+		for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+			/* once in a file, once in the database: a new Message-ID each time */
+			g_autofree char *mid = g_strdup_printf("%s%c", cases[i].mid, 'a' + round);
+			g_autofree char *old = g_strdup_printf("<%s>", cases[i].mid);
+			g_autofree char *new = g_strdup_printf("<%s>", mid);
+			GString *m = g_string_new(cases[i].msg);
+			g_string_replace(m, old, new, 1);
+			struct store_msg_result a = commit_from(m->str, 4093, "e@x");
+			assert_true(a.id > 0 && !a.duplicate);
+			g_autofree char *fd_ = sha(cases[i].from), *ed = sha("e@x");
+			g_autofree char *lazy = g_strdup_printf("mid:%s:-:%s:%s", mid, fd_, ed);
+			g_autofree char *k1 = key_of(a.id);
+			assert_string_equal(k1, lazy);
+			/* a redelivery, with a trace header more */
+			g_string_prepend(m, "Received: by relay\r\n");
+			struct store_msg_result b = commit_from(m->str, 1000, "e@x");
+			assert_true(b.duplicate);
+			assert_int_equal(b.id, a.id);
+			g_autofree char *bd = sha(cases[i].body);
+			g_autofree char *full = g_strdup_printf("mid:%s:%s:%s:%s", mid, bd, fd_, ed);
+			g_autofree char *k2 = key_of(a.id);
+			assert_string_equal(k2, full);
+			/* another body with its Message-ID is another message, with its own digest */
+			g_string_append(m, "\r\nchanged\r\n");
+			struct store_msg_result c = commit_from(m->str, 777, "e@x");
+			assert_true(c.id > 0 && !c.duplicate && c.id != a.id);
+			g_autofree char *k3 = key_of(c.id);
+			assert_true(g_str_has_prefix(k3, "mid:") && strstr(k3, ":-:") == NULL);
+			g_string_free(m, TRUE);
+		}
+	}
+	store_set_inline_max(st, 0);
+	g_string_free(big, TRUE);
+}
+
 int
 main(void)
 {
@@ -421,6 +513,7 @@ main(void)
 		cmocka_unit_test(test_group_sync_failure),
 		cmocka_unit_test(test_sync_and_free),
 		cmocka_unit_test(test_inline),
+		cmocka_unit_test(test_lazy_body_digest),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
