@@ -189,6 +189,10 @@ store_open(const char *state_dir, GError **error)
 		goto fail;
 	}
 	private_files(path, fresh);
+	/* a new store's blob folders now, not at its first attachment (a
+	 * mail's parse would wait for their 256 new inodes) */
+	if (fresh && store_blob_dirs(s, error) < 0)
+		goto fail;
 	s->busy_step_us = 1000;
 	s->busy_ms = BUSY_MS;
 	sqlite3_busy_handler(s->db, busy_wait, s);

@@ -98,15 +98,17 @@ store_blob_path(struct store *s, const char *sha256)
 	return g_build_filename(s->blob_dir, sub, sha256, NULL);
 }
 
-/* blob_dirs_ready - blobs/00 .. blobs/ff all made and durable, once per
+/* store_blob_dirs - blobs/00 .. blobs/ff all made and durable, once per
  * process: made, then one fsync of blobs/, which makes their entries durable
  * (and covers any made by a process that crashed before syncing). An empty
  * folder needs no fsync of its own: a blob's flush syncs the file system
  * before its rename and after it. Making the folders on first use had cost
  * an fsync of blobs/ for each of the first 256 attachments, then an fsync of
- * each new folder: 0.5 s of a new store's first parse on this disk. */
-static int
-blob_dirs_ready(struct store *s, GError **error)
+ * each new folder: 0.5 s of a new store's first parse on this disk. A new
+ * store makes them when it is created (store_open); a process that finds
+ * them made pays 256 mkdir calls that fail and the fsync. */
+int
+store_blob_dirs(struct store *s, GError **error)
 {
 	if (s->blob_dirs_ready)
 		return 0;
@@ -152,7 +154,7 @@ store_blob_keep(struct store_blob *b, const char *sha256, char **path_now, GErro
 		g_set_error(error, STORE_ERROR, STORE_ERR_DATA, "bad blob digest");
 		return -1;
 	}
-	if (blob_dirs_ready(s, error) < 0)
+	if (store_blob_dirs(s, error) < 0)
 		return -1;
 	/* Content-addressed: an existing file with this name holds these bytes
 	 * already, durably (synced before its rename). Its name may not be yet:

@@ -12,7 +12,7 @@ struct store {
 	/* SQL text -> prepared statement, NULL unless store_cache_statements;
 	 * cached: the same statements, to tell store_finish what to keep. */
 	GHashTable *cache, *cached;
-	gboolean blob_dirs_ready;       /* blobs/00 .. ff made and durable (store_blob.c) */
+	gboolean blob_dirs_ready;       /* blobs/00 .. ff made and durable (store_blob_dirs) */
 	GPtrArray *blobs_pending;       /* kept, durable at the next begin (store_blob.c) */
 	gboolean blobs_reused;          /* a kept blob was found in blobs/: sync before rows name it */
 	int blobs_sync_fd;              /* blobs/, for syncfs; -1 until the first blob */
@@ -40,6 +40,9 @@ struct store {
 #define WAL_WATCH_BYTES (2 * 1024 * 1024)
 #define WAL_LIMIT_BYTES (64 * 1024 * 1024)
 #define WAL_STEP_BYTES (256 * 1024)
+
+/* store_blob_dirs - the blob folders made and durable (store_blob.c). */
+int store_blob_dirs(struct store *s, GError **error);
 
 /* store_wal_auto - checkpoint in this connection's own commits once the
  * log holds WAL_CHECKPOINT_BYTES (store_checkpoint); store_wal_watch

@@ -186,10 +186,31 @@ dead_writers_leftovers_are_cleaned(void **state)
 	assert_true(g_file_test(now, G_FILE_TEST_EXISTS));   /* ours stays */
 }
 
+/* A new store has its 256 blob folders from the start: no parse waits for
+ * them to be made. */
+static void
+new_store_has_its_folders(void **state)
+{
+	assert_true(s->blob_dirs_ready);
+	for (int i = 0; i < 256; i += 85) {
+		char sub[3];
+		g_snprintf(sub, sizeof sub, "%02x", i);
+		g_autofree char *p = g_build_filename(dir, "blobs", sub, NULL);
+		assert_true(g_file_test(p, G_FILE_TEST_IS_DIR));
+	}
+	/* reopened, an existing store is not made again */
+	store_close(s);
+	GError *e = NULL;
+	s = store_open(dir, &e);
+	assert_non_null(s);
+	assert_false(s->blob_dirs_ready);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(new_store_has_its_folders, setup, teardown),
 		cmocka_unit_test_setup_teardown(kept_blobs_move_in_at_begin, setup, teardown),
 		cmocka_unit_test_setup_teardown(close_drops_what_no_row_can_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_flush_fails_the_transaction, setup, teardown),
